@@ -20,6 +20,9 @@ for t in "$@"; do
   else
     p=0; f=1
   fi
+  # A program that fails without a failed assertion (crash, suite setup error, sanitizer
+  # report) still counts as one failure in the closing line.
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
   if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
     bad_progs+=("$name")

@@ -47,9 +47,9 @@ static const char usage_text[] =
     "                                  the next command(s) fail with that sense\n"
     "      fault jam                   the robot jams until a reset\n"
     "      fault unjam                 clear a jam (as a service call would)\n"
-    "      fault barcode BARCODE       the label of BARCODE becomes unreadable\n"
+    "      fault barcode BARCODE [--readable]\n"
+    "                                  the label of BARCODE becomes unreadable (or readable)\n"
     "      fault door-open             the main door is left open\n"
-    "      fault clear                 remove every pending fault\n"
     "\n"
     "Options:\n"
     "  -c, --control SOCK   control socket (default $VTL_CONTROL, else ./vtl-state/vtld.sock)\n"
@@ -234,11 +234,15 @@ static json_t *build_request(int argc, char **argv)
                 }
             }
         } else if (strcmp(kind, "barcode") == 0) {
-            if (argc != 3)
+            if (argc < 3)
                 goto missing;
+            if (argc > 4 || (argc == 4 && strcmp(argv[3], "--readable") != 0))
+                goto extra;
             json_object_set_new(args, "barcode", json_string(argv[2]));
+            if (argc == 4)
+                json_object_set_new(args, "readable", json_true());
         } else if (strcmp(kind, "jam") == 0 || strcmp(kind, "unjam") == 0 ||
-                   strcmp(kind, "door-open") == 0 || strcmp(kind, "clear") == 0) {
+                   strcmp(kind, "door-open") == 0) {
             if (argc != 2)
                 goto extra;
         } else {

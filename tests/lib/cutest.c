@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT
  * Shared CUnit runner and test helpers; contract in cutest.h. */
-#define _GNU_SOURCE
 #include "tests/lib/cutest.h"
 
 #include <CUnit/Basic.h>
