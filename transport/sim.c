@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT
+ * transport/sim.c - sim:CONFIG.yaml[?lun=N]: libvtl in this process.
+ *
+ * Libraries are shared per process by config path: the first open builds the library,
+ * later opens of the same path (any LUN) reach the same one, and the last close destroys
+ * it. Each transport is its own I_T nexus, as two iSCSI sessions would be. Commands that
+ * wait on the library clock (robot motion) are driven to completion here: a virtual
+ * clock is advanced to the next event, a real or scaled one is waited for.
+ * A global lock serialises every command, since a library belongs to one thread at a time.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim/core/clock.h"
+#include "sim/core/config.h"
+#include "sim/core/library.h"
+#include "sim/target/target.h"
+#include "transport/internal.h"
+
+struct sim_lib {
+    struct sim_lib *next;
+    char *path;                /* "" for the default library */
+    struct vtl_config *cfg;
+    struct vtl_library *lib;
+    unsigned refs;
+};
+
+struct sim_priv {
+    struct sim_lib *sl;
+    unsigned lun;
+    uint64_t nexus;
+};
+
+static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sim_lib *sim_libs;
+
+static enum xport_rc sim_open(struct xport *xp, const char *rest, char *err, size_t err_cap)
+{
+    char path[1024];
+    unsigned lun = 0;
+    const char *q = strchr(rest, '?');
+    size_t plen = q ? (size_t)(q - rest) : strlen(rest);
+    if (plen >= sizeof path) {
+        snprintf(err, err_cap, "sim: path too long");
+        return XPORT_E_URI;
+    }
+    memcpy(path, rest, plen);
+    path[plen] = '\0';
+    if (q) {
+        char *end;
+        unsigned long v;
+        if (strncmp(q, "?lun=", 5) != 0 || (v = strtoul(q + 5, &end, 10), *end) || q[5] == '\0' ||
+            v > 64) {
+            snprintf(err, err_cap, "sim: expected ?lun=N (0..64) after the path, got '%s'", q);
+            return XPORT_E_URI;
+        }
+        lun = (unsigned)v;
+    }
+    if (strcmp(path, "default") == 0)
+        path[0] = '\0';
+
+    pthread_mutex_lock(&sim_lock);
+    struct sim_lib *sl = sim_libs;
+    while (sl && strcmp(sl->path, path) != 0)
+        sl = sl->next;
+    if (!sl) {
+        sl = calloc(1, sizeof *sl);
+        enum vtl_rc rc = VTL_E_NOMEM;
+        char why[512] = "";
+        if (sl && (sl->path = strdup(path))) {
+            rc = path[0] ? vtl_config_load_file(path, &sl->cfg, why, sizeof why)
+                         : vtl_config_default(&sl->cfg);
+            if (rc == VTL_OK)
+                rc = vtl_library_create(sl->cfg, &sl->lib);
+            if (rc != VTL_OK && why[0] == '\0')
+                snprintf(why, sizeof why, "cannot build the library: %s", vtl_rc_name(rc));
+        }
+        if (rc != VTL_OK) {
+            snprintf(err, err_cap, "sim: %s", why);
+            if (sl) {
+                vtl_config_free(sl->cfg);
+                free(sl->path);
+                free(sl);
+            }
+            pthread_mutex_unlock(&sim_lock);
+            return rc == VTL_E_NOMEM ? XPORT_E_NOMEM : XPORT_E_OPEN;
+        }
+        sl->next = sim_libs;
+        sim_libs = sl;
+    }
+    struct sim_priv *p = calloc(1, sizeof *p);
+    if (!p) {
+        pthread_mutex_unlock(&sim_lock);
+        return XPORT_E_NOMEM;
+    }
+    sl->refs++;
+    p->sl = sl;
+    p->lun = lun;
+    p->nexus = vtl_nexus_open(sl->lib);
+    xp->priv = p;
+    pthread_mutex_unlock(&sim_lock);
+    return XPORT_OK;
+}
+
+static void sim_done(struct vtl_cmd *cmd)
+{
+    *(bool *)cmd->front_priv = true;
+}
+
+static enum xport_rc sim_exec(struct xport *xp, struct xport_cmd *cmd)
+{
+    struct sim_priv *p = xp->priv;
+    bool finished = false;
+    struct vtl_cmd vc;
+    memset(&vc, 0, sizeof vc);
+    memcpy(vc.cdb, cmd->cdb, cmd->cdb_len);
+    vc.cdb_len = cmd->cdb_len;
+    vc.nexus_id = p->nexus;
+    if (cmd->dir == XPORT_DIR_OUT) {
+        vc.data_out = cmd->buf;
+        vc.data_out_len = cmd->buf_len;
+    } else if (cmd->dir == XPORT_DIR_IN) {
+        vc.data_in = cmd->buf;
+        vc.data_in_cap = cmd->buf_len;
+    }
+    vc.done = sim_done;
+    vc.front_priv = &finished;
+
+    pthread_mutex_lock(&sim_lock);
+    struct vtl_library *lib = p->sl->lib;
+    struct vtl_clock *clk = vtl_library_clock(lib);
+    if (vtl_lun_execute(lib, p->lun, &vc) == VTL_EXEC_DONE)
+        finished = true;
+    uint64_t waited_us = 0;
+    uint64_t limit_us = (uint64_t)(cmd->timeout_ms ? cmd->timeout_ms : XPORT_DEFAULT_TIMEOUT_MS) * 1000;
+    while (!finished) {
+        uint64_t due = vtl_clock_next_due_us(clk);
+        if (due == UINT64_MAX) {
+            pthread_mutex_unlock(&sim_lock);
+            xport_set_error(xp, "sim: command pending with nothing scheduled");
+            return XPORT_E_IO;
+        }
+        if (vtl_clock_mode(clk) == VTL_CLOCK_VIRTUAL || vtl_clock_mode(clk) == VTL_CLOCK_ZERO) {
+            /* Virtual time is ours to move: jump to the next event. */
+            vtl_clock_advance(clk, due);
+        } else if (due > 0) {
+            if (waited_us > limit_us) {
+                pthread_mutex_unlock(&sim_lock);
+                xport_set_error(xp, "sim: no completion within %u ms", cmd->timeout_ms);
+                return XPORT_E_TIMEOUT;
+            }
+            uint64_t step = due < 10000 ? due : 10000;
+            struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(step * 1000)};
+            nanosleep(&ts, NULL);
+            waited_us += step;
+        }
+        vtl_library_run_due(lib);
+    }
+    pthread_mutex_unlock(&sim_lock);
+    cmd->status = vc.status;
+    cmd->xfer_len = cmd->dir == XPORT_DIR_IN ? vc.data_in_len
+                    : cmd->dir == XPORT_DIR_OUT ? cmd->buf_len : 0;
+    cmd->sense_len = vc.sense_len < XPORT_SENSE_MAX ? vc.sense_len : XPORT_SENSE_MAX;
+    memcpy(cmd->sense, vc.sense, cmd->sense_len);
+    return XPORT_OK;
+}
+
+static void sim_close(struct xport *xp)
+{
+    struct sim_priv *p = xp->priv;
+    if (!p)
+        return;
+    pthread_mutex_lock(&sim_lock);
+    struct sim_lib *sl = p->sl;
+    vtl_nexus_close(sl->lib, p->nexus);
+    if (--sl->refs == 0) {
+        struct sim_lib **pp = &sim_libs;
+        while (*pp != sl)
+            pp = &(*pp)->next;
+        *pp = sl->next;
+        vtl_library_destroy(sl->lib);
+        vtl_config_free(sl->cfg);
+        free(sl->path);
+        free(sl);
+    }
+    pthread_mutex_unlock(&sim_lock);
+    free(p);
+}
+
+const struct xport_ops xport_sim_ops = {"sim", sim_open, sim_exec, sim_close};
