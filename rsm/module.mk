@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: MIT
+# librsm: the RSM (NTMS) API and its engine, static and shared, plus a pkg-config file.
+# The engine's CUnit suite is test_rsm_engine; bench_rsm measures it.
+INCLUDES += -Irsm/include
+
+LIBS += rsm
+rsm_SHARED := 1
+rsm_SRCS := $(sort $(wildcard rsm/api/*.c rsm/engine/*.c))
+rsm_LDLIBS := -lsqlite3 -lpthread
+
+TESTS += test_rsm_engine
+test_rsm_engine_SRCS := $(sort $(wildcard rsm/engine/tests/*.c))
+test_rsm_engine_LIBS := rsm cutest
+test_rsm_engine_LDLIBS := -lcunit -lsqlite3 -lpthread
+
+BENCH += bench_rsm
+bench_rsm_SRCS := bench/bench_rsm.c
+bench_rsm_LIBS := rsm
+bench_rsm_LDLIBS := -lsqlite3 -lpthread
+
+# pkg-config file for applications: cc app.c $(pkg-config --cflags --libs librsm)
+# (paths point into this build tree; an install step would rewrite prefix).
+$(B)/lib/pkgconfig/librsm.pc: rsm/module.mk | $(B)/lib
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)printf '%s\n' \
+	  'prefix=$(abspath $(B))' \
+	  'includedir=$(abspath rsm/include)' \
+	  'libdir=$${prefix}/lib' \
+	  '' \
+	  'Name: librsm' \
+	  'Description: OpenRSM Removable Storage Manager API (Windows NTMS compatible)' \
+	  'Version: 0.1.0' \
+	  'Requires.private: sqlite3' \
+	  'Cflags: -I$${includedir} -I$${includedir}/openrsm' \
+	  'Libs: -L$${libdir} -lrsm' \
+	  'Libs.private: -lsqlite3 -lpthread' > $@
+all: $(B)/lib/pkgconfig/librsm.pc

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT
+ * rsm/api/unsupported.c: every NTMS function not implemented yet answers
+ * ERROR_NOT_SUPPORTED, both as its result and through GetLastError(), and a NULL or
+ * INVALID_HANDLE_VALUE handle gets ERROR_INVALID_HANDLE. When a function is implemented,
+ * its line moves from this list to that function's own tests (see rsm/api/STATUS.md).
+ */
+#include <ntmsapi.h>
+
+#include "rsm/tests/suites.h"
+
+#include <stdio.h>
+
+static GUID g = {1, 2, 3, {4, 5, 6, 7, 8, 9, 10, 11}};
+static DWORD dw = 1;
+static HANDLE detect = (HANDLE)&dw;
+
+/* One wrapper per function: call it with handle @h and plausible other arguments. */
+#define CALL(name, expr)                                                                           \
+    static DWORD call_##name(HANDLE h)                                                             \
+    {                                                                                              \
+        (void)h;                                                                                   \
+        return expr;                                                                               \
+    }
+
+CALL(MountNtmsMedia, MountNtmsMedia(h, &g, &g, 1, NTMS_MOUNT_READ, 0, 0, NULL))
+CALL(DismountNtmsMedia, DismountNtmsMedia(h, &g, 1, NTMS_DISMOUNT_IMMEDIATE))
+CALL(DeleteNtmsLibrary, DeleteNtmsLibrary(h, &g))
+CALL(DeleteNtmsDrive, DeleteNtmsDrive(h, &g))
+CALL(EjectNtmsMedia, EjectNtmsMedia(h, &g, &g, NTMS_EJECT_START))
+CALL(InjectNtmsMedia, InjectNtmsMedia(h, &g, &g, NTMS_INJECT_START))
+CALL(AccessNtmsLibraryDoor, AccessNtmsLibraryDoor(h, &g, NTMS_INVENTORY_NONE))
+CALL(DismountNtmsDrive, DismountNtmsDrive(h, &g))
+CALL(InventoryNtmsLibrary, InventoryNtmsLibrary(h, &g, NTMS_INVENTORY_FAST))
+CALL(IdentifyNtmsSlot, IdentifyNtmsSlot(h, &g, NTMS_DISMOUNT_IMMEDIATE))
+CALL(CancelNtmsLibraryRequest, CancelNtmsLibraryRequest(h, &g))
+CALL(GetNtmsRequestOrder, GetNtmsRequestOrder(h, &g, &dw))
+CALL(SetNtmsRequestOrder, SetNtmsRequestOrder(h, &g, 1))
+CALL(DeleteNtmsRequests, DeleteNtmsRequests(h, &g, NTMS_LIBREQUEST, 1))
+CALL(GetNtmsUIOptionsW, GetNtmsUIOptionsW(h, &g, NTMS_UITYPE_INFO, NULL, &dw))
+CALL(GetNtmsUIOptionsA, GetNtmsUIOptionsA(h, &g, NTMS_UITYPE_INFO, NULL, &dw))
+CALL(SetNtmsUIOptionsW, SetNtmsUIOptionsW(h, &g, NTMS_UITYPE_INFO, NTMS_UIDEST_ADD, L"host"))
+CALL(SetNtmsUIOptionsA, SetNtmsUIOptionsA(h, &g, NTMS_UITYPE_INFO, NTMS_UIDEST_ADD, "host"))
+CALL(CleanNtmsDrive, CleanNtmsDrive(h, &g))
+CALL(ReserveNtmsCleanerSlot, ReserveNtmsCleanerSlot(h, &g, &g))
+CALL(ReleaseNtmsCleanerSlot, ReleaseNtmsCleanerSlot(h, &g))
+CALL(InjectNtmsCleaner, InjectNtmsCleaner(h, &g, &g, 50, NTMS_INJECT_START))
+CALL(EjectNtmsCleaner, EjectNtmsCleaner(h, &g, &g, NTMS_EJECT_START))
+CALL(BeginNtmsDeviceChangeDetection, BeginNtmsDeviceChangeDetection(h, &detect))
+CALL(SetNtmsDeviceChangeDetection, SetNtmsDeviceChangeDetection(h, detect, &g, NTMS_LIBRARY, 1))
+CALL(EndNtmsDeviceChangeDetection, EndNtmsDeviceChangeDetection(h, detect))
+CALL(SubmitNtmsOperatorRequestW,
+     SubmitNtmsOperatorRequestW(h, NTMS_OPREQ_MESSAGE, L"hello", NULL, NULL, &g))
+CALL(SubmitNtmsOperatorRequestA,
+     SubmitNtmsOperatorRequestA(h, NTMS_OPREQ_MESSAGE, "hello", NULL, NULL, &g))
+CALL(WaitForNtmsOperatorRequest, WaitForNtmsOperatorRequest(h, &g, 0))
+CALL(CancelNtmsOperatorRequest, CancelNtmsOperatorRequest(h, &g))
+CALL(SatisfyNtmsOperatorRequest, SatisfyNtmsOperatorRequest(h, &g))
+CALL(OpenNtmsNotification,
+     OpenNtmsNotification(h, NTMS_DRIVE) == INVALID_HANDLE_VALUE ? GetLastError() : 0xBAD)
+CALL(WaitForNtmsNotification, WaitForNtmsNotification(h, NULL, 0))
+CALL(CloseNtmsNotification, CloseNtmsNotification(h))
+/* The ones without a handle. */
+CALL(EjectDiskFromSADriveW,
+     EjectDiskFromSADriveW(NULL, L"app", L"/dev/sr0", NULL, NULL, NULL, NTMS_EJECT_START))
+CALL(EjectDiskFromSADriveA,
+     EjectDiskFromSADriveA(NULL, "app", "/dev/sr0", NULL, NULL, NULL, NTMS_EJECT_START))
+CALL(GetVolumesFromDriveW, GetVolumesFromDriveW((LPWSTR)L"/dev/sr0", NULL, NULL))
+CALL(GetVolumesFromDriveA, GetVolumesFromDriveA((LPSTR) "/dev/sr0", NULL, NULL))
+
+struct unsupported {
+    const char *name;
+    DWORD (*call)(HANDLE h);
+    int takes_handle;
+};
+
+#define S(name)                                                                                    \
+    {                                                                                              \
+#name, call_##name, 1                                                                      \
+    }
+#define NH(name)                                                                                   \
+    {                                                                                              \
+#name, call_##name, 0                                                                      \
+    }
+
+static const struct unsupported functions[] = {
+    S(MountNtmsMedia),
+    S(DismountNtmsMedia),
+    S(DeleteNtmsLibrary),
+    S(DeleteNtmsDrive),
+    S(EjectNtmsMedia),
+    S(InjectNtmsMedia),
+    S(AccessNtmsLibraryDoor),
+    S(DismountNtmsDrive),
+    S(InventoryNtmsLibrary),
+    S(IdentifyNtmsSlot),
+    S(CancelNtmsLibraryRequest),
+    S(GetNtmsRequestOrder),
+    S(SetNtmsRequestOrder),
+    S(DeleteNtmsRequests),
+    S(GetNtmsUIOptionsW),
+    S(GetNtmsUIOptionsA),
+    S(SetNtmsUIOptionsW),
+    S(SetNtmsUIOptionsA),
+    S(CleanNtmsDrive),
+    S(ReserveNtmsCleanerSlot),
+    S(ReleaseNtmsCleanerSlot),
+    S(InjectNtmsCleaner),
+    S(EjectNtmsCleaner),
+    S(BeginNtmsDeviceChangeDetection),
+    S(SetNtmsDeviceChangeDetection),
+    S(EndNtmsDeviceChangeDetection),
+    S(SubmitNtmsOperatorRequestW),
+    S(SubmitNtmsOperatorRequestA),
+    S(WaitForNtmsOperatorRequest),
+    S(CancelNtmsOperatorRequest),
+    S(SatisfyNtmsOperatorRequest),
+    S(OpenNtmsNotification),
+    S(WaitForNtmsNotification),
+    S(CloseNtmsNotification),
+    NH(EjectDiskFromSADriveW),
+    NH(EjectDiskFromSADriveA),
+    NH(GetVolumesFromDriveW),
+    NH(GetVolumesFromDriveA),
+};
+
+static void test_each_returns_and_sets_not_supported(void)
+{
+    HANDLE some_handle = (HANDLE)&g; /* non-NULL, never dereferenced by these functions */
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+        SetLastError(ERROR_SUCCESS);
+        DWORD rc = functions[i].call(some_handle);
+        if (rc != ERROR_NOT_SUPPORTED || GetLastError() != ERROR_NOT_SUPPORTED)
+            fprintf(stderr, "%s: returned %u, last error %u\n", functions[i].name, (unsigned)rc,
+                    (unsigned)GetLastError());
+        CU_ASSERT_EQUAL(rc, ERROR_NOT_SUPPORTED);
+        CU_ASSERT_EQUAL(GetLastError(), ERROR_NOT_SUPPORTED);
+    }
+    CU_ASSERT_EQUAL(sizeof functions / sizeof functions[0], 38);
+}
+
+static void test_bad_handle_is_invalid_handle(void)
+{
+    static const HANDLE bad[] = {NULL, INVALID_HANDLE_VALUE};
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+        if (!functions[i].takes_handle)
+            continue;
+        for (size_t b = 0; b < 2; b++) {
+            SetLastError(ERROR_SUCCESS);
+            DWORD rc = functions[i].call(bad[b]);
+            if (rc != ERROR_INVALID_HANDLE)
+                fprintf(stderr, "%s: returned %u for a bad handle\n", functions[i].name,
+                        (unsigned)rc);
+            CU_ASSERT_EQUAL(rc, ERROR_INVALID_HANDLE);
+            CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_HANDLE);
+        }
+    }
+}
+
+static CU_TestInfo unsupported_tests[] = {
+    {"each_returns_and_sets_not_supported", test_each_returns_and_sets_not_supported},
+    {"bad_handle_is_invalid_handle", test_bad_handle_is_invalid_handle},
+    CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo rsm_unsupported_suites[] = {
+    {"unsupported", NULL, NULL, NULL, NULL, unsupported_tests},
+    CU_SUITE_INFO_NULL,
+};

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT
+ * sim/iscsi/conn.h - one iSCSI connection and its session, without sockets (internal to
+ * sim/iscsi; server.c, the tests and the fuzz target use it).
+ *
+ * A connection is a byte-stream state machine: vtl_iscsi_conn_input() takes whatever bytes
+ * arrived (any split, half a PDU is fine), reassembles PDUs into bounded per-connection
+ * buffers and runs them through the login (login.c) or full-feature (conn.c) handlers;
+ * responses are queued as wire bytes that the caller drains with _out_peek/_out_consume.
+ * Because nothing here touches a socket, the fuzz target drives a connection in memory.
+ *
+ * Connection state machine (RFC 7143 clause 8.1.3, target side, ERL 0):
+ *
+ *   S_LOGIN ──Login Rsp T=1 NSG=3, status 0──► S_FULL ──Logout Rsp sent──► S_LOGOUT
+ *      │  (login.c: vtl_iscsi_login_pdu)          │                            │
+ *      │ login failure: reject status sent        │ protocol/digest error,     │ output
+ *      ▼                                          ▼ peer closed                ▼ flushed
+ *   S_CLOSING (flush then close) ◄───────────────────────────────────────── S_CLOSING
+ *
+ * Transitions: S_LOGIN->S_FULL in login_finish(); S_LOGIN->S_CLOSING in login_fail();
+ * S_FULL->S_LOGOUT in handle_logout(); any->S_CLOSING in vtl_iscsi_conn_fail();
+ * S_LOGOUT->S_CLOSING when the caller sees vtl_iscsi_conn_want_close().
+ * Invariants: in S_LOGIN no digests are in effect and only Login PDUs are accepted; in
+ * S_FULL sess->target is set for a normal session and sess->tsih != 0; in S_CLOSING no
+ * input is processed and no new output is queued.
+ *
+ * The login sub-states (security and operational stages) are in login.c's header comment.
+ *
+ * Thread: the server's loop thread (see iscsi.h).
+ */
+#ifndef OPENRSM_SIM_ISCSI_CONN_H
+#define OPENRSM_SIM_ISCSI_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/iscsi/iscsi.h"
+#include "sim/iscsi/pdu.h"
+#include "sim/iscsi/text.h"
+#include "sim/iscsi/chap.h"
+
+#define VTL_ISCSI_LOGIN_DSL_MAX   8192   /* data segment accepted before negotiation ends */
+#define VTL_ISCSI_TEXT_ACC_MAX    65536  /* a multi-PDU text/login request, reassembled */
+#define VTL_ISCSI_MAX_R2T_SLOTS   16
+
+struct vtl_iscsi_chap_cfg {
+    char *target_name;        /* NULL: default for all targets and discovery */
+    char *user, *secret;
+    char *mutual_user, *mutual_secret;
+};
+
+struct vtl_iscsi_target {
+    char *name, *alias;
+    uint16_t *luns;
+    size_t n_luns;
+    void *ctx;
+};
+
+struct vtl_iscsi_conn;
+
+struct vtl_iscsi_server {
+    struct vtl_iscsi_config cfg;
+    char listen_addr[64];
+    const struct vtl_iscsi_backend_ops *ops;
+    void *ctx;
+    struct vtl_iscsi_target *targets;
+    size_t n_targets;
+    struct vtl_iscsi_chap_cfg *chaps;
+    size_t n_chaps;
+    struct vtl_iscsi_params policy;
+    struct vtl_iscsi_conn *conns;        /* every live connection (doubly linked) */
+    struct vtl_iscsi_task *orphans;      /* tasks pending in the backend whose connection
+                                          * is gone; freed on done or at server free */
+    uint16_t next_tsih;
+    uint64_t next_nexus;
+    uint32_t next_ttt;
+    int listen_fd, epoll_fd, stop_fd;
+    uint8_t *rbuf;                       /* READ_CHUNK bytes of receive scratch */
+    uint16_t port;
+    bool stopping;
+    uint64_t last_tick_ms;
+    struct vtl_iscsi_stats stats;
+};
+
+enum vtl_iscsi_conn_state { S_LOGIN, S_FULL, S_LOGOUT, S_CLOSING };
+
+/* Security sub-states of the login (login.c). */
+enum vtl_iscsi_auth_state {
+    AUTH_START,        /* no AuthMethod agreed yet */
+    AUTH_NONE,         /* AuthMethod=None agreed: may leave the security stage */
+    AUTH_CHAP_WAIT_A,  /* AuthMethod=CHAP agreed: waiting for CHAP_A */
+    AUTH_CHAP_WAIT_R,  /* challenge sent: waiting for CHAP_N and CHAP_R */
+    AUTH_DONE,         /* CHAP succeeded (and mutual answered if asked) */
+};
+
+struct vtl_iscsi_r2t {
+    bool used;
+    uint32_t ttt, offset, len, received;
+};
+
+enum vtl_iscsi_task_state { T_COLLECT, T_SUBMITTED, T_DONE };
+
+/* One SCSI task. Owned by its connection's list while the connection lives; moved to the
+ * server's orphan list if the connection closes while the backend still holds it. */
+struct vtl_iscsi_task {
+    struct vtl_iscsi_task *next, *prev;
+    struct vtl_iscsi_conn *conn;          /* NULL once orphaned */
+    struct vtl_iscsi_server *srv;
+    struct vtl_cmd cmd;
+    enum vtl_iscsi_task_state state;
+    bool aborted;                         /* no response will be sent */
+    bool immediate;
+    uint32_t itt, cmdsn;
+    uint64_t raw_lun;
+    uint16_t lun;
+    bool read, write;
+    uint32_t edtl;                        /* write length (or read length if read only) */
+    uint32_t read_len;                    /* expected read length */
+    uint8_t *out_buf;                     /* data from the initiator, edtl bytes */
+    uint32_t out_received;
+    uint32_t unsol_received;
+    bool unsol_done;
+    uint32_t r2t_next;                    /* next offset to solicit */
+    uint32_t r2tsn;
+    struct vtl_iscsi_r2t r2t[VTL_ISCSI_MAX_R2T_SLOTS];
+    uint8_t *in_buf;                      /* data for the initiator */
+    size_t in_cap;
+};
+
+struct vtl_iscsi_outbuf {
+    struct vtl_iscsi_outbuf *next;
+    size_t len;
+    uint8_t data[];
+};
+
+struct vtl_iscsi_conn {
+    struct vtl_iscsi_conn *next, *prev;   /* server list */
+    struct vtl_iscsi_server *srv;
+    int fd;                               /* -1 for an in-memory connection */
+    bool epoll_out, reading_paused;
+    char portal[80];                      /* "addr:port,tpgt" for SendTargets */
+    enum vtl_iscsi_conn_state state;
+    uint64_t created_ms, last_rx_ms;
+    bool ping_outstanding, peer_gone;
+    uint64_t closing_since_ms;
+    uint64_t ping_sent_ms;
+
+    /* input reassembly */
+    uint8_t hdr[VTL_ISCSI_BHS_LEN + VTL_ISCSI_AHS_MAX + VTL_ISCSI_DIGEST_LEN];
+    size_t hdr_have, hdr_need;
+    bool hdr_parsed;
+    struct vtl_iscsi_bhs bhs;
+    uint8_t *data;                        /* data segment + pad + digest */
+    size_t data_have, data_need, data_cap;
+
+    /* output queue */
+    struct vtl_iscsi_outbuf *out_head, *out_tail;
+    size_t out_off, out_bytes;
+
+    /* digests in effect (after login) */
+    bool hd, dd;
+
+    /* login */
+    int stage;                            /* enum vtl_iscsi_stage: current stage */
+    enum vtl_iscsi_auth_state auth;
+    bool first_login_pdu_seen, tpgt_sent, mrdsl_sent;
+    uint32_t login_itt;
+    struct vtl_iscsi_params neg;
+    uint8_t chap_id;
+    uint8_t chap_chal[VTL_ISCSI_CHAP_CHAL_LEN];
+    const struct vtl_iscsi_chap_cfg *chap;
+    char *acc;                            /* multi-PDU login/text request */
+    size_t acc_len;
+
+    /* text response continuation (C bit) */
+    char *text_rsp;
+    size_t text_rsp_len, text_rsp_off;
+    uint32_t text_itt, text_ttt;
+
+    /* session (one connection per session) */
+    uint8_t isid[6];
+    uint16_t tsih, cid;
+    char initiator_name[VTL_ISCSI_NAME_MAX + 1];
+    bool discovery;
+    struct vtl_iscsi_target *target;
+    bool nexus_open;
+    uint64_t nexus_id;
+    uint32_t exp_cmdsn, max_cmdsn, statsn;
+    uint32_t n_tasks;                     /* tasks in the list */
+    uint32_t n_window_tasks;              /* non-immediate tasks counted against the window */
+    struct vtl_iscsi_task *tasks;
+};
+
+struct vtl_iscsi_conn *vtl_iscsi_conn_new(struct vtl_iscsi_server *srv, int fd, const char *portal);
+/* Frees the connection: tasks still in the backend become orphans; nexus_close is called. */
+void vtl_iscsi_conn_free(struct vtl_iscsi_conn *c);
+/* Feed received bytes. Returns OK, or an error after which the connection is S_CLOSING. */
+enum vtl_iscsi_rc vtl_iscsi_conn_input(struct vtl_iscsi_conn *c, const uint8_t *buf, size_t len);
+/* Output: the next contiguous bytes to send (NULL when empty), then how many went out. */
+const uint8_t *vtl_iscsi_conn_out_peek(struct vtl_iscsi_conn *c, size_t *len);
+void vtl_iscsi_conn_out_consume(struct vtl_iscsi_conn *c, size_t n);
+/* True once the connection should be closed after its output is flushed. */
+bool vtl_iscsi_conn_want_close(const struct vtl_iscsi_conn *c);
+/* Periodic checks (login timeout, NOP-In ping); @now_ms monotonic. */
+void vtl_iscsi_conn_timer(struct vtl_iscsi_conn *c, uint64_t now_ms);
+
+/* ---- shared between conn.c and login.c ---- */
+void vtl_iscsi_conn_fail(struct vtl_iscsi_conn *c, const char *why);
+/* Queue one PDU: @h is completed with data_len, ahs_words = 0 and (for target PDUs that
+ * carry them) ExpCmdSN/MaxCmdSN; StatSN is taken from c->statsn as set by the caller. */
+enum vtl_iscsi_rc vtl_iscsi_conn_send(struct vtl_iscsi_conn *c, struct vtl_iscsi_bhs *h,
+                                      const void *data, size_t data_len);
+void vtl_iscsi_conn_reject(struct vtl_iscsi_conn *c, uint8_t reason, const uint8_t *bad_bhs);
+void vtl_iscsi_conn_update_window(struct vtl_iscsi_conn *c);
+/* Apply a non-immediate CmdSN; returns false if outside the window (ignore the PDU). */
+bool vtl_iscsi_conn_check_cmdsn(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h);
+uint64_t vtl_iscsi_now_ms(void);
+
+/* login.c */
+void vtl_iscsi_login_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h, uint8_t *data,
+                         size_t len);
+void vtl_iscsi_text_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h, uint8_t *data,
+                        size_t len);
+const struct vtl_iscsi_chap_cfg *vtl_iscsi_chap_for(const struct vtl_iscsi_server *srv,
+                                                    const char *target_name, bool discovery);
+struct vtl_iscsi_target *vtl_iscsi_target_find(struct vtl_iscsi_server *srv, const char *name);
+
+/* server.c: fill @buf with random bytes (getrandom, falling back to a clock mix). */
+void vtl_iscsi_random(void *buf, size_t len);
+/* server.c: the connection's output grew; arrange for it to be flushed. */
+void vtl_iscsi_server_conn_output(struct vtl_iscsi_server *srv, struct vtl_iscsi_conn *c);
+
+#endif
