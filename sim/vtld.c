@@ -197,7 +197,6 @@ static void serve_ctl_client(int fd)
         if (!req.reply)
             break;
         size_t rlen = strlen(req.reply);
-        req.reply[rlen] = '\0';
         bool ok = write(fd, req.reply, rlen) == (ssize_t)rlen && write(fd, "\n", 1) == 1;
         free(req.reply);
         if (!ok)
@@ -393,7 +392,9 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
-        snprintf(ls->state_dir, sizeof ls->state_dir, "%s/%s", state_dir, ls->name);
+        char name[sizeof ls->name];
+        memcpy(name, ls->name, sizeof name);
+        snprintf(ls->state_dir, sizeof ls->state_dir, "%s/%s", state_dir, name);
         if (mkdir_p(ls->state_dir) != 0) {
             fprintf(stderr, "vtld: cannot create %s: %s\n", ls->state_dir, strerror(errno));
             return 1;

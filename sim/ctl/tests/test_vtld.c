@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: MIT
+ * End-to-end tests of vtld: the daemon is started on a free loopback port and checked
+ * with libiscsi's own tools (iscsi-ls, iscsi-inq), with a libiscsi client (through
+ * transport/'s iscsi:// scheme), and with vtlctl. Every test stops what it started.
+ *
+ * Binaries come from $B/bin (B defaults to "build"), so `make asan` tests the sanitized
+ * daemon.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <iscsi/iscsi.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scsi/cdb.h"
+#include "scsi/elem.h"
+#include "scsi/sense.h"
+#include "tests/lib/cutest.h"
+#include "transport/transport.h"
+
+#define IQN "iqn.2026-11.org.openrsm:default"
+
+static char bindir[512];
+static char dir[256];      /* this suite's temporary directory */
+static pid_t vtld_pid;
+static unsigned vtld_port;
+static char sock_path[512];
+
+static void msleep(unsigned ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Runs @argv, capturing stdout+stderr into @out (NUL-terminated). Returns the exit status
+ * (or 128+signal). */
+static int run_capture(char *const argv[], char *out, size_t cap)
+{
+    int pipefd[2];
+    if (pipe(pipefd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipefd[1], 1);
+        dup2(pipefd[1], 2);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    size_t len = 0;
+    ssize_t n;
+    while ((n = read(pipefd[0], out + len, cap - 1 - len)) > 0 && len + 1 < cap)
+        len += (size_t)n;
+    out[len] = '\0';
+    close(pipefd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Starts vtld on the suite's state directory; returns its pid and sets vtld_port. */
+static pid_t start_vtld(const char *extra_config)
+{
+    char vtld[600], state[300], portfile[300];
+    snprintf(vtld, sizeof vtld, "%s/vtld", bindir);
+    snprintf(state, sizeof state, "%s/state", dir);
+    snprintf(portfile, sizeof portfile, "%s/port", dir);
+    snprintf(sock_path, sizeof sock_path, "%s/ctl.sock", dir);
+    unlink(portfile);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char logf[300];
+        snprintf(logf, sizeof logf, "%s/vtld.log", dir);
+        int fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2(fd, 2);
+            dup2(fd, 1);
+        }
+        if (extra_config)
+            execl(vtld, "vtld", "--state-dir", state, "--listen", "127.0.0.1:0", "--port-file",
+                  portfile, "--control", sock_path, "--config", extra_config, (char *)NULL);
+        else
+            execl(vtld, "vtld", "--state-dir", state, "--listen", "127.0.0.1:0", "--port-file",
+                  portfile, "--control", sock_path, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {   /* up to 10 s: ASan builds start slowly */
+        FILE *f = fopen(portfile, "r");
+        if (f) {
+            unsigned p = 0;
+            int got = fscanf(f, "%u", &p);
+            fclose(f);
+            if (got == 1 && p) {
+                vtld_port = p;
+                return pid;
+            }
+        }
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return -1;   /* it exited: a bad configuration */
+        msleep(20);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+/* Sends @sig and returns the exit status (128+signal if killed). */
+static int stop_vtld(pid_t pid, int sig)
+{
+    kill(pid, sig);
+    int st;
+    for (int i = 0; i < 500; i++) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        msleep(20);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    return -1;
+}
+
+static int suite_init(void)
+{
+    const char *b = getenv("B");
+    snprintf(bindir, sizeof bindir, "%s/bin", b && *b ? b : "build");
+    test_mkdtemp(dir, sizeof dir);
+    vtld_pid = start_vtld(NULL);
+    if (vtld_pid <= 0)
+        fprintf(stderr, "vtld did not start; see %s/vtld.log\n", dir);
+    return vtld_pid <= 0;
+}
+
+static int suite_clean(void)
+{
+    if (vtld_pid > 0)
+        stop_vtld(vtld_pid, SIGTERM);
+    test_rmtree(dir);
+    return 0;
+}
+
+static void lun_uri(unsigned lun, char *out, size_t cap)
+{
+    snprintf(out, cap, "iscsi://127.0.0.1:%u/" IQN "/%u", vtld_port, lun);
+}
+
+/* Executes a CDB built from @c, retrying past unit attentions (up to 5). */
+static int exec_cdb(struct xport *xp, const struct t10_cdb *c, enum xport_dir dir_, void *buf,
+                    size_t len, struct xport_cmd *out, bool skip_ua)
+{
+    uint8_t cdb[T10_CDB_MAX];
+    size_t n = t10_cdb_build(cdb, sizeof cdb, c);
+    CU_ASSERT_FATAL(n > 0);
+    for (int i = 0; i < 6; i++) {
+        struct xport_cmd cmd = {.cdb = cdb, .cdb_len = n, .dir = dir_, .buf = buf, .buf_len = len,
+                                .timeout_ms = 20000};
+        if (xport_exec(xp, &cmd) != XPORT_OK) {
+            fprintf(stderr, "transport: %s\n", xport_error(xp));
+            return -1;
+        }
+        *out = cmd;
+        struct t10_sense s;
+        if (skip_ua && cmd.status == 2 && t10_sense_parse(cmd.sense, cmd.sense_len, &s) == T10_OK &&
+            s.key == 6)
+            continue;
+        return cmd.status;
+    }
+    return out->status;
+}
+
+static void test_iscsi_ls_lists_target_and_luns(void)
+{
+    char url[128], out[8192];
+    snprintf(url, sizeof url, "iscsi://127.0.0.1:%u", vtld_port);
+    char *argv[] = {"iscsi-ls", "-s", url, NULL};
+    int rc = run_capture(argv, out, sizeof out);
+    if (rc != 0)
+        fprintf(stderr, "iscsi-ls: %s\n", out);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, IQN));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Lun:0"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "MEDIA_CHANGER"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Lun:1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Lun:2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "SEQUENTIAL_ACCESS"));
+}
+
+static void test_iscsi_inq_reports_changer_identity(void)
+{
+    char url[200], out[8192];
+    lun_uri(0, url, sizeof url);
+    char *argv[] = {"iscsi-inq", url, NULL};
+    int rc = run_capture(argv, out, sizeof out);
+    if (rc != 0)
+        fprintf(stderr, "iscsi-inq: %s\n", out);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "MEDIA_CHANGER"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "IBM"));
+    /* VPD 0x80 (page code in decimal for iscsi-inq): the unit serial number. */
+    char *argv2[] = {"iscsi-inq", "-e", "1", "-c", "128", url, NULL};
+    rc = run_capture(argv2, out, sizeof out);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Unit Serial Number"));
+}
+
+struct barcodes {
+    unsigned n_full, n_desc;
+    char first[40];
+};
+
+static enum t10_rc count_desc(const struct t10_elem_desc *d, void *arg)
+{
+    struct barcodes *b = arg;
+    b->n_desc++;
+    if (d->full) {
+        if (b->n_full++ == 0)
+            snprintf(b->first, sizeof b->first, "%s", d->pvoltag.id);
+    }
+    return T10_OK;
+}
+
+static void test_element_status_with_barcodes_over_iscsi(void)
+{
+    char url[200], err[256];
+    lun_uri(0, url, sizeof url);
+    struct xport *xp;
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &xp, err, sizeof err), XPORT_OK);
+    static uint8_t buf[65536];
+    struct t10_cdb c = {.kind = T10_CDB_READ_ELEMENT_STATUS};
+    c.u.res = (struct t10_cdb_res){.voltag = true, .elem_type = 2, .start_addr = 0,
+                                   .n_elems = 1000, .alloc_len = sizeof buf};
+    struct xport_cmd r;
+    CU_ASSERT_EQUAL_FATAL(exec_cdb(xp, &c, XPORT_DIR_IN, buf, sizeof buf, &r, true), 0);
+    struct barcodes b = {0};
+    bool truncated = true;
+    struct t10_elem_status_hdr hdr;
+    CU_ASSERT_EQUAL(t10_elem_status_walk(buf, r.xfer_len, &hdr, count_desc, &b, &truncated), T10_OK);
+    CU_ASSERT_FALSE(truncated);
+    CU_ASSERT_EQUAL(b.n_desc, 24);   /* the default library's storage slots */
+    CU_ASSERT_EQUAL(b.n_full, 21);   /* 20 data cartridges and a cleaner */
+    CU_ASSERT_STRING_EQUAL(b.first, "A00000L8");
+    xport_close(xp);
+}
+
+static void test_drive_luns_are_tape_drives(void)
+{
+    for (unsigned lun = 1; lun <= 2; lun++) {
+        char url[200], err[256];
+        lun_uri(lun, url, sizeof url);
+        struct xport *xp;
+        CU_ASSERT_EQUAL_FATAL(xport_open(url, &xp, err, sizeof err), XPORT_OK);
+        uint8_t buf[96];
+        struct t10_cdb c = {.kind = T10_CDB_INQUIRY};
+        c.u.inquiry.alloc_len = sizeof buf;
+        struct xport_cmd r;
+        CU_ASSERT_EQUAL(exec_cdb(xp, &c, XPORT_DIR_IN, buf, sizeof buf, &r, false), 0);
+        CU_ASSERT_EQUAL(buf[0] & 0x1F, 0x01);   /* sequential-access device */
+        CU_ASSERT_TRUE(buf[1] & 0x80);          /* removable medium */
+        xport_close(xp);
+    }
+}
+
+static int vtlctl(char *out, size_t cap, const char *a1, const char *a2, const char *a3)
+{
+    char prog[600];
+    snprintf(prog, sizeof prog, "%s/vtlctl", bindir);
+    char *argv[] = {prog, "--control", sock_path, (char *)a1, (char *)a2, (char *)a3, NULL};
+    return run_capture(argv, out, cap);
+}
+
+/* Each initiator sees its own unit attention: an injected cartridge raises 28/01 to both
+ * sessions, and one session consuming it leaves the other's pending. */
+static void test_two_initiators_see_their_own_unit_attentions(void)
+{
+    char url[200], err[256], out[4096];
+    lun_uri(0, url, sizeof url);
+    struct xport *a, *b;
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &a, err, sizeof err), XPORT_OK);
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &b, err, sizeof err), XPORT_OK);
+    struct t10_cdb tur = {.kind = T10_CDB_TEST_UNIT_READY};
+    struct xport_cmd r;
+    /* Both start clean (drain the power-on attention). */
+    CU_ASSERT_EQUAL(exec_cdb(a, &tur, XPORT_DIR_NONE, NULL, 0, &r, true), 0);
+    CU_ASSERT_EQUAL(exec_cdb(b, &tur, XPORT_DIR_NONE, NULL, 0, &r, true), 0);
+
+    int rc = vtlctl(out, sizeof out, "inject", "UAT001L8", NULL);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+
+    struct t10_sense s;
+    CU_ASSERT_EQUAL(exec_cdb(a, &tur, XPORT_DIR_NONE, NULL, 0, &r, false), 2);
+    CU_ASSERT_EQUAL_FATAL(t10_sense_parse(r.sense, r.sense_len, &s), T10_OK);
+    CU_ASSERT_EQUAL(s.key, 6);
+    CU_ASSERT_EQUAL(s.asc_ascq, 0x2801);
+    /* a has consumed its attention; b still has its own. */
+    while (exec_cdb(a, &tur, XPORT_DIR_NONE, NULL, 0, &r, false) == 2)
+        ;
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_EQUAL(exec_cdb(b, &tur, XPORT_DIR_NONE, NULL, 0, &r, false), 2);
+    CU_ASSERT_EQUAL(t10_sense_parse(r.sense, r.sense_len, &s), T10_OK);
+    CU_ASSERT_EQUAL(s.asc_ascq, 0x2801);
+
+    rc = vtlctl(out, sizeof out, "remove", "UAT001L8", NULL);
+    CU_ASSERT_EQUAL(rc, 0);
+    xport_close(a);
+    xport_close(b);
+}
+
+static void test_lun_reset_raises_unit_attention(void)
+{
+    char url[200], err[256];
+    lun_uri(0, url, sizeof url);
+    struct xport *watcher;
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &watcher, err, sizeof err), XPORT_OK);
+    struct t10_cdb tur = {.kind = T10_CDB_TEST_UNIT_READY};
+    struct xport_cmd r;
+    CU_ASSERT_EQUAL(exec_cdb(watcher, &tur, XPORT_DIR_NONE, NULL, 0, &r, true), 0);
+
+    struct iscsi_context *ctx = iscsi_create_context("iqn.2026-11.org.openrsm:resetter");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    struct iscsi_url *u = iscsi_parse_full_url(ctx, url);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+    iscsi_set_targetname(ctx, u->target);
+    iscsi_set_session_type(ctx, ISCSI_SESSION_NORMAL);
+    CU_ASSERT_EQUAL_FATAL(iscsi_full_connect_sync(ctx, u->portal, u->lun), 0);
+    CU_ASSERT_EQUAL(iscsi_task_mgmt_lun_reset_sync(ctx, 0), 0);
+    iscsi_logout_sync(ctx);
+    iscsi_destroy_url(u);
+    iscsi_destroy_context(ctx);
+
+    struct t10_sense s;
+    CU_ASSERT_EQUAL(exec_cdb(watcher, &tur, XPORT_DIR_NONE, NULL, 0, &r, false), 2);
+    CU_ASSERT_EQUAL(t10_sense_parse(r.sense, r.sense_len, &s), T10_OK);
+    CU_ASSERT_EQUAL(s.key, 6);
+    CU_ASSERT_EQUAL(s.asc_ascq >> 8, 0x29);   /* POWER ON, RESET, OR BUS DEVICE RESET */
+    xport_close(watcher);
+}
+
+/* MOVE MEDIUM, then vtld killed with SIGKILL: the move is on disk when it restarts. */
+static void test_state_survives_sigkill(void)
+{
+    char url[200], err[256];
+    lun_uri(0, url, sizeof url);
+    struct xport *xp;
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &xp, err, sizeof err), XPORT_OK);
+    static uint8_t buf[65536];
+    struct t10_cdb c = {.kind = T10_CDB_READ_ELEMENT_STATUS};
+    c.u.res = (struct t10_cdb_res){.voltag = true, .elem_type = 2, .n_elems = 1000,
+                                   .alloc_len = sizeof buf};
+    struct xport_cmd r;
+    CU_ASSERT_EQUAL_FATAL(exec_cdb(xp, &c, XPORT_DIR_IN, buf, sizeof buf, &r, true), 0);
+    struct t10_elem_status_hdr hdr;
+    bool trunc;
+    struct barcodes b0 = {0};
+    t10_elem_status_walk(buf, r.xfer_len, &hdr, count_desc, &b0, &trunc);
+    /* Slots are consecutive from the first address: move the first slot's cartridge to
+     * the last slot (empty in the default library). */
+    uint16_t first = hdr.first_addr, last = (uint16_t)(hdr.first_addr + 23);
+    struct t10_cdb mv = {.kind = T10_CDB_MOVE_MEDIUM};
+    mv.u.move.src = first;
+    mv.u.move.dst = last;
+    CU_ASSERT_EQUAL_FATAL(exec_cdb(xp, &mv, XPORT_DIR_NONE, NULL, 0, &r, true), 0);
+    xport_close(xp);
+
+    CU_ASSERT_EQUAL(stop_vtld(vtld_pid, SIGKILL), 128 + SIGKILL);
+    vtld_pid = start_vtld(NULL);
+    CU_ASSERT_FATAL(vtld_pid > 0);
+    lun_uri(0, url, sizeof url);
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &xp, err, sizeof err), XPORT_OK);
+    c.u.res.start_addr = last;
+    c.u.res.n_elems = 1;
+    CU_ASSERT_EQUAL_FATAL(exec_cdb(xp, &c, XPORT_DIR_IN, buf, sizeof buf, &r, true), 0);
+    struct barcodes b = {0};
+    t10_elem_status_walk(buf, r.xfer_len, &hdr, count_desc, &b, &trunc);
+    CU_ASSERT_EQUAL(b.n_full, 1);
+    CU_ASSERT_STRING_EQUAL(b.first, b0.first);
+    xport_close(xp);
+}
+
+static void test_sigterm_stops_cleanly(void)
+{
+    CU_ASSERT_EQUAL(stop_vtld(vtld_pid, SIGTERM), 0);
+    CU_ASSERT_NOT_EQUAL(access(sock_path, F_OK), 0);   /* control socket removed */
+    vtld_pid = start_vtld(NULL);   /* leave one running for the rest of the suite */
+    CU_ASSERT_FATAL(vtld_pid > 0);
+}
+
+static void test_bad_arguments_and_configs_refused(void)
+{
+    char vtld[600], out[4096], bad[300];
+    snprintf(vtld, sizeof vtld, "%s/vtld", bindir);
+    char *a1[] = {vtld, "--listen", "nowhere", NULL};
+    CU_ASSERT_EQUAL(run_capture(a1, out, sizeof out), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "--listen"));
+    char *a2[] = {vtld, "--bogus", NULL};
+    CU_ASSERT_EQUAL(run_capture(a2, out, sizeof out), 2);
+
+    snprintf(bad, sizeof bad, "%s/broken.yaml", dir);
+    FILE *f = fopen(bad, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("personality: ibm-ts4300\nslots: [1, 2\n", f);   /* unterminated flow sequence */
+    fclose(f);
+    char state[300];
+    snprintf(state, sizeof state, "%s/badstate", dir);
+    char *a3[] = {vtld, "--config", bad, "--state-dir", state, "--listen", "127.0.0.1:0",
+                  "--control", "/nonexistent/x.sock", NULL};
+    CU_ASSERT_EQUAL(run_capture(a3, out, sizeof out), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "broken.yaml:"));   /* file:line:column */
+}
+
+static void test_vtlctl_status_and_errors(void)
+{
+    char out[65536];
+    CU_ASSERT_EQUAL(vtlctl(out, sizeof out, "status", NULL, NULL), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "A00000L8"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "CLN000L1"));
+    CU_ASSERT_EQUAL(vtlctl(out, sizeof out, "--json", "status", NULL), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"libraries\""));
+    /* Duplicate barcode: refused by the daemon (exit 1), nothing changed. */
+    CU_ASSERT_EQUAL(vtlctl(out, sizeof out, "inject", "A00000L8", NULL), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "VTL_E_EXISTS"));
+    /* A usage error never reaches the daemon. */
+    CU_ASSERT_EQUAL(vtlctl(out, sizeof out, "clock", "advance", "soon"), 2);
+}
+
+static CU_TestInfo vtld_tests[] = {
+    {"iscsi_ls_lists_target_and_luns", test_iscsi_ls_lists_target_and_luns},
+    {"iscsi_inq_reports_changer_identity", test_iscsi_inq_reports_changer_identity},
+    {"element_status_with_barcodes_over_iscsi", test_element_status_with_barcodes_over_iscsi},
+    {"drive_luns_are_tape_drives", test_drive_luns_are_tape_drives},
+    {"two_initiators_see_their_own_unit_attentions",
+     test_two_initiators_see_their_own_unit_attentions},
+    {"lun_reset_raises_unit_attention", test_lun_reset_raises_unit_attention},
+    {"vtlctl_status_and_errors", test_vtlctl_status_and_errors},
+    {"state_survives_sigkill", test_state_survives_sigkill},
+    {"sigterm_stops_cleanly", test_sigterm_stops_cleanly},
+    {"bad_arguments_and_configs_refused", test_bad_arguments_and_configs_refused},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"vtld", suite_init, suite_clean, NULL, NULL, vtld_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    CU_SuiteInfo *const tables[] = {suites, NULL};
+    return cutest_main(argc, argv, tables);
+}
