@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/tape/tapeimg.h"
 
@@ -69,6 +71,40 @@ static double memcpy_mbps(const uint8_t *src, size_t total)
     return (double)total / dt / 1e6;
 }
 
+/* The operating system's own limit for the same bytes: pwrite() of each block into a
+ * plain file (space reserved up front, as the store reserves it), then pread() back. */
+static void raw_io_mbps(const char *dir, const uint8_t *buf, size_t total, double *w, double *r)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/raw.bin", dir);
+    *w = *r = 0;
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return;
+    (void)posix_fallocate(fd, 0, (off_t)total + (1 << 20));
+    double t0 = now();
+    size_t done = 0;
+    for (unsigned i = 0; done < total; i++) {
+        size_t n = blk_len(i);
+        if (pwrite(fd, buf, n, (off_t)done) != (ssize_t)n)
+            break;
+        done += n;
+    }
+    *w = (double)done / (now() - t0) / 1e6;
+    static uint8_t rb[BLK + 8192];
+    t0 = now();
+    size_t got = 0;
+    for (unsigned i = 0; got < done; i++) {
+        size_t n = blk_len(i);
+        if (pread(fd, rb, n, (off_t)got) != (ssize_t)n)
+            break;
+        got += n;
+    }
+    *r = (double)got / (now() - t0) / 1e6;
+    close(fd);
+    unlink(path);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -100,9 +136,11 @@ int main(void)
         done += n;
     }
     double wdt = now() - t0;
-    double w_mbps = (double)done / wdt / 1e6, m_mbps = memcpy_mbps(buf, done);
-    printf("| tape WRITE 256 KiB variable blocks (page cache, CRC32) | %.0f MB/s | >= 50%% of memcpy "
-           "| memcpy %.0f MB/s / %.2f |\n", w_mbps, m_mbps, w_mbps / m_mbps);
+    double w_mbps = (double)done / wdt / 1e6, m_mbps = memcpy_mbps(buf, done), raw_w, raw_r;
+    raw_io_mbps(dir, buf, done, &raw_w, &raw_r);
+    printf("| tape WRITE 256 KiB variable blocks (page cache, CRC-32C) | %.0f MB/s | >= 50%% of "
+           "memcpy | memcpy %.0f MB/s / %.2f; raw pwrite %.0f MB/s / %.2f |\n",
+           w_mbps, m_mbps, w_mbps / m_mbps, raw_w, w_mbps / raw_w);
     if ((r = vtl_tape_rewind(t)) != VTL_TAPE_OK)
         return fail("rewind", r);
     struct vtl_tape_read_result res;
@@ -115,8 +153,9 @@ int main(void)
     }
     double rdt = now() - t0;
     double r_mbps = (double)got / rdt / 1e6;
-    printf("| tape READ 256 KiB variable blocks (CRC32 verified) | %.0f MB/s | >= 50%% of memcpy "
-           "| memcpy %.0f MB/s / %.2f |\n", r_mbps, m_mbps, r_mbps / m_mbps);
+    printf("| tape READ 256 KiB variable blocks (CRC-32C verified) | %.0f MB/s | >= 50%% of "
+           "memcpy | memcpy %.0f MB/s / %.2f; raw pread %.0f MB/s / %.2f |\n",
+           r_mbps, m_mbps, r_mbps / m_mbps, raw_r, r_mbps / raw_r);
     vtl_tape_close(t);
     vtl_tape_remove(dir, "BIG001L8");
 

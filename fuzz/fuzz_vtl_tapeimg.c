@@ -36,6 +36,16 @@ static void rm_img(void)
     (void)tape_rm_image(p); /* absent on the first run */
 }
 
+/* Leaves no scratch directory behind when the process exits normally. */
+static void cleanup(void)
+{
+    char p[300];
+    rm_img();
+    snprintf(p, sizeof p, "%s/stream", g_dir);
+    (void)unlink(p);
+    (void)rmdir(g_dir);
+}
+
 static int init_once(void)
 {
     if (g_dir[0])
@@ -44,6 +54,7 @@ static int init_once(void)
     snprintf(g_dir, sizeof g_dir, "%s/fuzz_tapeimg.XXXXXX", base ? base : "/tmp");
     if (!mkdtemp(g_dir))
         return -1;
+    atexit(cleanup);
     for (size_t i = 0; i < sizeof g_block; i++)
         g_block[i] = (uint8_t)(i * 7 + (i >> 9));
     return 0;

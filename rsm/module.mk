@@ -36,3 +36,19 @@ $(B)/lib/pkgconfig/librsm.pc: rsm/module.mk | $(B)/lib
 	  'Libs: -L$${libdir} -lrsm' \
 	  'Libs.private: -lsqlite3 -lpthread' > $@
 all: $(B)/lib/pkgconfig/librsm.pc
+
+# The shared library's soname is librsm.so.0 (LIB_template): the loader looks for that name.
+all: $(B)/lib/librsm.so.0
+$(B)/lib/librsm.so.0: $(B)/lib/librsm.so
+	$(Q)ln -sf librsm.so $@
+
+# librsm from C++: compile, link against the shared library, run once.
+CXX ?= g++
+all: $(B)/rsm/cxx-link.ok
+$(B)/rsm/cxx-link.ok: rsm/engine/tests/cxx_link.cpp $(B)/lib/librsm.so.0
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $< (link librsm.so and run)"
+	$(Q)$(CXX) -std=c++11 -Wall -Wextra -Werror -Irsm/include -o $(B)/rsm/cxx_link $< \
+	  -L$(B)/lib -Wl,-rpath,$(abspath $(B)/lib) -lrsm $(SANFLAGS)
+	$(Q)d=$$(mktemp -d) && $(B)/rsm/cxx_link $$d; rc=$$?; rm -rf $$d; test $$rc -eq 0
+	$(Q)touch $@

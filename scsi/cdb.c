@@ -310,6 +310,35 @@ static const struct fld f_verify6[] = {
     F(1, 2, 1, verify6.immed), F(1, 1, 1, verify6.bytcmp), F(1, 0, 1, verify6.fixed),
     F(2, 0, 24, verify6.length)};
 
+static const struct fld f_buffer[] = {F(1, 5, 3, buffer.mode_specific), F(1, 0, 5, buffer.mode),
+                                      F(2, 0, 8, buffer.buffer_id), F(3, 0, 24, buffer.offset),
+                                      F(6, 0, 24, buffer.len)};
+static const struct fld f_recv_diag[] = {F(1, 0, 1, recv_diag.pcv), F(2, 0, 8, recv_diag.page),
+                                         F(3, 0, 16, recv_diag.alloc_len)};
+static const struct fld f_timestamp[] = {F(6, 0, 32, timestamp.len)};
+static const struct fld f_security[] = {F(1, 0, 8, security.protocol),
+                                        F(2, 0, 16, security.sp_specific),
+                                        F(4, 7, 1, security.inc_512), F(6, 0, 32, security.len)};
+static const struct fld f_allow_overwrite[] = {F(2, 0, 4, allow_overwrite.code),
+                                               F(3, 0, 8, allow_overwrite.partition),
+                                               F(4, 0, 64, allow_overwrite.lo_id)};
+static const struct fld f_format_medium[] = {F(1, 1, 1, format_medium.verify),
+                                             F(1, 0, 1, format_medium.immed),
+                                             F(2, 0, 4, format_medium.format),
+                                             F(3, 0, 16, format_medium.xfer_len)};
+static const struct fld f_set_capacity[] = {F(1, 0, 1, set_capacity.immed),
+                                            F(3, 0, 16, set_capacity.proportion)};
+
+static enum t10_rc chk_recv_diag(const struct t10_cdb *c, struct t10_field_ptr *bad)
+{
+    /* SPC-4 6.29: PAGE CODE is meaningful only with PCV set. */
+    if (!c->u.recv_diag.pcv && c->u.recv_diag.page != 0) {
+        set_ptr(bad, 2, 7);
+        return T10_EINVAL;
+    }
+    return T10_OK;
+}
+
 #define ALL T10_DEV_ALL
 #define TAPE T10_DEV(T10_PDT_TAPE)
 #define CHGR T10_DEV(T10_PDT_CHANGER)
@@ -365,6 +394,16 @@ static const struct cmd_def defs[T10_CDB_KIND_COUNT_] = {
     [T10_CDB_REPORT_DENSITY_SUPPORT] = CMD(T10_CDB_REPORT_DENSITY_SUPPORT, 0x44, -1, 10, TAPE, "REPORT DENSITY SUPPORT", f_density, NULL),
     [T10_CDB_LOAD_UNLOAD] = CMD(T10_CDB_LOAD_UNLOAD, 0x1B, -1, 6, TAPE, "LOAD UNLOAD", f_load_unload, NULL),
     [T10_CDB_VERIFY6] = CMD(T10_CDB_VERIFY6, 0x13, -1, 6, TAPE, "VERIFY(6)", f_verify6, NULL),
+    [T10_CDB_READ_BUFFER] = CMD(T10_CDB_READ_BUFFER, 0x3C, -1, 10, ALL, "READ BUFFER", f_buffer, NULL),
+    [T10_CDB_WRITE_BUFFER] = CMD(T10_CDB_WRITE_BUFFER, 0x3B, -1, 10, ALL, "WRITE BUFFER", f_buffer, NULL),
+    [T10_CDB_RECEIVE_DIAGNOSTIC] = CMD(T10_CDB_RECEIVE_DIAGNOSTIC, 0x1C, -1, 6, ALL, "RECEIVE DIAGNOSTIC RESULTS", f_recv_diag, chk_recv_diag),
+    [T10_CDB_REPORT_TIMESTAMP] = CMD(T10_CDB_REPORT_TIMESTAMP, 0xA3, 0x0F, 12, ALL, "REPORT TIMESTAMP", f_timestamp, NULL),
+    [T10_CDB_SET_TIMESTAMP] = CMD(T10_CDB_SET_TIMESTAMP, 0xA4, 0x0F, 12, ALL, "SET TIMESTAMP", f_timestamp, NULL),
+    [T10_CDB_SECURITY_IN] = CMD(T10_CDB_SECURITY_IN, 0xA2, -1, 12, ALL, "SECURITY PROTOCOL IN", f_security, NULL),
+    [T10_CDB_SECURITY_OUT] = CMD(T10_CDB_SECURITY_OUT, 0xB5, -1, 12, T10_DEV(T10_PDT_DISK) | TAPE, "SECURITY PROTOCOL OUT", f_security, NULL),
+    [T10_CDB_ALLOW_OVERWRITE] = CMD(T10_CDB_ALLOW_OVERWRITE, 0x82, -1, 16, TAPE, "ALLOW OVERWRITE", f_allow_overwrite, NULL),
+    [T10_CDB_FORMAT_MEDIUM] = CMD(T10_CDB_FORMAT_MEDIUM, 0x04, -1, 6, TAPE, "FORMAT MEDIUM", f_format_medium, NULL),
+    [T10_CDB_SET_CAPACITY] = CMD(T10_CDB_SET_CAPACITY, 0x0B, -1, 6, TAPE, "SET CAPACITY", f_set_capacity, NULL),
 };
 
 static const struct cmd_def *def_of(enum t10_cdb_kind kind)
@@ -672,6 +711,10 @@ uint32_t t10_cdb_alloc_len(const struct t10_cdb *c)
         return c->u.read_pos.sa == T10_RP_LONG ? 32 : 20;
     case T10_CDB_READ_BLOCK_LIMITS: return c->u.block_limits.mloi ? 20 : 6;
     case T10_CDB_REPORT_DENSITY_SUPPORT: return c->u.density.alloc_len;
+    case T10_CDB_READ_BUFFER: return c->u.buffer.len;
+    case T10_CDB_RECEIVE_DIAGNOSTIC: return c->u.recv_diag.alloc_len;
+    case T10_CDB_REPORT_TIMESTAMP: return c->u.timestamp.len;
+    case T10_CDB_SECURITY_IN: return c->u.security.inc_512 ? 0 : c->u.security.len;
     default: return 0;
     }
 }
@@ -691,6 +734,10 @@ uint32_t t10_cdb_param_len(const struct t10_cdb *c)
     case T10_CDB_SEND_VOLUME_TAG: return c->u.send_voltag.param_len;
     case T10_CDB_SPACE16: return c->u.space.param_len;
     case T10_CDB_WRITE6: return c->u.rw6.fixed ? 0 : c->u.rw6.xfer_len;
+    case T10_CDB_WRITE_BUFFER: return c->u.buffer.len;
+    case T10_CDB_SET_TIMESTAMP: return c->u.timestamp.len;
+    case T10_CDB_SECURITY_OUT: return c->u.security.inc_512 ? 0 : c->u.security.len;
+    case T10_CDB_FORMAT_MEDIUM: return c->u.format_medium.xfer_len;
     default: return 0;
     }
 }
@@ -702,4 +749,24 @@ uint16_t t10_cdb_error_asc(enum t10_rc rc)
     case T10_EOPCODE: return T10_ASC_INVALID_OPCODE;
     default: return T10_ASC_INVALID_FIELD_IN_CDB;
     }
+}
+
+const struct t10_field_ptr t10_fp_service_action = {.byte = 1, .bit = 4, .bpv = true, .cd = true};
+
+struct t10_field_ptr t10_cdb_field(enum t10_cdb_kind kind, size_t member_off)
+{
+    struct t10_field_ptr p = {.byte = 0, .bit = 0, .bpv = false, .cd = true};
+    const struct cmd_def *d = def_of(kind);
+    if (!d)
+        return p;
+    for (unsigned i = 0; i < d->nf; i++) {
+        const struct fld *f = &d->f[i];
+        if (f->off != member_off)
+            continue;
+        p.byte = f->byte;
+        p.bpv = true;
+        p.bit = f->bits <= 8 ? (uint8_t)(f->shift + f->bits - 1) : 7;
+        return p;
+    }
+    return p;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * scsi/cdb.h - command descriptor blocks: decode once into a struct, build from one.
  *
- * Standards: SPC-4 r37 (common commands, CONTROL byte 4.3.5), SMC-3 r? (medium changer
- * commands) and SSC-4 r03 (sequential-access commands); see scsi/README for the exact
+ * Standards: SPC-4 r37 (common commands, CONTROL byte 4.3.5), SMC-3 (medium changer
+ * commands) and SSC-4 (sequential-access commands); see scsi/README for the exact
  * drafts and the per-command table that says which byte holds which field.
  *
  * A target decodes each CDB exactly once:
@@ -87,6 +87,19 @@ enum t10_cdb_kind {
     T10_CDB_REPORT_DENSITY_SUPPORT, /* 44h */
     T10_CDB_LOAD_UNLOAD,          /* 1Bh */
     T10_CDB_VERIFY6,              /* 13h */
+    /* added later; SPC-4 */
+    T10_CDB_READ_BUFFER,          /* 3Ch READ BUFFER(10) */
+    T10_CDB_WRITE_BUFFER,         /* 3Bh */
+    T10_CDB_RECEIVE_DIAGNOSTIC,   /* 1Ch RECEIVE DIAGNOSTIC RESULTS */
+    T10_CDB_REPORT_TIMESTAMP,     /* A3h/0Fh */
+    T10_CDB_SET_TIMESTAMP,        /* A4h/0Fh */
+    T10_CDB_SECURITY_IN,          /* A2h SECURITY PROTOCOL IN */
+    T10_CDB_SECURITY_OUT,         /* B5h SECURITY PROTOCOL OUT (not on changers: B5h is
+                                   * REQUEST VOLUME ELEMENT ADDRESS there) */
+    /* SSC-4 */
+    T10_CDB_ALLOW_OVERWRITE,      /* 82h */
+    T10_CDB_FORMAT_MEDIUM,        /* 04h */
+    T10_CDB_SET_CAPACITY,         /* 0Bh */
     T10_CDB_KIND_COUNT_
 };
 
@@ -177,6 +190,17 @@ struct t10_cdb_density { bool media, medium_type; uint16_t alloc_len; };
 struct t10_cdb_load_unload { bool immed, hold, eot, reten, load; };
 struct t10_cdb_verify6 { bool immed, bytcmp, fixed, vte, vlbpm, vbf; uint32_t length; };
 
+/* READ BUFFER(10) and WRITE BUFFER: len is the ALLOCATION or PARAMETER LIST LENGTH. */
+struct t10_cdb_buffer { uint8_t mode, mode_specific, buffer_id; uint32_t offset, len; };
+struct t10_cdb_recv_diag { bool pcv; uint8_t page; uint16_t alloc_len; };
+/* REPORT TIMESTAMP (allocation length) and SET TIMESTAMP (parameter list length). */
+struct t10_cdb_timestamp { uint32_t len; };
+/* SECURITY PROTOCOL IN (allocation length) and OUT (transfer length). */
+struct t10_cdb_security { uint8_t protocol; uint16_t sp_specific; bool inc_512; uint32_t len; };
+struct t10_cdb_allow_overwrite { uint8_t code, partition; uint64_t lo_id; };
+struct t10_cdb_format_medium { bool verify, immed; uint8_t format; uint16_t xfer_len; };
+struct t10_cdb_set_capacity { bool immed; uint16_t proportion; };
+
 /* A decoded CDB. Decoders fill every member; builders read kind, control and the
  * union member for kind (op and len are derived from kind). */
 struct t10_cdb {
@@ -219,6 +243,13 @@ struct t10_cdb {
         struct t10_cdb_density density;
         struct t10_cdb_load_unload load_unload;
         struct t10_cdb_verify6 verify6;
+        struct t10_cdb_buffer buffer;              /* READ BUFFER and WRITE BUFFER */
+        struct t10_cdb_recv_diag recv_diag;
+        struct t10_cdb_timestamp timestamp;        /* REPORT and SET TIMESTAMP     */
+        struct t10_cdb_security security;          /* SECURITY PROTOCOL IN and OUT */
+        struct t10_cdb_allow_overwrite allow_overwrite;
+        struct t10_cdb_format_medium format_medium;
+        struct t10_cdb_set_capacity set_capacity;
     } u;
 };
 
@@ -267,6 +298,18 @@ uint32_t t10_cdb_param_len(const struct t10_cdb *c);
  * because NACA and LINK are not supported. Returns the CDB length, writing at most @cap
  * bytes; 0 for an unknown kind. */
 size_t t10_cdb_usage(enum t10_cdb_kind kind, uint8_t *out, size_t cap);
+
+/* Field pointer (cd = true, BPV set, bit = the field's most significant bit) of a field
+ * the decoder accepted but the device rejects: a page code it does not serve, an INVERT
+ * it does not support. @member_off is offsetof(struct t10_cdb, u.<member>); use the macro:
+ *     bad = T10_CDB_FIELD(T10_CDB_MODE_SENSE6, mode_sense.page);   -> byte 2, bit 5
+ * A member the kind does not have gives byte 0 without BPV (never happens for members
+ * the decoder fills; the tests check every one). */
+struct t10_field_ptr t10_cdb_field(enum t10_cdb_kind kind, size_t member_off);
+#define T10_CDB_FIELD(kind, member) t10_cdb_field((kind), offsetof(struct t10_cdb, u.member))
+
+/* SERVICE ACTION field (byte 1 bits 4..0) of any command that has one. */
+extern const struct t10_field_ptr t10_fp_service_action;
 
 /* The ASC/ASCQ a target reports for a decode failure @rc: 20/00 for T10_EOPCODE,
  * 24/00 for T10_EINVAL and T10_ESHORT, 00/00 for T10_OK. */

@@ -28,6 +28,7 @@ enum t10_rc t10_elem_status_hdr_decode(const uint8_t *buf, size_t len,
         return T10_ESHORT;
     out->first_addr = t10_get_be16(buf);
     out->n_elems = t10_get_be16(buf + 2);
+    out->send_action = buf[4] & 0x1F;
     out->byte_count = t10_get_be24(buf + 5);
     return T10_OK;
 }
@@ -305,7 +306,37 @@ size_t t10_elem_writer_finish(struct t10_elem_writer *w)
     uint8_t h[T10_ELEM_HDR_LEN] = {0};
     t10_put_be16(h, w->first_addr);
     t10_put_be16(h + 2, w->n_elems);
+    h[4] = w->send_action & 0x1F;
     t10_put_be24(h + 5, (uint32_t)bytes);
     put_at(w, 0, h, sizeof h);
     return w->pos;
+}
+
+size_t t10_svt_build(uint8_t *out, size_t cap, const struct t10_svt_params *p)
+{
+    uint8_t b[T10_SVT_LEN] = {0};
+    t10_put_ascii(b, T10_VOLTAG_ID_LEN, p->template_id);
+    t10_put_be16(b + 34, p->min_seq);
+    t10_put_be16(b + 38, p->max_seq);
+    if (cap)
+        memcpy(out, b, cap < sizeof b ? cap : sizeof b);
+    return sizeof b;
+}
+
+enum t10_rc t10_svt_decode(const uint8_t *buf, size_t len, struct t10_svt_params *out,
+                           struct t10_field_ptr *bad)
+{
+    if (len < T10_SVT_LEN) {
+        if (bad) {
+            bad->byte = (uint16_t)len;
+            bad->bit = 0;
+            bad->bpv = false;
+            bad->cd = false;
+        }
+        return T10_ESHORT;
+    }
+    t10_get_ascii(out->template_id, buf, T10_VOLTAG_ID_LEN);
+    out->min_seq = t10_get_be16(buf + 34);
+    out->max_seq = t10_get_be16(buf + 38);
+    return T10_OK;
 }

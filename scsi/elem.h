@@ -2,7 +2,7 @@
  * scsi/elem.h - READ ELEMENT STATUS data (SMC-3 6.10/6.11): header, element status pages,
  * element descriptors with volume tags and device identifiers; build and decode.
  *
- * Layout (SMC-3 r? Tables "element status data", "element status page", descriptors):
+ * Layout (SMC-3 Tables "element status data", "element status page", descriptors):
  *   Element status header (8 bytes)
  *     0-1  FIRST ELEMENT ADDRESS REPORTED
  *     2-3  NUMBER OF ELEMENTS AVAILABLE
@@ -87,6 +87,9 @@ void t10_voltag_decode(const uint8_t *buf, struct t10_voltag *out);
 struct t10_elem_status_hdr {
     uint16_t first_addr;   /* FIRST ELEMENT ADDRESS REPORTED            */
     uint16_t n_elems;      /* NUMBER OF ELEMENTS AVAILABLE              */
+    uint8_t send_action;   /* byte 4 bits 4..0: REQUEST VOLUME ELEMENT   *
+                            * ADDRESS data echoes the SEND ACTION CODE   *
+                            * here; reserved (0) in READ ELEMENT STATUS */
     uint32_t byte_count;   /* BYTE COUNT OF REPORT AVAILABLE (24 bits)  */
 };
 
@@ -189,6 +192,8 @@ struct t10_elem_writer {
     struct t10_elem_page pg;
     bool page_open;
     uint16_t first_addr, n_elems;
+    uint8_t send_action;   /* set before finish for REQUEST VOLUME    *
+                            * ELEMENT ADDRESS data (header byte 4)    */
     enum t10_rc rc;        /* first error, sticky                     */
 };
 void t10_elem_writer_init(struct t10_elem_writer *w, uint8_t *out, size_t cap);
@@ -200,5 +205,19 @@ void t10_elem_writer_add(struct t10_elem_writer *w, const struct t10_elem_desc *
 /* Writes the header and page byte counts. Returns the full report length (header
  * included), or 0 if an error was recorded (w->rc says which). */
 size_t t10_elem_writer_finish(struct t10_elem_writer *w);
+
+/* SEND VOLUME TAG parameter list (SMC-3): 0-31 VOLUME IDENTIFICATION TEMPLATE (ASCII,
+ * space padded; the translate actions allow the wildcards '*' and '?'), 32-33 reserved,
+ * 34-35 MINIMUM VOLUME SEQUENCE NUMBER, 36-37 reserved, 38-39 MAXIMUM VOLUME SEQUENCE
+ * NUMBER. */
+#define T10_SVT_LEN 40
+struct t10_svt_params {
+    char template_id[T10_VOLTAG_ID_LEN + 1]; /* trailing spaces removed */
+    uint16_t min_seq, max_seq;
+};
+size_t t10_svt_build(uint8_t *out, size_t cap, const struct t10_svt_params *p);
+/* T10_ESHORT (pointer at the end of the data, cd = false) if @len < 40. */
+enum t10_rc t10_svt_decode(const uint8_t *buf, size_t len, struct t10_svt_params *out,
+                           struct t10_field_ptr *bad);
 
 #endif

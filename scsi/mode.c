@@ -604,3 +604,18 @@ enum t10_rc t10_mode_iec_decode(const uint8_t *page, size_t len, struct t10_mode
     out->report_count = t10_get_be32(page + 8);
     return T10_OK;
 }
+
+struct t10_field_ptr t10_mode_field(bool ten, enum t10_mode_field f)
+{
+    size_t h = ten ? T10_MODE_HDR10_LEN : T10_MODE_HDR6_LEN;
+    struct t10_field_ptr p = {.bit = 7, .bpv = true, .cd = false};
+    switch (f) {
+    case T10_MF_MEDIUM_TYPE: p.byte = ten ? 2 : 1; break;
+    case T10_MF_DEV_SPECIFIC: p.byte = ten ? 3 : 2; break;
+    case T10_MF_BD_LEN: p.byte = ten ? 6 : 3; break;
+    case T10_MF_BD_DENSITY: p.byte = (uint16_t)h; break;
+    case T10_MF_BD_N_BLOCKS: p.byte = (uint16_t)(h + 1); break;
+    case T10_MF_BD_BLOCK_LEN: p.byte = (uint16_t)(h + 5); break;
+    }
+    return p;
+}

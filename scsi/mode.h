@@ -117,6 +117,18 @@ enum t10_rc t10_mode_select_walk(const uint8_t *buf, size_t len, bool ten,
 enum t10_rc t10_mode_find_page(const uint8_t *buf, size_t len, bool ten, uint8_t page,
                                uint8_t subpage, const uint8_t **page_out, size_t *page_len_out);
 
+/* Field pointers (cd = false) into a MODE SELECT parameter list header and its first
+ * block descriptor, for values a target rejects after the walk. */
+enum t10_mode_field {
+    T10_MF_MEDIUM_TYPE,
+    T10_MF_DEV_SPECIFIC,
+    T10_MF_BD_LEN,
+    T10_MF_BD_DENSITY,
+    T10_MF_BD_N_BLOCKS,
+    T10_MF_BD_BLOCK_LEN,
+};
+struct t10_field_ptr t10_mode_field(bool ten, enum t10_mode_field f);
+
 /* ---- pages ---- */
 
 /* 0Ah Control (SPC-4 Table 457), PAGE LENGTH 0Ah. */

@@ -350,3 +350,8 @@ size_t t10_sense_text(char *out, size_t cap, const struct t10_sense *s)
     }
     return n;
 }
+
+void t10_sense_init_code(struct t10_sense *s, bool descriptor, uint32_t code)
+{
+    t10_sense_init(s, descriptor, T10_SENSE_KEY_OF(code), T10_SENSE_ASC_ASCQ_OF(code));
+}

@@ -34,6 +34,14 @@
 #define OPENRSM_SCSI_SENSE_H
 
 #include "scsi/t10.h"
+#include "scsi/tables.h"
+
+/* One value naming a sense key and an ASC/ASCQ, for tables and function arguments:
+ * T10_SENSE(ILLEGAL_REQUEST, INVALID_FIELD_IN_CDB) is key 5, ASC 24h, ASCQ 00h. */
+#define T10_SENSE_CODE(key, asc_ascq) ((uint32_t)((uint32_t)((key) & 0x0F) << 16 | (uint16_t)(asc_ascq)))
+#define T10_SENSE(key, asc_name)      T10_SENSE_CODE(T10_KEY_##key, T10_ASC_##asc_name)
+#define T10_SENSE_KEY_OF(code)        ((uint8_t)(((code) >> 16) & 0x0F))
+#define T10_SENSE_ASC_ASCQ_OF(code)   ((uint16_t)((code) & 0xFFFF))
 
 #define T10_SENSE_FIXED_LEN 18   /* fixed format with ADDITIONAL SENSE LENGTH 10 */
 #define T10_SENSE_MAX       252  /* SPC-4: sense data never exceeds 252 bytes    */
@@ -84,6 +92,8 @@ struct t10_sense {
 
 /* Simple initialisers for the device side. */
 void t10_sense_init(struct t10_sense *s, bool descriptor, uint8_t key, uint16_t asc_ascq);
+/* Same from a T10_SENSE() code. */
+void t10_sense_init_code(struct t10_sense *s, bool descriptor, uint32_t code);
 /* ILLEGAL REQUEST, @asc_ascq, with a field pointer: the target's usual failure. */
 void t10_sense_init_field(struct t10_sense *s, bool descriptor, uint16_t asc_ascq,
                           const struct t10_field_ptr *field);

@@ -2,7 +2,7 @@
  * scsi/ssc.h - sequential-access (tape) parameter data: READ BLOCK LIMITS, READ POSITION
  * (short, long and extended forms) and REPORT DENSITY SUPPORT.
  *
- * SSC-4 r03: READ BLOCK LIMITS data (7.4, Table 20):
+ * SSC-4: READ BLOCK LIMITS data (7.4, Table 20):
  *   0 rsvd | GRANULARITY(4..0)  1-3 MAXIMUM BLOCK LENGTH LIMIT  4-5 MINIMUM BLOCK LENGTH
  * READ POSITION short form (7.7.2): 0 BOP(7) EOP(6) LOCU(5) BYCU(4) rsvd LOLU(2) PERR(1)
  *   BPEW(0)  1 PARTITION NUMBER  2-3 rsvd  4-7 FIRST LOGICAL OBJECT LOCATION

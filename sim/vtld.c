@@ -106,11 +106,39 @@ static void be_nexus_close(void *ctx, void *target_ctx, uint64_t nexus_id)
     vtl_nexus_close(vtl_system_library(ls->sys), nexus_id);
 }
 
+static void save_if_moved(struct lib_slot *ls, bool force);
+
+/* Commands after which the changer's persistent state may differ. */
+static bool changes_changer_state(uint8_t op)
+{
+    switch (op) {
+    case 0x07: /* INITIALIZE ELEMENT STATUS */
+    case 0x1B: /* OPEN/CLOSE IMPORT/EXPORT ELEMENT */
+    case 0x1E: /* PREVENT ALLOW MEDIUM REMOVAL */
+    case 0x15: /* MODE SELECT(6) */
+    case 0x37: /* INITIALIZE ELEMENT STATUS WITH RANGE */
+    case 0x55: /* MODE SELECT(10) */
+    case 0xA5: /* MOVE MEDIUM */
+    case 0xA6: /* EXCHANGE MEDIUM */
+    case 0xE7: /* INITIALIZE ELEMENT STATUS WITH RANGE, vendor form */
+        return true;
+    default:
+        return false;
+    }
+}
+
 static enum vtl_exec be_submit(void *ctx, void *target_ctx, uint16_t lun, struct vtl_cmd *cmd)
 {
     (void)ctx;
     struct lib_slot *ls = target_ctx;
-    return vtl_lun_execute(vtl_system_library(ls->sys), lun, cmd);
+    enum vtl_exec ex = vtl_lun_execute(vtl_system_library(ls->sys), lun, cmd);
+    /* The new state is on disk before the initiator hears GOOD: a SIGKILL right after
+     * loses nothing a client was told. (Motions that complete later are saved by the
+     * tick, before their status goes out.) */
+    if (ex == VTL_EXEC_DONE && lun == 0 && cmd->status == VTL_STATUS_GOOD &&
+        changes_changer_state(cmd->cdb[0]))
+        save_if_moved(ls, true);
+    return ex;
 }
 
 static int be_task_mgmt(void *ctx, void *target_ctx, uint64_t nexus_id, int fn, uint16_t lun,

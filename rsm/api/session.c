@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rsm/api/session.h"
 #include "rsm/api/wstr.h"
@@ -29,7 +30,7 @@ struct rsm_session *rsm_session_acquire(HANDLE h)
     struct rsm_session *s = sessions;
     while (s && (HANDLE)s != h)
         s = s->next;
-    if (s && (s->magic != SESSION_MAGIC || s->closed))
+    if (s && (s->magic != SESSION_MAGIC || s->closed || s->pid != getpid()))
         s = NULL;
     if (s)
         s->refs++; /* paired with rsm_session_release() */
@@ -83,6 +84,7 @@ static HANDLE open_session(const char *server, const char *app, DWORD options)
         return INVALID_HANDLE_VALUE;
     }
     rsm_caller_self(&s->caller);
+    s->caller.cancel = &s->closed;
     if (app && *app) {
         size_t n = strlen(app);
         if (n >= sizeof s->caller.app)
@@ -103,6 +105,7 @@ static HANDLE open_session(const char *server, const char *app, DWORD options)
         return INVALID_HANDLE_VALUE;
     }
     s->magic = SESSION_MAGIC;
+    s->pid = getpid();
     s->refs = 1; /* the handle's own reference, dropped by CloseNtmsSession */
     pthread_mutex_lock(&sessions_mu);
     s->next = sessions;
@@ -139,19 +142,17 @@ DWORD WINAPI CloseNtmsSession(HANDLE hSession)
     while (*p && (HANDLE)*p != hSession)
         p = &(*p)->next;
     struct rsm_session *s = *p;
-    if (!s || s->magic != SESSION_MAGIC || s->closed) {
+    if (!s || s->magic != SESSION_MAGIC || s->closed || s->pid != getpid()) {
         pthread_mutex_unlock(&sessions_mu);
         return rsm_api_ret(ERROR_INVALID_HANDLE);
     }
     *p = s->next; /* no new call can find it; calls in flight keep their reference */
     s->closed = 1;
-    int last = --s->refs == 0;
     pthread_mutex_unlock(&sessions_mu);
-    if (last) {
-        rsm_engine_close(s->engine);
-        s->magic = 0;
-        free(s);
-    }
+    /* A call of this session waiting in the engine (allocation) ends with
+     * ERROR_CANCELLED; the handle's own reference keeps s alive until after the wake. */
+    rsm_engine_wake(s->engine);
+    rsm_session_release(s); /* the handle's reference, taken at open */
     return ERROR_SUCCESS;
 }
 

@@ -14,12 +14,15 @@
 
 #include <ntmsapi.h>
 
+#include <sys/types.h>
+
 #include "rsm/engine/engine.h"
 
 struct rsm_session {
     uint32_t magic;
     int refs;   /* guarded by the session-list lock in session.c */
-    int closed; /* ditto */
+    _Atomic int closed; /* set under the list lock; read by waits through caller.cancel */
+    pid_t pid; /* handles are process-local: a forked child cannot use its parent's */
     struct rsm_engine *engine;
     struct rsm_caller caller;
     struct rsm_session *next;

@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* WCHAR text is UTF-32: a build with -fshort-wchar (UTF-16 wchar_t) would need surrogate
+ * pairs here and would not match the applications' L"..." literals anyway. */
+_Static_assert(sizeof(wchar_t) == 4, "librsm needs a 32-bit wchar_t");
+
 #define REPLACEMENT 0xFFFDu
 
 /* Decodes one character from @s (@n > 0 bytes available). Sets *@cp and returns the bytes

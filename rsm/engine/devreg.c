@@ -55,7 +55,7 @@ rsm_rc rsm_engine_register_library(struct rsm_engine *e, const struct rsm_dev_li
     rsm_rc rc = rsm_db_begin(e->db);
     struct rsm_guid g;
     if (rc == RSM_OK)
-        rc = lookup(e->db, "SELECT guid FROM obj WHERE type=9 AND name=?3", NULL, 0, lib->name,
+        rc = lookup(e->db, "SELECT o.guid FROM library l JOIN obj o ON o.guid=l.guid WHERE o.name=?3", NULL, 0, lib->name,
                     NULL, &g);
     if (rc == RSM_E_NOT_FOUND) {
         rsm_guid_new(&g);
@@ -465,6 +465,109 @@ rsm_rc rsm_dev_media_state(struct rsm_engine *e, const struct rsm_guid *pmedia, 
         if (rc == RSM_OK && sqlite3_changes(rsm_db_handle(e->db)) == 0)
             rc = RSM_E_INVALID_MEDIA;
     }
+    rc = rsm_db_end(e->db, rc);
+    if (rc == RSM_OK)
+        rsm_engine_signal(e);
+    rsm_engine_unlock(e);
+    return rc;
+}
+
+rsm_rc rsm_dev_media_bulk(struct rsm_engine *e, const struct rsm_guid *library,
+                          const struct rsm_guid *pool, const struct rsm_guid *mtype,
+                          uint32_t side_state, size_t n, rsm_dev_barcode_fn *barcode, void *arg,
+                          struct rsm_guid *first_out)
+{
+    if (!pool || !mtype || !barcode || side_state > RSM_PART_RESERVED)
+        return RSM_E_INVALID_PARAMETER;
+    if (side_state == RSM_PART_ALLOCATED || side_state == RSM_PART_COMPLETE ||
+        side_state == RSM_PART_RESERVED)
+        return RSM_E_INVALID_STATE;
+    rsm_engine_lock(e);
+    const struct rsm_guid *lib = library ? library : &e->offline_lib;
+    rsm_rc rc = rsm_db_begin(e->db);
+    uint32_t pt = 0, sides = 0;
+    struct rsm_guid pmt, parent;
+    if (rc == RSM_OK)
+        rc = rsm_pool_row(e->db, pool, &pt, &pmt, &parent);
+    if (rc == RSM_E_NOT_FOUND || (rc == RSM_OK && !rsm_guid_eq(&pmt, mtype)))
+        rc = RSM_E_INVALID_MEDIA_POOL;
+    if (rc == RSM_OK && library)
+        rc = check_library(e, library);
+    if (rc == RSM_OK) {
+        sqlite3_stmt *st = rsm_db_stmt(e->db, "SELECT sides FROM media_type WHERE guid=?1");
+        if (!st) {
+            rc = RSM_E_DB_FAILURE;
+        } else {
+            rsm_db_bind_guid_nn(st, 1, mtype);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                sides = (uint32_t)sqlite3_column_int(st, 0);
+            else
+                rc = RSM_E_INVALID_MEDIA;
+            sqlite3_reset(st);
+        }
+    }
+    int64_t seq = rsm_db_meta_int(e->db, "seqno", 0);
+    int64_t now = rsm_db_now_ms();
+    sqlite3_stmt *ins_obj = rsm_db_stmt(e->db, "INSERT INTO obj(guid,type,name,descr,created,"
+                                               "modified) VALUES(?1,?2,?3,'',?4,?4)");
+    sqlite3_stmt *ins_pm = rsm_db_stmt(e->db,
+        "INSERT INTO pmedia(guid,pool,library,loc_type,mtype,barcode,barcode_state,seqno,"
+        "n_sides) VALUES(?1,?2,?3,16,?4,?5,?6,?7,?8)");
+    sqlite3_stmt *ins_side = rsm_db_stmt(e->db, "INSERT INTO side(guid,pmedia,pool,state,side_no)"
+                                                " VALUES(?1,?2,?3,?4,?5)");
+    if (rc == RSM_OK && (!ins_obj || !ins_pm || !ins_side))
+        rc = RSM_E_DB_FAILURE;
+    char bc[RSM_BARCODE_CAP], seqtxt[24], sname[RSM_NAME_CAP + 8];
+    for (size_t i = 0; rc == RSM_OK && i < n; i++) {
+        struct rsm_guid pm;
+        rsm_guid_new(&pm);
+        if (i == 0 && first_out)
+            *first_out = pm;
+        bc[0] = 0;
+        barcode(i, bc, sizeof bc, arg);
+        bc[sizeof bc - 1] = 0;
+        snprintf(seqtxt, sizeof seqtxt, "%06lld", (long long)++seq);
+        const char *name = *bc ? bc : seqtxt;
+        rsm_db_bind_guid_nn(ins_obj, 1, &pm);
+        sqlite3_bind_int(ins_obj, 2, RSM_OT_PHYSICAL_MEDIA);
+        sqlite3_bind_text(ins_obj, 3, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins_obj, 4, now);
+        rc = rsm_db_step_done(ins_obj);
+        if (rc == RSM_OK) {
+            rsm_db_bind_guid_nn(ins_pm, 1, &pm);
+            rsm_db_bind_guid_nn(ins_pm, 2, pool);
+            rsm_db_bind_guid_nn(ins_pm, 3, lib);
+            rsm_db_bind_guid_nn(ins_pm, 4, mtype);
+            sqlite3_bind_text(ins_pm, 5, bc, -1, SQLITE_STATIC);
+            sqlite3_bind_int(ins_pm, 6, *bc ? RSM_BARCODE_OK : RSM_BARCODE_UNREADABLE);
+            sqlite3_bind_text(ins_pm, 7, seqtxt, -1, SQLITE_STATIC);
+            sqlite3_bind_int(ins_pm, 8, (int)sides);
+            rc = rsm_db_step_done(ins_pm);
+        }
+        for (uint32_t k = 0; rc == RSM_OK && k < sides; k++) {
+            struct rsm_guid sg;
+            rsm_guid_new(&sg);
+            if (sides > 1)
+                snprintf(sname, sizeof sname, "%s:%c", name, 'A' + (int)(k % 26));
+            else
+                snprintf(sname, sizeof sname, "%s", name);
+            rsm_db_bind_guid_nn(ins_obj, 1, &sg);
+            sqlite3_bind_int(ins_obj, 2, RSM_OT_PARTITION);
+            sqlite3_bind_text(ins_obj, 3, sname, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ins_obj, 4, now);
+            rc = rsm_db_step_done(ins_obj);
+            if (rc == RSM_OK) {
+                rsm_db_bind_guid_nn(ins_side, 1, &sg);
+                rsm_db_bind_guid_nn(ins_side, 2, &pm);
+                rsm_db_bind_guid_nn(ins_side, 3, pool);
+                sqlite3_bind_int(ins_side, 4, (int)side_state);
+                sqlite3_bind_int(ins_side, 5, (int)k);
+                rc = rsm_db_step_done(ins_side);
+            }
+        }
+    }
+    if (rc == RSM_OK)
+        rc = rsm_db_meta_set_int(e->db, "seqno", seq);
     rc = rsm_db_end(e->db, rc);
     if (rc == RSM_OK)
         rsm_engine_signal(e);

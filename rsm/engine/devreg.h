@@ -14,6 +14,7 @@
 #ifndef RSM_ENGINE_DEVREG_H
 #define RSM_ENGINE_DEVREG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rsm/engine/engine.h"
@@ -68,6 +69,19 @@ rsm_rc rsm_dev_media_seen(struct rsm_engine *e, const struct rsm_guid *slot, con
 /* The medium left its library (ejected, magazine removed): it moves to the offline
  * library, keeps its pool, and its slot becomes EMPTY. */
 rsm_rc rsm_dev_media_gone(struct rsm_engine *e, const struct rsm_guid *pmedia);
+/* Bulk catalog load: @n cartridges of media type @mtype into @pool (a leaf pool of that
+ * type) in @library (NULL: the offline library), all sides in @side_state, in ONE
+ * transaction (all or nothing). @barcode(i, buf, cap, arg) names cartridge i ("" for none);
+ * barcodes are not checked against existing ones, so this is for loading catalogs built
+ * elsewhere (a vault list, a migration) into a database, not for inventory. @first_out,
+ * when not NULL, gets the first cartridge's GUID (the others follow in GUID order).
+ * Errors: INVALID_PARAMETER, INVALID_MEDIA_POOL (pool kind/type), INVALID_STATE (an
+ * allocated state: bulk media carry no LMIDs). */
+typedef void rsm_dev_barcode_fn(size_t i, char *buf, size_t cap, void *arg);
+rsm_rc rsm_dev_media_bulk(struct rsm_engine *e, const struct rsm_guid *library,
+                          const struct rsm_guid *pool, const struct rsm_guid *mtype,
+                          uint32_t side_state, size_t n, rsm_dev_barcode_fn *barcode, void *arg,
+                          struct rsm_guid *first_out);
 /* Sets a medium's NtmsMediaState (INUSE/MOUNTED/LOADED... as the device layer moves it). */
 rsm_rc rsm_dev_media_state(struct rsm_engine *e, const struct rsm_guid *pmedia, uint32_t state);
 

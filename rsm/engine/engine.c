@@ -80,6 +80,13 @@ void rsm_engine_signal(struct rsm_engine *e)
     pthread_cond_broadcast(&e->changed);
 }
 
+void rsm_engine_wake(struct rsm_engine *e)
+{
+    rsm_engine_lock(e);
+    rsm_engine_signal(e);
+    rsm_engine_unlock(e);
+}
+
 const char *rsm_engine_dir(const struct rsm_engine *e)
 {
     return e->dir;
@@ -188,7 +195,9 @@ rsm_rc rsm_engine_open(const char *dir, struct rsm_engine **out)
 
     pthread_mutex_lock(&registry_mu);
     for (struct rsm_engine *e = registry; e; e = e->next) {
-        if (strcmp(e->dir, canon) == 0) {
+        /* An engine inherited across fork() belongs to the parent: its SQLite connection
+         * and locks must not be used here, so the child opens its own. */
+        if (e->pid == getpid() && strcmp(e->dir, canon) == 0) {
             e->refs++; /* paired with rsm_engine_close() */
             pthread_mutex_unlock(&registry_mu);
             *out = e;
@@ -232,6 +241,7 @@ rsm_rc rsm_engine_open(const char *dir, struct rsm_engine **out)
     pthread_cond_init(&e->changed, &ca);
     pthread_condattr_destroy(&ca);
     e->refs = 1;
+    e->pid = getpid();
     e->next = registry;
     registry = e;
     pthread_mutex_unlock(&registry_mu);

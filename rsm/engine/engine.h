@@ -35,6 +35,9 @@ struct rsm_caller {
     uint32_t n_gids;
     uint32_t gids[RSM_CALLER_MAX_GROUPS];
     char app[RSM_APPNAME_CAP]; /* application name of the session ("RSM" by default) */
+    /* When not NULL and non-zero, waits on behalf of this caller end with RSM_E_CANCELLED
+     * (CloseNtmsSession sets it; see rsm_engine_wake). */
+    const _Atomic int *cancel;
 };
 
 /* The calling process's identity (getuid, getgid, getgroups). */
@@ -48,6 +51,8 @@ void rsm_caller_self(struct rsm_caller *out);
 rsm_rc rsm_engine_open(const char *dir, struct rsm_engine **out);
 /* Drops one reference; the last one closes the database. */
 void rsm_engine_close(struct rsm_engine *e);
+/* Wakes every wait in the engine so it re-checks its caller's cancel flag. */
+void rsm_engine_wake(struct rsm_engine *e);
 /* The directory the engine was opened on (canonical path; borrowed). */
 const char *rsm_engine_dir(const struct rsm_engine *e);
 

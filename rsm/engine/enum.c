@@ -51,7 +51,7 @@ static const char *enum_sql(uint32_t type, uint32_t ctype)
              : ctype == RSM_OT_MEDIA_POOL ? "SELECT guid FROM pool WHERE parent=?1" : NULL;
     case RSM_OT_LOGICAL_MEDIA:
         return ctype == RSM_OT_UNKNOWN    ? "SELECT guid FROM lmedia"
-             : ctype == RSM_OT_MEDIA_POOL ? "SELECT guid FROM lmedia WHERE pool=?1"
+             : ctype == RSM_OT_MEDIA_POOL ? "SELECT lmedia FROM side WHERE pool=?1 AND lmedia IS NOT NULL"
              : ctype == RSM_OT_PARTITION
                  ? "SELECT lmedia FROM side WHERE guid=?1 AND lmedia IS NOT NULL"
                  : NULL;

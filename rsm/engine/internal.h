@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "rsm/engine/db.h"
 #include "rsm/engine/engine.h"
@@ -19,6 +20,7 @@ struct rsm_engine {
     char dir[PATH_MAX];
     int refs;                 /* guarded by the registry lock in engine.c */
     int lock_fd;              /* shared flock on DIR/rsm.lock while open */
+    pid_t pid;                /* process that opened it: a forked child opens its own */
     pthread_mutex_t mu;       /* guards db and everything below */
     pthread_cond_t changed;   /* broadcast when media may have become allocatable */
     struct rsm_db *db;

@@ -53,7 +53,7 @@ rsm_rc rsm_pool_counts(struct rsm_db *db, const struct rsm_guid *pool, uint32_t 
     rsm_rc rc = RSM_OK;
     *n_pools = count_q(db, "SELECT count(*) FROM pool WHERE parent=?1", pool, &rc);
     *n_pmedia = count_q(db, "SELECT count(*) FROM pmedia WHERE pool=?1", pool, &rc);
-    *n_lmedia = count_q(db, "SELECT count(*) FROM lmedia WHERE pool=?1", pool, &rc);
+    *n_lmedia = count_q(db, "SELECT count(*) FROM side WHERE pool=?1 AND lmedia IS NOT NULL", pool, &rc);
     return rc;
 }
 

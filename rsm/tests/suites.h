@@ -14,6 +14,7 @@ extern CU_SuiteInfo rsm_wstr_suites[];
 extern CU_SuiteInfo rsm_objinfo_conv_suites[];
 extern CU_SuiteInfo rsm_lasterror_suites[];
 extern CU_SuiteInfo rsm_unsupported_suites[];
+extern CU_SuiteInfo rsm_links_suites[];
 
 /* What one translation unit sees after including <ntmsapi.h>: unicode_w.c defines
  * UNICODE first, unicode_a.c does not. Filled by rsm_unicode_probe_w()/_a(). */

@@ -295,6 +295,13 @@ static const struct constant constants[] = {
     K(SACL_SECURITY_INFORMATION, 8),
     K(READ_CONTROL, 0x00020000),
     K(WRITE_DAC, 0x00040000),
+    /* POSIX descriptor form (wintypes.h) */
+    K(RSM_SD_REVISION, 0x52),
+    K(SE_DACL_PRESENT, 0x0004),
+    K(SE_SELF_RELATIVE, 0x8000),
+    K(RSM_SD_USER, 1),
+    K(RSM_SD_GROUP, 2),
+    K(RSM_SD_EVERYONE, 3),
     /* error codes §3.1 */
     K(ERROR_SUCCESS, 0),
     K(NO_ERROR, 0),

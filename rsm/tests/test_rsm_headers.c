@@ -8,8 +8,9 @@
 int main(int argc, char **argv)
 {
     CU_SuiteInfo *const tables[] = {
-        rsm_constants_suites,    rsm_layout_suites,    rsm_unicode_suites,     rsm_wstr_suites,
-        rsm_objinfo_conv_suites, rsm_lasterror_suites, rsm_unsupported_suites, NULL,
+        rsm_constants_suites,   rsm_layout_suites,       rsm_unicode_suites,
+        rsm_wstr_suites,        rsm_objinfo_conv_suites, rsm_lasterror_suites,
+        rsm_unsupported_suites, rsm_links_suites,        NULL,
     };
     return cutest_main(argc, argv, tables);
 }

@@ -21,8 +21,8 @@ struct vtl_event {
 struct vtl_clock {
     enum vtl_clock_mode mode;
     double scale;
-    uint64_t start_real_us;  /* REAL/SCALED: monotonic time at creation */
-    uint64_t virt_us;        /* VIRTUAL/ZERO: current time */
+    uint64_t start_real_us; /* REAL/SCALED: monotonic time at creation */
+    uint64_t virt_us;       /* VIRTUAL/ZERO: current time */
     uint64_t next_id;
     unsigned n_pending;
     struct vtl_event *head;
@@ -85,8 +85,7 @@ uint64_t vtl_clock_effective_us(const struct vtl_clock *clk, uint64_t us)
     return clk->mode == VTL_CLOCK_ZERO ? 0 : us;
 }
 
-uint64_t vtl_clock_schedule(struct vtl_clock *clk, uint64_t delay_us, vtl_event_fn *fn,
-                            void *arg)
+uint64_t vtl_clock_schedule(struct vtl_clock *clk, uint64_t delay_us, vtl_event_fn *fn, void *arg)
 {
     struct vtl_event *e = calloc(1, sizeof *e);
     if (!e)

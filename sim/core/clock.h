@@ -48,8 +48,7 @@ uint64_t vtl_clock_effective_us(const struct vtl_clock *clk, uint64_t us);
 /* Schedules @fn(@arg) @delay_us of simulated time from now. Returns an event id (> 0),
  * or 0 on allocation failure (nothing scheduled). A delay of 0 still waits for the next
  * vtl_clock_run_due(): callers that want "now" call @fn themselves. */
-uint64_t vtl_clock_schedule(struct vtl_clock *clk, uint64_t delay_us, vtl_event_fn *fn,
-                            void *arg);
+uint64_t vtl_clock_schedule(struct vtl_clock *clk, uint64_t delay_us, vtl_event_fn *fn, void *arg);
 
 /* Removes a pending event; false if it already ran or never existed. */
 bool vtl_clock_cancel(struct vtl_clock *clk, uint64_t id);

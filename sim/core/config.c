@@ -54,10 +54,14 @@ static enum vtl_rc fail_at(struct ctx *c, const yaml_node_t *n, const char *fmt,
 static const char *type_name(const yaml_node_t *n)
 {
     switch (n->type) {
-    case YAML_SCALAR_NODE: return "a scalar";
-    case YAML_SEQUENCE_NODE: return "a list";
-    case YAML_MAPPING_NODE: return "a mapping";
-    default: return "nothing";
+    case YAML_SCALAR_NODE:
+        return "a scalar";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    default:
+        return "nothing";
     }
 }
 
@@ -164,8 +168,8 @@ static enum vtl_rc walk_map(struct ctx *c, yaml_node_t *map, const char *what,
                     strncat(list, ", ", sizeof list - strlen(list) - 1);
                 strncat(list, keys[i], sizeof list - strlen(list) - 1);
             }
-            return fail_at(c, k, "unknown key '%s' in %s (expected one of: %s)", scalar(k),
-                           what, list);
+            return fail_at(c, k, "unknown key '%s' in %s (expected one of: %s)", scalar(k), what,
+                           list);
         }
         if (seen & (1u << idx))
             return fail_at(c, k, "duplicate key '%s' in %s", scalar(k), what);
@@ -188,8 +192,7 @@ struct elem_arg {
     unsigned seen;
 };
 
-static enum vtl_rc pers_elem_kv(struct ctx *c, void *arg, int key, yaml_node_t *k,
-                                yaml_node_t *v)
+static enum vtl_rc pers_elem_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yaml_node_t *v)
 {
     struct elem_arg *a = arg;
     unsigned long long x;
@@ -216,22 +219,28 @@ static enum vtl_rc pers_elements_kv(struct ctx *c, void *arg, int key, yaml_node
         return rc;
     if ((a.seen & 7) != 7)
         return fail_at(c, v, "missing key '%s' in %s (base, count and max are required)",
-                       !(a.seen & 1) ? "base" : !(a.seen & 2) ? "count" : "max", scalar(k));
+                       !(a.seen & 1)   ? "base"
+                       : !(a.seen & 2) ? "count"
+                                       : "max",
+                       scalar(k));
     if (a.p->def_count[a.t] > a.p->max_count[a.t])
         return fail_at(c, v, "count %u is above max %u in %s", a.p->def_count[a.t],
                        a.p->max_count[a.t], scalar(k));
     return VTL_OK;
 }
 
-static enum vtl_rc drive_ident_kv(struct ctx *c, struct vtl_drive_ident *d, int key,
-                                  yaml_node_t *k, yaml_node_t *v)
+static enum vtl_rc drive_ident_kv(struct ctx *c, struct vtl_drive_ident *d, int key, yaml_node_t *k,
+                                  yaml_node_t *v)
 {
     unsigned long long x;
     enum vtl_rc rc;
     switch (key) {
-    case 0: return get_string(c, v, "vendor", d->vendor, sizeof d->vendor);
-    case 1: return get_string(c, v, "product", d->product, sizeof d->product);
-    case 2: return get_string(c, v, "revision", d->revision, sizeof d->revision);
+    case 0:
+        return get_string(c, v, "vendor", d->vendor, sizeof d->vendor);
+    case 1:
+        return get_string(c, v, "product", d->product, sizeof d->product);
+    case 2:
+        return get_string(c, v, "revision", d->revision, sizeof d->revision);
     case 3:
         if ((rc = get_uint(c, v, "generation", 9, &x)))
             return rc;
@@ -240,13 +249,13 @@ static enum vtl_rc drive_ident_kv(struct ctx *c, struct vtl_drive_ident *d, int 
         d->gen = (unsigned)x;
         d->media_mask = vtl_media_drive_mask(d->gen);
         return VTL_OK;
-    case 4: return get_string(c, v, scalar(k), d->serial, sizeof d->serial);
+    case 4:
+        return get_string(c, v, scalar(k), d->serial, sizeof d->serial);
     }
     return VTL_E_INVAL;
 }
 
-static enum vtl_rc pers_drive_kv(struct ctx *c, void *arg, int key, yaml_node_t *k,
-                                 yaml_node_t *v)
+static enum vtl_rc pers_drive_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yaml_node_t *v)
 {
     return drive_ident_kv(c, arg, key, k, v);
 }
@@ -260,16 +269,26 @@ static enum vtl_rc delays_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, 
         return rc;
     uint64_t us = ms * 1000u;
     switch (key) {
-    case 0: d->move_us = us; break;
-    case 1: d->exchange_us = us; break;
-    case 2: d->position_us = us; break;
-    case 3: d->init_us = us; break;
-    case 4: d->init_elem_us = us; break;
+    case 0:
+        d->move_us = us;
+        break;
+    case 1:
+        d->exchange_us = us;
+        break;
+    case 2:
+        d->position_us = us;
+        break;
+    case 3:
+        d->init_us = us;
+        break;
+    case 4:
+        d->init_elem_us = us;
+        break;
     }
     return VTL_OK;
 }
-static const char *const delay_keys[] = {"move_ms", "exchange_ms", "position_ms", "init_ms",
-                                         "init_per_element_ms", NULL};
+static const char *const delay_keys[] = {"move_ms", "exchange_ms",         "position_ms",
+                                         "init_ms", "init_per_element_ms", NULL};
 
 struct pers_arg {
     struct vtl_personality *p;
@@ -279,19 +298,24 @@ struct pers_arg {
 
 static enum vtl_rc pers_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yaml_node_t *v)
 {
-    static const char *const drive_keys[] = {"vendor", "product", "revision", "generation",
-                                             "serial_prefix", NULL};
+    static const char *const drive_keys[] = {"vendor",     "product",       "revision",
+                                             "generation", "serial_prefix", NULL};
     struct pers_arg *a = arg;
     struct vtl_personality *p = a->p;
     unsigned long long x;
     enum vtl_rc rc = VTL_OK;
     a->seen |= 1u << key;
     switch (key) {
-    case 0: return get_string(c, v, "name", p->name, sizeof p->name);
-    case 1: return get_string(c, v, "vendor", p->vendor, sizeof p->vendor);
-    case 2: return get_string(c, v, "product", p->product, sizeof p->product);
-    case 3: return get_string(c, v, "revision", p->revision, sizeof p->revision);
-    case 4: return get_string(c, v, "serial", a->serial, sizeof a->serial);
+    case 0:
+        return get_string(c, v, "name", p->name, sizeof p->name);
+    case 1:
+        return get_string(c, v, "vendor", p->vendor, sizeof p->vendor);
+    case 2:
+        return get_string(c, v, "product", p->product, sizeof p->product);
+    case 3:
+        return get_string(c, v, "revision", p->revision, sizeof p->revision);
+    case 4:
+        return get_string(c, v, "serial", a->serial, sizeof a->serial);
     case 5:
         if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "serial"))
             p->dvcid = VTL_DVCID_SERIAL;
@@ -307,15 +331,19 @@ static enum vtl_rc pers_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, ya
             return fail_at(c, v, "expected 0x37 or 0xE7 for 'init_range_opcode'");
         p->init_range_opcode = (uint8_t)x;
         return VTL_OK;
-    case 7: return get_bool(c, v, "ie_accepts_cleaning", &p->ie_accepts_cleaning);
+    case 7:
+        return get_bool(c, v, "ie_accepts_cleaning", &p->ie_accepts_cleaning);
     case 8:
         if ((rc = get_uint(c, v, "cleaning_uses", 1000, &x)))
             return rc;
         p->cleaning_uses = (int)x;
         return VTL_OK;
-    case 9: return walk_map(c, v, "elements", elem_keys, pers_elements_kv, p);
-    case 10: return walk_map(c, v, "drive", drive_keys, pers_drive_kv, &p->drive);
-    case 11: return walk_map(c, v, "delays", delay_keys, delays_kv, &p->delays);
+    case 9:
+        return walk_map(c, v, "elements", elem_keys, pers_elements_kv, p);
+    case 10:
+        return walk_map(c, v, "drive", drive_keys, pers_drive_kv, &p->drive);
+    case 11:
+        return walk_map(c, v, "delays", delay_keys, delays_kv, &p->delays);
     }
     return rc;
 }
@@ -346,11 +374,19 @@ static enum vtl_rc parse_doc(struct ctx *c, const char *text, size_t len, yaml_n
     return VTL_OK;
 }
 
-static const char *const pers_keys[] = {"name",     "vendor",   "product",
-                                        "revision", "serial",   "dvcid",
-                                        "init_range_opcode",    "ie_accepts_cleaning",
-                                        "cleaning_uses",        "elements",
-                                        "drive",    "delays",   NULL};
+static const char *const pers_keys[] = {"name",
+                                        "vendor",
+                                        "product",
+                                        "revision",
+                                        "serial",
+                                        "dvcid",
+                                        "init_range_opcode",
+                                        "ie_accepts_cleaning",
+                                        "cleaning_uses",
+                                        "elements",
+                                        "drive",
+                                        "delays",
+                                        NULL};
 
 /* Parses a personality document; @serial gets its default library serial. */
 static enum vtl_rc personality_parse(const char *text, size_t len, const char *file,
@@ -376,7 +412,9 @@ static enum vtl_rc personality_parse(const char *text, size_t len, const char *f
         for (int t = 1; t < VTL_ELEM_NTYPES && !rc; t++)
             if (p.max_count[t] == 0 && t != VTL_ELEM_IE)
                 rc = fail_at(&c, root, "personality needs elements: %s with max >= 1",
-                             elem_keys[t == VTL_ELEM_TRANSPORT ? 0 : t == VTL_ELEM_STORAGE ? 1 : 3]);
+                             elem_keys[t == VTL_ELEM_TRANSPORT ? 0
+                                       : t == VTL_ELEM_STORAGE ? 1
+                                                               : 3]);
         if (!rc && p.drive.gen == 0)
             rc = fail_at(&c, root, "missing key 'generation' in drive");
     }
@@ -430,8 +468,8 @@ static char *read_file(const char *path, size_t *len, char *err, size_t err_cap)
     return NULL;
 }
 
-static enum vtl_rc personality_load2(const char *name, struct vtl_personality *out,
-                                     char *serial, char *err, size_t err_cap)
+static enum vtl_rc personality_load2(const char *name, struct vtl_personality *out, char *serial,
+                                     char *err, size_t err_cap)
 {
     char dummy[2];
     if (!err) {
@@ -449,8 +487,7 @@ static enum vtl_rc personality_load2(const char *name, struct vtl_personality *o
     }
     for (const struct vtl_builtin_file *b = vtl_builtin_personalities; b->name; b++)
         if (!strcmp(b->name, name))
-            return personality_parse(b->text, strlen(b->text), b->name, out, serial, err,
-                                     err_cap);
+            return personality_parse(b->text, strlen(b->text), b->name, out, serial, err, err_cap);
     snprintf(err, err_cap, "unknown personality '%s'", name);
     return VTL_E_NOT_FOUND;
 }
@@ -503,30 +540,43 @@ struct cfg_arg {
     size_t n_drive_entries;
 };
 
-static const char *const cfg_keys[] = {"personality", "serial",     "slots", "mailslots",
-                                       "drives",      "cartridges", "clock", "delays", NULL};
+static const char *const cfg_keys[] = {"personality", "serial", "slots",  "mailslots", "drives",
+                                       "cartridges",  "clock",  "delays", NULL};
 
 static enum vtl_rc cfg_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yaml_node_t *v)
 {
     struct cfg_arg *a = arg;
     (void)k;
     switch (key) {
-    case 0: a->have_pers = true; return VTL_OK; /* read first, separately */
+    case 0:
+        a->have_pers = true;
+        return VTL_OK; /* read first, separately */
     case 1:
         a->have_serial = true;
         return get_string(c, v, "serial", a->cfg->serial, sizeof a->cfg->serial);
-    case 2: a->count_node[VTL_ELEM_STORAGE] = v; return VTL_OK;
-    case 3: a->count_node[VTL_ELEM_IE] = v; return VTL_OK;
-    case 4: a->drives_node = v; return VTL_OK;
-    case 5: a->carts_node = v; return VTL_OK;
-    case 6: a->clock_node = v; return VTL_OK;
-    case 7: a->delays_node = v; return VTL_OK;
+    case 2:
+        a->count_node[VTL_ELEM_STORAGE] = v;
+        return VTL_OK;
+    case 3:
+        a->count_node[VTL_ELEM_IE] = v;
+        return VTL_OK;
+    case 4:
+        a->drives_node = v;
+        return VTL_OK;
+    case 5:
+        a->carts_node = v;
+        return VTL_OK;
+    case 6:
+        a->clock_node = v;
+        return VTL_OK;
+    case 7:
+        a->delays_node = v;
+        return VTL_OK;
     }
     return VTL_OK;
 }
 
-static enum vtl_rc cfg_drive_kv(struct ctx *c, void *arg, int key, yaml_node_t *k,
-                                yaml_node_t *v)
+static enum vtl_rc cfg_drive_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yaml_node_t *v)
 {
     return drive_ident_kv(c, arg, key, k, v);
 }
@@ -558,8 +608,12 @@ static enum vtl_rc cart_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, ya
 {
     struct cart_arg *a = arg;
     switch (key) {
-    case 0: a->barcode_node = v; return VTL_OK;
-    case 1: case 2: case 3:
+    case 0:
+        a->barcode_node = v;
+        return VTL_OK;
+    case 1:
+    case 2:
+    case 3:
         if (a->loc_node)
             return fail_at(c, k, "cartridge has two locations ('%s' and '%s'); give one",
                            a->loc_key, scalar(k));
@@ -567,9 +621,14 @@ static enum vtl_rc cart_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, ya
         a->loc_key = scalar(k);
         a->cc.where = key == 1 ? VTL_ELEM_STORAGE : key == 2 ? VTL_ELEM_IE : VTL_ELEM_DTE;
         return VTL_OK;
-    case 4: a->type_node = v; return VTL_OK;
-    case 5: a->uses_node = v; return VTL_OK;
-    case 6: return get_bool(c, v, "unreadable", &a->cc.cart.label_unreadable);
+    case 4:
+        a->type_node = v;
+        return VTL_OK;
+    case 5:
+        a->uses_node = v;
+        return VTL_OK;
+    case 6:
+        return get_bool(c, v, "unreadable", &a->cc.cart.label_unreadable);
     }
     return VTL_OK;
 }
@@ -582,8 +641,8 @@ static int cmp_barcode(const void *x, const void *y)
 
 static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_node_t *seq)
 {
-    static const char *const keys[] = {"barcode", "slot", "mailslot", "drive", "type", "uses",
-                                       "unreadable", NULL};
+    static const char *const keys[] = {"barcode", "slot", "mailslot",   "drive",
+                                       "type",    "uses", "unreadable", NULL};
     if (seq->type != YAML_SEQUENCE_NODE)
         return fail_at(c, seq, "expected a list for 'cartridges', found %s", type_name(seq));
     size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
@@ -606,7 +665,8 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
             break;
         }
         if (!a.loc_node) {
-            rc = fail_at(c, item, "missing location in cartridge (expected slot, mailslot or drive)");
+            rc = fail_at(c, item,
+                         "missing location in cartridge (expected slot, mailslot or drive)");
             break;
         }
         char bc[VTL_BARCODE_MAX + 1];
@@ -614,9 +674,10 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
             break;
         bool unreadable = a.cc.cart.label_unreadable;
         if (vtl_cart_from_barcode(bc, cfg->pers.cleaning_uses, &a.cc.cart) != VTL_OK) {
-            rc = fail_at(c, a.barcode_node,
-                         "invalid barcode '%s' (expected 1-32 printable characters, no spaces, '*' or '?')",
-                         bc);
+            rc = fail_at(
+                c, a.barcode_node,
+                "invalid barcode '%s' (expected 1-32 printable characters, no spaces, '*' or '?')",
+                bc);
             break;
         }
         a.cc.cart.label_unreadable = unreadable;
@@ -626,7 +687,9 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
             if ((rc = get_string(c, a.type_node, "type", t, sizeof t)))
                 break;
             if (vtl_media_parse(t, &m) != VTL_OK) {
-                rc = fail_at(c, a.type_node, "unknown media type '%s' (expected LTO1..LTO9, LTO7-M8 or CLEANING)", t);
+                rc = fail_at(c, a.type_node,
+                             "unknown media type '%s' (expected LTO1..LTO9, LTO7-M8 or CLEANING)",
+                             t);
                 break;
             }
             a.cc.cart.media = m;
@@ -640,7 +703,9 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
             if ((rc = get_uint(c, a.uses_node, "uses", 1000, &u)))
                 break;
             if (!a.cc.cart.cleaning) {
-                rc = fail_at(c, a.uses_node, "'uses' is only for cleaning cartridges ('%s' is a data cartridge)", bc);
+                rc = fail_at(c, a.uses_node,
+                             "'uses' is only for cleaning cartridges ('%s' is a data cartridge)",
+                             bc);
                 break;
             }
             a.cc.cart.cleaning_uses_left = (int)u;
@@ -657,8 +722,8 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
         a.cc.index = (unsigned)(pos - 1);
         for (size_t j = 0; j < i; j++)
             if (cfg->carts[j].where == a.cc.where && cfg->carts[j].index == a.cc.index) {
-                rc = fail_at(c, a.loc_node, "%s %llu already holds cartridge '%s'", a.loc_key,
-                             pos, cfg->carts[j].cart.barcode);
+                rc = fail_at(c, a.loc_node, "%s %llu already holds cartridge '%s'", a.loc_key, pos,
+                             cfg->carts[j].cart.barcode);
                 break;
             }
         if (rc)
@@ -674,7 +739,8 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
         for (size_t i = 1; i < n && !rc; i++)
             if (!strcmp(sorted[i]->cart.barcode, sorted[i - 1]->cart.barcode)) {
                 /* report the later one in the file */
-                size_t a = (size_t)(sorted[i] - cfg->carts), b = (size_t)(sorted[i - 1] - cfg->carts);
+                size_t a = (size_t)(sorted[i] - cfg->carts),
+                       b = (size_t)(sorted[i - 1] - cfg->carts);
                 size_t later = a > b ? a : b;
                 rc = fail_at(c, nodes[later], "duplicate barcode '%s'", sorted[i]->cart.barcode);
             }
@@ -698,11 +764,14 @@ static enum vtl_rc config_parse(const char *text, size_t len, const char *file,
         goto out;
     /* The personality first: everything else is checked against it. */
     yaml_node_t *pn = NULL;
-    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++)
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+         p++)
         if (!strcmp(scalar(node(&c, p->key)), "personality"))
             pn = node(&c, p->value);
     if (!pn) {
-        rc = fail_at(&c, root, "missing key 'personality' in library config (built in: ibm-ts4300, hpe-msl, quantum-scalar-i3)");
+        rc = fail_at(&c, root,
+                     "missing key 'personality' in library config (built in: ibm-ts4300, hpe-msl, "
+                     "quantum-scalar-i3)");
         goto out;
     }
     char pname[256];
@@ -719,7 +788,8 @@ static enum vtl_rc config_parse(const char *text, size_t len, const char *file,
     config_defaults(cfg);
     memcpy(cfg->serial, a.have_serial ? keep_serial : serial, sizeof cfg->serial);
 
-    static const char *const cnames[VTL_ELEM_NTYPES] = {"", "transports", "slots", "mailslots", "drives"};
+    static const char *const cnames[VTL_ELEM_NTYPES] = {"", "transports", "slots", "mailslots",
+                                                        "drives"};
     for (int t = 1; t < VTL_ELEM_NTYPES; t++) {
         if (!a.count_node[t])
             continue;
@@ -730,10 +800,11 @@ static enum vtl_rc config_parse(const char *text, size_t len, const char *file,
     }
     if (a.drives_node) {
         yaml_node_t *dn = a.drives_node;
-        static const char *const dkeys[] = {"vendor", "product", "revision", "generation",
-                                            "serial", NULL};
+        static const char *const dkeys[] = {"vendor",     "product", "revision",
+                                            "generation", "serial",  NULL};
         unsigned maxd = cfg->pers.max_count[VTL_ELEM_DTE] < VTL_MAX_DRIVES
-                            ? cfg->pers.max_count[VTL_ELEM_DTE] : VTL_MAX_DRIVES;
+                            ? cfg->pers.max_count[VTL_ELEM_DTE]
+                            : VTL_MAX_DRIVES;
         if (dn->type == YAML_SCALAR_NODE) {
             unsigned long long x;
             if ((rc = get_uint(&c, dn, "drives", maxd, &x)))
@@ -759,7 +830,8 @@ static enum vtl_rc config_parse(const char *text, size_t len, const char *file,
                         goto out;
                     }
         } else {
-            rc = fail_at(&c, dn, "expected a number or a list for 'drives', found %s", type_name(dn));
+            rc = fail_at(&c, dn, "expected a number or a list for 'drives', found %s",
+                         type_name(dn));
             goto out;
         }
     }
@@ -768,9 +840,32 @@ static enum vtl_rc config_parse(const char *text, size_t len, const char *file,
         if ((rc = walk_map(&c, a.clock_node, "clock", ckeys, clock_kv, cfg)))
             goto out;
     }
-    if (a.delays_node && (rc = walk_map(&c, a.delays_node, "delays", delay_keys, delays_kv,
-                                        &cfg->delays)))
+    if (a.delays_node &&
+        (rc = walk_map(&c, a.delays_node, "delays", delay_keys, delays_kv, &cfg->delays)))
         goto out;
+    /* Element ranges must fit 16-bit addresses and not overlap (SMC-3: every element has
+     * one address). Only a custom personality can get this wrong, but then say so here
+     * rather than fail later without a place. */
+    for (int t = 1; t < VTL_ELEM_NTYPES; t++) {
+        uint32_t lo = cfg->pers.base[t], hi = lo + cfg->count[t];
+        if (cfg->count[t] && hi > 0x10000) {
+            rc = fail_at(&c, root, "%s %u-%u do not fit 16-bit element addresses", cnames[t], lo,
+                         hi - 1);
+            goto out;
+        }
+        for (int u = 1; u < t; u++) {
+            uint32_t lo2 = cfg->pers.base[u], hi2 = lo2 + cfg->count[u];
+            if (cfg->count[t] && cfg->count[u] && lo < hi2 && lo2 < hi) {
+                rc = fail_at(&c, root, "element addresses overlap: %s %u-%u and %s %u-%u",
+                             cnames[u], lo2, hi2 - 1, cnames[t], lo, hi - 1);
+                goto out;
+            }
+        }
+    }
+    if (cfg->count[VTL_ELEM_TRANSPORT] == 0) {
+        rc = fail_at(&c, root, "the personality gives no medium transport");
+        goto out;
+    }
     if (a.carts_node && (rc = cfg_parse_carts(&c, cfg, a.carts_node)))
         goto out;
 out:
@@ -787,8 +882,8 @@ enum vtl_rc vtl_config_load_string(const char *yaml, size_t len, const char *nam
         return VTL_E_NOMEM;
     snprintf(cfg->source, sizeof cfg->source, "%s", name ? name : "<string>");
     char dummy[2];
-    enum vtl_rc rc = config_parse(yaml, len, cfg->source, cfg, err ? err : dummy,
-                                  err ? err_cap : sizeof dummy);
+    enum vtl_rc rc =
+        config_parse(yaml, len, cfg->source, cfg, err ? err : dummy, err ? err_cap : sizeof dummy);
     if (rc) {
         vtl_config_free(cfg);
         return rc;

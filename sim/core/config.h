@@ -20,9 +20,9 @@
 #include "sim/core/clock.h"
 #include "sim/core/library.h"
 
-#define VTL_MAX_DRIVES 64
-#define VTL_MAX_ELEMENTS 60000   /* addresses are 16-bit; keep room for the bases */
-#define VTL_NAME_MAX 47
+#define VTL_MAX_DRIVES   64
+#define VTL_MAX_ELEMENTS 60000 /* addresses are 16-bit; keep room for the bases */
+#define VTL_NAME_MAX     47
 
 /* How a data transfer element's DVCID identifier is formed (SMC-3 READ ELEMENT STATUS,
  * device identification): the drive's serial alone (IBM, Quantum: identifier type 0,
@@ -33,11 +33,11 @@ enum vtl_dvcid_format {
 };
 
 struct vtl_delays {
-    uint64_t move_us;        /* MOVE MEDIUM */
-    uint64_t exchange_us;    /* EXCHANGE MEDIUM */
-    uint64_t position_us;    /* POSITION TO ELEMENT */
-    uint64_t init_us;        /* INITIALIZE ELEMENT STATUS, fixed part */
-    uint64_t init_elem_us;   /* ... plus this per element scanned */
+    uint64_t move_us;      /* MOVE MEDIUM */
+    uint64_t exchange_us;  /* EXCHANGE MEDIUM */
+    uint64_t position_us;  /* POSITION TO ELEMENT */
+    uint64_t init_us;      /* INITIALIZE ELEMENT STATUS, fixed part */
+    uint64_t init_elem_us; /* ... plus this per element scanned */
 };
 
 struct vtl_personality {
@@ -47,26 +47,26 @@ struct vtl_personality {
     unsigned def_count[VTL_ELEM_NTYPES]; /* default counts */
     unsigned max_count[VTL_ELEM_NTYPES]; /* limits a config may ask for */
     enum vtl_dvcid_format dvcid;
-    uint8_t init_range_opcode;           /* 0x37 (SMC-3) or vendor 0xE7 */
-    bool ie_accepts_cleaning;            /* may a cleaning cartridge be exported? */
-    int cleaning_uses;                   /* default uses of a new cleaning cartridge */
-    struct vtl_drive_ident drive;        /* default drive model (serial is a prefix) */
+    uint8_t init_range_opcode;    /* 0x37 (SMC-3) or vendor 0xE7 */
+    bool ie_accepts_cleaning;     /* may a cleaning cartridge be exported? */
+    int cleaning_uses;            /* default uses of a new cleaning cartridge */
+    struct vtl_drive_ident drive; /* default drive model (serial is a prefix) */
     struct vtl_delays delays;
 };
 
 struct vtl_cart_cfg {
     struct vtl_cart_info cart;
-    enum vtl_elem_type where;  /* STORAGE, IE or DTE */
-    unsigned index;            /* 0-based within @where */
+    enum vtl_elem_type where; /* STORAGE, IE or DTE */
+    unsigned index;           /* 0-based within @where */
 };
 
 struct vtl_config {
-    char source[256];          /* file name for messages ("<default>" if built in) */
+    char source[256]; /* file name for messages ("<default>" if built in) */
     struct vtl_personality pers;
     char serial[VTL_SERIAL_MAX + 1];
     unsigned count[VTL_ELEM_NTYPES];
     struct vtl_drive_ident drives[VTL_MAX_DRIVES];
-    struct vtl_cart_cfg *carts;   /* owned */
+    struct vtl_cart_cfg *carts; /* owned */
     size_t n_carts;
     enum vtl_clock_mode clock_mode;
     double clock_scale;

@@ -9,9 +9,9 @@
 #include "scsi/t10.h"
 
 #define ASC_MECH_POSITIONING T10_ASC(0x15, 0x01)
-#define UA_POWER_ON T10_ASC(0x29, 0x00)
-#define TA_LIB_HARDWARE_A 0x01
-#define TA_LIB_DOOR 0x10
+#define UA_POWER_ON          T10_ASC(0x29, 0x00)
+#define TA_LIB_HARDWARE_A    0x01
+#define TA_LIB_DOOR          0x10
 
 /* Shared with library.c: operator-free placement in a mail slot. */
 enum vtl_rc vtl_library_place_in_ie(struct vtl_library *lib, const struct vtl_cart_info *cart,
@@ -24,9 +24,8 @@ enum vtl_rc vtl_fault_next_cmd(struct vtl_library *lib, int opcode, uint8_t sens
         return VTL_E_INVAL;
     if (lib->n_cmd_faults == VTL_MAX_CMD_FAULTS)
         return VTL_E_NOMEM;
-    lib->cmd_faults[lib->n_cmd_faults++] =
-        (struct vtl_cmd_fault){.opcode = opcode, .key = sense_key, .asc_ascq = asc_ascq,
-                               .count = count};
+    lib->cmd_faults[lib->n_cmd_faults++] = (struct vtl_cmd_fault){
+        .opcode = opcode, .key = sense_key, .asc_ascq = asc_ascq, .count = count};
     return VTL_OK;
 }
 
@@ -69,13 +68,13 @@ bool vtl_fault_jammed(const struct vtl_library *lib)
     return lib->jammed;
 }
 
-enum vtl_rc vtl_fault_element_exception(struct vtl_library *lib, uint16_t addr,
-                                        uint16_t asc_ascq)
+enum vtl_rc vtl_fault_element_exception(struct vtl_library *lib, uint16_t addr, uint16_t asc_ascq)
 {
     struct vtl_elem *e = vtl_elem_get(lib, addr);
     if (!e)
         return VTL_E_BAD_ADDR;
     e->except_asc = asc_ascq;
+    vtl_library_changed(lib);
     return VTL_OK;
 }
 
@@ -86,6 +85,7 @@ enum vtl_rc vtl_fault_barcode_unreadable(struct vtl_library *lib, const char *ba
     if (vtl_library_find_barcode(lib, barcode, &addr) != VTL_OK)
         return VTL_E_NOT_FOUND;
     vtl_elem_get(lib, addr)->cart.label_unreadable = unreadable;
+    vtl_library_changed(lib);
     return VTL_OK;
 }
 
@@ -93,6 +93,7 @@ void vtl_fault_door_left_open(struct vtl_library *lib)
 {
     lib->door_open = true;
     vtl_fault_set_tapealert(lib, TA_LIB_DOOR, true);
+    vtl_library_changed(lib);
 }
 
 void vtl_fault_power_on_reset(struct vtl_library *lib)
@@ -108,10 +109,11 @@ void vtl_fault_power_on_reset(struct vtl_library *lib)
     for (size_t i = 0; i < lib->n_elems; i++)
         lib->elems[i].except_asc = 0;
     vtl_ua_raise_all(lib, UA_POWER_ON, NULL);
+    vtl_library_changed(lib);
 }
 
-enum vtl_rc vtl_fault_cartridge_appears(struct vtl_library *lib,
-                                        const struct vtl_cart_info *cart, uint16_t ie_addr)
+enum vtl_rc vtl_fault_cartridge_appears(struct vtl_library *lib, const struct vtl_cart_info *cart,
+                                        uint16_t ie_addr)
 {
     return vtl_library_place_in_ie(lib, cart, ie_addr, NULL);
 }

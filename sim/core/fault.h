@@ -35,8 +35,7 @@ void vtl_fault_clear_jam(struct vtl_library *lib);
 bool vtl_fault_jammed(const struct vtl_library *lib);
 
 /* Element @addr reports an exception with @asc_ascq (0 clears it). */
-enum vtl_rc vtl_fault_element_exception(struct vtl_library *lib, uint16_t addr,
-                                        uint16_t asc_ascq);
+enum vtl_rc vtl_fault_element_exception(struct vtl_library *lib, uint16_t addr, uint16_t asc_ascq);
 
 /* The label of cartridge @barcode becomes unreadable (or readable again): READ ELEMENT
  * STATUS reports PVolTag blank and the element an exception 83/00 (vendor: label
@@ -56,8 +55,8 @@ void vtl_fault_power_on_reset(struct vtl_library *lib);
 
 /* A cartridge appears in mail slot @ie_addr (0 = first free), as if an operator put it
  * there: 28/01 to every nexus. Same rules as vtl_library_inject() except the lock. */
-enum vtl_rc vtl_fault_cartridge_appears(struct vtl_library *lib,
-                                        const struct vtl_cart_info *cart, uint16_t ie_addr);
+enum vtl_rc vtl_fault_cartridge_appears(struct vtl_library *lib, const struct vtl_cart_info *cart,
+                                        uint16_t ie_addr);
 
 /* TapeAlert flags (bit n-1 = flag n) currently set on the changer. */
 uint64_t vtl_fault_tapealert(const struct vtl_library *lib);

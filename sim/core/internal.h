@@ -26,7 +26,7 @@ struct vtl_elem {
     bool impexp;
     bool disabled;
     uint16_t src_addr;
-    uint16_t except_asc;        /* 0 = no exception */
+    uint16_t except_asc; /* 0 = no exception */
     struct vtl_cart_info cart;
     /* DTE only */
     struct vtl_drive_ident drive;
@@ -36,7 +36,7 @@ struct vtl_elem {
 
 struct vtl_nexus {
     uint64_t id;
-    bool used;                  /* false = free slot */
+    bool used; /* false = free slot */
     /* REQUEST VOLUME ELEMENT ADDRESS state from the last SEND VOLUME TAG */
     bool svt_valid;
     uint8_t svt_action;
@@ -66,27 +66,27 @@ struct vtl_cmd_fault {
 };
 
 #define VTL_MAX_CMD_FAULTS 16
-#define VTL_MAX_LUNS 65
+#define VTL_MAX_LUNS       65
 
 /* Handler for a LUN above 0 (sim/target/target.h vtl_lun_attach). */
 typedef enum vtl_exec vtl_lun_fn(void *priv, struct vtl_cmd *cmd);
 
 struct vtl_library {
-    struct vtl_config *cfg;     /* owned copy */
-    struct vtl_clock *clk;      /* owned */
+    struct vtl_config *cfg; /* owned copy */
+    struct vtl_clock *clk;  /* owned */
 
-    struct vtl_elem *elems;     /* owned; ordered MT, ST, IE, DT */
+    struct vtl_elem *elems; /* owned; ordered MT, ST, IE, DT */
     size_t n_elems;
-    size_t first[VTL_ELEM_NTYPES];  /* index in elems of the first of each type */
+    size_t first[VTL_ELEM_NTYPES]; /* index in elems of the first of each type */
     unsigned count[VTL_ELEM_NTYPES];
-    int32_t *addr_map;          /* owned; 65536 entries: address -> elems index or -1 */
+    int32_t *addr_map; /* owned; 65536 entries: address -> elems index or -1 */
 
     bool door_open, mailslot_open;
-    bool prevent_restored;      /* lock read back from state, dropped by ALLOW/reset */
+    bool prevent_restored; /* lock read back from state, dropped by ALLOW/reset */
     bool jammed;
     uint16_t jam_asc;
     uint64_t tapealert;
-    uint16_t transport_pos;     /* element the transport was last sent to */
+    uint16_t transport_pos; /* element the transport was last sent to */
 
     /* robot */
     bool robot_busy;
@@ -103,13 +103,17 @@ struct vtl_library {
 
     /* SPC state of the changer LUN */
     bool d_sense, d_sense_saved;
-    uint64_t legacy_resv;       /* nexus holding RESERVE(6/10), 0 = none */
+    uint64_t legacy_resv; /* nexus holding RESERVE(6/10), 0 = none */
     uint32_t pr_generation;
-    uint64_t pr_holder;         /* nexus holding the persistent reservation, 0 = none */
-    uint8_t pr_type;            /* PR type code when held */
+    uint64_t pr_holder; /* nexus holding the persistent reservation, 0 = none */
+    uint8_t pr_type;    /* PR type code when held */
 
     struct vtl_cmd_fault cmd_faults[VTL_MAX_CMD_FAULTS];
     unsigned n_cmd_faults;
+
+    /* persistence */
+    char *state_dir; /* owned; NULL: no automatic saves */
+    enum vtl_rc autosave_rc;
 
     /* drive LUNs */
     vtl_lun_fn *lun_exec[VTL_MAX_LUNS];
@@ -132,6 +136,9 @@ void vtl_ua_raise_all(struct vtl_library *lib, uint16_t asc_ascq, const struct v
 /* Removes and returns the highest-priority pending UA of @nx (0 if none). */
 uint16_t vtl_ua_take(struct vtl_nexus *nx);
 uint16_t vtl_ua_peek(const struct vtl_nexus *nx);
+
+/* Persistent state changed: save it if a state directory is set. */
+void vtl_library_changed(struct vtl_library *lib);
 
 /* Aborts robot work in flight and queued (power-on reset): done callbacks get @rc. */
 void vtl_robot_abort_all(struct vtl_library *lib, enum vtl_rc rc);

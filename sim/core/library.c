@@ -6,6 +6,7 @@
 #include "sim/core/internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,9 +15,9 @@
 
 /* Codes this file raises as unit attentions (SPC-4 Table 51 / SMC-3). */
 #define UA_NOT_READY_TO_READY T10_ASC(0x28, 0x00)
-#define UA_IE_ACCESSED T10_ASC(0x28, 0x01)
-#define UA_POWER_ON T10_ASC(0x29, 0x00)
-#define ASC_LABEL_UNREADABLE T10_ASC(0x83, 0x00)
+#define UA_IE_ACCESSED        T10_ASC(0x28, 0x01)
+#define UA_POWER_ON           T10_ASC(0x29, 0x00)
+#define ASC_LABEL_UNREADABLE  T10_ASC(0x83, 0x00)
 
 const char *vtl_rc_name(enum vtl_rc rc)
 {
@@ -48,8 +49,8 @@ const char *vtl_rc_name(enum vtl_rc rc)
 
 const char *vtl_media_name(enum vtl_media m)
 {
-    static const char *const lto[] = {"UNKNOWN", "LTO1", "LTO2", "LTO3", "LTO4", "LTO5",
-                                      "LTO6",    "LTO7", "LTO8", "LTO9"};
+    static const char *const lto[] = {"UNKNOWN", "LTO1", "LTO2", "LTO3", "LTO4",
+                                      "LTO5",    "LTO6", "LTO7", "LTO8", "LTO9"};
     if ((unsigned)m <= VTL_MEDIA_LTO9)
         return lto[m];
     if (m == VTL_MEDIA_LTO7_M8)
@@ -103,8 +104,7 @@ uint32_t vtl_media_drive_mask(unsigned gen)
     return mask;
 }
 
-enum vtl_rc vtl_cart_from_barcode(const char *barcode, int default_uses,
-                                  struct vtl_cart_info *out)
+enum vtl_rc vtl_cart_from_barcode(const char *barcode, int default_uses, struct vtl_cart_info *out)
 {
     size_t len = barcode ? strlen(barcode) : 0;
     if (len == 0 || len > VTL_BARCODE_MAX)
@@ -169,6 +169,7 @@ void vtl_library_destroy(struct vtl_library *lib)
     free(lib->elems);
     free(lib->addr_map);
     free(lib->nexus);
+    free(lib->state_dir);
     vtl_config_free(lib->cfg);
     free(lib);
 }
@@ -271,11 +272,26 @@ unsigned vtl_library_run_due(struct vtl_library *lib)
     return vtl_clock_run_due(lib->clk);
 }
 
-const char *vtl_library_vendor(const struct vtl_library *lib) { return lib->cfg->pers.vendor; }
-const char *vtl_library_product(const struct vtl_library *lib) { return lib->cfg->pers.product; }
-const char *vtl_library_revision(const struct vtl_library *lib) { return lib->cfg->pers.revision; }
-const char *vtl_library_serial(const struct vtl_library *lib) { return lib->cfg->serial; }
-const struct vtl_config *vtl_library_config(const struct vtl_library *lib) { return lib->cfg; }
+const char *vtl_library_vendor(const struct vtl_library *lib)
+{
+    return lib->cfg->pers.vendor;
+}
+const char *vtl_library_product(const struct vtl_library *lib)
+{
+    return lib->cfg->pers.product;
+}
+const char *vtl_library_revision(const struct vtl_library *lib)
+{
+    return lib->cfg->pers.revision;
+}
+const char *vtl_library_serial(const struct vtl_library *lib)
+{
+    return lib->cfg->serial;
+}
+const struct vtl_config *vtl_library_config(const struct vtl_library *lib)
+{
+    return lib->cfg;
+}
 
 unsigned vtl_library_count(const struct vtl_library *lib, enum vtl_elem_type type)
 {
@@ -385,8 +401,68 @@ uint64_t vtl_library_move_count(const struct vtl_library *lib)
     return lib->moves_done;
 }
 
-bool vtl_library_door_open(const struct vtl_library *lib) { return lib->door_open; }
-bool vtl_library_mailslot_open(const struct vtl_library *lib) { return lib->mailslot_open; }
+bool vtl_library_door_open(const struct vtl_library *lib)
+{
+    return lib->door_open;
+}
+bool vtl_library_mailslot_open(const struct vtl_library *lib)
+{
+    return lib->mailslot_open;
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static enum vtl_rc broken(char *why, size_t cap, const char *rule, unsigned addr)
+{
+    if (why && cap)
+        snprintf(why, cap, "element %u: %s", addr, rule);
+    return VTL_E_CORRUPT;
+}
+
+enum vtl_rc vtl_library_check(const struct vtl_library *lib, char *why, size_t why_cap)
+{
+    size_t n_full = 0;
+    for (size_t i = 0; i < lib->n_elems; i++) {
+        const struct vtl_elem *e = &lib->elems[i];
+        if (vtl_elem_get(lib, e->addr) != e)
+            return broken(why, why_cap, "address map disagrees", e->addr);
+        if (!e->full && (e->svalid || e->impexp || e->cart.barcode[0]))
+            return broken(why, why_cap, "empty but has a source, ImpExp or a label", e->addr);
+        if (e->svalid && !vtl_elem_get(lib, e->src_addr))
+            return broken(why, why_cap, "source is not an element", e->addr);
+        if (e->impexp && e->type != VTL_ELEM_IE)
+            return broken(why, why_cap, "ImpExp outside a mail slot", e->addr);
+        if (e->full && e->type == VTL_ELEM_TRANSPORT)
+            return broken(why, why_cap, "cartridge left in the transport", e->addr);
+        if (e->full && e->cart.barcode[0])
+            n_full++;
+    }
+    if ((lib->robot_busy != (lib->cur_job != NULL)) || (lib->inventory && !lib->robot_busy))
+        return broken(why, why_cap, "robot busy flag disagrees with the motion in flight", 0);
+    if (n_full > 1) {
+        const char **codes = malloc(n_full * sizeof *codes);
+        if (!codes)
+            return VTL_E_NOMEM;
+        size_t k = 0;
+        for (size_t i = 0; i < lib->n_elems; i++)
+            if (lib->elems[i].full && lib->elems[i].cart.barcode[0])
+                codes[k++] = lib->elems[i].cart.barcode;
+        qsort(codes, k, sizeof *codes, cmp_str_ptr);
+        for (size_t i = 1; i < k; i++)
+            if (!strcmp(codes[i], codes[i - 1])) {
+                free(codes);
+                return broken(why, why_cap, "barcode appears twice", 0);
+            }
+        free(codes);
+    }
+    for (size_t i = 0; i < lib->n_nexus; i++)
+        if (lib->nexus[i].n_ua > VTL_UA_MAX)
+            return broken(why, why_cap, "unit-attention queue overflow", 0);
+    return VTL_OK;
+}
 
 /* ---- nexus table and unit attentions ------------------------------------------------ */
 
@@ -491,8 +567,7 @@ static enum vtl_rc check_leg(const struct vtl_library *lib, const struct vtl_ele
         if (s->cart.cleaning && !lib->cfg->pers.ie_accepts_cleaning)
             return VTL_E_INCOMPATIBLE;
     }
-    if (d->type == VTL_ELEM_DTE && s != d &&
-        !(d->drive.media_mask & VTL_MEDIA_BIT(s->cart.media)))
+    if (d->type == VTL_ELEM_DTE && s != d && !(d->drive.media_mask & VTL_MEDIA_BIT(s->cart.media)))
         return VTL_E_INCOMPATIBLE;
     return VTL_OK;
 }
@@ -605,9 +680,15 @@ static uint64_t op_delay(const struct vtl_library *lib, const struct vtl_robot_o
     const struct vtl_delays *dl = &lib->cfg->delays;
     uint64_t us = 0;
     switch (op->kind) {
-    case VTL_ROBOT_MOVE: us = dl->move_us; break;
-    case VTL_ROBOT_EXCHANGE: us = dl->exchange_us; break;
-    case VTL_ROBOT_POSITION: us = dl->position_us; break;
+    case VTL_ROBOT_MOVE:
+        us = dl->move_us;
+        break;
+    case VTL_ROBOT_EXCHANGE:
+        us = dl->exchange_us;
+        break;
+    case VTL_ROBOT_POSITION:
+        us = dl->position_us;
+        break;
     case VTL_ROBOT_INIT: {
         uint64_t n = op->range ? op->n : lib->n_elems;
         us = dl->init_us + n * dl->init_elem_us;
@@ -661,6 +742,8 @@ static void apply(struct vtl_library *lib, const struct vtl_robot_op *op)
     }
     }
     lib->moves_done++;
+    if (op->kind != VTL_ROBOT_POSITION)
+        vtl_library_changed(lib);
 }
 
 static void robot_start_next(struct vtl_library *lib);
@@ -779,6 +862,7 @@ enum vtl_rc vtl_library_set_door(struct vtl_library *lib, bool open)
     lib->door_open = open;
     if (!open)
         vtl_ua_raise_all(lib, UA_NOT_READY_TO_READY, NULL);
+    vtl_library_changed(lib);
     return VTL_OK;
 }
 
@@ -791,6 +875,7 @@ enum vtl_rc vtl_library_set_mailslot(struct vtl_library *lib, bool open)
     lib->mailslot_open = open;
     if (!open)
         vtl_ua_raise_all(lib, UA_IE_ACCESSED, NULL);
+    vtl_library_changed(lib);
     return VTL_OK;
 }
 
@@ -837,6 +922,7 @@ enum vtl_rc vtl_library_place_in_ie(struct vtl_library *lib, const struct vtl_ca
     /* With the mail slot standing open the hosts hear about it when it closes. */
     if (!lib->mailslot_open)
         vtl_ua_raise_all(lib, UA_IE_ACCESSED, NULL);
+    vtl_library_changed(lib);
     return VTL_OK;
 }
 
@@ -848,8 +934,7 @@ enum vtl_rc vtl_library_inject(struct vtl_library *lib, const struct vtl_cart_in
     return vtl_library_place_in_ie(lib, cart, ie_addr, placed);
 }
 
-enum vtl_rc vtl_library_remove(struct vtl_library *lib, uint16_t ie_addr,
-                               struct vtl_cart_info *out)
+enum vtl_rc vtl_library_remove(struct vtl_library *lib, uint16_t ie_addr, struct vtl_cart_info *out)
 {
     struct vtl_elem *ie = vtl_elem_get(lib, ie_addr);
     if (!ie || ie->type != VTL_ELEM_IE)
@@ -863,6 +948,7 @@ enum vtl_rc vtl_library_remove(struct vtl_library *lib, uint16_t ie_addr,
     take_out(ie);
     if (!lib->mailslot_open)
         vtl_ua_raise_all(lib, UA_IE_ACCESSED, NULL);
+    vtl_library_changed(lib);
     return VTL_OK;
 }
 
@@ -879,10 +965,49 @@ enum vtl_rc vtl_library_move_by_hand(struct vtl_library *lib, uint16_t src, uint
         return VTL_E_DST_FULL;
     struct vtl_cart_info c = s->cart;
     take_out(s);
-    place(s, d, &c, false, NULL);
+    place(s, d, &c, false, 0);
     if (d->type == VTL_ELEM_IE)
         d->impexp = true;
     notify_loaded(d);
     vtl_ua_raise_all(lib, UA_NOT_READY_TO_READY, NULL);
+    vtl_library_changed(lib);
     return VTL_OK;
+}
+
+enum vtl_rc vtl_library_use_cleaner(struct vtl_library *lib, uint16_t addr)
+{
+    struct vtl_elem *e = vtl_elem_get(lib, addr);
+    if (!e)
+        return VTL_E_BAD_ADDR;
+    if (!e->full || !e->cart.cleaning)
+        return VTL_E_INVAL;
+    if (e->cart.cleaning_uses_left <= 0)
+        return VTL_E_INCOMPATIBLE;
+    e->cart.cleaning_uses_left--;
+    vtl_library_changed(lib);
+    return VTL_OK;
+}
+
+void vtl_library_changed(struct vtl_library *lib)
+{
+    if (lib->state_dir)
+        lib->autosave_rc = vtl_library_save_state(lib, lib->state_dir);
+}
+
+enum vtl_rc vtl_library_set_state_dir(struct vtl_library *lib, const char *dir)
+{
+    char *copy = NULL;
+    if (dir && !(copy = strdup(dir)))
+        return VTL_E_NOMEM;
+    free(lib->state_dir);
+    lib->state_dir = copy;
+    lib->autosave_rc = VTL_OK;
+    if (copy)
+        vtl_library_changed(lib);
+    return lib->autosave_rc;
+}
+
+enum vtl_rc vtl_library_autosave_status(const struct vtl_library *lib)
+{
+    return lib->autosave_rc;
 }

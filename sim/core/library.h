@@ -79,12 +79,19 @@ enum vtl_elem_type {
 /* Media: the LTO generation of a data cartridge, or cleaning. */
 enum vtl_media {
     VTL_MEDIA_UNKNOWN = 0,
-    VTL_MEDIA_LTO1 = 1, VTL_MEDIA_LTO2, VTL_MEDIA_LTO3, VTL_MEDIA_LTO4, VTL_MEDIA_LTO5,
-    VTL_MEDIA_LTO6, VTL_MEDIA_LTO7, VTL_MEDIA_LTO8, VTL_MEDIA_LTO9,
+    VTL_MEDIA_LTO1 = 1,
+    VTL_MEDIA_LTO2,
+    VTL_MEDIA_LTO3,
+    VTL_MEDIA_LTO4,
+    VTL_MEDIA_LTO5,
+    VTL_MEDIA_LTO6,
+    VTL_MEDIA_LTO7,
+    VTL_MEDIA_LTO8,
+    VTL_MEDIA_LTO9,
     VTL_MEDIA_LTO7_M8 = 20,  /* LTO-7 cartridge initialised as LTO-8 type M (barcode M8) */
     VTL_MEDIA_CLEANING = 30, /* universal cleaning cartridge */
 };
-#define VTL_MEDIA_BIT(m) (UINT32_C(1) << ((unsigned)(m) & 31u))
+#define VTL_MEDIA_BIT(m) (UINT32_C(1) << ((unsigned)(m)&31u))
 
 /* "LTO8", "LTO7-M8", "CLEANING", "UNKNOWN". Never NULL. */
 const char *vtl_media_name(enum vtl_media m);
@@ -94,8 +101,8 @@ enum vtl_rc vtl_media_parse(const char *name, enum vtl_media *out);
  * M8; LTO-7 and earlier read two back), plus cleaning cartridges. */
 uint32_t vtl_media_drive_mask(unsigned gen);
 
-#define VTL_BARCODE_MAX 32   /* SMC volume identifier field */
-#define VTL_SERIAL_MAX 32
+#define VTL_BARCODE_MAX 32 /* SMC volume identifier field */
+#define VTL_SERIAL_MAX  32
 
 /* One cartridge. */
 struct vtl_cart_info {
@@ -103,8 +110,8 @@ struct vtl_cart_info {
     enum vtl_media media;
     bool worm;
     bool cleaning;
-    int cleaning_uses_left;   /* cleaning cartridges; -1 for data cartridges */
-    bool label_unreadable;    /* fault: the library cannot read this label */
+    int cleaning_uses_left; /* cleaning cartridges; -1 for data cartridges */
+    bool label_unreadable;  /* fault: the library cannot read this label */
 };
 
 /* Fills @out from an LTO barcode: 6 characters + media suffix (L1..L9; LT..LZ for WORM
@@ -112,8 +119,7 @@ struct vtl_cart_info {
  * cartridge with @default_uses uses. Returns VTL_E_INVAL (and leaves @out unchanged) for
  * an empty barcode, one longer than 32 characters, or with characters outside printable
  * ASCII / containing spaces. A barcode of another shape is accepted with media UNKNOWN. */
-enum vtl_rc vtl_cart_from_barcode(const char *barcode, int default_uses,
-                                  struct vtl_cart_info *out);
+enum vtl_rc vtl_cart_from_barcode(const char *barcode, int default_uses, struct vtl_cart_info *out);
 
 /* The identity of one drive in a bay (what DVCID reports and the drive LUN will claim). */
 struct vtl_drive_ident {
@@ -121,24 +127,24 @@ struct vtl_drive_ident {
     char product[17];
     char revision[5];
     char serial[VTL_SERIAL_MAX + 1];
-    unsigned gen;             /* LTO generation */
-    uint32_t media_mask;      /* VTL_MEDIA_BIT() of every medium the drive accepts */
+    unsigned gen;        /* LTO generation */
+    uint32_t media_mask; /* VTL_MEDIA_BIT() of every medium the drive accepts */
 };
 
 /* A read-only snapshot of one element. */
 struct vtl_elem_info {
     enum vtl_elem_type type;
     uint16_t addr;
-    unsigned index;           /* 0-based position among elements of its type */
+    unsigned index; /* 0-based position among elements of its type */
     bool full;
-    bool access;              /* false while a door in front of it is open */
-    bool except;              /* element in an abnormal state; asc_ascq says which */
+    bool access; /* false while a door in front of it is open */
+    bool except; /* element in an abnormal state; asc_ascq says which */
     uint16_t asc_ascq;
-    bool svalid;              /* src_addr is the element the cartridge came from */
+    bool svalid; /* src_addr is the element the cartridge came from */
     uint16_t src_addr;
-    bool impexp;              /* IE: cartridge put there by the operator (not the robot) */
+    bool impexp; /* IE: cartridge put there by the operator (not the robot) */
     bool disabled;
-    struct vtl_cart_info cart; /* valid when full */
+    struct vtl_cart_info cart;    /* valid when full */
     struct vtl_drive_ident drive; /* DTE only */
 };
 
@@ -195,19 +201,27 @@ enum vtl_rc vtl_library_find_barcode(const struct vtl_library *lib, const char *
 enum vtl_rc vtl_library_set_drive_ops(struct vtl_library *lib, unsigned index,
                                       const struct vtl_drive_ops *ops, void *priv);
 
+/* Checks the invariants of every element state (library.h diagram) and of the robot:
+ * an empty element has no source, no ImpExp and no label; a source names an existing
+ * element; ImpExp only on mail slots; barcodes are unique; the robot is busy exactly when
+ * a motion is in flight, and an inventory is a motion. VTL_OK, or VTL_E_CORRUPT with the
+ * first broken rule in @why (may be NULL). Tests and the fuzz target call it after every
+ * command; it never changes anything. */
+enum vtl_rc vtl_library_check(const struct vtl_library *lib, char *why, size_t why_cap);
+
 /* ---- the robot ---- */
 enum vtl_robot_kind {
-    VTL_ROBOT_MOVE,       /* src -> dst */
-    VTL_ROBOT_EXCHANGE,   /* src -> dst, dst's cartridge -> dst2 */
-    VTL_ROBOT_POSITION,   /* transport in front of dst */
-    VTL_ROBOT_INIT,       /* inventory every element, or [first, first+n) with range */
+    VTL_ROBOT_MOVE,     /* src -> dst */
+    VTL_ROBOT_EXCHANGE, /* src -> dst, dst's cartridge -> dst2 */
+    VTL_ROBOT_POSITION, /* transport in front of dst */
+    VTL_ROBOT_INIT,     /* inventory every element, or [first, first+n) with range */
 };
 
 struct vtl_robot_op {
     enum vtl_robot_kind kind;
-    uint16_t transport;   /* 0 = default transport */
+    uint16_t transport; /* 0 = default transport */
     uint16_t src, dst, dst2;
-    bool range;           /* INIT: only n elements from first */
+    bool range; /* INIT: only n elements from first */
     uint16_t first;
     unsigned n;
 };
@@ -231,8 +245,8 @@ bool vtl_library_inventory_running(const struct vtl_library *lib);
 uint64_t vtl_library_move_count(const struct vtl_library *lib);
 
 /* ---- doors, locks, operator ---- */
-bool vtl_library_door_open(const struct vtl_library *lib);      /* main door */
-bool vtl_library_mailslot_open(const struct vtl_library *lib);  /* mail-slot door */
+bool vtl_library_door_open(const struct vtl_library *lib);     /* main door */
+bool vtl_library_mailslot_open(const struct vtl_library *lib); /* mail-slot door */
 /* True while any nexus prevents medium removal (or a lock was restored from state). */
 bool vtl_library_prevented(const struct vtl_library *lib);
 
@@ -255,7 +269,21 @@ enum vtl_rc vtl_library_remove(struct vtl_library *lib, uint16_t ie_addr,
  * 28/00 raised to every nexus since the inventory changed behind the hosts' backs. */
 enum vtl_rc vtl_library_move_by_hand(struct vtl_library *lib, uint16_t src, uint16_t dst);
 
+/* A drive's cleaning cycle used the cleaning cartridge at @addr: one use fewer.
+ * VTL_E_INVAL if @addr holds no cleaning cartridge, VTL_E_INCOMPATIBLE if it has no use
+ * left (the drive reports an expired cleaner), VTL_E_BAD_ADDR for no such element. */
+enum vtl_rc vtl_library_use_cleaner(struct vtl_library *lib, uint16_t addr);
+
 /* ---- persistence ---- */
+/* Keeps @dir/library.state up to date: after every change of persistent state (a motion
+ * completing, a door, the lock, an operator action, a fault that changes the inventory)
+ * the state is saved as by vtl_library_save_state(). @dir is copied; NULL stops it.
+ * Returns VTL_E_NOMEM, or the result of a first save. A later failed save is kept for
+ * vtl_library_autosave_status() and retried at the next change. */
+enum vtl_rc vtl_library_set_state_dir(struct vtl_library *lib, const char *dir);
+/* Result of the most recent automatic save (VTL_OK if none was needed). */
+enum vtl_rc vtl_library_autosave_status(const struct vtl_library *lib);
+
 /* Writes the state (cartridges, sources, doors, lock, cleaner uses, exceptions) to
  * @dir/library.state crash-safely: a new file, fsync, rename, fsync of the directory.
  * VTL_E_IO on failure (the previous state file is untouched). */

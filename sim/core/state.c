@@ -12,6 +12,7 @@
  *   openrsm-vtl-state 1
  *   layout <n_transport> <n_slot> <n_ie> <n_dte> <base_mt> <base_st> <base_ie> <base_dt>
  *   doors <door_open> <mailslot_open> <prevented>
+ *   mode <saved D_SENSE>                               (saved mode page values)
  *   elem <addr> <full> <svalid> <src> <except_asc> <impexp> <barcode-hex|-> <media>
  *        <worm> <cleaning> <uses> <unreadable>            (one line per element)
  *   end <n_elements>
@@ -20,15 +21,15 @@
 #include "sim/core/internal.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STATE_FILE "library.state"
+#define STATE_FILE  "library.state"
 #define STATE_MAGIC "openrsm-vtl-state 1"
 
 static uint32_t crc32_buf(const char *p, size_t n)
@@ -105,6 +106,7 @@ enum vtl_rc vtl_library_save_state(const struct vtl_library *lib, const char *di
               lib->count[4], p->base[1], p->base[2], p->base[3], p->base[4]);
     sb_printf(&b, "doors %d %d %d\n", lib->door_open, lib->mailslot_open,
               vtl_library_prevented(lib));
+    sb_printf(&b, "mode %d\n", lib->d_sense_saved);
     for (size_t i = 0; i < lib->n_elems; i++) {
         const struct vtl_elem *e = &lib->elems[i];
         char hex[2 * VTL_BARCODE_MAX + 2] = "-";
@@ -230,7 +232,7 @@ enum vtl_rc vtl_library_load_state(struct vtl_library *lib, const char *dir, cha
     char *crc_line = NULL;
     for (char *q = b.p; (q = strstr(q, "\ncrc ")); q++)
         crc_line = q + 1;
-    int door = 0, mail = 0, prev = 0;
+    int door = 0, mail = 0, prev = 0, dsense = 0;
     if (strlen(b.p) != b.len) {
         rc = corrupt(why, why_cap, 0, "file contains NUL bytes");
         goto out;
@@ -242,8 +244,7 @@ enum vtl_rc vtl_library_load_state(struct vtl_library *lib, const char *dir, cha
     unsigned crc_file;
     char tail[4];
     if (sscanf(crc_line, "crc %8x%3s", &crc_file, tail) != 1 ||
-        strlen(crc_line) != strlen("crc 00000000\n") ||
-        crc_line[strlen(crc_line) - 1] != '\n') {
+        strlen(crc_line) != strlen("crc 00000000\n") || crc_line[strlen(crc_line) - 1] != '\n') {
         rc = corrupt(why, why_cap, 0, "malformed checksum line");
         goto out;
     }
@@ -292,6 +293,11 @@ enum vtl_rc vtl_library_load_state(struct vtl_library *lib, const char *dir, cha
                 goto out;
             }
             got_doors = true;
+        } else if (!strncmp(l, "mode ", 5)) {
+            if (sscanf(l, "mode %d", &dsense) != 1 || dsense < 0 || dsense > 1) {
+                rc = corrupt(why, why_cap, line, "malformed mode line");
+                goto out;
+            }
         } else if (!strncmp(l, "elem ", 5)) {
             unsigned addr, src, exc;
             int full, svalid, impexp, media, worm, cln, uses, unread, consumed = 0;
@@ -299,15 +305,16 @@ enum vtl_rc vtl_library_load_state(struct vtl_library *lib, const char *dir, cha
             if (sscanf(l, "elem %u %d %d %u %u %d %66s %d %d %d %d %d%n", &addr, &full, &svalid,
                        &src, &exc, &impexp, hex, &media, &worm, &cln, &uses, &unread,
                        &consumed) != 12 ||
-                l[consumed] != '\0' || addr > 0xFFFF || src > 0xFFFF || exc > 0xFFFF ||
-                full < 0 || full > 1 || svalid < 0 || svalid > 1) {
+                l[consumed] != '\0' || addr > 0xFFFF || src > 0xFFFF || exc > 0xFFFF || full < 0 ||
+                full > 1 || svalid < 0 || svalid > 1) {
                 rc = corrupt(why, why_cap, line, "malformed elem line");
                 goto out;
             }
             int32_t idx = lib->addr_map[addr];
             if (idx < 0 || seen[idx]) {
-                rc = corrupt(why, why_cap, line, idx < 0 ? "element address not in this library"
-                                                         : "element listed twice");
+                rc = corrupt(why, why_cap, line,
+                             idx < 0 ? "element address not in this library"
+                                     : "element listed twice");
                 goto out;
             }
             seen[idx] = true;
@@ -365,6 +372,7 @@ enum vtl_rc vtl_library_load_state(struct vtl_library *lib, const char *dir, cha
     lib->door_open = door;
     lib->mailslot_open = mail;
     lib->prevent_restored = prev;
+    lib->d_sense_saved = lib->d_sense = dsense;
 out:
     free(scratch);
     free(seen);

@@ -19,14 +19,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "scsi/sense.h"
 #include "sim/drive/drive_int.h"
 
 static const struct drv_personality personalities[] = {
-    [VTL_DRIVE_IBM] = {"IBM", "ULT3580-TD%u", "Q3F1", 0x005076, "IBM"},
-    [VTL_DRIVE_HPE] = {"HPE", "Ultrium %u-SCSI", "J4DB", 0x0017A4, "HPE"},
+    [VTL_DRIVE_IBM] = {"IBM", "Q3F1", 0x005076, "IBM"},
+    [VTL_DRIVE_HPE] = {"HPE", "J4DB", 0x0017A4, "HPE"},
 };
+
+/* Vendor identifications each personality answers to (older HP libraries report "HP"). */
+static const struct { const char *vendor; enum vtl_drive_personality pers; } vendor_names[] = {
+    {"IBM", VTL_DRIVE_IBM}, {"HPE", VTL_DRIVE_HPE}, {"HP", VTL_DRIVE_HPE},
+};
+
+enum vtl_drive_rc vtl_drive_personality_for(const char *vendor, enum vtl_drive_personality *out)
+{
+    for (size_t i = 0; vendor && i < sizeof vendor_names / sizeof vendor_names[0]; i++)
+        if (!strcasecmp(vendor, vendor_names[i].vendor)) {
+            *out = vendor_names[i].pers;
+            return VTL_DRIVE_OK;
+        }
+    return VTL_DRIVE_EINVAL;
+}
 
 #define DEF_LOAD_US (15u * 1000000u)
 #define DEF_UNLOAD_US (12u * 1000000u)
@@ -62,7 +79,7 @@ static uint64_t def_delay(uint64_t v, uint64_t def)
 enum vtl_drive_rc vtl_drive_create(const struct vtl_drive_config *cfg, struct vtl_drive **out)
 {
     *out = NULL;
-    unsigned gen = cfg->gen ? cfg->gen : 8;
+    unsigned gen = cfg->ident && cfg->ident->gen ? cfg->ident->gen : cfg->gen ? cfg->gen : 8;
     if (gen < 5 || gen > 9 || !cfg->state_dir ||
         (unsigned)cfg->personality >= sizeof personalities / sizeof personalities[0])
         return VTL_DRIVE_EINVAL;
@@ -78,6 +95,7 @@ enum vtl_drive_rc vtl_drive_create(const struct vtl_drive_config *cfg, struct vt
     d->cfg.gen = gen;
     d->cfg.state_dir = d->state_dir;
     d->cfg.serial = NULL; /* borrowed during create only */
+    d->cfg.ident = NULL;
     d->cfg.load_us = def_delay(cfg->load_us, DEF_LOAD_US);
     d->cfg.unload_us = def_delay(cfg->unload_us, DEF_UNLOAD_US);
     d->cfg.full_wind_us = def_delay(cfg->full_wind_us, DEF_WIND_US);
@@ -86,9 +104,24 @@ enum vtl_drive_rc vtl_drive_create(const struct vtl_drive_config *cfg, struct vt
     d->pers = &personalities[cfg->personality];
     snprintf(d->serial, sizeof d->serial, "%s", cfg->serial ? cfg->serial : "0000000000");
     snprintf(d->vendor, sizeof d->vendor, "%s", d->pers->vendor);
-    snprintf(d->product, sizeof d->product, d->pers->product_fmt, gen);
+    if (cfg->personality == VTL_DRIVE_HPE)
+        snprintf(d->product, sizeof d->product, "Ultrium %u-SCSI", gen);
+    else
+        snprintf(d->product, sizeof d->product, "ULT3580-TD%u", gen);
     snprintf(d->revision, sizeof d->revision, "%s", d->pers->revision);
+    if (cfg->ident) { /* the bay's identity wins: the changer reports it as DVCID */
+        const struct vtl_drive_ident *id = cfg->ident;
+        if (id->vendor[0])
+            snprintf(d->vendor, sizeof d->vendor, "%s", id->vendor);
+        if (id->product[0])
+            snprintf(d->product, sizeof d->product, "%s", id->product);
+        if (id->revision[0])
+            snprintf(d->revision, sizeof d->revision, "%s", id->revision);
+        if (id->serial[0])
+            snprintf(d->serial, sizeof d->serial, "%s", id->serial);
+    }
     d->buffered_mode = 1;
+    d->compression = true; /* LTO drives power on with compression enabled */
     d->iec_mrie = 3;
     d->cleaner_uses_left = -1;
     *out = d;
@@ -185,9 +218,11 @@ struct drv_nexus *drv_nexus(struct vtl_drive *d, uint64_t id)
 {
     struct drv_nexus *free_slot = NULL, *oldest = &d->nx[0];
     d->cmd_counter++;
+    if (id == 0)
+        id = UINT64_MAX; /* 0 marks a free slot: give nexus 0 another name */
     for (unsigned i = 0; i < DRV_MAX_NEXUS; i++) {
         struct drv_nexus *nx = &d->nx[i];
-        if (nx->id == id && nx->id) {
+        if (nx->id == id) {
             nx->last_use = d->cmd_counter;
             return nx;
         }
@@ -200,7 +235,7 @@ struct drv_nexus *drv_nexus(struct vtl_drive *d, uint64_t id)
      * unit attention, as after a real drive's power-up (Linux st expects it at open). */
     struct drv_nexus *nx = free_slot ? free_slot : oldest;
     memset(nx, 0, sizeof *nx);
-    nx->id = id ? id : UINT64_MAX;
+    nx->id = id;
     nx->last_use = d->cmd_counter;
     ua_push(nx, DRV_ASC_POWER_ON);
     return nx;
@@ -336,7 +371,7 @@ uint8_t drv_density_of(enum vtl_media m)
 /* LTO compatibility: up to LTO-7 a drive reads two generations back and writes one back;
  * LTO-8 reads and writes LTO-7 and LTO-8 (and LTO-7 initialised as M8); LTO-9 reads and
  * writes LTO-8 and LTO-9. */
-static void gen_rules(const struct vtl_drive *d, enum vtl_media m, bool *rd, bool *wr)
+void drv_gen_rules(const struct vtl_drive *d, enum vtl_media m, bool *rd, bool *wr)
 {
     unsigned g = d->cfg.gen, c = media_gen(m);
     if (m == VTL_MEDIA_LTO7_M8) {
@@ -364,6 +399,24 @@ static const char *media_image_name(const struct vtl_drive *d, enum vtl_media m)
 
 /* ---- loading ------------------------------------------------------------------------ */
 
+/* A cartridge seen for the first time gets the medium attributes its MAM would carry
+ * from the factory (read-only, SPC-4 Table 342): manufacturer, serial, date. */
+static void stamp_new_medium(struct vtl_drive *d)
+{
+    char v[33];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    snprintf(v, sizeof v, "%-8.8s", d->pers->manufacturer);
+    (void)vtl_tape_attr_set(d->tape, 0x0400, 1, true, v, 8, true);
+    snprintf(v, sizeof v, "%-32.32s", d->cart.barcode);
+    (void)vtl_tape_attr_set(d->tape, 0x0401, 1, true, v, 32, true);
+    snprintf(v, sizeof v, "%04d%02d%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+             tm.tm_mday % 100);
+    (void)vtl_tape_attr_set(d->tape, 0x0406, 1, true, v, 8, true);
+    /* best effort: a missing factory attribute is reported absent, nothing more */
+}
+
 static void open_image(struct vtl_drive *d)
 {
     unsigned flags = d->cfg.nosync ? VTL_TAPE_OPEN_NOSYNC : 0;
@@ -376,6 +429,8 @@ static void open_image(struct vtl_drive *d)
             .open_flags = flags,
         };
         rc = vtl_tape_create(d->state_dir, d->cart.barcode, &o, &d->tape);
+        if (rc == VTL_TAPE_OK)
+            stamp_new_medium(d);
     }
     d->medium_bad = rc != VTL_TAPE_OK;
     if (d->medium_bad)
@@ -390,6 +445,9 @@ static void become_ready(struct vtl_drive *d)
     if (d->tape) {
         (void)vtl_tape_rewind(d->tape); /* a freshly threaded tape is at BOP */
         vtl_tape_count_load(d->tape);
+        vtl_tape_get_counters(d->tape, &d->at_load);
+        (void)vtl_tape_set_compression(d->tape, d->compression); /* mode page 0Fh DCE */
+        d->tape_total = drv_tape_total_bytes(d); /* ends at BOP of partition 0 */
     }
     drv_ua_all(d, DRV_ASC_MEDIUM_CHANGED, 0);
     drv_check_dirty(d);
@@ -423,7 +481,7 @@ static void clean_done(void *arg)
     d->cleanings++;
     d->dirty = false;
     d->since_clean_bytes = d->since_clean_loads = d->since_clean_us = 0;
-    d->ta_latched &= ~(DRV_TA_MASK(20) | DRV_TA_MASK(21));
+    d->ta_latched &= ~(T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC));
     close_tape(d);
     d->state = VTL_DRIVE_EJECTED; /* cleaners leave the drive at the end of the cycle */
 }
@@ -448,21 +506,21 @@ static void start_threading(struct vtl_drive *d)
             d->cleaner_uses_left = d->cart.cleaning_uses_left;
         }
         if (d->cleaner_uses_left <= 0) {
-            d->ta_latched |= DRV_TA_MASK(22); /* expired cleaning media */
+            d->ta_latched |= T10_TA_FLAG(T10_TA_EXPIRED_CLEANING); /* expired cleaning media */
             close_tape(d);
             d->state = VTL_DRIVE_EJECTED;
             return;
         }
-        d->ta_latched |= DRV_TA_MASK(11); /* cleaning media */
+        d->ta_latched |= T10_TA_FLAG(T10_TA_CLEANING_MEDIA); /* cleaning media */
         d->state = VTL_DRIVE_CLEANING;
         uint64_t us = eff(d, d->cfg.clean_us);
         if (!us || !(d->state_event = vtl_clock_schedule(d->clk, us, clean_done, d)))
             clean_done(d);
         return;
     }
-    gen_rules(d, d->cart.media, &d->readable, &d->writable);
+    drv_gen_rules(d, d->cart.media, &d->readable, &d->writable);
     if (!d->readable)
-        d->ta_latched |= DRV_TA_MASK(12); /* unsupported format */
+        d->ta_latched |= T10_TA_FLAG(T10_TA_UNSUPPORTED_FORMAT); /* unsupported format */
     if (d->readable && !d->tape)
         open_image(d);
     d->state = VTL_DRIVE_THREADING;
@@ -478,7 +536,7 @@ void vtl_drive_load(struct vtl_drive *d, const struct vtl_cart_info *cart)
     d->cart = *cart;
     d->cart_gen = media_gen(cart->media);
     d->medium_bad = false;
-    d->ta_latched &= ~(DRV_TA_MASK(12) | DRV_TA_MASK(22) | DRV_TA_MASK(9));
+    d->ta_latched &= ~(T10_TA_FLAG(T10_TA_UNSUPPORTED_FORMAT) | T10_TA_FLAG(T10_TA_EXPIRED_CLEANING) | T10_TA_FLAG(T10_TA_WRITE_PROTECT));
     if (!cart->cleaning) {
         d->loads++;
         d->since_clean_loads++;
@@ -502,6 +560,7 @@ void vtl_drive_unload(struct vtl_drive *d)
     account_threaded_time(d);
     close_tape(d);
     memset(&d->cart, 0, sizeof d->cart);
+    d->part_pending = false;
     d->state = VTL_DRIVE_EMPTY;
     d->readable = d->writable = false;
     d->medium_bad = false;
@@ -580,6 +639,9 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
             if (d->tape) {
                 (void)vtl_tape_rewind(d->tape);
                 vtl_tape_count_load(d->tape);
+                vtl_tape_get_counters(d->tape, &d->at_load);
+                (void)vtl_tape_set_compression(d->tape, d->compression);
+                d->tape_total = drv_tape_total_bytes(d);
             }
             d->loads++;
             d->since_clean_loads++;
@@ -632,9 +694,9 @@ void drv_check_dirty(struct vtl_drive *d)
 void vtl_drive_set_dirty(struct vtl_drive *d, bool dirty)
 {
     if (dirty && !d->dirty)
-        d->ta_latched |= DRV_TA_MASK(20) | DRV_TA_MASK(21);
+        d->ta_latched |= T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC);
     if (!dirty) {
-        d->ta_latched &= ~(DRV_TA_MASK(20) | DRV_TA_MASK(21));
+        d->ta_latched &= ~(T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC));
         d->since_clean_bytes = d->since_clean_loads = d->since_clean_us = 0;
     }
     d->dirty = dirty;
@@ -662,7 +724,7 @@ void vtl_drive_fault_hard(struct vtl_drive *d, uint16_t asc_ascq)
 {
     d->failed = true;
     d->fail_asc = asc_ascq ? asc_ascq : DRV_ASC_INTERNAL_FAILURE;
-    d->ta_latched |= DRV_TA_MASK(30);
+    d->ta_latched |= T10_TA_FLAG(T10_TA_HARDWARE_A);
 }
 
 enum vtl_drive_rc vtl_drive_fault_read_error(struct vtl_drive *d, unsigned partition,
@@ -745,9 +807,10 @@ void vtl_drive_reset(struct vtl_drive *d)
             ua_push(&d->nx[i], DRV_ASC_POWER_ON);
     }
     d->resv_holder = 0;
-    d->block_len = 0;
+    d->block_len = 0; /* mode parameters back to their power-on values */
     d->buffered_mode = 1;
     d->d_sense = false;
+    d->compression = true;
     if (d->tape)
         (void)vtl_tape_flush(d->tape); /* data the host sent is kept across a reset */
     if (d->state == VTL_DRIVE_READY || d->state == VTL_DRIVE_HELD)
@@ -823,26 +886,37 @@ void vtl_drive_assert_state(const struct vtl_drive *d)
 
 /* ---- readiness and dispatch --------------------------------------------------------- */
 
-bool drv_medium_ready(struct vtl_drive *d, struct vtl_cmd *cmd)
+bool drv_state_sense(struct vtl_drive *d, uint8_t *key, uint16_t *asc)
 {
-    uint16_t asc = 0;
+    *key = DRV_KEY_NOT_READY;
+    *asc = 0;
     switch (d->state) {
     case VTL_DRIVE_EMPTY:
-    case VTL_DRIVE_EJECTED: asc = DRV_ASC_NO_MEDIUM; break;
-    case VTL_DRIVE_THREADING: asc = DRV_ASC_BECOMING_READY; break;
-    case VTL_DRIVE_HELD: asc = DRV_ASC_INIT_REQUIRED; break;
-    case VTL_DRIVE_CLEANING: asc = DRV_ASC_CLEANING_CART; break;
+    case VTL_DRIVE_EJECTED: *asc = DRV_ASC_NO_MEDIUM; break;
+    case VTL_DRIVE_THREADING: *asc = DRV_ASC_BECOMING_READY; break;
+    case VTL_DRIVE_HELD: *asc = DRV_ASC_INIT_REQUIRED; break;
+    case VTL_DRIVE_CLEANING: *asc = DRV_ASC_CLEANING_CART; break;
     default: break;
     }
-    if (!asc && d->nr_active)
-        asc = DRV_ASC_NOT_READY;
-    if (!asc && d->busy_until_us && drv_now(d) < d->busy_until_us)
-        asc = DRV_ASC_BECOMING_READY;
-    if (asc) {
-        drv_fail(d, cmd, DRV_KEY_NOT_READY, asc);
+    if (!*asc && d->nr_active)
+        *asc = DRV_ASC_NOT_READY;
+    if (!*asc && d->busy_until_us) {
+        if (drv_now(d) < d->busy_until_us)
+            *asc = DRV_ASC_BECOMING_READY;
+        else
+            d->busy_until_us = 0;
+    }
+    return *asc == 0;
+}
+
+bool drv_medium_ready(struct vtl_drive *d, struct vtl_cmd *cmd)
+{
+    uint8_t key;
+    uint16_t asc;
+    if (!drv_state_sense(d, &key, &asc)) {
+        drv_fail(d, cmd, key, asc);
         return false;
     }
-    d->busy_until_us = 0;
     if (d->medium_bad) {
         drv_fail(d, cmd, DRV_KEY_MEDIUM_ERROR, DRV_ASC_UNKNOWN_FORMAT);
         return false;
@@ -883,9 +957,12 @@ enum vtl_exec vtl_drive_execute(struct vtl_drive *d, struct vtl_cmd *cmd)
         drv_fail(d, cmd, DRV_KEY_UNIT_ATTENTION, ua_take(nx));
         return VTL_EXEC_DONE;
     }
-    struct t10_cdb c;
+    /* FORMAT MEDIUM (04h) has no decoder in scsi/cdb.h yet: drive_ssc.c decodes it. */
+    bool format = op == 0x04;
+    struct t10_cdb c = {.kind = T10_CDB_UNKNOWN};
     struct t10_field_ptr bad = {0};
-    enum t10_rc rc = t10_cdb_decode(cmd->cdb, cmd->cdb_len, T10_PDT_TAPE, &c, &bad);
+    enum t10_rc rc = format ? T10_OK
+                            : t10_cdb_decode(cmd->cdb, cmd->cdb_len, T10_PDT_TAPE, &c, &bad);
     if (rc != T10_OK) {
         uint16_t asc = rc == T10_EOPCODE ? DRV_ASC_INVALID_OPCODE : DRV_ASC_INVALID_FIELD_CDB;
         drv_fail_field(d, cmd, asc, bad.byte, bad.bpv ? bad.bit : -1, true);
@@ -905,12 +982,17 @@ enum vtl_exec vtl_drive_execute(struct vtl_drive *d, struct vtl_cmd *cmd)
         cmd->status = VTL_STATUS_BUSY;
         return VTL_EXEC_DONE;
     }
+    if (format) {
+        enum vtl_exec fx = drv_format_medium(d, cmd);
+        vtl_drive_assert_state(d);
+        return fx;
+    }
     enum vtl_exec ex = drv_spc_execute(d, cmd, &c);
     vtl_drive_assert_state(d);
     return ex;
 }
 
-int vtl_drive_lun_exec(void *priv, struct vtl_cmd *cmd)
+enum vtl_exec vtl_drive_lun_exec(void *priv, struct vtl_cmd *cmd)
 {
-    return (int)vtl_drive_execute(priv, cmd);
+    return vtl_drive_execute(priv, cmd);
 }

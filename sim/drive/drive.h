@@ -75,6 +75,9 @@ struct vtl_drive_config {
     const char *serial;           /* borrowed during create; NULL = "0000000000" */
     const char *state_dir;        /* directory of cartridge images (must exist); copied */
     struct vtl_clock *clock;      /* borrowed; outlives the drive. NULL = zero delays */
+    const struct vtl_drive_ident *ident; /* borrowed during create; when set, its vendor,
+                                   * product, revision, serial and generation replace the
+                                   * personality's (so INQUIRY matches the changer's DVCID) */
     uint16_t elem_addr;           /* the changer's address of this bay (VPD B4h) */
     uint64_t load_us;             /* threading time; default 15 s */
     uint64_t unload_us;           /* rewind-less unload time; default 12 s */
@@ -114,9 +117,14 @@ bool vtl_drive_may_remove(struct vtl_drive *d);
  * VTL_EXEC_DONE, or VTL_EXEC_PENDING when the command waits on the clock (then
  * cmd->done(cmd) runs once, later, on the clock's thread). @cmd is borrowed until done. */
 enum vtl_exec vtl_drive_execute(struct vtl_drive *d, struct vtl_cmd *cmd);
-/* The same with the signature of the library's LUN hook (sim/core/internal.h
- * vtl_lun_exec_fn): @priv is the drive. Returns an enum vtl_exec. */
-int vtl_drive_lun_exec(void *priv, struct vtl_cmd *cmd);
+/* The same with the signature of the library's LUN hook (sim/target/target.h vtl_lun_fn):
+ *   vtl_lun_attach(lib, bay + 1, vtl_drive_lun_exec, drive). @priv is the drive. */
+enum vtl_exec vtl_drive_lun_exec(void *priv, struct vtl_cmd *cmd);
+
+/* The personality whose vendor identification is @vendor ("IBM", "HPE", "HP"), from the
+ * personality table; VTL_DRIVE_EINVAL (and *@out untouched) for another vendor. */
+enum vtl_drive_rc vtl_drive_personality_for(const char *vendor,
+                                            enum vtl_drive_personality *out);
 
 /* Identity (borrowed strings, valid while @d lives), as INQUIRY reports it. Fills a
  * struct vtl_drive_ident for the library's bay (DVCID). */

@@ -9,6 +9,7 @@
 #define OPENRSM_SIM_DRIVE_DRIVE_INT_H
 
 #include "scsi/cdb.h"
+#include "scsi/log.h"
 #include "scsi/sense.h"
 #include "sim/drive/drive.h"
 #include "sim/tape/tapeimg.h"
@@ -53,8 +54,6 @@ enum drv_key {
 #define DRV_ASC_REMOVAL_PREVENTED T10_ASC(0x53, 0x02)
 #define DRV_ASC_LOG_EXCEPTION     T10_ASC(0x5D, 0xFF) /* failure prediction: false (TEST) */
 
-/* TapeAlert flag used for hard failures: 30 (1Eh) hardware A. */
-#define DRV_TA_MASK(n) (UINT64_C(1) << ((n) - 1))
 
 #define DRV_MAX_NEXUS 32
 #define DRV_UA_MAX 8
@@ -73,7 +72,6 @@ struct drv_nexus {
 /* Per-personality quirks (drive.c table). */
 struct drv_personality {
     const char *vendor;
-    const char *product_fmt;  /* printf with the generation */
     const char *revision;
     uint32_t naa_oui;         /* NAA 5 designator */
     const char *manufacturer; /* MAM 0400h of cartridges created here */
@@ -96,6 +94,7 @@ struct vtl_drive {
     bool medium_bad;                /* the image could not be opened */
     uint64_t state_event;           /* clock event of THREADING/CLEANING, 0 = none */
     uint64_t threaded_at_us;        /* clock time the cartridge became READY */
+    struct vtl_tape_counters at_load; /* cartridge counters when it became READY */
     bool pos_lost;                  /* after a reset, until REWIND/LOCATE/LOAD */
     int cleaner_uses_left;          /* last cleaning cartridge seen */
 
@@ -107,6 +106,12 @@ struct vtl_drive {
     bool iec_dexcpt, iec_test;
     uint8_t iec_mrie;
     uint32_t iec_interval, iec_report_count;
+
+    /* partitioning asked for by MODE SELECT page 11h, applied by FORMAT MEDIUM */
+    uint64_t tape_total;            /* capacity of all partitions, taken at load */
+    bool part_pending;
+    unsigned part_n;
+    uint64_t part_bytes[VTL_TAPE_MAX_PARTITIONS]; /* all 0: even split */
 
     /* nexus table: unit attentions, PREVENT, reservations */
     struct drv_nexus nx[DRV_MAX_NEXUS];
@@ -167,6 +172,8 @@ void drv_busy_for(struct vtl_drive *d, uint64_t delay_us);
 /* Clock time to move the tape over @bytes of medium. */
 uint64_t drv_wind_us(const struct vtl_drive *d, uint64_t bytes);
 
+/* NOT READY condition of the load state (false + key/asc) or true when ready. */
+bool drv_state_sense(struct vtl_drive *d, uint8_t *key, uint16_t *asc);
 /* Checks that a medium-access command can run; on false the sense is set. */
 bool drv_medium_ready(struct vtl_drive *d, struct vtl_cmd *cmd);
 /* Account use after a command that moved data; raises the cleaning request. */
@@ -177,11 +184,19 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
                             bool immed);
 /* Density code of generation @gen (0x58 for LTO-5 ... 0x60 for LTO-9; M8 0x5D). */
 uint8_t drv_density_of(enum vtl_media m);
+/* LTO generation rules: may a drive read (*rd) / write (*wr) medium @m? */
+void drv_gen_rules(const struct vtl_drive *d, enum vtl_media m, bool *rd, bool *wr);
 /* Write-fault bookkeeping after a successful WRITE. */
 void drv_after_write(struct vtl_drive *d);
 
 /* ---- drive_ssc.c ---- */
 enum vtl_exec drv_ssc_execute(struct vtl_drive *d, struct vtl_cmd *cmd, const struct t10_cdb *c);
+/* FORMAT MEDIUM (SSC-4 7.2, opcode 04h): decoded here from the raw CDB because scsi/cdb.h
+ * has no decoder for it yet. */
+enum vtl_exec drv_format_medium(struct vtl_drive *d, struct vtl_cmd *cmd);
+/* Sum of the capacities of every partition of the loaded image (moves to BOP of
+ * partition 0). */
+uint64_t drv_tape_total_bytes(struct vtl_drive *d);
 
 /* ---- drive_spc.c ---- */
 enum vtl_exec drv_spc_execute(struct vtl_drive *d, struct vtl_cmd *cmd, const struct t10_cdb *c);

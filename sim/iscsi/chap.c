@@ -80,6 +80,8 @@ void vtl_iscsi_md5_update(struct vtl_iscsi_md5 *m, const void *vbuf, size_t len)
     const uint8_t *p = vbuf;
     size_t have = (size_t)(m->n_bytes % 64);
     m->n_bytes += len;
+    if (len == 0)
+        return;                          /* also keeps a NULL @buf away from memcpy */
     if (have) {
         size_t take = 64 - have < len ? 64 - have : len;
         memcpy(m->block + have, p, take);
@@ -94,7 +96,8 @@ void vtl_iscsi_md5_update(struct vtl_iscsi_md5 *m, const void *vbuf, size_t len)
         p += 64;
         len -= 64;
     }
-    memcpy(m->block, p, len);
+    if (len)
+        memcpy(m->block, p, len);
 }
 
 void vtl_iscsi_md5_final(struct vtl_iscsi_md5 *m, uint8_t out[VTL_ISCSI_MD5_LEN])

@@ -12,6 +12,7 @@
  *   task freed. ABORT TASK etc. mark a submitted task aborted: its completion sends
  *   nothing. A connection that closes leaves submitted tasks as orphans on the server.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,7 @@ void vtl_iscsi_conn_free(struct vtl_iscsi_conn *c)
             /* The backend still owns t->cmd: keep the task until its done callback. */
             t->conn = NULL;
             t->aborted = true;
+            t->tmf_wait = NULL;
             t->next = srv->orphans;
             if (srv->orphans)
                 srv->orphans->prev = t;
@@ -90,6 +92,11 @@ void vtl_iscsi_conn_free(struct vtl_iscsi_conn *c)
         } else {
             task_free(t);
         }
+    }
+    while (c->tmf_waits) {
+        struct vtl_iscsi_tmf_wait *w = c->tmf_waits;
+        c->tmf_waits = w->next;
+        free(w);
     }
     if (c->nexus_open && srv->ops->nexus_close)
         srv->ops->nexus_close(srv->ctx, c->target->ctx, c->nexus_id);
@@ -168,6 +175,8 @@ enum vtl_iscsi_rc vtl_iscsi_conn_send(struct vtl_iscsi_conn *c, struct vtl_iscsi
         c->out_head = o;
     c->out_tail = o;
     c->out_bytes += total;
+    if (c->out_bytes > c->srv->stats.out_queue_peak)
+        c->srv->stats.out_queue_peak = c->out_bytes;
     c->srv->stats.pdus_out++;
     vtl_iscsi_server_conn_output(c->srv, c);
     return VTL_ISCSI_OK;
@@ -371,6 +380,8 @@ static void send_scsi_rsp(struct vtl_iscsi_conn *c, struct vtl_iscsi_task *t, ui
     }
 }
 
+static void tmf_finish(struct vtl_iscsi_conn *c, struct vtl_iscsi_tmf_wait *w);
+
 static void task_complete(struct vtl_iscsi_task *t)
 {
     struct vtl_iscsi_conn *c = t->conn;
@@ -382,8 +393,11 @@ static void task_complete(struct vtl_iscsi_task *t)
     task_unlink(t);
     t->state = T_DONE;
     if (t->aborted || c->state != S_FULL) {
+        struct vtl_iscsi_tmf_wait *w = t->tmf_wait;
         vtl_iscsi_conn_update_window(c);
         task_free(t);
+        if (w && --w->n_waiting == 0 && w->armed)
+            tmf_finish(c, w);
         return;
     }
     vtl_iscsi_conn_update_window(c);      /* the response carries the opened window */
@@ -419,7 +433,7 @@ static void task_complete(struct vtl_iscsi_task *t)
             bool last = off + n == send;
             struct vtl_iscsi_bhs d = {0};
             d.opcode = VTL_ISCSI_OP_DATA_IN;
-            d.final = last || (off + n) % burst == 0;
+            d.final = last || (off + n) % burst == 0;   /* end of a MaxBurstLength sequence */
             d.lun = t->raw_lun;
             d.itt = t->itt;
             d.ttt = VTL_ISCSI_RSVD_TAG;
@@ -673,7 +687,8 @@ static void handle_data_out(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs
             vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_PROTOCOL_ERROR, c->hdr);
             return;
         }
-        memcpy(t->out_buf + off, data, len);
+        if (len)
+            memcpy(t->out_buf + off, data, len);
         t->unsol_received += (uint32_t)len;
         t->out_received += (uint32_t)len;
         if (h->final || t->unsol_received == limit) {
@@ -690,7 +705,8 @@ static void handle_data_out(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs
             vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_PROTOCOL_ERROR, c->hdr);
             return;
         }
-        memcpy(t->out_buf + off, data, len);
+        if (len)
+            memcpy(t->out_buf + off, data, len);
         slot->received += (uint32_t)len;
         t->out_received += (uint32_t)len;
         if (slot->received == slot->len)
@@ -726,7 +742,8 @@ static void handle_nop_out(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs 
     (void)vtl_iscsi_conn_send(c, &r, data, n);   /* ping data echoed (clause 11.19) */
 }
 
-static void abort_task(struct vtl_iscsi_conn *c, struct vtl_iscsi_task *t, int fn, bool tell_backend)
+static void abort_task(struct vtl_iscsi_conn *c, struct vtl_iscsi_task *t, int fn,
+                       bool tell_backend, struct vtl_iscsi_tmf_wait *w)
 {
     struct vtl_iscsi_server *srv = c->srv;
     if (t->state == T_COLLECT) {
@@ -735,8 +752,37 @@ static void abort_task(struct vtl_iscsi_conn *c, struct vtl_iscsi_task *t, int f
         return;
     }
     t->aborted = true;
+    if (!t->tmf_wait) {
+        t->tmf_wait = w;
+        w->n_waiting++;
+    }
     if (tell_backend && srv->ops->task_mgmt)
         (void)srv->ops->task_mgmt(srv->ctx, c->target->ctx, c->nexus_id, fn, t->lun, &t->cmd);
+}
+
+/* Sends a TMF response whose aborted tasks are all gone. */
+static void tmf_finish(struct vtl_iscsi_conn *c, struct vtl_iscsi_tmf_wait *w)
+{
+    struct vtl_iscsi_server *srv = c->srv;
+    for (struct vtl_iscsi_tmf_wait **pp = &c->tmf_waits; *pp; pp = &(*pp)->next)
+        if (*pp == w) {
+            *pp = w->next;
+            break;
+        }
+    vtl_iscsi_conn_update_window(c);
+    struct vtl_iscsi_bhs r = {0};
+    r.opcode = VTL_ISCSI_OP_TMF_RSP;
+    r.response = w->response;
+    r.itt = w->itt;
+    r.statsn = c->statsn++;
+    (void)vtl_iscsi_conn_send(c, &r, NULL, 0);
+    if (w->cold && w->response == VTL_ISCSI_TMF_RSP_COMPLETE) {
+        /* A cold reset drops every connection to the target once answered (clause 11.5.1). */
+        for (struct vtl_iscsi_conn *o = srv->conns; o; o = o->next)
+            if (o->target == c->target && o->state == S_FULL)
+                o->state = o == c ? S_LOGOUT : S_CLOSING;
+    }
+    free(w);
 }
 
 static void handle_tmf(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h)
@@ -748,10 +794,17 @@ static void handle_tmf(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h)
         vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_PROTOCOL_ERROR, c->hdr);
         return;
     }
+    struct vtl_iscsi_tmf_wait *w = calloc(1, sizeof *w);
+    if (!w) {
+        vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_OUT_OF_RES, c->hdr);
+        return;
+    }
+    w->itt = h->itt;
+    w->next = c->tmf_waits;
+    c->tmf_waits = w;
     int rsp = VTL_ISCSI_TMF_RSP_COMPLETE;
     uint16_t lun = 0xffff;
     bool lun_ok = vtl_iscsi_lun_decode(h->lun, &lun) && target_has_lun(c->target, lun);
-    bool cold = false;
     switch (h->function) {
     case VTL_ISCSI_TMF_ABORT_TASK: {
         struct vtl_iscsi_task *t = task_find(c, h->rtt);
@@ -763,7 +816,7 @@ static void handle_tmf(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h)
             rsp = pending ? VTL_ISCSI_TMF_RSP_COMPLETE : VTL_ISCSI_TMF_RSP_NO_TASK;
             break;
         }
-        abort_task(c, t, h->function, true);
+        abort_task(c, t, h->function, true, w);
         break;
     }
     case VTL_ISCSI_TMF_ABORT_TASK_SET:
@@ -776,19 +829,19 @@ static void handle_tmf(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h)
         for (struct vtl_iscsi_task *t = c->tasks, *nx; t; t = nx) {
             nx = t->next;
             if (t->lun == lun)
-                abort_task(c, t, h->function, false);
+                abort_task(c, t, h->function, false, w);
         }
         if (srv->ops->task_mgmt)
             rsp = srv->ops->task_mgmt(srv->ctx, c->target->ctx, c->nexus_id, h->function, lun,
                                       NULL);
         break;
     case VTL_ISCSI_TMF_TARGET_COLD_RESET:
-        cold = true;
+        w->cold = true;
         /* fall through */
     case VTL_ISCSI_TMF_TARGET_WARM_RESET:
         for (struct vtl_iscsi_task *t = c->tasks, *nx; t; t = nx) {
             nx = t->next;
-            abort_task(c, t, h->function, false);
+            abort_task(c, t, h->function, false, w);
         }
         if (srv->ops->task_mgmt)
             rsp = srv->ops->task_mgmt(srv->ctx, c->target->ctx, c->nexus_id, h->function, 0,
@@ -804,19 +857,10 @@ static void handle_tmf(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h)
         rsp = VTL_ISCSI_TMF_RSP_REJECTED;
         break;
     }
-    vtl_iscsi_conn_update_window(c);
-    struct vtl_iscsi_bhs r = {0};
-    r.opcode = VTL_ISCSI_OP_TMF_RSP;
-    r.response = (uint8_t)rsp;
-    r.itt = h->itt;
-    r.statsn = c->statsn++;
-    (void)vtl_iscsi_conn_send(c, &r, NULL, 0);
-    if (cold && rsp == VTL_ISCSI_TMF_RSP_COMPLETE) {
-        /* A cold reset drops every connection to the target once answered (clause 11.5.1). */
-        for (struct vtl_iscsi_conn *o = srv->conns; o; o = o->next)
-            if (o->target == c->target && o->state == S_FULL)
-                o->state = o == c ? S_LOGOUT : S_CLOSING;
-    }
+    w->response = (uint8_t)rsp;
+    w->armed = true;
+    if (w->n_waiting == 0)
+        tmf_finish(c, w);
 }
 
 static void handle_logout(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h)
@@ -894,6 +938,27 @@ static void dispatch(struct vtl_iscsi_conn *c, uint8_t *data, size_t len)
         break;
     }
     vtl_iscsi_conn_update_window(c);
+}
+
+void vtl_iscsi_conn_assert_state(const struct vtl_iscsi_conn *c)
+{
+    (void)c;
+    assert(c->hdr_have <= sizeof c->hdr);
+    assert(c->data_have <= c->data_cap || c->data_need == 0);
+    switch (c->state) {
+    case S_LOGIN:
+        assert(!c->hd && !c->dd);        /* digests start after the final Login Response */
+        assert(c->n_tasks == 0);
+        break;
+    case S_FULL:
+        assert(c->tsih != 0);
+        assert(c->discovery || (c->target && c->nexus_open));
+        assert(c->n_window_tasks <= c->n_tasks);
+        break;
+    case S_LOGOUT:
+    case S_CLOSING:
+        break;
+    }
 }
 
 /* ---- input reassembly ---------------------------------------------------------------- */
@@ -998,6 +1063,7 @@ enum vtl_iscsi_rc vtl_iscsi_conn_input(struct vtl_iscsi_conn *c, const uint8_t *
         }
         dispatch(c, c->data, dl);
     }
+    vtl_iscsi_conn_assert_state(c);
     return c->state == S_CLOSING ? VTL_ISCSI_EPROTO : VTL_ISCSI_OK;
 }
 

@@ -100,6 +100,18 @@ struct vtl_iscsi_r2t {
 
 enum vtl_iscsi_task_state { T_COLLECT, T_SUBMITTED, T_DONE };
 
+/* A Task Management response that waits for the tasks it aborted: SAM-5 clause 7.1 and
+ * RFC 7143 clause 4.2.3.3 want "function complete" only once the aborted tasks are gone,
+ * and a backend may finish an abort later (a robot stopping). */
+struct vtl_iscsi_tmf_wait {
+    struct vtl_iscsi_tmf_wait *next;
+    uint32_t itt;
+    uint8_t response;
+    bool cold;                            /* TARGET COLD RESET: drop connections after */
+    bool armed;                           /* response known; send when n_waiting hits 0 */
+    unsigned n_waiting;
+};
+
 /* One SCSI task. Owned by its connection's list while the connection lives; moved to the
  * server's orphan list if the connection closes while the backend still holds it. */
 struct vtl_iscsi_task {
@@ -109,6 +121,7 @@ struct vtl_iscsi_task {
     struct vtl_cmd cmd;
     enum vtl_iscsi_task_state state;
     bool aborted;                         /* no response will be sent */
+    struct vtl_iscsi_tmf_wait *tmf_wait;  /* the TMF response waiting for this task */
     bool immediate;
     uint32_t itt, cmdsn;
     uint64_t raw_lun;
@@ -189,6 +202,7 @@ struct vtl_iscsi_conn {
     uint32_t n_tasks;                     /* tasks in the list */
     uint32_t n_window_tasks;              /* non-immediate tasks counted against the window */
     struct vtl_iscsi_task *tasks;
+    struct vtl_iscsi_tmf_wait *tmf_waits; /* TMF responses not yet sent */
 };
 
 struct vtl_iscsi_conn *vtl_iscsi_conn_new(struct vtl_iscsi_server *srv, int fd, const char *portal);
@@ -201,6 +215,9 @@ const uint8_t *vtl_iscsi_conn_out_peek(struct vtl_iscsi_conn *c, size_t *len);
 void vtl_iscsi_conn_out_consume(struct vtl_iscsi_conn *c, size_t n);
 /* True once the connection should be closed after its output is flushed. */
 bool vtl_iscsi_conn_want_close(const struct vtl_iscsi_conn *c);
+/* Checks the per-state invariants listed in the file comment (assert; no effect with
+ * NDEBUG). Called after every batch of input. */
+void vtl_iscsi_conn_assert_state(const struct vtl_iscsi_conn *c);
 /* Periodic checks (login timeout, NOP-In ping); @now_ms monotonic. */
 void vtl_iscsi_conn_timer(struct vtl_iscsi_conn *c, uint64_t now_ms);
 

@@ -153,6 +153,7 @@ struct vtl_iscsi_stats {
     uint64_t logins_ok, logins_failed;
     uint64_t pdus_in, pdus_out, rejects_sent;
     uint64_t cmds, r2ts, data_in_pdus, digest_errors, protocol_errors;
+    uint64_t out_queue_peak;       /* largest output backlog of one connection, bytes */
 };
 void vtl_iscsi_server_stats(const struct vtl_iscsi_server *srv, struct vtl_iscsi_stats *out);
 

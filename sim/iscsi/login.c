@@ -217,7 +217,8 @@ static bool acc_append(struct vtl_iscsi_conn *c, const uint8_t *data, size_t len
     if (!n)
         return false;
     c->acc = n;
-    memcpy(c->acc + c->acc_len, data, len);
+    if (len)
+        memcpy(c->acc + c->acc_len, data, len);
     c->acc_len += len;
     return true;
 }

@@ -261,7 +261,7 @@ enum vtl_iscsi_rc vtl_iscsi_bhs_decode(const uint8_t *b, size_t len, struct vtl_
         h->over = (f & 0x04) != 0;
         h->under = (f & 0x02) != 0;
         h->has_status = (f & 0x01) != 0;
-        h->status = b[3];
+        h->status = h->has_status ? b[3] : 0;   /* valid only with S */
         h->lun = vtl_iscsi_get_be64(b + 8);
         h->ttt = vtl_iscsi_get_be32(b + 20);
         get_sns_target(b, h);

@@ -8,14 +8,8 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "sim/tape/tape_int.h"
-
-uint32_t tape_crc32(uint32_t crc, const void *buf, size_t len)
-{
-    return (uint32_t)crc32_z(crc, buf, len);
-}
 
 /* Record header CRCs are seeded with the image generation, so a record left over from
  * before a FORMAT (same offsets, valid CRC of its own) is never taken for a current one. */

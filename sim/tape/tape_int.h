@@ -65,8 +65,12 @@ static inline uint64_t tape_get_le64(const uint8_t *p)
     return (uint64_t)tape_get_le32(p) | (uint64_t)tape_get_le32(p + 4) << 32;
 }
 
-/* zlib's CRC-32 of @len bytes continuing from @crc (0 to start). */
+/* CRC-32C of @len bytes continuing from @crc (0 to start), zlib-style API: the
+ * pre/post inversion is inside, so tape_crc32(tape_crc32(0, a), b) == crc of a||b.
+ * Uses SSE4.2 when the CPU has it (tape_crc.c); tape_crc32c_sw() is the portable path,
+ * exposed so tests can check both agree. Thread-safe. */
 uint32_t tape_crc32(uint32_t crc, const void *buf, size_t len);
+uint32_t tape_crc32c_sw(uint32_t crc, const void *buf, size_t len);
 
 /* Decoded record header (32 bytes on disk). */
 struct tape_rec_hdr {

@@ -179,7 +179,8 @@ enum vtl_tape_rc vtl_tape_attr_set(struct vtl_tape *t, uint16_t id, uint8_t form
         free(a);
         return VTL_TAPE_ENOMEM;
     }
-    memcpy(nm.attrs, m->attrs, m->n * sizeof *nm.attrs);
+    if (m->n)
+        memcpy(nm.attrs, m->attrs, m->n * sizeof *nm.attrs);
     struct vtl_tape_attr *old = found ? m->attrs[i] : NULL;
     if (a) {
         a->id = id;

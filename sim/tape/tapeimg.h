@@ -246,6 +246,10 @@ enum vtl_tape_rc vtl_tape_set_early_warning(struct vtl_tape *t, uint64_t ew_byte
 /* The media table entry and the partition count of the image. */
 const struct vtl_tape_media_info *vtl_tape_media(const struct vtl_tape *t);
 unsigned vtl_tape_partitions(const struct vtl_tape *t);
+/* Capacity and recorded bytes of @partition (MODE SENSE page 11h, TapeAlert/log pages),
+ * both 0 for a partition that does not exist. */
+void vtl_tape_partition_bytes(const struct vtl_tape *t, unsigned partition,
+                              uint64_t *capacity, uint64_t *used);
 
 /* Lifetime counters of the cartridge, persisted with the image at each flush. The drive
  * takes a copy at load time and reports differences for "this load" log parameters. */

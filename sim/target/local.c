@@ -9,6 +9,14 @@
 
 #include "scsi/be.h"
 
+/* memcpy of @n bytes that tolerates a NULL @out when @n is 0 (a front end may give no
+ * data-in buffer for a zero allocation length). */
+static void put(uint8_t *out, const uint8_t *src, size_t n)
+{
+    if (n)
+        memcpy(out, src, n);
+}
+
 const struct vtl_local_fp VTL_FP_SERVICE_ACTION = {1, 4};
 const struct vtl_local_fp VTL_FP_INQUIRY_PAGE = {2, -1};
 const struct vtl_local_fp VTL_FP_MODE_PAGE = {2, 5};
@@ -38,6 +46,10 @@ const struct vtl_local_fp VTL_FP_SVT_TYPE = {1, 3};
 const struct vtl_local_fp VTL_FP_PR_OUT_SAKEY = {8, -1};
 const struct vtl_local_fp VTL_FP_PR_OUT_FLAGS = {20, -1};
 const struct vtl_local_fp VTL_FP_SVT_TEMPLATE = {0, -1};
+const struct vtl_local_fp VTL_FP_MODE6_MEDIUM_TYPE = {1, -1};
+const struct vtl_local_fp VTL_FP_MODE10_MEDIUM_TYPE = {2, -1};
+const struct vtl_local_fp VTL_FP_MODE6_BD_LEN = {3, -1};
+const struct vtl_local_fp VTL_FP_MODE10_BD_LEN = {6, -1};
 
 /* PR OUT parameter list (SPC-4 Table 170): 0-7 RESERVATION KEY, 8-15 SERVICE ACTION
  * RESERVATION KEY, 16-19 obsolete, 20 SPEC_I_PT(3) ALL_TG_PT(2) APTPL(0), 21 rsvd,
@@ -61,13 +73,13 @@ size_t vtl_local_prin_keys_build(uint8_t *out, size_t cap, uint32_t generation,
     uint8_t hdr[8];
     t10_put_be32(hdr, generation);
     t10_put_be32(hdr + 4, (uint32_t)(8 * n));
-    memcpy(out, hdr, cap < 8 ? cap : 8);
+    put(out, hdr, cap < 8 ? cap : 8);
     for (size_t i = 0; i < n; i++) {
         uint8_t k[8];
         t10_put_be64(k, keys[i]);
         size_t off = 8 + 8 * i;
         if (off < cap)
-            memcpy(out + off, k, cap - off < 8 ? cap - off : 8);
+            put(out + off, k, cap - off < 8 ? cap - off : 8);
     }
     return 8 + 8 * n;
 }
@@ -85,7 +97,7 @@ size_t vtl_local_prin_resv_build(uint8_t *out, size_t cap, uint32_t generation, 
         b[21] = type & 0x0F;
     }
     size_t len = held ? 24 : 8;
-    memcpy(out, b, cap < len ? cap : len);
+    put(out, b, cap < len ? cap : len);
     return len;
 }
 
@@ -109,7 +121,7 @@ size_t vtl_local_prin_caps_build(uint8_t *out, size_t cap, uint16_t type_mask)
         b[4] |= 0x08;
     if (type_mask & (1u << 1))
         b[4] |= 0x02;
-    memcpy(out, b, cap < 8 ? cap : 8);
+    put(out, b, cap < 8 ? cap : 8);
     return 8;
 }
 
@@ -166,7 +178,7 @@ size_t vtl_local_svt_build(uint8_t *out, size_t cap, const char *template_in, ui
     uint8_t b[VTL_LOCAL_SVT_LEN] = {0};
     t10_put_ascii(b, 32, template_in);
     t10_put_be16(b + 34, min_seq);
-    memcpy(out, b, cap < sizeof b ? cap : sizeof b);
+    put(out, b, cap < sizeof b ? cap : sizeof b);
     return sizeof b;
 }
 

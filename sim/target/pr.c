@@ -9,16 +9,17 @@
 
 #include <string.h>
 
-#define KEY_ILLEGAL 0x5
+#define KEY_ILLEGAL           0x5
 #define ASC_PARAM_LIST_LENGTH T10_ASC(0x1A, 0x00)
-#define ASC_INVALID_RELEASE T10_ASC(0x26, 0x04)
-#define UA_RESV_PREEMPTED T10_ASC(0x2A, 0x03)
-#define UA_RESV_RELEASED T10_ASC(0x2A, 0x04)
-#define UA_REG_PREEMPTED T10_ASC(0x2A, 0x05)
+#define ASC_INVALID_RELEASE   T10_ASC(0x26, 0x04)
+#define UA_RESV_PREEMPTED     T10_ASC(0x2A, 0x03)
+#define UA_RESV_RELEASED      T10_ASC(0x2A, 0x04)
+#define UA_REG_PREEMPTED      T10_ASC(0x2A, 0x05)
 
 enum { PR_WE = 1, PR_EA = 3, PR_WE_RO = 5, PR_EA_RO = 6, PR_WE_AR = 7, PR_EA_AR = 8 };
-#define PR_TYPE_MASK ((1u << PR_WE) | (1u << PR_EA) | (1u << PR_WE_RO) | (1u << PR_EA_RO) | \
-                      (1u << PR_WE_AR) | (1u << PR_EA_AR))
+#define PR_TYPE_MASK                                                                               \
+    ((1u << PR_WE) | (1u << PR_EA) | (1u << PR_WE_RO) | (1u << PR_EA_RO) | (1u << PR_WE_AR) |      \
+     (1u << PR_EA_AR))
 
 static bool all_registrants(uint8_t type)
 {
@@ -47,8 +48,7 @@ bool vtl_pr_conflicts(const struct vtl_library *lib, const struct vtl_nexus *nx,
     /* Registrants Only / All Registrants: every registered nexus gets access. */
     if (registrants_type(lib->pr_type) && nx->registered)
         return false;
-    bool write_excl = lib->pr_type == PR_WE || lib->pr_type == PR_WE_RO ||
-                      lib->pr_type == PR_WE_AR;
+    bool write_excl = lib->pr_type == PR_WE || lib->pr_type == PR_WE_RO || lib->pr_type == PR_WE_AR;
     if (write_excl)
         return cf == VTL_CF_WRITE;
     return true;
@@ -216,8 +216,7 @@ enum vtl_exec vtl_pr_out(struct vtl_tctx *t)
                     holder_key = lib->nexus[i].key;
         if (p.sa_key == 0 && !(lib->pr_holder && all_registrants(lib->pr_type)))
             return vtl_tc_bad_param(t, VTL_FP_PR_OUT_SAKEY.byte, -1);
-        if (lib->pr_holder && (c->scope != 0 ||
-                               !(PR_TYPE_MASK & (1u << (c->type & 0x0F)))))
+        if (lib->pr_holder && (c->scope != 0 || !(PR_TYPE_MASK & (1u << (c->type & 0x0F)))))
             return vtl_tc_bad_cdb(t, VTL_FP_PR_TYPE.byte, VTL_FP_PR_TYPE.bit);
         bool found = false;
         for (size_t i = 0; i < lib->n_nexus; i++) {

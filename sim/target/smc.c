@@ -15,12 +15,12 @@
 
 #include "scsi/elem.h"
 
-#define KEY_NOT_READY 0x2
-#define KEY_ILLEGAL 0x5
-#define ASC_BECOMING_READY T10_ASC(0x04, 0x01)
+#define KEY_NOT_READY         0x2
+#define KEY_ILLEGAL           0x5
+#define ASC_BECOMING_READY    T10_ASC(0x04, 0x01)
 #define ASC_PARAM_LIST_LENGTH T10_ASC(0x1A, 0x00)
-#define ASC_INVALID_ELEMENT T10_ASC(0x21, 0x01)
-#define ASC_COMMAND_SEQUENCE T10_ASC(0x2C, 0x00)
+#define ASC_INVALID_ELEMENT   T10_ASC(0x21, 0x01)
+#define ASC_COMMAND_SEQUENCE  T10_ASC(0x2C, 0x00)
 
 static enum vtl_exec bad_fp(struct vtl_tctx *t, struct vtl_local_fp fp)
 {
@@ -31,7 +31,7 @@ static enum vtl_exec bad_fp(struct vtl_tctx *t, struct vtl_local_fp fp)
 
 struct res_opts {
     bool voltag, dvcid;
-    size_t ident_len;   /* DVCID identifier length on the DTE page */
+    size_t ident_len; /* DVCID identifier length on the DTE page */
 };
 
 /* Identifier bytes of a drive for DVCID, in the personality's format. */
@@ -77,8 +77,8 @@ static void fill_desc(const struct vtl_library *lib, const struct vtl_elem_info 
         d->src_addr = e->svalid ? e->src_addr : 0;
     }
     if (o->voltag) {
-        const char *id = e->full && !e->cart.label_unreadable && e->cart.barcode[0]
-                             ? e->cart.barcode : "";
+        const char *id =
+            e->full && !e->cart.label_unreadable && e->cart.barcode[0] ? e->cart.barcode : "";
         snprintf(d->pvoltag.id, sizeof d->pvoltag.id, "%s", id);
     }
     if (e->type == VTL_ELEM_DTE) {
@@ -90,23 +90,23 @@ static void fill_desc(const struct vtl_library *lib, const struct vtl_elem_info 
         if (o->dvcid) {
             drive_ident(lib, &e->drive, ident, o->ident_len);
             d->has_ident = true;
-            d->ident = (struct t10_elem_ident){.code_set = 2,
-                                               .id_type = lib->cfg->pers.dvcid == VTL_DVCID_T10 ? 1 : 0,
-                                               .id_len = (uint8_t)o->ident_len,
-                                               .id = ident};
+            d->ident =
+                (struct t10_elem_ident){.code_set = 2,
+                                        .id_type = lib->cfg->pers.dvcid == VTL_DVCID_T10 ? 1 : 0,
+                                        .id_len = (uint8_t)o->ident_len,
+                                        .id = ident};
         }
     }
 }
 
-static void open_page(struct t10_elem_writer *w, enum vtl_elem_type type,
-                      const struct res_opts *o)
+static void open_page(struct t10_elem_writer *w, enum vtl_elem_type type, const struct res_opts *o)
 {
     bool ident = o->dvcid && type == VTL_ELEM_DTE;
     struct t10_elem_page pg = {
         .type = (uint8_t)type,
         .pvoltag = o->voltag,
-        .desc_len = (uint16_t)t10_elem_desc_len_for(o->voltag, false,
-                                                    ident ? (int)o->ident_len : -1),
+        .desc_len =
+            (uint16_t)t10_elem_desc_len_for(o->voltag, false, ident ? (int)o->ident_len : -1),
     };
     t10_elem_writer_page(w, &pg);
 }
@@ -121,7 +121,8 @@ static size_t types_by_address(const struct vtl_library *lib, enum vtl_elem_type
         if ((want == VTL_ELEM_ALL || want == (enum vtl_elem_type)t) && lib->count[t])
             out[n++] = (enum vtl_elem_type)t;
     for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && lib->cfg->pers.base[out[j]] < lib->cfg->pers.base[out[j - 1]]; j--) {
+        for (size_t j = i; j > 0 && lib->cfg->pers.base[out[j]] < lib->cfg->pers.base[out[j - 1]];
+             j--) {
             enum vtl_elem_type x = out[j];
             out[j] = out[j - 1];
             out[j - 1] = x;
@@ -246,8 +247,8 @@ enum vtl_exec vtl_smc_move(struct vtl_tctx *t)
     const struct t10_cdb_move *c = &t->cdb.u.move;
     if (c->invert)
         return bad_fp(t, VTL_FP_MOVE_INVERT); /* LTO cartridges cannot be inverted */
-    struct vtl_robot_op op = {.kind = VTL_ROBOT_MOVE, .transport = c->transport, .src = c->src,
-                              .dst = c->dst};
+    struct vtl_robot_op op = {
+        .kind = VTL_ROBOT_MOVE, .transport = c->transport, .src = c->src, .dst = c->dst};
     return submit(t, &op);
 }
 
@@ -258,8 +259,11 @@ enum vtl_exec vtl_smc_exchange(struct vtl_tctx *t)
         return bad_fp(t, VTL_FP_EXCH_INV1);
     if (c->invert2)
         return bad_fp(t, VTL_FP_EXCH_INV2);
-    struct vtl_robot_op op = {.kind = VTL_ROBOT_EXCHANGE, .transport = c->transport,
-                              .src = c->src, .dst = c->dst1, .dst2 = c->dst2};
+    struct vtl_robot_op op = {.kind = VTL_ROBOT_EXCHANGE,
+                              .transport = c->transport,
+                              .src = c->src,
+                              .dst = c->dst1,
+                              .dst2 = c->dst2};
     return submit(t, &op);
 }
 
@@ -272,8 +276,8 @@ enum vtl_exec vtl_smc_init(struct vtl_tctx *t)
 enum vtl_exec vtl_smc_init_range(struct vtl_tctx *t)
 {
     const struct t10_cdb_init_range *c = &t->cdb.u.init_range;
-    struct vtl_robot_op op = {.kind = VTL_ROBOT_INIT, .range = c->range, .first = c->start_addr,
-                              .n = c->n_elems};
+    struct vtl_robot_op op = {
+        .kind = VTL_ROBOT_INIT, .range = c->range, .first = c->start_addr, .n = c->n_elems};
     if (c->range && c->n_elems && !vtl_elem_get(t->lib, c->start_addr))
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_INVALID_ELEMENT, NULL);
     return submit(t, &op);
@@ -327,8 +331,7 @@ enum vtl_exec vtl_smc_send_voltag(struct vtl_tctx *t)
     /* Only the translate (search) actions: this library keeps no writable tags. */
     if (c->action != 0x05 && c->action != 0x06)
         return bad_fp(t, VTL_FP_SVT_ACTION);
-    if (c->param_len < VTL_LOCAL_SVT_LEN ||
-        vtl_tc_param_len(t, c->param_len) < VTL_LOCAL_SVT_LEN)
+    if (c->param_len < VTL_LOCAL_SVT_LEN || vtl_tc_param_len(t, c->param_len) < VTL_LOCAL_SVT_LEN)
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_PARAM_LIST_LENGTH, NULL);
     char tpl[33];
     uint16_t min_seq;
@@ -368,8 +371,8 @@ enum vtl_exec vtl_smc_rvea(struct vtl_tctx *t)
         for (unsigned i = 0; i < lib->count[types[ti]] && reported < c->n_elems; i++) {
             const struct vtl_elem *e = &lib->elems[lib->first[types[ti]] + i];
             /* alternate tags (action 6) do not exist here: nothing matches them */
-            if (e->addr < start || !e->full || e->cart.label_unreadable ||
-                nx->svt_action != 0x05 || !tag_match(nx->svt_template, e->cart.barcode))
+            if (e->addr < start || !e->full || e->cart.label_unreadable || nx->svt_action != 0x05 ||
+                !tag_match(nx->svt_template, e->cart.barcode))
                 continue;
             if (!page_open) {
                 open_page(&w, types[ti], &o);

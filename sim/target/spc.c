@@ -16,12 +16,12 @@
 #include "scsi/rsoc.h"
 #include "scsi/vpd.h"
 
-#define KEY_NOT_READY 0x2
-#define KEY_ILLEGAL 0x5
-#define ASC_BECOMING_READY T10_ASC(0x04, 0x01)
+#define KEY_NOT_READY           0x2
+#define KEY_ILLEGAL             0x5
+#define ASC_BECOMING_READY      T10_ASC(0x04, 0x01)
 #define ASC_MANUAL_INTERVENTION T10_ASC(0x04, 0x03)
-#define ASC_PARAM_LIST_LENGTH T10_ASC(0x1A, 0x00)
-#define UA_MODE_CHANGED T10_ASC(0x2A, 0x01)
+#define ASC_PARAM_LIST_LENGTH   T10_ASC(0x1A, 0x00)
+#define UA_MODE_CHANGED         T10_ASC(0x2A, 0x01)
 
 static enum vtl_exec bad_fp(struct vtl_tctx *t, struct vtl_local_fp fp)
 {
@@ -105,9 +105,10 @@ enum vtl_exec vtl_spc_inquiry(struct vtl_tctx *t)
         return good_clipped(t, t10_vpd_supported_build(out, room, T10_PDT_CHANGER, pages, 3), room);
     }
     case T10_VPD_UNIT_SERIAL:
-        return good_clipped(t, t10_vpd_ascii_build(out, room, T10_PDT_CHANGER,
-                                                   T10_VPD_UNIT_SERIAL, lib->cfg->serial),
-                            room);
+        return good_clipped(
+            t,
+            t10_vpd_ascii_build(out, room, T10_PDT_CHANGER, T10_VPD_UNIT_SERIAL, lib->cfg->serial),
+            room);
     case T10_VPD_DEVICE_ID: {
         uint8_t naa[8], t10id[8 + 16 + VTL_SERIAL_MAX + 1];
         t10_naa5_encode(naa, VTL_NAA_OUI, identity_hash(lib));
@@ -120,10 +121,16 @@ enum vtl_exec vtl_spc_inquiry(struct vtl_tctx *t)
         if (t10_len > sizeof t10id)
             t10_len = sizeof t10id;
         struct t10_desig d[2] = {
-            {.code_set = T10_CS_BINARY, .association = T10_ASSOC_LU, .type = T10_DESIG_NAA,
-             .len = 8, .id = naa},
-            {.code_set = T10_CS_ASCII, .association = T10_ASSOC_LU, .type = T10_DESIG_T10_VENDOR,
-             .len = (uint8_t)t10_len, .id = t10id},
+            {.code_set = T10_CS_BINARY,
+             .association = T10_ASSOC_LU,
+             .type = T10_DESIG_NAA,
+             .len = 8,
+             .id = naa},
+            {.code_set = T10_CS_ASCII,
+             .association = T10_ASSOC_LU,
+             .type = T10_DESIG_T10_VENDOR,
+             .len = (uint8_t)t10_len,
+             .id = t10id},
         };
         return good_clipped(t, t10_vpd_devid_build(out, room, T10_PDT_CHANGER, d, 2), room);
     }
@@ -140,10 +147,18 @@ static void control_page(const struct vtl_library *lib, enum t10_mode_pc pc,
 {
     memset(p, 0, sizeof *p);
     switch (pc) {
-    case T10_PC_CHANGEABLE: p->d_sense = true; break;  /* the only changeable bit */
-    case T10_PC_DEFAULT: p->d_sense = false; break;
-    case T10_PC_SAVED: p->d_sense = lib->d_sense_saved; break;
-    default: p->d_sense = lib->d_sense; break;
+    case T10_PC_CHANGEABLE:
+        p->d_sense = true;
+        break; /* the only changeable bit */
+    case T10_PC_DEFAULT:
+        p->d_sense = false;
+        break;
+    case T10_PC_SAVED:
+        p->d_sense = lib->d_sense_saved;
+        break;
+    default:
+        p->d_sense = lib->d_sense;
+        break;
     }
     if (pc != T10_PC_CHANGEABLE)
         p->qam = 1; /* unrestricted reordering: commands may complete out of order */
@@ -214,19 +229,17 @@ enum vtl_exec vtl_spc_mode_sense(struct vtl_tctx *t)
             pos += build_page(t->lib, all_pages[i], (enum t10_mode_pc)c->pc, buf + pos,
                               sizeof buf - pos);
     } else {
-        if (c->subpage == T10_SUBPAGE_ALL && c->page != T10_PAGE_ALL) {
-            /* no page here has subpages: 0xFF on a single page asks for page + its
-             * subpages, which is just the page */
-        }
-        size_t n = build_page(t->lib, c->page, (enum t10_mode_pc)c->pc, buf + pos,
-                              sizeof buf - pos);
+        /* Subpage FFh on one page asks for it and its subpages; none has subpages. */
+        size_t n =
+            build_page(t->lib, c->page, (enum t10_mode_pc)c->pc, buf + pos, sizeof buf - pos);
         if (n == 0)
             return bad_fp(t, VTL_FP_MODE_PAGE);
         pos += n;
     }
     t10_mode_set_data_len(buf, sizeof buf, ten, pos);
     size_t room = vtl_tc_room(t, c->alloc_len);
-    memcpy(t->cmd->data_in, buf, pos < room ? pos : room);
+    if (room)
+        memcpy(t->cmd->data_in, buf, pos < room ? pos : room);
     return good_clipped(t, pos, room);
 }
 
@@ -261,7 +274,8 @@ static enum t10_rc select_page(const struct t10_mode_page_hdr *ph, const uint8_t
             uint8_t bit = 7;
             while (!(diff & (1u << bit)))
                 bit--;
-            *bad = (struct t10_field_ptr){.byte = (uint16_t)(page_off + i), .bit = bit, .bpv = true};
+            *bad =
+                (struct t10_field_ptr){.byte = (uint16_t)(page_off + i), .bit = bit, .bpv = true};
             return T10_EINVAL;
         }
     }
@@ -293,15 +307,17 @@ enum vtl_exec vtl_spc_mode_select(struct vtl_tctx *t)
     struct t10_mode_hdr h;
     struct t10_mode_blkdesc bd;
     struct t10_field_ptr bad = {0};
-    enum t10_rc rc = t10_mode_select_walk(t->cmd->data_out, len, ten, &h, &bd, select_page, &sc,
-                                          &bad);
+    enum t10_rc rc =
+        t10_mode_select_walk(t->cmd->data_out, len, ten, &h, &bd, select_page, &sc, &bad);
     if (rc == T10_OK && h.bd_len != 0) {
         rc = T10_EINVAL; /* no block descriptors on a changer */
-        bad = (struct t10_field_ptr){.byte = ten ? 6 : 3};
+        bad =
+            (struct t10_field_ptr){.byte = (ten ? VTL_FP_MODE10_BD_LEN : VTL_FP_MODE6_BD_LEN).byte};
     }
     if (rc == T10_OK && h.medium_type != 0) {
         rc = T10_EINVAL;
-        bad = (struct t10_field_ptr){.byte = ten ? 2 : 1};
+        bad = (struct t10_field_ptr){
+            .byte = (ten ? VTL_FP_MODE10_MEDIUM_TYPE : VTL_FP_MODE6_MEDIUM_TYPE).byte};
     }
     if (rc != T10_OK) {
         bad.cd = false;
@@ -311,14 +327,34 @@ enum vtl_exec vtl_spc_mode_select(struct vtl_tctx *t)
     }
     /* All pages valid: apply together. */
     t->lib->d_sense = sc.new_d_sense;
-    if (c->sp)
+    if (c->sp && t->lib->d_sense_saved != sc.new_d_sense) {
         t->lib->d_sense_saved = sc.new_d_sense;
+        vtl_library_changed(t->lib);
+    }
     if (sc.changed)
         vtl_ua_raise_all(t->lib, UA_MODE_CHANGED, t->nx);
     return vtl_tc_good(t, 0);
 }
 
 /* ---- LOG SENSE ---- */
+
+struct ptr_copy {
+    uint8_t *out;
+    size_t cap, pos;
+    uint16_t min_code;
+};
+
+/* Re-emits each parameter at or above the PARAMETER POINTER; bytes past @cap are
+ * counted, not written, so the page length stays that of the whole answer. */
+static enum t10_rc copy_from_ptr(const struct t10_log_param *p, void *arg)
+{
+    struct ptr_copy *pc = arg;
+    if (p->code < pc->min_code)
+        return T10_OK;
+    size_t room = pc->pos < pc->cap ? pc->cap - pc->pos : 0;
+    pc->pos += t10_log_param_build(room ? pc->out + pc->pos : NULL, room, p);
+    return T10_OK;
+}
 
 enum vtl_exec vtl_spc_log_sense(struct vtl_tctx *t)
 {
@@ -337,12 +373,22 @@ enum vtl_exec vtl_spc_log_sense(struct vtl_tctx *t)
         return good_clipped(t, t10_log_supported_build(out, room, pages, 2), room);
     }
     case T10_LP_TAPEALERT: {
-        if (c->param_ptr > 1)
+        /* PARAMETER POINTER: only parameters with codes at or above it (SPC-4 6.6). */
+        if (c->param_ptr > 64)
             return bad_fp(t, VTL_FP_LOG_PARAM_PTR);
-        size_t n = t10_log_tapealert_build(out, room, t->lib->tapealert);
+        uint8_t full[512];
+        size_t n = t10_log_tapealert_build(full, sizeof full, t->lib->tapealert);
+        if (n > sizeof full)
+            return vtl_tc_fail(t, 0x4, T10_ASC(0x44, 0x00), NULL);
+        struct ptr_copy pc = {.out = t->cmd->data_in, .cap = room, .min_code = c->param_ptr};
+        struct t10_log_hdr h = {.page = T10_LP_TAPEALERT};
+        pc.pos = t10_log_hdr_build(pc.out, pc.cap, &h);
+        bool trunc;
+        (void)t10_log_walk(full, n, NULL, copy_from_ptr, &pc, &trunc);
+        t10_log_set_page_len(pc.out, pc.cap, pc.pos);
         /* TapeAlert flags clear once read (TapeAlert specification, read-to-clear). */
         t->lib->tapealert = 0;
-        return good_clipped(t, n, room);
+        return good_clipped(t, pc.pos, room);
     }
     default:
         return bad_fp(t, VTL_FP_LOG_PAGE);
@@ -415,8 +461,8 @@ enum vtl_exec vtl_spc_rsoc(struct vtl_tctx *t)
         op_known = true;
         op_has_sa |= rows[i].sa >= 0;
         bool hit = c->options == T10_RSOC_ONE      ? rows[i].sa < 0
-                 : c->options == T10_RSOC_ONE_SA   ? rows[i].sa == (int)c->req_sa
-                 : rows[i].sa < 0 || rows[i].sa == (int)c->req_sa;
+                   : c->options == T10_RSOC_ONE_SA ? rows[i].sa == (int)c->req_sa
+                                                   : rows[i].sa < 0 || rows[i].sa == (int)c->req_sa;
         if (hit && !match)
             match = &rows[i];
     }
@@ -492,9 +538,12 @@ enum vtl_exec vtl_spc_prevent_allow(struct vtl_tctx *t)
     /* SMC-3: PREVENT locks the import/export elements (and the door) for the whole
      * library while any I_T nexus prevents; each nexus holds its own vote. */
     bool prevent = t->cdb.u.prevent_allow.prevent & 1;
+    bool before = vtl_library_prevented(t->lib);
     t->nx->prevent = prevent;
     if (!prevent)
         t->lib->prevent_restored = false;
+    if (vtl_library_prevented(t->lib) != before)
+        vtl_library_changed(t->lib);
     return vtl_tc_good(t, 0);
 }
 

@@ -6,8 +6,8 @@
  *   2. unit attention pending for this nexus (except INQUIRY, REPORT LUNS, REQUEST SENSE)
  *   3. injected next-command fault (sim/core/fault.h)
  *   4. opcode known (else 20/00)
- *   5. reservation conflict (RESERVE(6/10) or persistent reservation of another nexus)
- *   6. CDB decodes (else 24/00 with the decoder's field pointer)
+ *   5. CDB decodes (else 24/00 with the decoder's field pointer)
+ *   6. reservation conflict (RESERVE(6/10) or persistent reservation of another nexus)
  *   7. unit ready (inventory running 04/01, main door open 04/03)
  *   8. the command's handler
  */
@@ -19,25 +19,25 @@
 #include "scsi/tables.h"
 #include "scsi/vpd.h"
 
-#define ASC_NO_ADDITIONAL T10_ASC(0x00, 0x00)
-#define ASC_BECOMING_READY T10_ASC(0x04, 0x01)
+#define ASC_NO_ADDITIONAL       T10_ASC(0x00, 0x00)
+#define ASC_BECOMING_READY      T10_ASC(0x04, 0x01)
 #define ASC_MANUAL_INTERVENTION T10_ASC(0x04, 0x03)
-#define ASC_INVALID_OPCODE T10_ASC(0x20, 0x00)
-#define ASC_INVALID_ELEMENT T10_ASC(0x21, 0x01)
-#define ASC_INVALID_FIELD_CDB T10_ASC(0x24, 0x00)
-#define ASC_LUN_NOT_SUPPORTED T10_ASC(0x25, 0x00)
+#define ASC_INVALID_OPCODE      T10_ASC(0x20, 0x00)
+#define ASC_INVALID_ELEMENT     T10_ASC(0x21, 0x01)
+#define ASC_INVALID_FIELD_CDB   T10_ASC(0x24, 0x00)
+#define ASC_LUN_NOT_SUPPORTED   T10_ASC(0x25, 0x00)
 #define ASC_INVALID_FIELD_PARAM T10_ASC(0x26, 0x00)
-#define ASC_INCOMPATIBLE T10_ASC(0x30, 0x00)
-#define ASC_DST_FULL T10_ASC(0x3B, 0x0D)
-#define ASC_SRC_EMPTY T10_ASC(0x3B, 0x0E)
-#define ASC_INTERNAL_FAILURE T10_ASC(0x44, 0x00)
-#define ASC_REMOVAL_PREVENTED T10_ASC(0x53, 0x02)
-#define UA_POWER_ON T10_ASC(0x29, 0x00)
+#define ASC_INCOMPATIBLE        T10_ASC(0x30, 0x00)
+#define ASC_DST_FULL            T10_ASC(0x3B, 0x0D)
+#define ASC_SRC_EMPTY           T10_ASC(0x3B, 0x0E)
+#define ASC_INTERNAL_FAILURE    T10_ASC(0x44, 0x00)
+#define ASC_REMOVAL_PREVENTED   T10_ASC(0x53, 0x02)
+#define UA_POWER_ON             T10_ASC(0x29, 0x00)
 
-#define KEY_NO_SENSE 0x0
-#define KEY_NOT_READY 0x2
-#define KEY_HARDWARE 0x4
-#define KEY_ILLEGAL 0x5
+#define KEY_NO_SENSE       0x0
+#define KEY_NOT_READY      0x2
+#define KEY_HARDWARE       0x4
+#define KEY_ILLEGAL        0x5
 #define KEY_UNIT_ATTENTION 0x6
 
 /* ---- the changer's command table ---------------------------------------------------- */
@@ -59,8 +59,9 @@ size_t vtl_changer_ops(const struct vtl_library *lib, struct vtl_op_row *rows)
         {0x17, -1, T10_CDB_RELEASE6, vtl_spc_release, VTL_CF_EXEMPT, false, false, 1},
         {0x1A, -1, T10_CDB_MODE_SENSE6, vtl_spc_mode_sense, VTL_CF_READ, false, false, 1},
         {0x1B, -1, T10_CDB_OPEN_CLOSE_IE, vtl_smc_open_close, VTL_CF_WRITE, false, true, 10},
-        {0x1D, -1, T10_CDB_SEND_DIAGNOSTIC, vtl_spc_send_diagnostic, VTL_CF_WRITE, false, false, 60},
-        {0x1E, -1, T10_CDB_PREVENT_ALLOW, vtl_spc_prevent_allow, VTL_CF_READ, false, false, 1},
+        {0x1D, -1, T10_CDB_SEND_DIAGNOSTIC, vtl_spc_send_diagnostic, VTL_CF_WRITE, false, false,
+         60},
+        {0x1E, -1, T10_CDB_PREVENT_ALLOW, vtl_spc_prevent_allow, VTL_CF_WRITE, false, false, 1},
         {0x2B, -1, T10_CDB_POSITION_TO_ELEMENT, vtl_smc_position, VTL_CF_WRITE, false, true, pos_s},
         {0x4D, -1, T10_CDB_LOG_SENSE, vtl_spc_log_sense, VTL_CF_EXEMPT, false, false, 1},
         {0x55, -1, T10_CDB_MODE_SELECT10, vtl_spc_mode_select, VTL_CF_WRITE, false, false, 1},
@@ -80,7 +81,8 @@ size_t vtl_changer_ops(const struct vtl_library *lib, struct vtl_op_row *rows)
         {0xA3, 0x0C, T10_CDB_RSOC, vtl_spc_rsoc, VTL_CF_EXEMPT, false, false, 1},
         {0xA5, -1, T10_CDB_MOVE_MEDIUM, vtl_smc_move, VTL_CF_WRITE, false, true, move_s},
         {0xA6, -1, T10_CDB_EXCHANGE_MEDIUM, vtl_smc_exchange, VTL_CF_WRITE, false, true, exch_s},
-        {0xB5, -1, T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS, vtl_smc_rvea, VTL_CF_READ, false, true, 1},
+        {0xB5, -1, T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS, vtl_smc_rvea, VTL_CF_READ, false, true,
+         1},
         {0xB6, -1, T10_CDB_SEND_VOLUME_TAG, vtl_smc_send_voltag, VTL_CF_READ, false, true, 1},
         {0xB8, -1, T10_CDB_READ_ELEMENT_STATUS, vtl_smc_res, VTL_CF_READ, false, false, 1},
         /* 37h (SMC-3) or E7h (IBM, Quantum): one of them, per personality */
@@ -136,15 +138,15 @@ enum vtl_exec vtl_tc_fail(struct vtl_tctx *t, uint8_t key, uint16_t asc_ascq,
 
 enum vtl_exec vtl_tc_bad_cdb(struct vtl_tctx *t, unsigned byte, int bit)
 {
-    struct t10_field_ptr fp = {.byte = (uint16_t)byte, .bit = (uint8_t)(bit < 0 ? 0 : bit),
-                               .bpv = bit >= 0, .cd = true};
+    struct t10_field_ptr fp = {
+        .byte = (uint16_t)byte, .bit = (uint8_t)(bit < 0 ? 0 : bit), .bpv = bit >= 0, .cd = true};
     return vtl_tc_fail(t, KEY_ILLEGAL, ASC_INVALID_FIELD_CDB, &fp);
 }
 
 enum vtl_exec vtl_tc_bad_param(struct vtl_tctx *t, unsigned byte, int bit)
 {
-    struct t10_field_ptr fp = {.byte = (uint16_t)byte, .bit = (uint8_t)(bit < 0 ? 0 : bit),
-                               .bpv = bit >= 0, .cd = false};
+    struct t10_field_ptr fp = {
+        .byte = (uint16_t)byte, .bit = (uint8_t)(bit < 0 ? 0 : bit), .bpv = bit >= 0, .cd = false};
     return vtl_tc_fail(t, KEY_ILLEGAL, ASC_INVALID_FIELD_PARAM, &fp);
 }
 
@@ -156,24 +158,53 @@ enum vtl_exec vtl_tc_conflict(struct vtl_tctx *t)
     return VTL_EXEC_DONE;
 }
 
-void vtl_rc_sense(const struct vtl_library *lib, enum vtl_rc rc, uint8_t *key,
-                  uint16_t *asc_ascq)
+void vtl_rc_sense(const struct vtl_library *lib, enum vtl_rc rc, uint8_t *key, uint16_t *asc_ascq)
 {
     switch (rc) {
-    case VTL_OK: *key = KEY_NO_SENSE; *asc_ascq = ASC_NO_ADDITIONAL; return;
-    case VTL_E_BAD_ADDR: *key = KEY_ILLEGAL; *asc_ascq = ASC_INVALID_ELEMENT; return;
-    case VTL_E_SRC_EMPTY: *key = KEY_ILLEGAL; *asc_ascq = ASC_SRC_EMPTY; return;
-    case VTL_E_DST_FULL: *key = KEY_ILLEGAL; *asc_ascq = ASC_DST_FULL; return;
-    case VTL_E_PREVENTED: *key = KEY_ILLEGAL; *asc_ascq = ASC_REMOVAL_PREVENTED; return;
-    case VTL_E_INCOMPATIBLE: *key = KEY_ILLEGAL; *asc_ascq = ASC_INCOMPATIBLE; return;
-    case VTL_E_NOT_ACCESSIBLE: *key = KEY_NOT_READY; *asc_ascq = ASC_MANUAL_INTERVENTION; return;
-    case VTL_E_BUSY: *key = KEY_NOT_READY; *asc_ascq = ASC_BECOMING_READY; return;
+    case VTL_OK:
+        *key = KEY_NO_SENSE;
+        *asc_ascq = ASC_NO_ADDITIONAL;
+        return;
+    case VTL_E_BAD_ADDR:
+        *key = KEY_ILLEGAL;
+        *asc_ascq = ASC_INVALID_ELEMENT;
+        return;
+    case VTL_E_SRC_EMPTY:
+        *key = KEY_ILLEGAL;
+        *asc_ascq = ASC_SRC_EMPTY;
+        return;
+    case VTL_E_DST_FULL:
+        *key = KEY_ILLEGAL;
+        *asc_ascq = ASC_DST_FULL;
+        return;
+    case VTL_E_PREVENTED:
+        *key = KEY_ILLEGAL;
+        *asc_ascq = ASC_REMOVAL_PREVENTED;
+        return;
+    case VTL_E_INCOMPATIBLE:
+        *key = KEY_ILLEGAL;
+        *asc_ascq = ASC_INCOMPATIBLE;
+        return;
+    case VTL_E_NOT_ACCESSIBLE:
+        *key = KEY_NOT_READY;
+        *asc_ascq = ASC_MANUAL_INTERVENTION;
+        return;
+    case VTL_E_BUSY:
+        *key = KEY_NOT_READY;
+        *asc_ascq = ASC_BECOMING_READY;
+        return;
     case VTL_E_JAMMED:
         *key = KEY_HARDWARE;
         *asc_ascq = lib->jam_asc ? lib->jam_asc : T10_ASC(0x15, 0x01);
         return;
-    case VTL_E_ABORTED: *key = KEY_UNIT_ATTENTION; *asc_ascq = UA_POWER_ON; return;
-    default: *key = KEY_HARDWARE; *asc_ascq = ASC_INTERNAL_FAILURE; return;
+    case VTL_E_ABORTED:
+        *key = KEY_UNIT_ATTENTION;
+        *asc_ascq = UA_POWER_ON;
+        return;
+    default:
+        *key = KEY_HARDWARE;
+        *asc_ascq = ASC_INTERNAL_FAILURE;
+        return;
     }
 }
 
@@ -242,7 +273,10 @@ void vtl_nexus_close(struct vtl_library *lib, uint64_t nexus_id)
     vtl_pr_nexus_gone(lib, nx);
     if (lib->legacy_resv == nexus_id + 1)
         lib->legacy_resv = 0;
+    bool was_prevented = vtl_library_prevented(lib);
     memset(nx, 0, sizeof *nx);
+    if (was_prevented != vtl_library_prevented(lib))
+        vtl_library_changed(lib);
 }
 
 enum vtl_rc vtl_lun_attach(struct vtl_library *lib, unsigned lun, vtl_lun_fn *fn, void *priv)
@@ -269,16 +303,17 @@ static enum vtl_exec absent_lun(struct vtl_library *lib, struct vtl_cmd *cmd)
 {
     struct vtl_tctx t = {.lib = lib, .cmd = cmd};
     uint8_t op = cmd->cdb_len ? cmd->cdb[0] : 0xFF;
-    if (op == 0x12 && t10_cdb_decode(cmd->cdb, cmd->cdb_len, T10_PDT_CHANGER, &t.cdb, NULL) ==
-                          T10_OK && !t.cdb.u.inquiry.evpd) {
-        struct t10_inquiry inq = {.qualifier = 3, .pdt = T10_PDT_NONE, .version = T10_VERSION_SPC4,
-                                  .resp_format = 2};
+    if (op == 0x12 &&
+        t10_cdb_decode(cmd->cdb, cmd->cdb_len, T10_PDT_CHANGER, &t.cdb, NULL) == T10_OK &&
+        !t.cdb.u.inquiry.evpd) {
+        struct t10_inquiry inq = {
+            .qualifier = 3, .pdt = T10_PDT_NONE, .version = T10_VERSION_SPC4, .resp_format = 2};
         size_t room = vtl_tc_room(&t, t.cdb.u.inquiry.alloc_len);
         size_t n = t10_inquiry_build(cmd->data_in, room, &inq);
         return vtl_tc_good(&t, n < room ? n : room);
     }
-    if (op == 0x03 && t10_cdb_decode(cmd->cdb, cmd->cdb_len, T10_PDT_CHANGER, &t.cdb, NULL) ==
-                          T10_OK) {
+    if (op == 0x03 &&
+        t10_cdb_decode(cmd->cdb, cmd->cdb_len, T10_PDT_CHANGER, &t.cdb, NULL) == T10_OK) {
         struct t10_sense s;
         t10_sense_init(&s, t.cdb.u.request_sense.desc, KEY_ILLEGAL, ASC_LUN_NOT_SUPPORTED);
         size_t room = vtl_tc_room(&t, t.cdb.u.request_sense.alloc_len);
@@ -288,28 +323,28 @@ static enum vtl_exec absent_lun(struct vtl_library *lib, struct vtl_cmd *cmd)
     return vtl_tc_fail(&t, KEY_ILLEGAL, ASC_LUN_NOT_SUPPORTED, NULL);
 }
 
+/* PREVENT ALLOW with PREVENT 0 (allow) never conflicts (SPC-2 5.5.1, SPC-4 table 43). */
+static bool is_allow(const struct vtl_tctx *t)
+{
+    return t->cdb.kind == T10_CDB_PREVENT_ALLOW && (t->cdb.u.prevent_allow.prevent & 1) == 0;
+}
+
 static bool legacy_conflict(const struct vtl_library *lib, const struct vtl_nexus *nx,
-                            const struct vtl_op_row *row, const struct vtl_cmd *cmd)
+                            const struct vtl_op_row *row, const struct vtl_tctx *t)
 {
     if (!lib->legacy_resv || lib->legacy_resv == nx->id + 1)
         return false;
     if (row->conflict == VTL_CF_EXEMPT && row->op != 0x5E && row->op != 0x5F)
         return false;
-    /* SPC-2 5.5.1: PREVENT ALLOW with PREVENT 0 is allowed under another's reservation. */
-    if (row->op == 0x1E && cmd->cdb_len > 4 && (cmd->cdb[4] & 0x03) == 0)
-        return false;
-    return true;
-}
-
-static bool is_prevent_allow_release(const struct vtl_op_row *row, const struct vtl_cmd *cmd)
-{
-    return row->op == 0x1E && cmd->cdb_len > 4 && (cmd->cdb[4] & 0x03) == 0;
+    return !is_allow(t);
 }
 
 enum vtl_exec vtl_lun_execute(struct vtl_library *lib, unsigned lun, struct vtl_cmd *cmd)
 {
     cmd_reset_out(cmd);
     cmd->vtl_priv = NULL;
+    if (cmd->cdb_len > VTL_CDB_MAX)
+        cmd->cdb_len = 0; /* never read past cdb[]: answered below as an invalid opcode */
     if (lun != 0) {
         if (lun < VTL_MAX_LUNS && lib->lun_exec[lun])
             return lib->lun_exec[lun](lib->lun_priv[lun], cmd);
@@ -353,26 +388,32 @@ enum vtl_exec vtl_lun_execute(struct vtl_library *lib, unsigned lun, struct vtl_
         struct t10_field_ptr fp = {.byte = 0, .bit = 7, .bpv = false, .cd = true};
         return vtl_tc_fail(&t, KEY_ILLEGAL, ASC_INVALID_OPCODE, &fp);
     }
-    /* 5. reservations */
-    if (legacy_conflict(lib, t.nx, row, cmd))
-        return vtl_tc_conflict(&t);
-    if (row->conflict != VTL_CF_EXEMPT && !is_prevent_allow_release(row, cmd) &&
-        vtl_pr_conflicts(lib, t.nx, row->conflict))
-        return vtl_tc_conflict(&t);
-    /* 6. decode */
+    /* 5. decode (before the reservation check, which needs decoded fields) */
     struct t10_field_ptr bad = {0};
     enum t10_rc drc = t10_cdb_decode_as(cmd->cdb, cmd->cdb_len, row->kind, &t.cdb, &bad);
     if (drc != T10_OK) {
         uint16_t asc = t10_cdb_error_asc(drc);
-        if (drc == T10_EOPCODE && (cmd->cdb[0] == 0x5E || cmd->cdb[0] == 0xA3 || cmd->cdb[0] == 0x5F))
-            asc = ASC_INVALID_FIELD_CDB; /* opcode known, service action not */
+        if (drc == T10_EOPCODE && row->sa >= 0) {
+            /* opcode known, service action not (SPC-4: field pointer on the SA field) */
+            asc = ASC_INVALID_FIELD_CDB;
+            bad = (struct t10_field_ptr){.byte = VTL_FP_SERVICE_ACTION.byte,
+                                         .bit = (uint8_t)VTL_FP_SERVICE_ACTION.bit,
+                                         .bpv = true};
+        }
         bad.cd = true;
         return vtl_tc_fail(&t, KEY_ILLEGAL, asc ? asc : ASC_INVALID_FIELD_CDB, &bad);
     }
+    /* 6. reservations */
+    if (legacy_conflict(lib, t.nx, row, &t))
+        return vtl_tc_conflict(&t);
+    if (row->conflict != VTL_CF_EXEMPT && !is_allow(&t) &&
+        vtl_pr_conflicts(lib, t.nx, row->conflict))
+        return vtl_tc_conflict(&t);
     /* service action must be one of ours */
     if (row->sa >= 0) {
-        int sa = cmd->cdb[0] == 0x5E ? t.cdb.u.pr_in.sa
-               : cmd->cdb[0] == 0x5F ? t.cdb.u.pr_out.sa : 0x0C;
+        int sa = cmd->cdb[0] == 0x5E   ? t.cdb.u.pr_in.sa
+                 : cmd->cdb[0] == 0x5F ? t.cdb.u.pr_out.sa
+                                       : 0x0C;
         bool ok = false;
         for (size_t i = 0; i < n_rows; i++)
             if (rows[i].op == row->op && rows[i].sa == sa)

@@ -55,8 +55,7 @@ enum vtl_rc vtl_lun_attach(struct vtl_library *lib, unsigned lun, vtl_lun_fn *fn
 
 /* The sense key and ASC/ASCQ the changer reports for a library result (VTL_E_JAMMED is
  * HARDWARE ERROR with the library's jam code; see sim/README.md for the table). */
-void vtl_rc_sense(const struct vtl_library *lib, enum vtl_rc rc, uint8_t *key,
-                  uint16_t *asc_ascq);
+void vtl_rc_sense(const struct vtl_library *lib, enum vtl_rc rc, uint8_t *key, uint16_t *asc_ascq);
 
 /* Completes @cmd with CHECK CONDITION and sense built in @lib's current format (fixed or
  * descriptor per D_SENSE). @field may be NULL (no sense-key specific data). Drive

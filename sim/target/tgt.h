@@ -17,10 +17,10 @@
 /* How a command fares under a reservation held by another nexus (SPC-4 5.13.1 table 43,
  * SPC-2 5.5.1 for RESERVE(6/10)). */
 enum vtl_conflict {
-    VTL_CF_EXEMPT,  /* never conflicts: INQUIRY, REPORT LUNS, REQUEST SENSE, RSOC, PR IN/OUT
-                     * (PR OUT checks its own rules), RELEASE */
-    VTL_CF_READ,    /* allowed under Write Exclusive types, conflicts under Exclusive Access */
-    VTL_CF_WRITE,   /* changes media or settings: conflicts under every type */
+    VTL_CF_EXEMPT, /* never conflicts: INQUIRY, REPORT LUNS, REQUEST SENSE, RSOC, PR IN/OUT
+                    * (PR OUT checks its own rules), RELEASE */
+    VTL_CF_READ,   /* allowed under Write Exclusive types, conflicts under Exclusive Access */
+    VTL_CF_WRITE,  /* changes media or settings: conflicts under every type */
 };
 
 struct vtl_tctx {
@@ -34,13 +34,13 @@ typedef enum vtl_exec vtl_handler_fn(struct vtl_tctx *t);
 
 struct vtl_op_row {
     uint8_t op;
-    int16_t sa;                 /* -1: no service action */
-    enum t10_cdb_kind kind;     /* for decode and RSOC usage data */
+    int16_t sa;             /* -1: no service action */
+    enum t10_cdb_kind kind; /* for decode and RSOC usage data */
     vtl_handler_fn *fn;
     enum vtl_conflict conflict;
-    bool ua_exempt;             /* INQUIRY, REPORT LUNS, REQUEST SENSE */
-    bool needs_ready;           /* NOT READY while inventory runs / door open */
-    uint32_t timeout_s;         /* nominal, for RSOC timeouts descriptors */
+    bool ua_exempt;     /* INQUIRY, REPORT LUNS, REQUEST SENSE */
+    bool needs_ready;   /* NOT READY while inventory runs / door open */
+    uint32_t timeout_s; /* nominal, for RSOC timeouts descriptors */
 };
 
 /* The changer's rows (terminated by fn == NULL). The INITIALIZE ELEMENT STATUS WITH RANGE
@@ -74,11 +74,10 @@ void vtl_pr_nexus_gone(struct vtl_library *lib, struct vtl_nexus *nx);
 
 /* Handlers. */
 vtl_handler_fn vtl_spc_tur, vtl_spc_request_sense, vtl_spc_inquiry, vtl_spc_mode_sense,
-    vtl_spc_mode_select, vtl_spc_log_sense, vtl_spc_report_luns, vtl_spc_rsoc,
-    vtl_spc_reserve, vtl_spc_release, vtl_spc_prevent_allow, vtl_spc_send_diagnostic,
-    vtl_pr_in, vtl_pr_out, vtl_smc_res, vtl_smc_move, vtl_smc_exchange, vtl_smc_init,
-    vtl_smc_init_range, vtl_smc_position, vtl_smc_open_close, vtl_smc_send_voltag,
-    vtl_smc_rvea;
+    vtl_spc_mode_select, vtl_spc_log_sense, vtl_spc_report_luns, vtl_spc_rsoc, vtl_spc_reserve,
+    vtl_spc_release, vtl_spc_prevent_allow, vtl_spc_send_diagnostic, vtl_pr_in, vtl_pr_out,
+    vtl_smc_res, vtl_smc_move, vtl_smc_exchange, vtl_smc_init, vtl_smc_init_range, vtl_smc_position,
+    vtl_smc_open_close, vtl_smc_send_voltag, vtl_smc_rvea;
 
 /* ---- local codecs: layouts scsi/ does not (yet) provide; see local.c ---- */
 #include "sim/target/local.h"

@@ -194,7 +194,6 @@ typedef DWORD SECURITY_INFORMATION, *PSECURITY_INFORMATION;
 
 /* Standard access rights that RSM descriptors carry beside NTMS_USE/MODIFY/CONTROL_ACCESS
  * (0x1/0x2/0x4, in ntmsapi.h). Windows values. */
-#define DELETE          0x00010000u
 #define READ_CONTROL    0x00020000u /* may read the descriptor */
 #define WRITE_DAC       0x00040000u /* may replace the access list */
 #define WRITE_OWNER     0x00080000u
@@ -240,15 +239,17 @@ typedef struct _SECURITY_DESCRIPTOR {
     DWORD AceCount; /* entries following this header */
 } SECURITY_DESCRIPTOR;
 
-enum rsm_ace_kind {
-    RSM_ACE_USER = 1,     /* Id is a uid */
-    RSM_ACE_GROUP = 2,    /* Id is a gid */
-    RSM_ACE_EVERYONE = 3, /* Id is ignored (0) */
+/* RSM_ACE.Kind. Same values as the engine's RSM_ACE_USER/GROUP/EVERYONE (engine.h), whose
+ * struct rsm_ace {kind, id, mask} has the layout of RSM_ACE. */
+enum rsm_sd_ace_kind {
+    RSM_SD_USER = 1,     /* Id is a uid */
+    RSM_SD_GROUP = 2,    /* Id is a gid */
+    RSM_SD_EVERYONE = 3, /* Id is ignored (0) */
 };
 
 /* One access entry: Kind grants Mask (NTMS_*_ACCESS | READ_CONTROL | WRITE_DAC) to Id. */
 typedef struct _RSM_ACE {
-    DWORD Kind; /* enum rsm_ace_kind */
+    DWORD Kind; /* enum rsm_sd_ace_kind */
     DWORD Id;
     DWORD Mask;
 } RSM_ACE;

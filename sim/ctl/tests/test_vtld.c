@@ -268,6 +268,104 @@ static void test_drive_luns_are_tape_drives(void)
     }
 }
 
+/* A cartridge moved into drive 1 is written and read back through the drive's LUN:
+ * variable blocks, a filemark, REWIND, READ with the filemark reported in the sense. */
+static void test_write_read_filemark_round_trip_through_drive(void)
+{
+    char url[200], err[256];
+    struct xport *chg, *drv;
+    lun_uri(0, url, sizeof url);
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &chg, err, sizeof err), XPORT_OK);
+    lun_uri(1, url, sizeof url);
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &drv, err, sizeof err), XPORT_OK);
+
+    /* Find drive 1's element and a full slot. */
+    static uint8_t buf[65536];
+    struct t10_cdb c = {.kind = T10_CDB_READ_ELEMENT_STATUS};
+    c.u.res = (struct t10_cdb_res){.voltag = true, .elem_type = 4, .n_elems = 10,
+                                   .alloc_len = sizeof buf};
+    struct xport_cmd r;
+    struct t10_elem_status_hdr hdr;
+    bool trunc;
+    CU_ASSERT_EQUAL_FATAL(exec_cdb(chg, &c, XPORT_DIR_IN, buf, sizeof buf, &r, true), 0);
+    struct barcodes bd = {0};
+    t10_elem_status_walk(buf, r.xfer_len, &hdr, count_desc, &bd, &trunc);
+    uint16_t drive_addr = hdr.first_addr;
+    CU_ASSERT_EQUAL_FATAL(bd.n_full, 0);
+    c.u.res.elem_type = 2;
+    CU_ASSERT_EQUAL_FATAL(exec_cdb(chg, &c, XPORT_DIR_IN, buf, sizeof buf, &r, true), 0);
+    struct barcodes bs = {0};
+    t10_elem_status_walk(buf, r.xfer_len, &hdr, count_desc, &bs, &trunc);
+    /* The slot after the first (the first may have moved in an earlier test). */
+    uint16_t slot = (uint16_t)(hdr.first_addr + 2);
+
+    struct t10_cdb mv = {.kind = T10_CDB_MOVE_MEDIUM};
+    mv.u.move.src = slot;
+    mv.u.move.dst = drive_addr;
+    CU_ASSERT_EQUAL_FATAL(exec_cdb(chg, &mv, XPORT_DIR_NONE, NULL, 0, &r, true), 0);
+
+    /* TEST UNIT READY until the load has threaded (04/01 and 28/00 on the way). */
+    struct t10_cdb tur = {.kind = T10_CDB_TEST_UNIT_READY};
+    int st = -1;
+    for (int i = 0; i < 200 && st != 0; i++) {
+        st = exec_cdb(drv, &tur, XPORT_DIR_NONE, NULL, 0, &r, true);
+        if (st != 0)
+            msleep(10);
+    }
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+
+    static uint8_t block[3][65536], back[65536 + 512];
+    for (int b = 0; b < 3; b++)
+        for (size_t i = 0; i < sizeof block[b]; i++)
+            block[b][i] = (uint8_t)(i * 7 + (size_t)b * 131);
+    struct t10_cdb w = {.kind = T10_CDB_WRITE6};
+    for (int b = 0; b < 3; b++) {
+        w.u.rw6.xfer_len = sizeof block[b] - (size_t)b * 1000;   /* three different sizes */
+        CU_ASSERT_EQUAL(exec_cdb(drv, &w, XPORT_DIR_OUT, block[b], w.u.rw6.xfer_len, &r, false), 0);
+    }
+    struct t10_cdb fm = {.kind = T10_CDB_WRITE_FILEMARKS6};
+    fm.u.write_fm.count = 1;
+    CU_ASSERT_EQUAL(exec_cdb(drv, &fm, XPORT_DIR_NONE, NULL, 0, &r, false), 0);
+    struct t10_cdb rw = {.kind = T10_CDB_REWIND};
+    CU_ASSERT_EQUAL(exec_cdb(drv, &rw, XPORT_DIR_NONE, NULL, 0, &r, false), 0);
+
+    struct t10_cdb rd = {.kind = T10_CDB_READ6};
+    rd.u.rw6.sili = true;
+    rd.u.rw6.xfer_len = sizeof back;
+    for (int b = 0; b < 3; b++) {
+        size_t want = sizeof block[b] - (size_t)b * 1000;
+        st = exec_cdb(drv, &rd, XPORT_DIR_IN, back, sizeof back, &r, false);
+        CU_ASSERT_EQUAL(st, 0);   /* SILI: a shorter block is not an error */
+        CU_ASSERT_EQUAL(r.xfer_len, want);
+        CU_ASSERT_EQUAL(memcmp(back, block[b], want), 0);
+    }
+    /* The filemark: CHECK CONDITION, NO SENSE with FILEMARK and the whole length as
+     * residue. */
+    st = exec_cdb(drv, &rd, XPORT_DIR_IN, back, sizeof back, &r, false);
+    CU_ASSERT_EQUAL(st, 2);
+    struct t10_sense s;
+    CU_ASSERT_EQUAL_FATAL(t10_sense_parse(r.sense, r.sense_len, &s), T10_OK);
+    CU_ASSERT_EQUAL(s.key, 0);
+    CU_ASSERT_TRUE(s.filemark);
+    CU_ASSERT_TRUE(s.info_valid);
+    CU_ASSERT_EQUAL(s.info, sizeof back);
+
+    /* Unload, then put the cartridge back where it came from. */
+    struct t10_cdb ul = {.kind = T10_CDB_LOAD_UNLOAD};
+    CU_ASSERT_EQUAL(exec_cdb(drv, &ul, XPORT_DIR_NONE, NULL, 0, &r, false), 0);
+    mv.u.move.src = drive_addr;
+    mv.u.move.dst = slot;
+    st = -1;
+    for (int i = 0; i < 200 && st != 0; i++) {
+        st = exec_cdb(chg, &mv, XPORT_DIR_NONE, NULL, 0, &r, true);
+        if (st != 0)
+            msleep(10);
+    }
+    CU_ASSERT_EQUAL(st, 0);
+    xport_close(drv);
+    xport_close(chg);
+}
+
 static int vtlctl(char *out, size_t cap, const char *a1, const char *a2, const char *a3)
 {
     char prog[600];
@@ -435,6 +533,8 @@ static CU_TestInfo vtld_tests[] = {
     {"iscsi_inq_reports_changer_identity", test_iscsi_inq_reports_changer_identity},
     {"element_status_with_barcodes_over_iscsi", test_element_status_with_barcodes_over_iscsi},
     {"drive_luns_are_tape_drives", test_drive_luns_are_tape_drives},
+    {"write_read_filemark_round_trip_through_drive",
+     test_write_read_filemark_round_trip_through_drive},
     {"two_initiators_see_their_own_unit_attentions",
      test_two_initiators_see_their_own_unit_attentions},
     {"lun_reset_raises_unit_attention", test_lun_reset_raises_unit_attention},

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/tape/tapeimg.h"
 #include "tests/lib/cutest.h"
@@ -58,6 +59,19 @@ static inline enum vtl_tape_rc tt_write(struct vtl_tape *t, size_t len, uint64_t
     enum vtl_tape_rc rc = vtl_tape_write(t, b, len);
     free(b);
     return rc;
+}
+
+/* A scratch directory for tests that rewrite image files thousands of times: on tmpfs
+ * when there is one (the damage logic does not depend on the file system, and a busy
+ * journal would make each rewrite cost milliseconds), else test_mkdtemp(). */
+static inline void tt_mkdtemp_fast(char *out, size_t cap)
+{
+    if (access("/dev/shm", W_OK) == 0 && cap > 32) {
+        snprintf(out, cap, "/dev/shm/test_tape.XXXXXX");
+        if (mkdtemp(out))
+            return;
+    }
+    test_mkdtemp(out, cap);
 }
 
 #define CU_ASSERT_RC(expr, want)                                                            \

@@ -11,7 +11,7 @@ static char dir[512];
 
 static int setup(void)
 {
-    test_mkdtemp(dir, sizeof dir);
+    tt_mkdtemp_fast(dir, sizeof dir);
     return 0;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <unistd.h>
 
+#include "sim/tape/tape_int.h"
 #include "sim/tape/tests/tape_test.h"
 
 static char dir[512];
@@ -321,6 +322,20 @@ static void early_warning_then_end_of_medium(void)
     CU_ASSERT_RC(tt_write(t, blk, 500), VTL_TAPE_OK);
     vtl_tape_position(t, &p);
     CU_ASSERT(!p.past_ew);
+    /* the zones are part of the cartridge: the same answers after a reopen */
+    CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_EOD, 0, NULL), VTL_TAPE_OK);
+    CU_ASSERT_RC(tt_write(t, 700000, 501), VTL_TAPE_OK); /* 740,096 bytes: past PEW only */
+    t = reopen(t, "EW0001L8");
+    CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_EOD, 0, NULL), VTL_TAPE_OK);
+    vtl_tape_position(t, &p);
+    CU_ASSERT_EQUAL(p.bytes_at_pos, 2 * rec + 700032);
+    CU_ASSERT(p.past_pew && !p.past_ew);
+    uint64_t cap, used;
+    vtl_tape_partition_bytes(t, 0, &cap, &used);
+    CU_ASSERT_EQUAL(cap, 1u << 20);
+    CU_ASSERT_EQUAL(used, 2 * rec + 700032);
+    vtl_tape_partition_bytes(t, 1, &cap, &used);
+    CU_ASSERT_EQUAL(cap, 0);
     vtl_tape_close(t);
 }
 
@@ -446,7 +461,27 @@ static void media_table_lookup_accepts_spellings(void)
     CU_ASSERT_RC(vtl_tape_create(dir, "LTO5P4", &o, &t), VTL_TAPE_EINVAL);
 }
 
+/* CRC-32C check value from RFC 3720 / the Castagnoli paper, and the fast path against
+ * the byte-wise one at every length and alignment around the 3-way stripe boundary. */
+static void crc32c_matches_reference_on_all_paths(void)
+{
+    CU_ASSERT_EQUAL(tape_crc32(0, "123456789", 9), 0xE3069283u);
+    CU_ASSERT_EQUAL(tape_crc32c_sw(0, "123456789", 9), 0xE3069283u);
+    static uint8_t zeros[32];
+    CU_ASSERT_EQUAL(tape_crc32(0, zeros, 32), 0x8A9136AAu); /* RFC 3720 B.4 */
+    static uint8_t buf[3 * 4096 * 2 + 64];
+    tt_fill(buf, sizeof buf, 3);
+    static const size_t lens[] = {0, 1, 7, 8, 9, 4095, 12287, 12288, 12289, 24576, 24600};
+    for (size_t a = 0; a < 8; a++)
+        for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
+            CU_ASSERT_EQUAL(tape_crc32(0, buf + a, lens[k]), tape_crc32c_sw(0, buf + a, lens[k]));
+    /* continuation: crc(a||b) from crc(a) */
+    CU_ASSERT_EQUAL(tape_crc32(tape_crc32(0, buf, 20000), buf + 20000, 4000),
+                    tape_crc32(0, buf, 24000));
+}
+
 static CU_TestInfo tests[] = {
+    {"crc32c_matches_reference_on_all_paths", crc32c_matches_reference_on_all_paths},
     {"create_gives_blank_tape_at_bop", create_gives_blank_tape_at_bop},
     {"create_refuses_existing_and_bad_barcodes", create_refuses_existing_and_bad_barcodes},
     {"second_open_of_same_image_is_busy", second_open_of_same_image_is_busy},

@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# qemu/run.sh — runs the real-client suite: a Debian kernel booted under QEMU (TCG) with
+# a tape library attached over iSCSI, driven by the Linux st/ch/sg drivers, mtx, mt-st,
+# GNU tar, sg3_utils and Bacula's btape (qemu/guest/suite.sh).
+#
+#   1. builds (or reuses) the guest: qemu/build-guest.sh -> build/qemu/
+#   2. starts the target on 127.0.0.1, on a free port:
+#        vtld (default): build/bin/vtld with a fresh state directory; LUN 0 changer,
+#                        LUN 1 and 2 drives; expectations from `vtlctl --json status`;
+#                        drive 0 is made dirty (`vtlctl dirty 0`) before the boot
+#        tgt:            Debian's tgtd as a comparison peer with the same layout as the
+#                        default library (LUN 0 is tgt's controller: changer on LUN 3)
+#   3. boots QEMU with the changer and the drives as scsi-generic devices (scsi-id 0, 1,
+#      2) through QEMU's libiscsi driver, io_timeout raised
+#   4. follows the serial console: "@@STEP name PASS|FAIL|SKIP detail" lines are printed
+#      as they come, then "qemu: N passed, M failed"
+#   5. stops everything it started (trap EXIT), also on failure or Ctrl-C
+#
+# Usage: qemu/run.sh [--target vtld|tgt] [--config FILE.yaml] [--keep] [--only "STEPS"]
+#                    [--timeout SECS] [--rebuild] [--bacula-offline] [--junit FILE]
+#                    [--verbose]
+#   --config   a vtld library configuration (default: vtld's default library)
+#   --keep     keep the console log, target log and config in build/qemu/logs/ (they are
+#              also kept when the suite fails)
+#   --only     run only these suite steps (space separated; the others are SKIP)
+#   --verbose  print the whole guest console, not only the step lines
+#   --bacula-offline  run Bacula's mtx-changer with offline=1 ("mt offline" before every
+#              unload) instead of its shipped offline=0
+#   --rebuild  rebuild the guest even when its inputs did not change
+#   --junit    also write the steps as a JUnit XML report to FILE
+# env: VTLD (default build/bin/vtld), VTLCTL (build/bin/vtlctl), QEMU_MEM (512M)
+# Exit status: 0 when every step passed, 1 when one failed or the guest did not finish,
+# 2 on bad usage or missing prerequisites.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/.." && pwd)
+TARGET=vtld TARGET_SET=0 KEEP=0 ONLY= TMO=900 REBUILD=0 VERBOSE=0 CONFIG= BACULA_OFFLINE=0 JUNIT=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --target) TARGET=$2; TARGET_SET=1; shift ;;
+    --target=*) TARGET=${1#*=}; TARGET_SET=1 ;;
+    --config) CONFIG=$(realpath "$2"); shift ;;
+    --keep) KEEP=1 ;;
+    --only) ONLY=$2; shift ;;
+    --timeout) TMO=$2; shift ;;
+    --rebuild) REBUILD=1 ;;
+    --bacula-offline) BACULA_OFFLINE=1 ;;
+    --junit) JUNIT=$(realpath -m "$2"); shift ;;
+    --verbose|-v) VERBOSE=1 ;;
+    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "qemu/run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case $TARGET in vtld|tgt) ;; *) echo "qemu/run.sh: --target vtld|tgt" >&2; exit 2 ;; esac
+
+VTLD=${VTLD:-$TOP/build/bin/vtld}
+VTLCTL=${VTLCTL:-$TOP/build/bin/vtlctl}
+MEM=${QEMU_MEM:-512M}
+T_START=$EPOCHREALTIME
+
+say() { echo "qemu: $*"; }
+die() { echo "qemu/run.sh: $*" >&2; exit 2; }
+secs_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}'; }
+
+# ---- prerequisites ------------------------------------------------------------------
+for c in qemu-system-x86_64 iscsi-ls cpio gzip jq; do
+  command -v $c >/dev/null || die "$c not found: run qemu/install-deps.sh (as root)"
+done
+if [ $TARGET = tgt ]; then
+  for c in tgtd tgtadm tgtimg; do command -v $c >/dev/null || die "$c not found: run qemu/install-deps.sh"; done
+else
+  [ -x "$VTLD" ] || die "$VTLD not built (make), or run with --target tgt"
+  [ -x "$VTLCTL" ] || die "$VTLCTL not built (make)"
+fi
+[ -n "$CONFIG" ] && [ $TARGET = tgt ] && die "--config is for --target vtld"
+
+# ---- guest ----------------------------------------------------------------------------
+BG_ARGS=()
+[ $REBUILD = 1 ] && BG_ARGS+=(--force)
+mapfile -t GUEST < <("$HERE/build-guest.sh" "${BG_ARGS[@]}")
+KERNEL=${GUEST[0]} INITRD=${GUEST[1]}
+[ -s "$KERNEL" ] && [ -s "$INITRD" ] || die "guest build failed"
+
+# ---- work directory, cleanup ------------------------------------------------------------
+mkdir -p "$TOP/build/qemu/logs"
+WORK=$(mktemp -d "$TOP/build/qemu/run-$TARGET.XXXXXX")
+QPID= TGTD_PID= TGT_CTL= VTLD_PID= RESULT=1
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
+    kill -TERM "$QPID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$QPID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$QPID" 2>/dev/null
+  fi
+  [ -n "$QPID" ] && wait "$QPID" 2>/dev/null
+  if [ -n "$TGTD_PID" ]; then
+    # tgtd ignores SIGTERM: delete the target, then the system; SIGKILL as a last resort
+    tgtadm -C "$TGT_CTL" --lld iscsi --mode target --op delete --force --tid 1 >/dev/null 2>&1
+    tgtadm -C "$TGT_CTL" --op delete --mode system >/dev/null 2>&1
+    for _ in $(seq 30); do
+      st=$(ps -o stat= -p "$TGTD_PID" 2>/dev/null | tr -d ' ')
+      case $st in ''|Z*) break ;; esac
+      sleep 0.1
+    done
+    kill -KILL "$TGTD_PID" 2>/dev/null
+    wait "$TGTD_PID" 2>/dev/null
+    rm -f "/var/run/tgtd/socket.$TGT_CTL" "/var/run/tgtd/socket.$TGT_CTL.lock"
+  fi
+  if [ -n "$VTLD_PID" ]; then
+    kill -TERM "$VTLD_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$VTLD_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$VTLD_PID" 2>/dev/null
+    wait "$VTLD_PID" 2>/dev/null
+  fi
+  if [ $KEEP = 1 ] || [ $RESULT != 0 ]; then
+    local dest="$TOP/build/qemu/logs/$TARGET-$(date -u +%Y%m%dT%H%M%SZ)"
+    mkdir -p "$dest"
+    cp "$WORK"/*.log "$WORK"/suite.conf "$dest/" 2>/dev/null
+    [ -n "$CONFIG" ] && cp "$CONFIG" "$dest/" 2>/dev/null
+    echo "qemu: logs in ${dest#$TOP/}"
+  fi
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# a free TCP port on 127.0.0.1 (for tgtd, which cannot pick one itself)
+free_port() {
+  local p used
+  used=$(ss -Htan 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 40000))
+    grep -qx "$p" <<<"$used" || { echo $p; return 0; }
+  done
+  return 1
+}
+
+# ---- targets ----------------------------------------------------------------------------
+# Each sets PORT IQN LUN_CHG LUN_D0 LUN_D1 and the expectations written to suite.conf.
+EXPECT_DTE= EXPECT_STORAGE= EXPECT_IE= EXPECT_BARCODES= CLEANER= DIRTY=0 DIRTY_NOTE=
+
+start_tgt() {
+  local T v d a b i
+  TGT_CTL=$((1000 + RANDOM % 30000))
+  PORT=$(free_port)
+  IQN=iqn.2026-11.org.openrsm:tgt-peer
+  LUN_CHG=3 LUN_D0=1 LUN_D1=2
+  local V=$WORK/vtl
+  mkdir -p "$V"
+  T="tgtadm -C $TGT_CTL --lld iscsi"
+  # the default library's layout: 24 slots (A00000L8..A00019L8 in 1-20, CLN000L1 in 21),
+  # 2 mail slots, 2 drives. Cartridges are files named as their barcode, thin 2 GiB (btape
+  # test writes about 1.3 GB).
+  dd if=/dev/zero of="$V/smc" bs=1k count=1 2>/dev/null
+  for d in 1 2; do
+    tgtimg --op new --device-type tape --barcode="" --size 1 --type clean --file "$V/notape$d" >/dev/null
+  done
+  local bcs=()
+  for i in $(seq 0 19); do bcs+=("$(printf 'A%05dL8' "$i")"); done
+  for b in "${bcs[@]}"; do
+    tgtimg --op new --device-type tape --barcode="$b" --size 2048 --type data --file "$V/$b" \
+      --thin-provisioning >/dev/null
+  done
+  tgtimg --op new --device-type tape --barcode=CLN000L1 --size 1 --type clean --file "$V/CLN000L1" >/dev/null
+
+  tgtd -f -C "$TGT_CTL" --iscsi portal=127.0.0.1:$PORT > "$WORK/target.log" 2>&1 &
+  TGTD_PID=$!
+  for _ in $(seq 50); do $T --mode target --op show >/dev/null 2>&1 && break; sleep 0.1; done
+  $T --mode target --op show >/dev/null 2>&1 || { cat "$WORK/target.log" >&2; die "tgtd did not start"; }
+  $T --op new --mode target --tid 1 -T $IQN
+  for d in 1 2; do
+    $T --mode logicalunit --op new --tid 1 --lun $d -b "$V/notape$d" --device-type tape
+    $T --mode logicalunit --op update --tid 1 --lun $d \
+      --params vendor_id=IBM,product_id=ULT3580-TD8,product_rev=N9M1,scsi_sn=10WT00000$d,removable=1
+    $T --mode logicalunit --op update --tid 1 --lun $d --params online=0
+  done
+  local U="$T --mode logicalunit --op update --tid 1 --lun $LUN_CHG --params"
+  $T --mode logicalunit --op new --tid 1 --lun $LUN_CHG -b "$V/smc" --device-type changer
+  $U vendor_id=IBM,product_id=3555L3A,product_rev=1060,scsi_sn=00L4U78A0001,removable=1
+  $U media_home="$V"
+  $U element_type=1,start_address=1,quantity=1
+  $U element_type=2,start_address=1025,quantity=24
+  $U element_type=3,start_address=769,quantity=2
+  $U element_type=4,start_address=257,quantity=2
+  $U element_type=4,address=257,tid=1,lun=1
+  $U element_type=4,address=258,tid=1,lun=2
+  a=1025
+  for b in "${bcs[@]}"; do $U element_type=2,address=$a,barcode=$b,sides=1; a=$((a + 1)); done
+  $U element_type=2,address=1045,barcode=CLN000L1,sides=1
+  $T --op bind --mode target --tid 1 -I ALL
+  EXPECT_DTE=2 EXPECT_STORAGE=24 EXPECT_IE=2 EXPECT_BARCODES="${bcs[*]} CLN000L1" CLEANER=CLN000L1
+  DIRTY=0 DIRTY_NOTE="tgt has no control to set a drive's TapeAlert flags"
+}
+
+start_vtld() {
+  local args=(--state-dir "$WORK/state" --listen 127.0.0.1:0 --port-file "$WORK/port"
+              --control "$WORK/ctl.sock")
+  [ -n "$CONFIG" ] && args+=(--config "$CONFIG")
+  mkdir -p "$WORK/state"
+  "$VTLD" "${args[@]}" > "$WORK/target.log" 2>&1 &
+  VTLD_PID=$!
+  for _ in $(seq 100); do [ -s "$WORK/port" ] && break; kill -0 $VTLD_PID 2>/dev/null || break; sleep 0.1; done
+  [ -s "$WORK/port" ] || { cat "$WORK/target.log" >&2; die "vtld did not write its port file"; }
+  PORT=$(tr -dc 0-9 < "$WORK/port")
+  local st
+  st=$("$VTLCTL" --control "$WORK/ctl.sock" --json status) || die "vtlctl status failed"
+  echo "$st" > "$WORK/vtl-status.json"
+  local L='.libraries[0]'
+  IQN=iqn.2026-11.org.openrsm:$(jq -r "$L.name" <<<"$st")
+  LUN_CHG=0 LUN_D0=1 LUN_D1=2
+  EXPECT_DTE=$(jq "[$L.elements[] | select(.type==\"drive\")] | length" <<<"$st")
+  EXPECT_STORAGE=$(jq "[$L.elements[] | select(.type==\"slot\")] | length" <<<"$st")
+  EXPECT_IE=$(jq "[$L.elements[] | select(.type==\"mailslot\")] | length" <<<"$st")
+  EXPECT_BARCODES=$(jq -r "[$L.elements[] | select(.full and .barcode != null) | .barcode] | join(\" \")" <<<"$st")
+  CLEANER=$(jq -r "[$L.elements[] | select(.type==\"slot\" and .cleaning_uses_left != null) | .barcode][0] // \"\"" <<<"$st")
+  if "$VTLCTL" --control "$WORK/ctl.sock" dirty 0 >> "$WORK/target.log" 2>&1; then
+    DIRTY=1
+  else
+    DIRTY=0 DIRTY_NOTE="vtlctl dirty 0 was refused (see target.log)"
+  fi
+}
+
+T_TARGET=$EPOCHREALTIME
+start_$TARGET
+# the target must answer an iSCSI discovery and report the three LUNs
+iscsi-ls -s "iscsi://127.0.0.1:$PORT" > "$WORK/iscsi-ls.log" 2>&1 || true
+for l in $LUN_CHG $LUN_D0 $LUN_D1; do
+  grep -q "Lun:$l " "$WORK/iscsi-ls.log" || { cat "$WORK/iscsi-ls.log" >&2; die "$TARGET does not list LUN $l on 127.0.0.1:$PORT"; }
+done
+say "target $TARGET on 127.0.0.1:$PORT ($IQN; changer LUN $LUN_CHG, drives LUN $LUN_D0 $LUN_D1) up in $(secs_since "$T_TARGET") s"
+
+# ---- per-run initramfs: the cached image + a cpio with /etc/suite.conf ------------------
+mkdir -p "$WORK/extra/etc"
+{
+  echo "# written by qemu/run.sh"
+  printf 'TARGET=%q\nEXPECT_DTE=%q\nEXPECT_STORAGE=%q\nEXPECT_IE=%q\n' "$TARGET" "$EXPECT_DTE" "$EXPECT_STORAGE" "$EXPECT_IE"
+  printf 'EXPECT_BARCODES=%q\nCLEANER=%q\nDIRTY=%q\nDIRTY_NOTE=%q\n' "$EXPECT_BARCODES" "$CLEANER" "$DIRTY" "$DIRTY_NOTE"
+  printf 'BTAPE_BLOCK=%q\nBACULA_OFFLINE=%q\nONLY=%q\n' "${BTAPE_BLOCK:-16384}" "$BACULA_OFFLINE" "$ONLY"
+} > "$WORK/suite.conf"
+cp "$WORK/suite.conf" "$WORK/extra/etc/suite.conf"
+(cd "$WORK/extra" && find . | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$WORK/extra.cpio.gz"
+cat "$INITRD" "$WORK/extra.cpio.gz" > "$WORK/initrd.gz"
+
+# JUnit XML from the console's @@STEP lines (one testcase per step)
+write_junit() {
+  local out=$1 tmp
+  mkdir -p "$(dirname "$out")"
+  tmp=$(mktemp "$WORK/junit.XXXXXX")
+  grep -a '@@STEP ' "$WORK/console.log" | sed 's/^.*@@STEP //; s/\r$//' | awk -v suite="qemu-$TARGET" \
+    -v done="${DONE:+1}" -v total="$(secs_since "$T_START")" '
+    function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); return s }
+    {
+      name = $1; res = $2; detail = $0; sub(/^[^ ]+ [^ ]+ ?/, "", detail)
+      t = 0; if (match(detail, /\(([0-9.]+)s\)$/)) t = substr(detail, RSTART + 1, RLENGTH - 3)
+      n++; names[n] = name; ress[n] = res; dets[n] = detail; ts[n] = t
+      if (res == "FAIL") f++; if (res == "SKIP") s++
+    }
+    END {
+      if (!done) { n++; names[n] = "guest-finished"; ress[n] = "FAIL"; dets[n] = "the guest did not report @@DONE"; ts[n] = 0; f++ }
+      printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      printf "<testsuites><testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" skipped=\"%d\" time=\"%s\">\n", suite, n, f, s, total
+      for (i = 1; i <= n; i++) {
+        printf "  <testcase classname=\"%s\" name=\"%s\" time=\"%s\">", suite, esc(names[i]), ts[i]
+        if (ress[i] == "FAIL") printf "<failure message=\"%s\"/>", esc(dets[i])
+        else if (ress[i] == "SKIP") printf "<skipped message=\"%s\"/>", esc(dets[i])
+        else printf "<system-out>%s</system-out>", esc(dets[i])
+        printf "</testcase>\n"
+      }
+      printf "</testsuite></testsuites>\n"
+    }' > "$tmp"
+  mv "$tmp" "$out"
+  say "JUnit report: $out"
+}
+
+# ---- boot -------------------------------------------------------------------------------
+URL=iscsi://127.0.0.1:$PORT/$IQN
+: > "$WORK/console.log"
+T_BOOT=$EPOCHREALTIME
+timeout --kill-after=10 "$TMO" qemu-system-x86_64 \
+  -accel tcg -cpu max -m "$MEM" -smp 1 -nographic -no-reboot -nic none \
+  -kernel "$KERNEL" -initrd "$WORK/initrd.gz" \
+  -append "console=ttyS0 panic=-1 loglevel=4 quiet" \
+  -iscsi initiator-name=iqn.2026-11.org.openrsm:qemu-guest \
+  -device virtio-scsi-pci,id=scsi0 \
+  -drive if=none,id=chg,format=raw,file=$URL/$LUN_CHG \
+  -device scsi-generic,drive=chg,bus=scsi0.0,channel=0,scsi-id=0,lun=0,io_timeout=900 \
+  -drive if=none,id=tape0,format=raw,file=$URL/$LUN_D0 \
+  -device scsi-generic,drive=tape0,bus=scsi0.0,channel=0,scsi-id=1,lun=0,io_timeout=900 \
+  -drive if=none,id=tape1,format=raw,file=$URL/$LUN_D1 \
+  -device scsi-generic,drive=tape1,bus=scsi0.0,channel=0,scsi-id=2,lun=0,io_timeout=900 \
+  < /dev/null > "$WORK/console.log" 2>&1 &
+QPID=$!
+
+PASSED=0 FAILED=0 SKIPPED=0 DONE= BOOT_S= FAILS=()
+while IFS= read -r line; do
+  line=${line%$'\r'}
+  [[ $line == ?*@@* ]] && line="@@${line#*@@}"   # a marker after firmware output
+  [ $VERBOSE = 1 ] && printf '%s\n' "$line"
+  case $line in
+    @@BOOT*) BOOT_S=$(secs_since "$T_BOOT"); say "guest /init running after $BOOT_S s (${line#@@BOOT })" ;;
+    @@MODULES*|@@INFO*|@@WARN*) [ $VERBOSE = 1 ] || say "${line#@@}" ;;
+    @@STEP*)
+      [ $VERBOSE = 1 ] || printf '  %s\n' "${line#@@STEP }"
+      read -r sname sres _ <<<"${line#@@STEP }"
+      case $sres in PASS) PASSED=$((PASSED + 1)) ;; FAIL) FAILED=$((FAILED + 1)); FAILS+=("$sname") ;; SKIP) SKIPPED=$((SKIPPED + 1)) ;; esac ;;
+    @@DONE*) DONE=${line#@@DONE } ;;
+  esac
+done < <(tail -n +1 -F --pid=$QPID "$WORK/console.log" 2>/dev/null)
+wait $QPID && QRC=0 || QRC=$?
+QPID=
+
+if [ -z "$DONE" ]; then
+  FAILED=$((FAILED + 1)); FAILS+=("guest-finished")
+  if [ $QRC = 124 ] || [ $QRC = 137 ]; then why="timed out after $TMO s"; else why="qemu exited with $QRC"; fi
+  echo "  guest-finished FAIL the guest did not report @@DONE ($why); last console lines:"
+  grep -v '^@@' "$WORK/console.log" | tail -n 15 | sed 's/^/    /'
+fi
+[ $FAILED = 0 ] && RESULT=0
+[ -n "$JUNIT" ] && write_junit "$JUNIT"
+say "target $TARGET: boot $BOOT_S s, qemu $(secs_since "$T_BOOT") s, total $(secs_since "$T_START") s; skipped $SKIPPED${FAILS[*]:+; failed: ${FAILS[*]}}"
+say "$PASSED passed, $FAILED failed"
+exit $RESULT
