@@ -15,16 +15,16 @@
 #include <time.h>
 
 #include "sim/core/clock.h"
-#include "sim/core/config.h"
 #include "sim/core/library.h"
+#include "sim/system.h"
 #include "sim/target/target.h"
 #include "transport/internal.h"
 
 struct sim_lib {
     struct sim_lib *next;
     char *path;                /* "" for the default library */
-    struct vtl_config *cfg;
-    struct vtl_library *lib;
+    struct vtl_system *sys;    /* changer + drives, tapes in a private temporary dir */
+    struct vtl_library *lib;   /* borrowed from sys */
     unsigned refs;
 };
 
@@ -69,22 +69,17 @@ static enum xport_rc sim_open(struct xport *xp, const char *rest, char *err, siz
     if (!sl) {
         sl = calloc(1, sizeof *sl);
         enum vtl_rc rc = VTL_E_NOMEM;
-        char why[512] = "";
+        char why[512] = "out of memory";
         if (sl && (sl->path = strdup(path))) {
-            rc = path[0] ? vtl_config_load_file(path, &sl->cfg, why, sizeof why)
-                         : vtl_config_default(&sl->cfg);
+            rc = vtl_system_open(path[0] ? path : NULL, NULL, &sl->sys, why, sizeof why);
             if (rc == VTL_OK)
-                rc = vtl_library_create(sl->cfg, &sl->lib);
-            if (rc != VTL_OK && why[0] == '\0')
-                snprintf(why, sizeof why, "cannot build the library: %s", vtl_rc_name(rc));
+                sl->lib = vtl_system_library(sl->sys);
         }
         if (rc != VTL_OK) {
             snprintf(err, err_cap, "sim: %s", why);
-            if (sl) {
-                vtl_config_free(sl->cfg);
+            if (sl)
                 free(sl->path);
-                free(sl);
-            }
+            free(sl);
             pthread_mutex_unlock(&sim_lock);
             return rc == VTL_E_NOMEM ? XPORT_E_NOMEM : XPORT_E_OPEN;
         }
@@ -157,7 +152,7 @@ static enum xport_rc sim_exec(struct xport *xp, struct xport_cmd *cmd)
             nanosleep(&ts, NULL);
             waited_us += step;
         }
-        vtl_library_run_due(lib);
+        vtl_system_run_due(p->sl->sys);
     }
     pthread_mutex_unlock(&sim_lock);
     cmd->status = vc.status;
@@ -181,8 +176,7 @@ static void sim_close(struct xport *xp)
         while (*pp != sl)
             pp = &(*pp)->next;
         *pp = sl->next;
-        vtl_library_destroy(sl->lib);
-        vtl_config_free(sl->cfg);
+        vtl_system_close(sl->sys);
         free(sl->path);
         free(sl);
     }

@@ -58,6 +58,26 @@ static void test_sim_inquiry_reports_changer(void)
     xport_close(xp);
 }
 
+static void test_sim_drive_luns_are_tape_drives(void)
+{
+    struct xport *xp;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(xport_open("sim:default?lun=2", &xp, err, sizeof err), XPORT_OK);
+    const uint8_t inq[6] = {0x12, 0, 0, 0, 96, 0};
+    uint8_t buf[96];
+    struct xport_cmd c = {.cdb = inq, .cdb_len = 6, .dir = XPORT_DIR_IN, .buf = buf,
+                          .buf_len = sizeof buf};
+    CU_ASSERT_EQUAL_FATAL(xport_exec(xp, &c), XPORT_OK);
+    CU_ASSERT_EQUAL(c.status, 0);
+    CU_ASSERT_EQUAL(buf[0] & 0x1F, 0x01);   /* sequential-access device */
+    xport_close(xp);
+    /* The default library has two drives: LUN 3 does not exist. */
+    CU_ASSERT_EQUAL_FATAL(xport_open("sim:default?lun=3", &xp, err, sizeof err), XPORT_OK);
+    CU_ASSERT_EQUAL_FATAL(xport_exec(xp, &c), XPORT_OK);
+    CU_ASSERT_TRUE((buf[0] & 0xE0) == 0x60 || c.status == 0x02);   /* no LU there */
+    xport_close(xp);
+}
+
 static void test_sim_check_condition_carries_sense(void)
 {
     struct xport *xp;
@@ -150,6 +170,7 @@ static void test_sim_shared_library_between_transports(void)
 static CU_TestInfo transport_tests[] = {
     {"bad_uris_rejected_with_reason", test_bad_uris_rejected_with_reason},
     {"sim_inquiry_reports_changer", test_sim_inquiry_reports_changer},
+    {"sim_drive_luns_are_tape_drives", test_sim_drive_luns_are_tape_drives},
     {"sim_check_condition_carries_sense", test_sim_check_condition_carries_sense},
     {"sim_bad_command_shape_rejected", test_sim_bad_command_shape_rejected},
     {"sim_shared_library_between_transports", test_sim_shared_library_between_transports},
