@@ -10,6 +10,7 @@
  * Images go to $TMPDIR with fsync off (scratch data, as in the tests), compression off.
  */
 #include <ftw.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "scsi/cdb.h"
 #include "scsi/mode.h"
 #include "sim/drive/drive.h"
+#include "sim/tape/tapeimg.h"
 
 static double now_s(void)
 {
@@ -78,39 +80,50 @@ static struct vtl_drive *new_drive(const char *dir, const char *barcode, uint64_
 
 static int bench_stream(const char *dir)
 {
-    enum { BS = 256 * 1024, N = 1024 };
-    uint8_t *src = malloc(BS), *dst = malloc(BS);
+    /* 256 blocks of 256 KiB (64 MiB) on each side: the reference memcpy streams through
+     * memory as the drive does, instead of re-copying one cache-resident block. */
+    enum { BS = 256 * 1024, RING = 256, N = 1024 };
+    uint8_t *src = malloc((size_t)BS * RING), *dst = malloc((size_t)BS * RING);
     struct vtl_drive *d = new_drive(dir, "BENCH1L8", (uint64_t)2 << 30);
     if (!src || !dst || !d)
         return 1;
-    for (size_t i = 0; i < BS; i++)
+    for (size_t i = 0; i < (size_t)BS * RING; i++)
         src[i] = (uint8_t)(i * 131 + (i >> 9));
-    /* memcpy reference: the same bytes moved once each, same block size */
-    double t0 = now_s();
-    for (int i = 0; i < N; i++) {
-        src[0] = (uint8_t)i;
-        memcpy(dst, src, BS);
-        __asm__ __volatile__("" ::"r"(dst) : "memory");
-    }
-    double t_mem = now_s() - t0;
+    memset(dst, 0, (size_t)BS * RING);
+    /* Best of three passes each: the machine is shared, the minimum is the cost. */
+    double t_mem = 1e9, t_w = 1e9, t_r = 1e9, t0;
     struct t10_cdb w = {.kind = T10_CDB_WRITE6, .u.rw6 = {.xfer_len = BS}};
-    t0 = now_s();
-    for (int i = 0; i < N; i++)
-        if (run(d, &w, src, BS, NULL, 0) != 0) {
-            fprintf(stderr, "bench_drive: write %d failed\n", i);
-            return 1;
-        }
-    double t_w = now_s() - t0;
     struct t10_cdb rw = {.kind = T10_CDB_REWIND};
-    run(d, &rw, NULL, 0, NULL, 0);
     struct t10_cdb r = {.kind = T10_CDB_READ6, .u.rw6 = {.xfer_len = BS}};
-    t0 = now_s();
-    for (int i = 0; i < N; i++)
-        if (run(d, &r, NULL, 0, dst, BS) != 0 || cmd.data_in_len != BS) {
-            fprintf(stderr, "bench_drive: read %d failed\n", i);
-            return 1;
+    for (int pass = 0; pass < 3; pass++) {
+        t0 = now_s();
+        for (int i = 0; i < N; i++) {
+            memcpy(dst + (size_t)(i % RING) * BS, src + (size_t)(i % RING) * BS, BS);
+            __asm__ __volatile__("" ::"r"(dst) : "memory");
         }
-    double t_r = now_s() - t0;
+        t_mem = fmin(t_mem, now_s() - t0);
+        run(d, &rw, NULL, 0, NULL, 0); /* rewrite from BOP: the image does not grow */
+        t0 = now_s();
+        for (int i = 0; i < N; i++)
+            if (run(d, &w, src + (size_t)(i % RING) * BS, BS, NULL, 0) != 0) {
+                fprintf(stderr, "bench_drive: write %d failed\n", i);
+                return 1;
+            }
+        t_w = fmin(t_w, now_s() - t0);
+        run(d, &rw, NULL, 0, NULL, 0);
+        t0 = now_s();
+        for (int i = 0; i < N; i++)
+            if (run(d, &r, NULL, 0, dst + (size_t)(i % RING) * BS, BS) != 0 ||
+                cmd.data_in_len != BS) {
+                fprintf(stderr, "bench_drive: read %d failed\n", i);
+                return 1;
+            }
+        t_r = fmin(t_r, now_s() - t0);
+    }
+    if (memcmp(dst, src, (size_t)BS * RING) != 0) {
+        fprintf(stderr, "bench_drive: data read back differs\n");
+        return 1;
+    }
     double mib = (double)BS * N / (1 << 20);
     double mem_bw = mib / t_mem, w_bw = mib / t_w, r_bw = mib / t_r;
     printf("| drive WRITE(6) 256 KiB variable blocks, in process | %.0f MiB/s | >= 50%% of memcpy | memcpy %.0f MiB/s / %.0f%% |\n",
@@ -123,23 +136,55 @@ static int bench_stream(const char *dir)
     return 0;
 }
 
+/* Best of three runs of @n 8 KiB writes through the drive (@via_drive) or straight into
+ * the image store: the I/O of a shared machine is noisy, the minimum is the cost. */
+static double small_write_us(const char *dir, bool via_drive, int n)
+{
+    static uint8_t buf[8192];
+    memset(buf, 0x5A, sizeof buf);
+    double best = 1e9;
+    for (int rep = 0; rep < 3; rep++) {
+        char bc[16];
+        snprintf(bc, sizeof bc, "SW%c%03dL8", via_drive ? 'D' : 'S', rep);
+        double t0, t;
+        if (via_drive) {
+            struct vtl_drive *d = new_drive(dir, bc, (uint64_t)1 << 30);
+            struct t10_cdb w = {.kind = T10_CDB_WRITE6, .u.rw6 = {.xfer_len = sizeof buf}};
+            t0 = now_s();
+            for (int i = 0; i < n; i++)
+                if (!d || run(d, &w, buf, sizeof buf, NULL, 0) != 0)
+                    return -1;
+            t = now_s() - t0;
+            vtl_drive_destroy(d);
+        } else {
+            struct vtl_tape *tp;
+            struct vtl_tape_create_opts o = {.media = "LTO8", .capacity_bytes = (uint64_t)1 << 30,
+                                             .open_flags = VTL_TAPE_OPEN_NOSYNC};
+            if (vtl_tape_create(dir, bc, &o, &tp) != VTL_TAPE_OK)
+                return -1;
+            t0 = now_s();
+            for (int i = 0; i < n; i++)
+                if (vtl_tape_write(tp, buf, sizeof buf) != VTL_TAPE_OK)
+                    return -1;
+            t = now_s() - t0;
+            (void)vtl_tape_close(tp);
+        }
+        (void)vtl_tape_remove(dir, bc);
+        best = t < best ? t : best;
+    }
+    return best / n * 1e6;
+}
+
 static int bench_small_writes(const char *dir)
 {
-    enum { BS = 8192, N = 20000 };
-    static uint8_t buf[BS];
-    struct vtl_drive *d = new_drive(dir, "BENCH2L8", (uint64_t)1 << 30);
-    if (!d)
+    enum { N = 20000 };
+    double us = small_write_us(dir, true, N), us_store = small_write_us(dir, false, N);
+    if (us < 0 || us_store < 0)
         return 1;
-    memset(buf, 0x5A, sizeof buf);
-    struct t10_cdb w = {.kind = T10_CDB_WRITE6, .u.rw6 = {.xfer_len = BS}};
-    double t0 = now_s();
-    for (int i = 0; i < N; i++)
-        if (run(d, &w, buf, BS, NULL, 0) != 0)
-            return 1;
-    double us = (now_s() - t0) / N * 1e6;
-    printf("| drive 20,000 x 8 KiB WRITE(6), per command | %.1f us | <= 60 us | mhVTL ~60 us / %.1fx |\n",
+    printf("| drive 20,000 x 8 KiB WRITE(6), per command (best of 3) | %.1f us | <= 60 us | mhVTL ~60 us / %.1fx |\n",
            us, 60.0 / us);
-    vtl_drive_destroy(d);
+    printf("| drive layer cost per 8 KiB WRITE(6) (drive - image store) | %.1f us | <= 5 us | store alone %.1f us |\n",
+           us - us_store, us_store);
     return 0;
 }
 

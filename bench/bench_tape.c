@@ -128,6 +128,15 @@ int main(void)
         return fail("create", r);
     size_t total = (size_t)WRITE_MIB << 20, done = 0;
     unsigned nblk = 0;
+    /* The OS's own rate first, then a clean page cache for the store: each writer starts
+     * with no one else's dirty pages being written back. */
+    double raw_w, raw_r;
+    raw_io_mbps(dir, buf, total, &raw_w, &raw_r);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        (void)syncfs(dfd); /* only a fairer start; failure changes no result */
+        close(dfd);
+    }
     double t0 = now();
     while (done < total) {
         size_t n = blk_len(nblk++);
@@ -136,8 +145,7 @@ int main(void)
         done += n;
     }
     double wdt = now() - t0;
-    double w_mbps = (double)done / wdt / 1e6, m_mbps = memcpy_mbps(buf, done), raw_w, raw_r;
-    raw_io_mbps(dir, buf, done, &raw_w, &raw_r);
+    double w_mbps = (double)done / wdt / 1e6, m_mbps = memcpy_mbps(buf, done);
     printf("| tape WRITE 256 KiB variable blocks (page cache, CRC-32C) | %.0f MB/s | >= 50%% of "
            "memcpy | memcpy %.0f MB/s / %.2f; raw pwrite %.0f MB/s / %.2f |\n",
            w_mbps, m_mbps, w_mbps / m_mbps, raw_w, w_mbps / raw_w);

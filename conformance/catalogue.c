@@ -146,6 +146,8 @@ static const struct conform_check catalogue[] = {
      "SMC-3 6.2", CONFORM_OPTIONAL, false, chk_ies},
     {"SMC-IES-002", "element status", "INITIALIZE ELEMENT STATUS WITH RANGE (37h)",
      "SMC-3 6.3", CONFORM_OPTIONAL, false, chk_ies_range},
+    {"SMC-IES-003", "element status", "Vendor INITIALIZE ELEMENT STATUS WITH RANGE (E7h)",
+     "relied on by IBM and Quantum host software (E7h = SMC-3 6.3 layout)", CONFORM_OPTIONAL, false, chk_ies_vendor},
     {"SMC-MOVE-001", "motion", "MOVE MEDIUM storage -> storage",
      "SMC-3 6.9, 7.3.4", CONFORM_MANDATORY, false, chk_mv_st_st},
     {"SMC-MOVE-002", "motion", "MOVE MEDIUM storage -> import/export",

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conformance/internal.h"
 #include "scsi/be.h"
+#include "scsi/log.h"
 
 #define CH r->changer, "changer"
 #define RES_BIG (256u * 1024u)
@@ -127,8 +129,10 @@ CF_CHECK(chk_1d_dbd0)
     size_t n;
     /* EVIDENCE-OF: relied on by Linux ch (ch_readconfig): MODE SENSE(6) page 1Dh, DBD=0,
      * allocation 255. */
-    if (read_1d(r, false, false, 255, b, &e, &n, "MODE SENSE(6) 1Dh DBD=0") && b[3] % 8)
-        cf_fail(r, "BLOCK DESCRIPTOR LENGTH %u is not a multiple of 8", b[3]);
+    struct t10_mode_hdr h;
+    if (read_1d(r, false, false, 255, b, &e, &n, "MODE SENSE(6) 1Dh DBD=0") &&
+        t10_mode_hdr_decode(b, n, false, &h) == T10_OK && h.bd_len % 8)
+        cf_fail(r, "BLOCK DESCRIPTOR LENGTH %u is not a multiple of 8", h.bd_len);
 }
 
 CF_CHECK(chk_1d_dbd1)
@@ -141,8 +145,9 @@ CF_CHECK(chk_1d_dbd1)
         return;
     /* EVIDENCE-OF: SPC-4 6.11 DBD=1: no block descriptors; page contents unchanged.
      * FreeBSD ch and PBS send DBD=1 first (ES-1). */
-    if (b[3] != 0)
-        cf_fail(r, "DBD=1 but BLOCK DESCRIPTOR LENGTH is %u", b[3]);
+    struct t10_mode_hdr h;
+    if (t10_mode_hdr_decode(b, n1, false, &h) == T10_OK && h.bd_len != 0)
+        cf_fail(r, "DBD=1 but BLOCK DESCRIPTOR LENGTH is %u", h.bd_len);
     if (!same_eaa(&e0, &e1))
         cf_fail(r, "page 1Dh differs between DBD=0 and DBD=1");
 }
@@ -223,9 +228,12 @@ CF_CHECK(chk_1d_counts)
 
 CF_CHECK(chk_1d_overlap)
 {
-    if (!need_lib(r))
+    uint8_t b[255];
+    struct t10_mode_eaa eaa;
+    size_t len;
+    if (!read_1d(r, false, true, 255, b, &eaa, &len, "MODE SENSE(6) 1Dh"))
         return;
-    const struct t10_mode_eaa *e = &r->eaa;
+    const struct t10_mode_eaa *e = &eaa;
     uint32_t first[4] = {e->mt_first, e->st_first, e->ie_first, e->dt_first};
     uint32_t cnt[4] = {e->mt_count, e->st_count, e->ie_count, e->dt_count};
     const char *nm[4] = {"MT", "ST", "IE", "DT"};
@@ -312,12 +320,12 @@ CF_CHECK(chk_mode_all)
     const uint8_t *pg;
     size_t pl;
     bool tr = false;
-    struct t10_mode_hdr h;
+    struct t10_mode_hdr h = {0};
     /* EVIDENCE-OF: SPC-4 6.11: page code 3Fh returns all pages, each whole. */
     if (t10_mode_sense_walk(b, x.xfer_len, false, &h, NULL, NULL, NULL, &tr) != T10_OK)
         cf_fail(r, "all-pages data does not walk");
-    if ((size_t)b[0] + 1 < x.xfer_len)
-        cf_fail(r, "MODE DATA LENGTH %u but %zu bytes transferred", b[0], x.xfer_len);
+    if ((size_t)h.data_len + 1 < x.xfer_len)
+        cf_fail(r, "MODE DATA LENGTH %u but %zu bytes transferred", h.data_len, x.xfer_len);
     if (t10_mode_find_page(b, x.xfer_len, false, 0x1D, 0, &pg, &pl) != T10_OK)
         cf_fail(r, "page 1Dh not among all pages");
     if (r->have_devcap && t10_mode_find_page(b, x.xfer_len, false, 0x1F, 0, &pg, &pl) != T10_OK)
@@ -338,8 +346,13 @@ CF_CHECK(chk_mode_trunc)
      * truncated amount. */
     if (y.xfer_len != 4)
         cf_fail(r, "%zu bytes for ALLOCATION LENGTH 4", y.xfer_len);
-    else if (b[0] != full[0])
-        cf_fail(r, "MODE DATA LENGTH %u when truncated, %u in the full data", b[0], full[0]);
+    else {
+        struct t10_mode_hdr ht = {0}, hf;
+        t10_mode_hdr_decode(b, y.xfer_len, false, &ht);
+        if (t10_mode_hdr_decode(full, x.xfer_len, false, &hf) == T10_OK && ht.data_len != hf.data_len)
+            cf_fail(r, "MODE DATA LENGTH %u when truncated, %u in the full data", ht.data_len,
+                    hf.data_len);
+    }
 }
 
 /* ---- READ ELEMENT STATUS ---- */
@@ -591,12 +604,19 @@ CF_CHECK(chk_res_trunc)
          * refused (ES-5). */
         if (y.xfer_len != (x.xfer_len < 30 ? x.xfer_len : 30))
             cf_fail(r, "%zu bytes transferred for ALLOCATION LENGTH 30", y.xfer_len);
-        if (y.xfer_len >= 8 && t10_get_be24(b + 5) != t10_get_be24(full + 5))
+        struct t10_elem_status_hdr ht, hf;
+        struct t10_elem_page pt, pf;
+        if (t10_elem_status_hdr_decode(b, y.xfer_len, &ht) == T10_OK &&
+            t10_elem_status_hdr_decode(full, x.xfer_len, &hf) == T10_OK &&
+            ht.byte_count != hf.byte_count)
             cf_fail(r, "BYTE COUNT OF REPORT AVAILABLE %u when truncated, %u in full",
-                    t10_get_be24(b + 5), t10_get_be24(full + 5));
-        if (y.xfer_len >= 16 && t10_get_be24(b + 13) != t10_get_be24(full + 13))
+                    ht.byte_count, hf.byte_count);
+        if (y.xfer_len >= 16 && x.xfer_len >= 16 &&
+            t10_elem_page_decode(b + 8, y.xfer_len - 8, &pt) == T10_OK &&
+            t10_elem_page_decode(full + 8, x.xfer_len - 8, &pf) == T10_OK &&
+            pt.desc_bytes != pf.desc_bytes)
             cf_fail(r, "page BYTE COUNT OF DESCRIPTOR DATA AVAILABLE %u when truncated, %u in "
-                       "full", t10_get_be24(b + 13), t10_get_be24(full + 13));
+                       "full", pt.desc_bytes, pf.desc_bytes);
     }
     free(full);
 }
@@ -618,9 +638,13 @@ CF_CHECK(chk_res_hdr_only)
          * (the header's byte count is for the full report). */
         if (y.xfer_len != 8)
             cf_fail(r, "%zu bytes for ALLOCATION LENGTH 8", y.xfer_len);
-        else if (memcmp(b, full, 8) != 0)
-            cf_fail(r, "header differs from the untruncated one (byte count %u vs %u)",
-                    t10_get_be24(b + 5), t10_get_be24(full + 5));
+        else if (memcmp(b, full, 8) != 0) {
+            struct t10_elem_status_hdr ht = {0}, hf = {0};
+            t10_elem_status_hdr_decode(b, 8, &ht);
+            t10_elem_status_hdr_decode(full, x.xfer_len, &hf);
+            cf_fail(r, "header differs from the untruncated one (byte count %u vs %u, %u vs %u "
+                       "elements)", ht.byte_count, hf.byte_count, ht.n_elems, hf.n_elems);
+        }
     }
     free(full);
 }
@@ -630,18 +654,26 @@ CF_CHECK(chk_res_single)
     if (!need_lib(r))
         return;
     uint16_t addrs[CF_MAX_DRIVES + 2];
+    uint8_t types[CF_MAX_DRIVES + 2];
     size_t n = 0;
-    for (uint16_t i = 0; i < r->eaa.dt_count && n < CF_MAX_DRIVES; i++)
+    for (uint16_t i = 0; i < r->eaa.dt_count && n < CF_MAX_DRIVES; i++) {
+        types[n] = T10_ELEM_DT;
         addrs[n++] = (uint16_t)(r->eaa.dt_first + i);
-    if (r->eaa.st_count)
+    }
+    if (r->eaa.st_count) {
+        types[n] = T10_ELEM_STORAGE;
         addrs[n++] = (uint16_t)(r->eaa.st_first + r->eaa.st_count - 1);
-    if (r->eaa.ie_count)
+    }
+    if (r->eaa.ie_count) {
+        types[n] = T10_ELEM_IE;
         addrs[n++] = r->eaa.ie_first;
+    }
     for (size_t i = 0; i < n; i++) {
         uint8_t b[256];
         struct cf_reply x;
-        /* As Linux ch does for each drive: type 0 (all), one element, VolTag, 256 bytes. */
-        if (!cf_res(r, 0, addrs[i], 1, r->voltag_ok, false, false, b, 256, &x) ||
+        /* As Linux ch does for each drive: the element's type, one element, VolTag, 256
+         * bytes. */
+        if (!cf_res(r, types[i], addrs[i], 1, r->voltag_ok, false, false, b, 256, &x) ||
             !cf_expect_good(r, &x, "READ ELEMENT STATUS of one element"))
             continue;
         struct conform_elem e[4];
@@ -856,6 +888,31 @@ CF_CHECK(chk_ies_range)
         cf_timing(r, "init", cf_now_ms() - t0, "INITIALIZE ELEMENT STATUS WITH RANGE (2)");
 }
 
+CF_CHECK(chk_ies_vendor)
+{
+    if (!need_lib(r))
+        return;
+    if (!r->eaa.st_count) {
+        cf_skip(r, "no storage element");
+        return;
+    }
+    uint8_t cdb[10] = {0xE7, 0x01};
+    t10_put_be16(cdb + 2, r->eaa.st_first);
+    t10_put_be16(cdb + 6, 1);
+    struct cf_reply x;
+    double t0 = cf_now_ms();
+    if (!cf_exec(r, CH, cdb, 10, XPORT_DIR_NONE, NULL, 0, 3600000, &x))
+        return;
+    if (cf_unsupported(&x)) {
+        cf_skip(r, "vendor INITIALIZE ELEMENT STATUS WITH RANGE (E7h) not offered");
+        return;
+    }
+    /* EVIDENCE-OF: relied on by IBM/Quantum host software: E7h with the layout of 37h
+     * (SMC-3 6.3); a library offering it must complete it like 37h. */
+    if (cf_expect_good(r, &x, "INITIALIZE ELEMENT STATUS WITH RANGE (E7h)"))
+        cf_timing(r, "init", cf_now_ms() - t0, "INITIALIZE ELEMENT STATUS WITH RANGE E7h (1)");
+}
+
 /* ---- motion ---- */
 
 /* After a GOOD move of @tag from @src to @dst, the inventory must agree. */
@@ -878,37 +935,17 @@ static void verify_moved(struct conform_run *r, uint16_t src, uint16_t dst, cons
     free(e);
 }
 
+/* MV-4: after a MOVE into a drive, the drive reports NOT READY 04/01 and/or UNIT ATTENTION
+ * 28/00 and then becomes ready; never an error. Real LTO loads take up to 2-3 minutes
+ * (first-load calibration longer), hence the 10-minute bound. */
 static void wait_drive_ready(struct conform_run *r, uint16_t dt)
 {
     struct conform_drive *dr = cf_drive_for(r, dt);
     if (!dr)
         return;
-    static const uint8_t tur[6] = {0};
-    double t0 = cf_now_ms();
-    for (int i = 0; i < 600; i++) {
-        struct cf_reply x;
-        if (!cf_exec(r, dr->dev, "drive", tur, 6, XPORT_DIR_NONE, NULL, 0, 0, &x))
-            return;
-        if (cf_good(&x)) {
-            cf_timing(r, "load", cf_now_ms() - t0, "load to ready, drive %u", dt);
-            return;
-        }
-        /* EVIDENCE-OF: SSC-4 4.2.x / MV-4: while loading, NOT READY 04/01 or a UNIT
-         * ATTENTION 28/00; never an error. */
-        if (!cf_sense_is(&x, 0x06, 0xFFFF) && !cf_sense_is(&x, 0x02, T10_ASC(0x04, 0x01)) &&
-            !cf_sense_is(&x, 0x02, T10_ASC(0x3A, 0xFF))) {
-            char t[256];
-            cf_fail(r, "drive %u while loading: %s", dt, cf_reply_text(&x, t, sizeof t));
-            return;
-        }
-        if (cf_sense_is(&x, 0x02, T10_ASC(0x3A, 0xFF)) && i > 50) {
-            cf_fail(r, "drive %u reports no medium after the move", dt);
-            return;
-        }
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    cf_fail(r, "drive %u not ready after the move", dt);
+    char what[48];
+    snprintf(what, sizeof what, "load to ready, drive %u", dt);
+    cf_wait_ready(r, dr->dev, "drive", 600000, "load", what);
 }
 
 static void mv_pair(struct conform_run *r, uint8_t from, uint8_t to)
@@ -1204,11 +1241,10 @@ CF_CHECK(chk_mv_prevented)
     wait_drive_ready(r, dt);
     struct t10_cdb c = {.kind = T10_CDB_PREVENT_ALLOW};
     c.u.prevent_allow.prevent = 1;
-    if (!cf_cmd(r, dr->dev, "drive", &c, XPORT_DIR_NONE, NULL, 0, &x) ||
-        !cf_expect_good(r, &x, "PREVENT MEDIUM REMOVAL on the drive"))
-        return;
     struct cf_reply m;
-    if (cf_move(r, cf_mt(r), dt, slot, false, &m)) {
+    if (cf_cmd(r, dr->dev, "drive", &c, XPORT_DIR_NONE, NULL, 0, &x) &&
+        cf_expect_good(r, &x, "PREVENT MEDIUM REMOVAL on the drive") &&
+        cf_move(r, cf_mt(r), dt, slot, false, &m)) {
         /* EVIDENCE-OF: SMC-3 6.9: moving from a drive whose removal is prevented fails with
          * MEDIUM REMOVAL PREVENTED 53/02 (MV-2; Bareos #1866). */
         char t[256];
@@ -1456,16 +1492,22 @@ CF_CHECK(chk_changer_log)
     if (!cf_expect_good(r, &x, "LOG SENSE 00h"))
         return;
     /* EVIDENCE-OF: SPC-4 7.3.18: supported pages list starts with 00h, ascending. */
-    if (x.xfer_len < 4 || (b[0] & 0x3F) != 0) {
-        cf_fail(r, "LOG SENSE 00h answered page %02Xh", x.xfer_len ? b[0] & 0x3F : 0);
+    struct t10_log_hdr lh;
+    uint8_t pages[256];
+    size_t n = 0;
+    if (t10_log_hdr_decode(b, x.xfer_len, &lh) != T10_OK || lh.page != 0) {
+        cf_fail(r, "LOG SENSE 00h answered page %02Xh", x.xfer_len ? lh.page : 0);
         return;
     }
-    size_t n = t10_get_be16(b + 2);
+    if (t10_log_supported_decode(b, x.xfer_len, pages, sizeof pages, &n) != T10_OK) {
+        cf_fail(r, "supported log pages do not decode");
+        return;
+    }
     bool has2e = false;
-    for (size_t i = 0; i < n && 4 + i < x.xfer_len; i++) {
-        if (i && b[4 + i] <= b[3 + i])
-            cf_fail(r, "supported log pages not ascending at %02Xh", b[4 + i]);
-        has2e |= b[4 + i] == 0x2E;
+    for (size_t i = 0; i < n && i < sizeof pages; i++) {
+        if (i && pages[i] <= pages[i - 1])
+            cf_fail(r, "supported log pages not ascending at %02Xh", pages[i]);
+        has2e |= pages[i] == 0x2E;
     }
     if (!has2e) {
         cf_note(r, "changer TapeAlert page 2Eh not listed");

@@ -30,7 +30,7 @@ static bool need_drives(struct conform_run *r)
 
 static void lu_name(char *out, size_t cap, size_t i)
 {
-    snprintf(out, cap, "drive%zu", i + 1);
+    snprintf(out, cap, "drive%u", (unsigned)(i + 1) & 0xFFu);
 }
 
 CF_CHECK(chk_drv_inquiry)
@@ -58,19 +58,50 @@ CF_CHECK(chk_drv_map)
 {
     if (!need_drives(r))
         return;
-    for (size_t i = 0; i < r->n_drives; i++) {
-        /* EVIDENCE-OF: SMC-3 6.10.3 DVCID: hosts map drive elements to drives by serial
-         * (ID-5); every drive LUN must be found as exactly one DT element. */
-        if (r->drives[i].elem_addr == 0xFFFF)
-            cf_fail(r, "drive%zu (serial '%s') matches no data transfer element", i + 1,
-                    r->drives[i].id.serial);
-        else if (!r->drives[i].mapped_by_dvcid)
-            cf_fail(r, "drive%zu mapped to DT %u by order only: no DVCID identifier carries "
-                       "its serial '%s'", i + 1, r->drives[i].elem_addr, r->drives[i].id.serial);
-        else
-            cf_note(r, "drive%zu serial '%s' = DT %u", i + 1, r->drives[i].id.serial,
-                    r->drives[i].elem_addr);
+    /* The verdict rests on this check's own commands: each drive's VPD 80h and the DT
+     * descriptors with DVCID=1. */
+    struct conform_elem *e = calloc(CF_MAX_DRIVES * 4, sizeof *e);
+    uint8_t *b = malloc(65536);
+    struct cf_reply x;
+    size_t n = 0;
+    if (!e || !b)
+        goto out;
+    if (!cf_res(r, T10_ELEM_DT, 0, 0xFFFF, false, true, false, b, 65536, &x))
+        goto out;
+    if (cf_sense_is(&x, 0x05, T10_ASC(0x24, 0x00))) {
+        cf_fail(r, "DVCID not supported: drives can only be matched to elements by guesswork");
+        goto out;
     }
+    char why[128];
+    bool tr;
+    if (!cf_expect_good(r, &x, "READ ELEMENT STATUS DT with DVCID") ||
+        !cf_parse_res(b, x.xfer_len, e, CF_MAX_DRIVES * 4, &n, &tr, why, sizeof why))
+        goto out;
+    for (size_t i = 0; i < r->n_drives; i++) {
+        char lu[16], serial[65] = "";
+        lu_name(lu, sizeof lu, i);
+        uint8_t v[255];
+        if (cf_inquiry(r, r->drives[i].dev, lu, true, 0x80, v, sizeof v, &x) && cf_good(&x))
+            t10_vpd_ascii_decode(v, x.xfer_len, 0x80, serial, sizeof serial);
+        /* EVIDENCE-OF: SMC-3 6.10.3 DVCID: hosts map drive elements to drives by serial
+         * (ID-5, PBS, Bareos); every drive LUN must be exactly one DT element. */
+        unsigned hits = 0;
+        uint16_t at = 0;
+        for (size_t k = 0; serial[0] && k < n; k++)
+            if (strstr(e[k].ident, serial)) {
+                hits++;
+                at = e[k].addr;
+            }
+        if (!serial[0])
+            cf_fail(r, "%s: no VPD 80h serial to match", lu);
+        else if (hits != 1)
+            cf_fail(r, "%s (serial '%s') matches %u DT element identifiers", lu, serial, hits);
+        else
+            cf_note(r, "%s serial '%s' = DT %u", lu, serial, at);
+    }
+out:
+    free(e);
+    free(b);
 }
 
 CF_CHECK(chk_drv_vpd_ssc)
@@ -328,22 +359,13 @@ static bool dp_setup(struct conform_run *r, struct dp *dp)
     free(e);
     struct cf_reply x;
     if (from != dp->dt) {
-        double t0 = cf_now_ms();
         if (!cf_move(r, cf_mt(r), from, dp->dt, false, &x) ||
             !cf_expect_good(r, &x, "load the scratch cartridge"))
             return false;
-        static const uint8_t tur[6] = {0};
-        for (int i = 0; i < 600; i++) {
-            if (!cf_exec(r, dp->dr->dev, "drive", tur, 6, XPORT_DIR_NONE, NULL, 0, 0, &x))
-                return false;
-            if (cf_good(&x))
-                break;
-            struct timespec ts = {0, 10 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
-        if (!cf_expect_good(r, &x, "drive ready after load"))
+        char what[64];
+        snprintf(what, sizeof what, "scratch load to ready, drive %u", dp->dt);
+        if (!cf_wait_ready(r, dp->dr->dev, "drive", 600000, "load", what))
             return false;
-        cf_timing(r, "load", cf_now_ms() - t0, "scratch load to ready, drive %u", dp->dt);
     }
     cf_clear_ua(r, dp->dr->dev, "drive");
     struct t10_cdb c = {.kind = T10_CDB_REWIND};
@@ -736,6 +758,13 @@ CF_CHECK(chk_mam_supported)
         cf_fail(r, "no attributes listed");
 }
 
+static enum t10_rc mam_count(const struct t10_mam_attr *a, void *arg)
+{
+    (void)a;
+    ++*(unsigned *)arg;
+    return T10_OK;
+}
+
 CF_CHECK(chk_mam_values)
 {
     struct dp dp;
@@ -752,9 +781,10 @@ CF_CHECK(chk_mam_values)
     if (!cf_expect_good(r, &x, "READ ATTRIBUTE values"))
         return;
     bool tr;
+    unsigned n_attr = 0;
     /* EVIDENCE-OF: SPC-4 7.4: attributes in ascending identifier order, each with its
      * length; the walk ends exactly at AVAILABLE DATA (MA-2). */
-    if (t10_mam_values_walk(b, x.xfer_len, NULL, NULL, &tr) != T10_OK)
+    if (t10_mam_values_walk(b, x.xfer_len, mam_count, &n_attr, &tr) != T10_OK)
         cf_fail(r, "attribute values do not decode");
 }
 

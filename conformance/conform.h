@@ -163,6 +163,10 @@ struct conform_opts {
     bool quiet;                       /* no progress lines */
     conform_open_fn *open;            /* NULL: conform_dev_open_xport */
     void *open_arg;
+    /* When non-NULL and set (a signal handler's flag), conform_run_all() starts no more
+     * checks: the running one finishes and puts its cartridges back, the report covers
+     * what ran. */
+    volatile int *stop;
 };
 
 /* Element map and inventory, as discovered. */

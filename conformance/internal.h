@@ -75,6 +75,8 @@ struct conform_run {
     size_t n_tim, cap_tim;
 
     /* motion journal */
+    bool mute;                 /* cf_exec() keeps no evidence (polling loops) */
+
     struct cf_undo undo[CF_MAX_UNDO];
     size_t n_undo;
     bool restore_failed;
@@ -112,6 +114,14 @@ bool cf_expect_good(struct conform_run *r, const struct cf_reply *x, const char 
 /* Command rejected as unsupported (20/00, or 24/00 pointing at the opcode/service
  * action byte): a reason to SKIP an optional check. */
 bool cf_unsupported(const struct cf_reply *x);
+
+/* Polls @d with TEST UNIT READY until GOOD, for at most @limit_ms. Intermediate polls
+ * are not kept as evidence (a real load takes minutes); the first and the last are.
+ * NOT READY 04/01 (becoming ready), 04/00, UNIT ATTENTION and, for the first 2 s, 3A/xx
+ * (medium not yet seen) are waited through; anything else is a cf_fail(). Records the
+ * wait as a timing of @kind. Returns true when the unit became ready. */
+bool cf_wait_ready(struct conform_run *r, struct conform_dev *d, const char *lu, double limit_ms,
+                   const char *kind, const char *what);
 
 /* Clears pending unit attentions on @d (TEST UNIT READY up to 8 times). */
 void cf_clear_ua(struct conform_run *r, struct conform_dev *d, const char *lu);
@@ -179,7 +189,7 @@ CF_CHECK(chk_res_voltag); CF_CHECK(chk_res_novoltag); CF_CHECK(chk_res_dvcid);
 CF_CHECK(chk_res_dvcid_voltag); CF_CHECK(chk_res_trunc); CF_CHECK(chk_res_hdr_only);
 CF_CHECK(chk_res_single); CF_CHECK(chk_res_start); CF_CHECK(chk_res_count);
 CF_CHECK(chk_res_curdata); CF_CHECK(chk_res_flags); CF_CHECK(chk_res_badtype);
-CF_CHECK(chk_res_timing); CF_CHECK(chk_ies); CF_CHECK(chk_ies_range);
+CF_CHECK(chk_res_timing); CF_CHECK(chk_ies); CF_CHECK(chk_ies_range); CF_CHECK(chk_ies_vendor);
 CF_CHECK(chk_mv_st_st); CF_CHECK(chk_mv_st_ie); CF_CHECK(chk_mv_st_dt);
 CF_CHECK(chk_mv_ie_st); CF_CHECK(chk_mv_ie_ie); CF_CHECK(chk_mv_ie_dt);
 CF_CHECK(chk_mv_dt_st); CF_CHECK(chk_mv_dt_ie); CF_CHECK(chk_mv_dt_dt);

@@ -10,11 +10,20 @@
  * that cannot be written; 3 when --safe could not restore the inventory.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conformance/conform.h"
+
+/* SIGINT/SIGTERM: finish the current check (and its restore), then write the report. */
+static volatile int stop_flag;
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
 
 static void usage(FILE *f)
 {
@@ -62,6 +71,12 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    o.stop = &stop_flag;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     o.drive_uris = drives;
     o.n_drive_uris = n_drives;
     struct conform_run *r;

@@ -236,7 +236,7 @@ bool cf_exec(struct conform_run *r, struct conform_dev *d, const char *lu, const
             t10_sense_parse(cmd.sense, cmd.sense_len, &out->sense) == T10_OK)
             out->has_sense = true;
     }
-    struct conform_result *c = r->cur;
+    struct conform_result *c = r->mute ? NULL : r->cur;
     if (c) {
         struct conform_exchange *e = realloc(c->ex, (c->n_ex + 1) * sizeof *e);
         if (e) {
@@ -351,6 +351,41 @@ void cf_clear_ua(struct conform_run *r, struct conform_dev *d, const char *lu)
             return;
         if (!cf_sense_is(&x, 0x06, 0xFFFF))
             return;
+    }
+}
+
+bool cf_wait_ready(struct conform_run *r, struct conform_dev *d, const char *lu, double limit_ms,
+                   const char *kind, const char *what)
+{
+    static const uint8_t tur[6] = {0};
+    double t0 = cf_now_ms();
+    struct cf_reply x;
+    char t[256];
+    for (unsigned i = 0;; i++) {
+        double waited = cf_now_ms() - t0;
+        bool last = waited > limit_ms;
+        r->mute = i > 0 && !last;
+        bool sent = cf_exec(r, d, lu, tur, sizeof tur, XPORT_DIR_NONE, NULL, 0, 0, &x);
+        r->mute = false;
+        if (!sent)
+            return false;
+        if (cf_good(&x)) {
+            if (i > 0) /* keep the GOOD that ended the wait as evidence */
+                cf_exec(r, d, lu, tur, sizeof tur, XPORT_DIR_NONE, NULL, 0, 0, &x);
+            cf_timing(r, kind, cf_now_ms() - t0, "%s", what);
+            return true;
+        }
+        bool waitable = cf_sense_is(&x, 0x06, 0xFFFF) ||
+                        cf_sense_is(&x, 0x02, T10_ASC(0x04, 0x01)) ||
+                        cf_sense_is(&x, 0x02, T10_ASC(0x04, 0x00)) ||
+                        (waited < 2000 && cf_sense_is(&x, 0x02, T10_ASC(0x3A, 0xFF)));
+        if (!waitable || last) {
+            cf_fail(r, "%s: %s after %.0f ms (%u polls)", what, cf_reply_text(&x, t, sizeof t),
+                    waited, i + 1);
+            return false;
+        }
+        struct timespec ts = {0, (waited < 1000 ? 10 : 250) * 1000L * 1000L};
+        nanosleep(&ts, NULL);
     }
 }
 
@@ -670,7 +705,7 @@ static void discover_drives(struct conform_run *r)
         }
         struct conform_drive *dr = &r->drives[r->n_drives++];
         memset(dr, 0, sizeof *dr);
-        snprintf(dr->uri, sizeof dr->uri, "%s", uris[i]);
+        snprintf(dr->uri, sizeof dr->uri, "%.511s", uris[i]);
         dr->lun = luns[i];
         dr->dev = d;
         dr->elem_addr = 0xFFFF;
@@ -708,6 +743,28 @@ static void discover_drives(struct conform_run *r)
     }
 }
 
+/* The first NAA designator with LU association becomes the identity's NAA (hex). */
+static enum t10_rc find_naa(const struct t10_desig *d, void *arg)
+{
+    struct conform_identity *id = arg;
+    if (d->type != T10_DESIG_NAA || d->association != T10_ASSOC_LU)
+        return T10_OK;
+    cf_hex(id->naa, sizeof id->naa, d->id, d->len);
+    return T10_ESTOP;
+}
+
+/* Remembers each advertised operation code (and service action) from RSOC. */
+static enum t10_rc keep_op(const struct t10_rsoc_desc *d, void *arg)
+{
+    struct conform_run *r = arg;
+    if (r->rsoc_n >= sizeof r->rsoc_op_sa / sizeof r->rsoc_op_sa[0])
+        return T10_ESTOP;
+    r->rsoc_op_sa[r->rsoc_n] = (uint16_t)(d->op << 8 | (d->sa & 0xFF));
+    r->rsoc_has_sa[r->rsoc_n] = d->servactv;
+    r->rsoc_n++;
+    return T10_OK;
+}
+
 static void discover(struct conform_run *r)
 {
     struct cf_reply x;
@@ -727,17 +784,8 @@ static void discover(struct conform_run *r)
     if (cf_inquiry(r, r->changer, "changer", true, 0x80, buf, 255, &x) && cf_good(&x))
         t10_vpd_ascii_decode(buf, x.xfer_len, 0x80, r->ident.serial, sizeof r->ident.serial);
     if (cf_inquiry(r, r->changer, "changer", true, 0x83, buf, 255, &x) && cf_good(&x)) {
-        size_t len = x.xfer_len, off = 4;
-        while (off + 4 <= len) {
-            uint8_t dl = buf[off + 3];
-            if (off + 4 + dl > len)
-                break;
-            if ((buf[off + 1] & 0x0F) == T10_DESIG_NAA && ((buf[off + 1] >> 4) & 3) == 0) {
-                cf_hex(r->ident.naa, sizeof r->ident.naa, buf + off + 4, dl);
-                break;
-            }
-            off += 4 + dl;
-        }
+        bool tr;
+        t10_vpd_devid_walk(buf, x.xfer_len, find_naa, &r->ident, &tr);
     }
     /* Page 1Dh: DBD=1 first, like PBS and FreeBSD, then DBD=0 (Linux ch). */
     for (int dbd = 1; dbd >= 0 && !r->have_eaa; dbd--) {
@@ -777,19 +825,9 @@ static void discover(struct conform_run *r)
     uint8_t *rs = malloc(alloc);
     struct t10_cdb c = {.kind = T10_CDB_RSOC};
     c.u.rsoc.alloc_len = alloc;
-    if (rs && cf_cmd(r, r->changer, "changer", &c, XPORT_DIR_IN, rs, alloc, &x) && cf_good(&x) &&
-        x.xfer_len >= 4) {
-        size_t len = x.xfer_len, off = 4;
-        size_t end = 4 + (size_t)t10_get_be32(rs);
-        if (end > len)
-            end = len;
-        r->rsoc_ok = true;
-        while (off + 8 <= end && r->rsoc_n < 512) {
-            r->rsoc_op_sa[r->rsoc_n] = (uint16_t)(rs[off] << 8 | rs[off + 3]);
-            r->rsoc_has_sa[r->rsoc_n] = rs[off + 5] & 1;
-            r->rsoc_n++;
-            off += (rs[off + 5] & 2) ? 20 : 8;
-        }
+    if (rs && cf_cmd(r, r->changer, "changer", &c, XPORT_DIR_IN, rs, alloc, &x) && cf_good(&x)) {
+        bool tr;
+        r->rsoc_ok = t10_rsoc_all_walk(rs, x.xfer_len, keep_op, r, &tr) == T10_OK;
     }
     free(rs);
     discover_drives(r);
@@ -911,6 +949,11 @@ enum conform_rc conform_run_all(struct conform_run *r)
     for (size_t i = 0; i < n; i++) {
         if (r->opts.only && fnmatch(r->opts.only, cat[i].id, 0) != 0)
             continue;
+        if (r->opts.stop && *r->opts.stop) {
+            if (!r->opts.quiet)
+                fprintf(stderr, "interrupted: remaining checks not run\n");
+            break;
+        }
         enum conform_rc rc = run_check(r, &cat[i]);
         if (rc != CONFORM_OK)
             return rc;

@@ -131,7 +131,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* each page decoder on the raw input too, as if it were one page */
     struct t10_mode_page_hdr raw;
-    if (t10_mode_page_hdr_decode(data, size, &raw) == T10_OK && (size_t)raw.hdr_len + raw.page_len <= size)
+    if (t10_mode_page_hdr_decode(data, size, &raw) == T10_OK &&
+        (size_t)raw.hdr_len + raw.page_len <= size)
         (void)mode_cb(&raw, data, 0, NULL, &bad);
 
     struct t10_log_hdr lh;

@@ -26,15 +26,21 @@ struct fld {
 };
 
 #define MEMBER_SIZE(m) sizeof(((struct t10_cdb *)0)->u.m)
-#define F(b, sh, nb, m) {(b), (sh), (nb), false, offsetof(struct t10_cdb, u.m), MEMBER_SIZE(m)}
-#define FS(b, sh, nb, m) {(b), (sh), (nb), true, offsetof(struct t10_cdb, u.m), MEMBER_SIZE(m)}
+#define F(b, sh, nb, m)                                                                            \
+    {                                                                                              \
+        (b), (sh), (nb), false, offsetof(struct t10_cdb, u.m), MEMBER_SIZE(m)                      \
+    }
+#define FS(b, sh, nb, m)                                                                           \
+    {                                                                                              \
+        (b), (sh), (nb), true, offsetof(struct t10_cdb, u.m), MEMBER_SIZE(m)                       \
+    }
 
 typedef enum t10_rc check_fn(const struct t10_cdb *c, struct t10_field_ptr *bad);
 
 struct cmd_def {
     enum t10_cdb_kind kind;
     uint8_t op;
-    int8_t sa;           /* fixed SERVICE ACTION in byte 1 bits 4..0, or -1 */
+    int8_t sa; /* fixed SERVICE ACTION in byte 1 bits 4..0, or -1 */
     uint8_t len;
     uint32_t devmask;
     const char *name;
@@ -226,14 +232,16 @@ static const struct fld f_mode_sense6[] = {
 static const struct fld f_mode_select10[] = {F(1, 4, 1, mode_select.pf), F(1, 0, 1, mode_select.sp),
                                              F(7, 0, 16, mode_select.param_len)};
 static const struct fld f_mode_sense10[] = {
-    F(1, 4, 1, mode_sense.llbaa), F(1, 3, 1, mode_sense.dbd), F(2, 6, 2, mode_sense.pc),
-    F(2, 0, 6, mode_sense.page),  F(3, 0, 8, mode_sense.subpage), F(7, 0, 16, mode_sense.alloc_len)};
+    F(1, 4, 1, mode_sense.llbaa),   F(1, 3, 1, mode_sense.dbd),
+    F(2, 6, 2, mode_sense.pc),      F(2, 0, 6, mode_sense.page),
+    F(3, 0, 8, mode_sense.subpage), F(7, 0, 16, mode_sense.alloc_len)};
 static const struct fld f_log_select[] = {
-    F(1, 1, 1, log_select.pcr),    F(1, 0, 1, log_select.sp),      F(2, 6, 2, log_select.pc),
-    F(2, 0, 6, log_select.page),   F(3, 0, 8, log_select.subpage), F(7, 0, 16, log_select.param_len)};
+    F(1, 1, 1, log_select.pcr),  F(1, 0, 1, log_select.sp),      F(2, 6, 2, log_select.pc),
+    F(2, 0, 6, log_select.page), F(3, 0, 8, log_select.subpage), F(7, 0, 16, log_select.param_len)};
 static const struct fld f_log_sense[] = {
-    F(1, 1, 1, log_sense.ppc),      F(1, 0, 1, log_sense.sp),         F(2, 6, 2, log_sense.pc),
-    F(2, 0, 6, log_sense.page),     F(3, 0, 8, log_sense.subpage),    F(5, 0, 16, log_sense.param_ptr),
+    F(1, 1, 1, log_sense.ppc),       F(1, 0, 1, log_sense.sp),
+    F(2, 6, 2, log_sense.pc),        F(2, 0, 6, log_sense.page),
+    F(3, 0, 8, log_sense.subpage),   F(5, 0, 16, log_sense.param_ptr),
     F(7, 0, 16, log_sense.alloc_len)};
 static const struct fld f_report_luns[] = {F(2, 0, 8, report_luns.select_report),
                                            F(6, 0, 32, report_luns.alloc_len)};
@@ -244,19 +252,21 @@ static const struct fld f_reserve6[] = {F(1, 0, 1, reserve.element), F(2, 0, 8, 
                                         F(3, 0, 16, reserve.param_len)};
 static const struct fld f_release6[] = {F(1, 0, 1, reserve.element), F(2, 0, 8, reserve.res_id)};
 static const struct fld f_reserve10[] = {
-    F(1, 4, 1, reserve.third_party), F(1, 1, 1, reserve.longid), F(1, 0, 1, reserve.element),
-    F(2, 0, 8, reserve.res_id),      F(3, 0, 8, reserve.third_party_id), F(7, 0, 16, reserve.param_len)};
+    F(1, 4, 1, reserve.third_party),    F(1, 1, 1, reserve.longid),
+    F(1, 0, 1, reserve.element),        F(2, 0, 8, reserve.res_id),
+    F(3, 0, 8, reserve.third_party_id), F(7, 0, 16, reserve.param_len)};
 static const struct fld f_pr_in[] = {F(1, 0, 5, pr_in.sa), F(7, 0, 16, pr_in.alloc_len)};
 static const struct fld f_pr_out[] = {F(1, 0, 5, pr_out.sa), F(2, 4, 4, pr_out.scope),
                                       F(2, 0, 4, pr_out.type), F(5, 0, 32, pr_out.param_len)};
 static const struct fld f_prevent[] = {F(4, 0, 2, prevent_allow.prevent)};
 static const struct fld f_send_diag[] = {
-    F(1, 5, 3, send_diag.self_test_code), F(1, 4, 1, send_diag.pf), F(1, 2, 1, send_diag.self_test),
-    F(1, 1, 1, send_diag.devoffl),        F(1, 0, 1, send_diag.unitoffl),
-    F(3, 0, 16, send_diag.param_len)};
+    F(1, 5, 3, send_diag.self_test_code), F(1, 4, 1, send_diag.pf),
+    F(1, 2, 1, send_diag.self_test),      F(1, 1, 1, send_diag.devoffl),
+    F(1, 0, 1, send_diag.unitoffl),       F(3, 0, 16, send_diag.param_len)};
 static const struct fld f_read_attr[] = {
-    F(1, 0, 5, read_attr.sa),          F(5, 0, 8, read_attr.lv),         F(7, 0, 8, read_attr.partition),
-    F(8, 0, 16, read_attr.first_attr), F(10, 0, 32, read_attr.alloc_len), F(14, 0, 1, read_attr.cache)};
+    F(1, 0, 5, read_attr.sa),          F(5, 0, 8, read_attr.lv),
+    F(7, 0, 8, read_attr.partition),   F(8, 0, 16, read_attr.first_attr),
+    F(10, 0, 32, read_attr.alloc_len), F(14, 0, 1, read_attr.cache)};
 static const struct fld f_write_attr[] = {F(1, 0, 1, write_attr.wtc), F(5, 0, 8, write_attr.lv),
                                           F(7, 0, 8, write_attr.partition),
                                           F(10, 0, 32, write_attr.param_len)};
@@ -267,7 +277,7 @@ static const struct fld f_res[] = {F(1, 4, 1, res.voltag),      F(1, 0, 4, res.e
 static const struct fld f_move[] = {F(2, 0, 16, move.transport), F(4, 0, 16, move.src),
                                     F(6, 0, 16, move.dst), F(10, 0, 1, move.invert)};
 static const struct fld f_exchange[] = {
-    F(2, 0, 16, exchange.transport), F(4, 0, 16, exchange.src), F(6, 0, 16, exchange.dst1),
+    F(2, 0, 16, exchange.transport), F(4, 0, 16, exchange.src),     F(6, 0, 16, exchange.dst1),
     F(8, 0, 16, exchange.dst2),      F(10, 1, 1, exchange.invert2), F(10, 0, 1, exchange.invert1)};
 static const struct fld f_init_range[] = {F(1, 1, 1, init_range.fast), F(1, 0, 1, init_range.range),
                                           F(2, 0, 16, init_range.start_addr),
@@ -278,12 +288,13 @@ static const struct fld f_open_close[] = {F(2, 0, 16, open_close.elem_addr),
                                           F(4, 0, 5, open_close.action)};
 static const struct fld f_send_voltag[] = {
     F(1, 0, 4, send_voltag.elem_type), F(2, 0, 16, send_voltag.elem_addr),
-    F(5, 0, 5, send_voltag.action),    F(8, 0, 16, send_voltag.param_len)};
+    F(5, 0, 5, send_voltag.action), F(8, 0, 16, send_voltag.param_len)};
 static const struct fld f_req_vol[] = {
-    F(1, 4, 1, req_vol_addr.voltag),     F(1, 0, 4, req_vol_addr.elem_type),
+    F(1, 4, 1, req_vol_addr.voltag), F(1, 0, 4, req_vol_addr.elem_type),
     F(2, 0, 16, req_vol_addr.elem_addr), F(4, 0, 16, req_vol_addr.n_elems),
     F(7, 0, 24, req_vol_addr.alloc_len)};
-static const struct fld f_read6[] = {F(1, 1, 1, rw6.sili), F(1, 0, 1, rw6.fixed), F(2, 0, 24, rw6.xfer_len)};
+static const struct fld f_read6[] = {F(1, 1, 1, rw6.sili), F(1, 0, 1, rw6.fixed),
+                                     F(2, 0, 24, rw6.xfer_len)};
 static const struct fld f_write6[] = {F(1, 0, 1, rw6.fixed), F(2, 0, 24, rw6.xfer_len)};
 static const struct fld f_write_fm[] = {F(1, 1, 1, write_fm.wsmk), F(1, 0, 1, write_fm.immed),
                                         F(2, 0, 24, write_fm.count)};
@@ -305,10 +316,10 @@ static const struct fld f_density[] = {F(1, 1, 1, density.medium_type), F(1, 0, 
 static const struct fld f_load_unload[] = {
     F(1, 0, 1, load_unload.immed), F(4, 3, 1, load_unload.hold), F(4, 2, 1, load_unload.eot),
     F(4, 1, 1, load_unload.reten), F(4, 0, 1, load_unload.load)};
-static const struct fld f_verify6[] = {
-    F(1, 5, 1, verify6.vte),   F(1, 4, 1, verify6.vlbpm),  F(1, 3, 1, verify6.vbf),
-    F(1, 2, 1, verify6.immed), F(1, 1, 1, verify6.bytcmp), F(1, 0, 1, verify6.fixed),
-    F(2, 0, 24, verify6.length)};
+static const struct fld f_verify6[] = {F(1, 5, 1, verify6.vte),    F(1, 4, 1, verify6.vlbpm),
+                                       F(1, 3, 1, verify6.vbf),    F(1, 2, 1, verify6.immed),
+                                       F(1, 1, 1, verify6.bytcmp), F(1, 0, 1, verify6.fixed),
+                                       F(2, 0, 24, verify6.length)};
 
 static const struct fld f_buffer[] = {F(1, 5, 3, buffer.mode_specific), F(1, 0, 5, buffer.mode),
                                       F(2, 0, 8, buffer.buffer_id), F(3, 0, 24, buffer.offset),
@@ -322,10 +333,9 @@ static const struct fld f_security[] = {F(1, 0, 8, security.protocol),
 static const struct fld f_allow_overwrite[] = {F(2, 0, 4, allow_overwrite.code),
                                                F(3, 0, 8, allow_overwrite.partition),
                                                F(4, 0, 64, allow_overwrite.lo_id)};
-static const struct fld f_format_medium[] = {F(1, 1, 1, format_medium.verify),
-                                             F(1, 0, 1, format_medium.immed),
-                                             F(2, 0, 4, format_medium.format),
-                                             F(3, 0, 16, format_medium.xfer_len)};
+static const struct fld f_format_medium[] = {
+    F(1, 1, 1, format_medium.verify), F(1, 0, 1, format_medium.immed),
+    F(2, 0, 4, format_medium.format), F(3, 0, 16, format_medium.xfer_len)};
 static const struct fld f_set_capacity[] = {F(1, 0, 1, set_capacity.immed),
                                             F(3, 0, 16, set_capacity.proportion)};
 
@@ -339,71 +349,122 @@ static enum t10_rc chk_recv_diag(const struct t10_cdb *c, struct t10_field_ptr *
     return T10_OK;
 }
 
-#define ALL T10_DEV_ALL
+#define ALL  T10_DEV_ALL
 #define TAPE T10_DEV(T10_PDT_TAPE)
 #define CHGR T10_DEV(T10_PDT_CHANGER)
-#define DTM (T10_DEV(T10_PDT_DISK) | TAPE | CHGR)
+#define DTM  (T10_DEV(T10_PDT_DISK) | TAPE | CHGR)
 #define N(a) (uint8_t)(sizeof(a) / sizeof((a)[0]))
-#define CMD(k, op, sa, len, dev, name, f, chk) {k, op, sa, len, dev, name, f, N(f), chk}
-#define CMD0(k, op, len, dev, name) {k, op, -1, len, dev, name, NULL, 0, NULL}
+#define CMD(k, op, sa, len, dev, name, f, chk)                                                     \
+    {                                                                                              \
+        k, op, sa, len, dev, name, f, N(f), chk                                                    \
+    }
+#define CMD0(k, op, len, dev, name)                                                                \
+    {                                                                                              \
+        k, op, -1, len, dev, name, NULL, 0, NULL                                                   \
+    }
 
 /* Indexed by enum t10_cdb_kind. */
 static const struct cmd_def defs[T10_CDB_KIND_COUNT_] = {
     [T10_CDB_TEST_UNIT_READY] = CMD0(T10_CDB_TEST_UNIT_READY, 0x00, 6, ALL, "TEST UNIT READY"),
-    [T10_CDB_REQUEST_SENSE] = CMD(T10_CDB_REQUEST_SENSE, 0x03, -1, 6, ALL, "REQUEST SENSE", f_request_sense, NULL),
+    [T10_CDB_REQUEST_SENSE] =
+        CMD(T10_CDB_REQUEST_SENSE, 0x03, -1, 6, ALL, "REQUEST SENSE", f_request_sense, NULL),
     [T10_CDB_INQUIRY] = CMD(T10_CDB_INQUIRY, 0x12, -1, 6, ALL, "INQUIRY", f_inquiry, chk_inquiry),
-    [T10_CDB_MODE_SELECT6] = CMD(T10_CDB_MODE_SELECT6, 0x15, -1, 6, ALL, "MODE SELECT(6)", f_mode_select6, NULL),
-    [T10_CDB_MODE_SENSE6] = CMD(T10_CDB_MODE_SENSE6, 0x1A, -1, 6, ALL, "MODE SENSE(6)", f_mode_sense6, NULL),
-    [T10_CDB_MODE_SELECT10] = CMD(T10_CDB_MODE_SELECT10, 0x55, -1, 10, ALL, "MODE SELECT(10)", f_mode_select10, NULL),
-    [T10_CDB_MODE_SENSE10] = CMD(T10_CDB_MODE_SENSE10, 0x5A, -1, 10, ALL, "MODE SENSE(10)", f_mode_sense10, NULL),
-    [T10_CDB_LOG_SELECT] = CMD(T10_CDB_LOG_SELECT, 0x4C, -1, 10, ALL, "LOG SELECT", f_log_select, NULL),
+    [T10_CDB_MODE_SELECT6] =
+        CMD(T10_CDB_MODE_SELECT6, 0x15, -1, 6, ALL, "MODE SELECT(6)", f_mode_select6, NULL),
+    [T10_CDB_MODE_SENSE6] =
+        CMD(T10_CDB_MODE_SENSE6, 0x1A, -1, 6, ALL, "MODE SENSE(6)", f_mode_sense6, NULL),
+    [T10_CDB_MODE_SELECT10] =
+        CMD(T10_CDB_MODE_SELECT10, 0x55, -1, 10, ALL, "MODE SELECT(10)", f_mode_select10, NULL),
+    [T10_CDB_MODE_SENSE10] =
+        CMD(T10_CDB_MODE_SENSE10, 0x5A, -1, 10, ALL, "MODE SENSE(10)", f_mode_sense10, NULL),
+    [T10_CDB_LOG_SELECT] =
+        CMD(T10_CDB_LOG_SELECT, 0x4C, -1, 10, ALL, "LOG SELECT", f_log_select, NULL),
     [T10_CDB_LOG_SENSE] = CMD(T10_CDB_LOG_SENSE, 0x4D, -1, 10, ALL, "LOG SENSE", f_log_sense, NULL),
-    [T10_CDB_REPORT_LUNS] = CMD(T10_CDB_REPORT_LUNS, 0xA0, -1, 12, ALL, "REPORT LUNS", f_report_luns, chk_report_luns),
-    [T10_CDB_RSOC] = CMD(T10_CDB_RSOC, 0xA3, 0x0C, 12, ALL, "REPORT SUPPORTED OPERATION CODES", f_rsoc, chk_rsoc),
+    [T10_CDB_REPORT_LUNS] =
+        CMD(T10_CDB_REPORT_LUNS, 0xA0, -1, 12, ALL, "REPORT LUNS", f_report_luns, chk_report_luns),
+    [T10_CDB_RSOC] = CMD(T10_CDB_RSOC, 0xA3, 0x0C, 12, ALL, "REPORT SUPPORTED OPERATION CODES",
+                         f_rsoc, chk_rsoc),
     [T10_CDB_RESERVE6] = CMD(T10_CDB_RESERVE6, 0x16, -1, 6, ALL, "RESERVE(6)", f_reserve6, NULL),
     [T10_CDB_RELEASE6] = CMD(T10_CDB_RELEASE6, 0x17, -1, 6, ALL, "RELEASE(6)", f_release6, NULL),
-    [T10_CDB_RESERVE10] = CMD(T10_CDB_RESERVE10, 0x56, -1, 10, ALL, "RESERVE(10)", f_reserve10, NULL),
-    [T10_CDB_RELEASE10] = CMD(T10_CDB_RELEASE10, 0x57, -1, 10, ALL, "RELEASE(10)", f_reserve10, NULL),
-    [T10_CDB_PR_IN] = CMD(T10_CDB_PR_IN, 0x5E, -1, 10, ALL, "PERSISTENT RESERVE IN", f_pr_in, chk_pr_in),
-    [T10_CDB_PR_OUT] = CMD(T10_CDB_PR_OUT, 0x5F, -1, 10, ALL, "PERSISTENT RESERVE OUT", f_pr_out, chk_pr_out),
-    [T10_CDB_PREVENT_ALLOW] = CMD(T10_CDB_PREVENT_ALLOW, 0x1E, -1, 6, DTM, "PREVENT ALLOW MEDIUM REMOVAL", f_prevent, chk_prevent),
-    [T10_CDB_SEND_DIAGNOSTIC] = CMD(T10_CDB_SEND_DIAGNOSTIC, 0x1D, -1, 6, ALL, "SEND DIAGNOSTIC", f_send_diag, chk_send_diag),
-    [T10_CDB_READ_ATTRIBUTE] = CMD(T10_CDB_READ_ATTRIBUTE, 0x8C, -1, 16, ALL, "READ ATTRIBUTE", f_read_attr, chk_read_attr),
-    [T10_CDB_WRITE_ATTRIBUTE] = CMD(T10_CDB_WRITE_ATTRIBUTE, 0x8D, -1, 16, ALL, "WRITE ATTRIBUTE", f_write_attr, NULL),
-    [T10_CDB_READ_ELEMENT_STATUS] = CMD(T10_CDB_READ_ELEMENT_STATUS, 0xB8, -1, 12, CHGR, "READ ELEMENT STATUS", f_res, chk_res),
-    [T10_CDB_MOVE_MEDIUM] = CMD(T10_CDB_MOVE_MEDIUM, 0xA5, -1, 12, CHGR, "MOVE MEDIUM", f_move, NULL),
-    [T10_CDB_EXCHANGE_MEDIUM] = CMD(T10_CDB_EXCHANGE_MEDIUM, 0xA6, -1, 12, CHGR, "EXCHANGE MEDIUM", f_exchange, NULL),
-    [T10_CDB_INIT_ELEMENT_STATUS] = CMD0(T10_CDB_INIT_ELEMENT_STATUS, 0x07, 6, CHGR, "INITIALIZE ELEMENT STATUS"),
-    [T10_CDB_INIT_ELEMENT_STATUS_RANGE] = CMD(T10_CDB_INIT_ELEMENT_STATUS_RANGE, 0x37, -1, 10, CHGR, "INITIALIZE ELEMENT STATUS WITH RANGE", f_init_range, NULL),
-    [T10_CDB_INIT_ELEMENT_STATUS_RANGE_VS] = CMD(T10_CDB_INIT_ELEMENT_STATUS_RANGE_VS, 0xE7, -1, 10, CHGR, "INITIALIZE ELEMENT STATUS WITH RANGE (E7h)", f_init_range, NULL),
-    [T10_CDB_POSITION_TO_ELEMENT] = CMD(T10_CDB_POSITION_TO_ELEMENT, 0x2B, -1, 10, CHGR, "POSITION TO ELEMENT", f_position, NULL),
-    [T10_CDB_OPEN_CLOSE_IE] = CMD(T10_CDB_OPEN_CLOSE_IE, 0x1B, -1, 6, CHGR, "OPEN/CLOSE IMPORT/EXPORT ELEMENT", f_open_close, chk_open_close),
-    [T10_CDB_SEND_VOLUME_TAG] = CMD(T10_CDB_SEND_VOLUME_TAG, 0xB6, -1, 12, CHGR, "SEND VOLUME TAG", f_send_voltag, chk_send_voltag),
-    [T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS] = CMD(T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS, 0xB5, -1, 12, CHGR, "REQUEST VOLUME ELEMENT ADDRESS", f_req_vol, chk_req_vol),
+    [T10_CDB_RESERVE10] =
+        CMD(T10_CDB_RESERVE10, 0x56, -1, 10, ALL, "RESERVE(10)", f_reserve10, NULL),
+    [T10_CDB_RELEASE10] =
+        CMD(T10_CDB_RELEASE10, 0x57, -1, 10, ALL, "RELEASE(10)", f_reserve10, NULL),
+    [T10_CDB_PR_IN] =
+        CMD(T10_CDB_PR_IN, 0x5E, -1, 10, ALL, "PERSISTENT RESERVE IN", f_pr_in, chk_pr_in),
+    [T10_CDB_PR_OUT] =
+        CMD(T10_CDB_PR_OUT, 0x5F, -1, 10, ALL, "PERSISTENT RESERVE OUT", f_pr_out, chk_pr_out),
+    [T10_CDB_PREVENT_ALLOW] = CMD(T10_CDB_PREVENT_ALLOW, 0x1E, -1, 6, DTM,
+                                  "PREVENT ALLOW MEDIUM REMOVAL", f_prevent, chk_prevent),
+    [T10_CDB_SEND_DIAGNOSTIC] = CMD(T10_CDB_SEND_DIAGNOSTIC, 0x1D, -1, 6, ALL, "SEND DIAGNOSTIC",
+                                    f_send_diag, chk_send_diag),
+    [T10_CDB_READ_ATTRIBUTE] = CMD(T10_CDB_READ_ATTRIBUTE, 0x8C, -1, 16, ALL, "READ ATTRIBUTE",
+                                   f_read_attr, chk_read_attr),
+    [T10_CDB_WRITE_ATTRIBUTE] =
+        CMD(T10_CDB_WRITE_ATTRIBUTE, 0x8D, -1, 16, ALL, "WRITE ATTRIBUTE", f_write_attr, NULL),
+    [T10_CDB_READ_ELEMENT_STATUS] =
+        CMD(T10_CDB_READ_ELEMENT_STATUS, 0xB8, -1, 12, CHGR, "READ ELEMENT STATUS", f_res, chk_res),
+    [T10_CDB_MOVE_MEDIUM] =
+        CMD(T10_CDB_MOVE_MEDIUM, 0xA5, -1, 12, CHGR, "MOVE MEDIUM", f_move, NULL),
+    [T10_CDB_EXCHANGE_MEDIUM] =
+        CMD(T10_CDB_EXCHANGE_MEDIUM, 0xA6, -1, 12, CHGR, "EXCHANGE MEDIUM", f_exchange, NULL),
+    [T10_CDB_INIT_ELEMENT_STATUS] =
+        CMD0(T10_CDB_INIT_ELEMENT_STATUS, 0x07, 6, CHGR, "INITIALIZE ELEMENT STATUS"),
+    [T10_CDB_INIT_ELEMENT_STATUS_RANGE] =
+        CMD(T10_CDB_INIT_ELEMENT_STATUS_RANGE, 0x37, -1, 10, CHGR,
+            "INITIALIZE ELEMENT STATUS WITH RANGE", f_init_range, NULL),
+    [T10_CDB_INIT_ELEMENT_STATUS_RANGE_VS] =
+        CMD(T10_CDB_INIT_ELEMENT_STATUS_RANGE_VS, 0xE7, -1, 10, CHGR,
+            "INITIALIZE ELEMENT STATUS WITH RANGE (E7h)", f_init_range, NULL),
+    [T10_CDB_POSITION_TO_ELEMENT] = CMD(T10_CDB_POSITION_TO_ELEMENT, 0x2B, -1, 10, CHGR,
+                                        "POSITION TO ELEMENT", f_position, NULL),
+    [T10_CDB_OPEN_CLOSE_IE] = CMD(T10_CDB_OPEN_CLOSE_IE, 0x1B, -1, 6, CHGR,
+                                  "OPEN/CLOSE IMPORT/EXPORT ELEMENT", f_open_close, chk_open_close),
+    [T10_CDB_SEND_VOLUME_TAG] = CMD(T10_CDB_SEND_VOLUME_TAG, 0xB6, -1, 12, CHGR, "SEND VOLUME TAG",
+                                    f_send_voltag, chk_send_voltag),
+    [T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS] =
+        CMD(T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS, 0xB5, -1, 12, CHGR,
+            "REQUEST VOLUME ELEMENT ADDRESS", f_req_vol, chk_req_vol),
     [T10_CDB_READ6] = CMD(T10_CDB_READ6, 0x08, -1, 6, TAPE, "READ(6)", f_read6, chk_read6),
     [T10_CDB_WRITE6] = CMD(T10_CDB_WRITE6, 0x0A, -1, 6, TAPE, "WRITE(6)", f_write6, NULL),
-    [T10_CDB_WRITE_FILEMARKS6] = CMD(T10_CDB_WRITE_FILEMARKS6, 0x10, -1, 6, TAPE, "WRITE FILEMARKS(6)", f_write_fm, NULL),
+    [T10_CDB_WRITE_FILEMARKS6] =
+        CMD(T10_CDB_WRITE_FILEMARKS6, 0x10, -1, 6, TAPE, "WRITE FILEMARKS(6)", f_write_fm, NULL),
     [T10_CDB_SPACE6] = CMD(T10_CDB_SPACE6, 0x11, -1, 6, TAPE, "SPACE(6)", f_space6, chk_space),
     [T10_CDB_SPACE16] = CMD(T10_CDB_SPACE16, 0x91, -1, 16, TAPE, "SPACE(16)", f_space16, chk_space),
     [T10_CDB_LOCATE10] = CMD(T10_CDB_LOCATE10, 0x2B, -1, 10, TAPE, "LOCATE(10)", f_locate10, NULL),
-    [T10_CDB_LOCATE16] = CMD(T10_CDB_LOCATE16, 0x92, -1, 16, TAPE, "LOCATE(16)", f_locate16, chk_locate16),
-    [T10_CDB_READ_POSITION] = CMD(T10_CDB_READ_POSITION, 0x34, -1, 10, TAPE, "READ POSITION", f_read_pos, chk_read_pos),
+    [T10_CDB_LOCATE16] =
+        CMD(T10_CDB_LOCATE16, 0x92, -1, 16, TAPE, "LOCATE(16)", f_locate16, chk_locate16),
+    [T10_CDB_READ_POSITION] =
+        CMD(T10_CDB_READ_POSITION, 0x34, -1, 10, TAPE, "READ POSITION", f_read_pos, chk_read_pos),
     [T10_CDB_REWIND] = CMD(T10_CDB_REWIND, 0x01, -1, 6, TAPE, "REWIND", f_rewind, NULL),
     [T10_CDB_ERASE6] = CMD(T10_CDB_ERASE6, 0x19, -1, 6, TAPE, "ERASE(6)", f_erase, NULL),
-    [T10_CDB_READ_BLOCK_LIMITS] = CMD(T10_CDB_READ_BLOCK_LIMITS, 0x05, -1, 6, TAPE, "READ BLOCK LIMITS", f_block_limits, NULL),
-    [T10_CDB_REPORT_DENSITY_SUPPORT] = CMD(T10_CDB_REPORT_DENSITY_SUPPORT, 0x44, -1, 10, TAPE, "REPORT DENSITY SUPPORT", f_density, NULL),
-    [T10_CDB_LOAD_UNLOAD] = CMD(T10_CDB_LOAD_UNLOAD, 0x1B, -1, 6, TAPE, "LOAD UNLOAD", f_load_unload, NULL),
+    [T10_CDB_READ_BLOCK_LIMITS] = CMD(T10_CDB_READ_BLOCK_LIMITS, 0x05, -1, 6, TAPE,
+                                      "READ BLOCK LIMITS", f_block_limits, NULL),
+    [T10_CDB_REPORT_DENSITY_SUPPORT] = CMD(T10_CDB_REPORT_DENSITY_SUPPORT, 0x44, -1, 10, TAPE,
+                                           "REPORT DENSITY SUPPORT", f_density, NULL),
+    [T10_CDB_LOAD_UNLOAD] =
+        CMD(T10_CDB_LOAD_UNLOAD, 0x1B, -1, 6, TAPE, "LOAD UNLOAD", f_load_unload, NULL),
     [T10_CDB_VERIFY6] = CMD(T10_CDB_VERIFY6, 0x13, -1, 6, TAPE, "VERIFY(6)", f_verify6, NULL),
-    [T10_CDB_READ_BUFFER] = CMD(T10_CDB_READ_BUFFER, 0x3C, -1, 10, ALL, "READ BUFFER", f_buffer, NULL),
-    [T10_CDB_WRITE_BUFFER] = CMD(T10_CDB_WRITE_BUFFER, 0x3B, -1, 10, ALL, "WRITE BUFFER", f_buffer, NULL),
-    [T10_CDB_RECEIVE_DIAGNOSTIC] = CMD(T10_CDB_RECEIVE_DIAGNOSTIC, 0x1C, -1, 6, ALL, "RECEIVE DIAGNOSTIC RESULTS", f_recv_diag, chk_recv_diag),
-    [T10_CDB_REPORT_TIMESTAMP] = CMD(T10_CDB_REPORT_TIMESTAMP, 0xA3, 0x0F, 12, ALL, "REPORT TIMESTAMP", f_timestamp, NULL),
-    [T10_CDB_SET_TIMESTAMP] = CMD(T10_CDB_SET_TIMESTAMP, 0xA4, 0x0F, 12, ALL, "SET TIMESTAMP", f_timestamp, NULL),
-    [T10_CDB_SECURITY_IN] = CMD(T10_CDB_SECURITY_IN, 0xA2, -1, 12, ALL, "SECURITY PROTOCOL IN", f_security, NULL),
-    [T10_CDB_SECURITY_OUT] = CMD(T10_CDB_SECURITY_OUT, 0xB5, -1, 12, T10_DEV(T10_PDT_DISK) | TAPE, "SECURITY PROTOCOL OUT", f_security, NULL),
-    [T10_CDB_ALLOW_OVERWRITE] = CMD(T10_CDB_ALLOW_OVERWRITE, 0x82, -1, 16, TAPE, "ALLOW OVERWRITE", f_allow_overwrite, NULL),
-    [T10_CDB_FORMAT_MEDIUM] = CMD(T10_CDB_FORMAT_MEDIUM, 0x04, -1, 6, TAPE, "FORMAT MEDIUM", f_format_medium, NULL),
-    [T10_CDB_SET_CAPACITY] = CMD(T10_CDB_SET_CAPACITY, 0x0B, -1, 6, TAPE, "SET CAPACITY", f_set_capacity, NULL),
+    [T10_CDB_READ_BUFFER] =
+        CMD(T10_CDB_READ_BUFFER, 0x3C, -1, 10, ALL, "READ BUFFER", f_buffer, NULL),
+    [T10_CDB_WRITE_BUFFER] =
+        CMD(T10_CDB_WRITE_BUFFER, 0x3B, -1, 10, ALL, "WRITE BUFFER", f_buffer, NULL),
+    [T10_CDB_RECEIVE_DIAGNOSTIC] = CMD(T10_CDB_RECEIVE_DIAGNOSTIC, 0x1C, -1, 6, ALL,
+                                       "RECEIVE DIAGNOSTIC RESULTS", f_recv_diag, chk_recv_diag),
+    [T10_CDB_REPORT_TIMESTAMP] =
+        CMD(T10_CDB_REPORT_TIMESTAMP, 0xA3, 0x0F, 12, ALL, "REPORT TIMESTAMP", f_timestamp, NULL),
+    [T10_CDB_SET_TIMESTAMP] =
+        CMD(T10_CDB_SET_TIMESTAMP, 0xA4, 0x0F, 12, ALL, "SET TIMESTAMP", f_timestamp, NULL),
+    [T10_CDB_SECURITY_IN] =
+        CMD(T10_CDB_SECURITY_IN, 0xA2, -1, 12, ALL, "SECURITY PROTOCOL IN", f_security, NULL),
+    [T10_CDB_SECURITY_OUT] = CMD(T10_CDB_SECURITY_OUT, 0xB5, -1, 12, T10_DEV(T10_PDT_DISK) | TAPE,
+                                 "SECURITY PROTOCOL OUT", f_security, NULL),
+    [T10_CDB_ALLOW_OVERWRITE] = CMD(T10_CDB_ALLOW_OVERWRITE, 0x82, -1, 16, TAPE, "ALLOW OVERWRITE",
+                                    f_allow_overwrite, NULL),
+    [T10_CDB_FORMAT_MEDIUM] =
+        CMD(T10_CDB_FORMAT_MEDIUM, 0x04, -1, 6, TAPE, "FORMAT MEDIUM", f_format_medium, NULL),
+    [T10_CDB_SET_CAPACITY] =
+        CMD(T10_CDB_SET_CAPACITY, 0x0B, -1, 6, TAPE, "SET CAPACITY", f_set_capacity, NULL),
 };
 
 static const struct cmd_def *def_of(enum t10_cdb_kind kind)
@@ -419,10 +480,26 @@ static uint64_t get_member(const struct t10_cdb *c, const struct fld *f)
 {
     const uint8_t *p = (const uint8_t *)c + f->off;
     switch (f->size) {
-    case 1: { uint8_t v; memcpy(&v, p, 1); return v; }
-    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    case 1: {
+        uint8_t v;
+        memcpy(&v, p, 1);
+        return v;
+    }
+    case 2: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return v;
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    default: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
     }
 }
 
@@ -436,9 +513,19 @@ static void set_member(struct t10_cdb *c, const struct fld *f, uint64_t v)
         memcpy(p, &b, 1);
         break;
     }
-    case 2: { uint16_t b = (uint16_t)v; memcpy(p, &b, 2); break; }
-    case 4: { uint32_t b = (uint32_t)v; memcpy(p, &b, 4); break; }
-    default: memcpy(p, &v, 8); break;
+    case 2: {
+        uint16_t b = (uint16_t)v;
+        memcpy(p, &b, 2);
+        break;
+    }
+    case 4: {
+        uint32_t b = (uint32_t)v;
+        memcpy(p, &b, 4);
+        break;
+    }
+    default:
+        memcpy(p, &v, 8);
+        break;
     }
 }
 
@@ -575,8 +662,8 @@ enum t10_rc t10_cdb_decode(const uint8_t *cdb, size_t len, enum t10_pdt pdt, str
          * invalid one, not the opcode (SPC-4 says report INVALID FIELD IN CDB). */
         for (unsigned k = 1; k < T10_CDB_KIND_COUNT_; k++) {
             const struct cmd_def *d = &defs[k];
-            bool dev_ok = pdt == T10_PDT_NONE ? d->devmask == T10_DEV_ALL
-                                              : (d->devmask & T10_DEV(pdt)) != 0;
+            bool dev_ok =
+                pdt == T10_PDT_NONE ? d->devmask == T10_DEV_ALL : (d->devmask & T10_DEV(pdt)) != 0;
             if (d->op == cdb[0] && d->sa >= 0 && dev_ok) {
                 if (len < d->len) {
                     set_ptr(bad, (uint16_t)len, -1);
@@ -682,40 +769,63 @@ const char *t10_cdb_kind_name(enum t10_cdb_kind kind)
 size_t t10_cdb_group_len(uint8_t op)
 {
     switch (op >> 5) {
-    case 0: return 6;
-    case 1: case 2: return 10;
-    case 4: return 16;
-    case 5: return 12;
-    default: return 0; /* 3: reserved / variable length; 6, 7: vendor specific */
+    case 0:
+        return 6;
+    case 1:
+    case 2:
+        return 10;
+    case 4:
+        return 16;
+    case 5:
+        return 12;
+    default:
+        return 0; /* 3: reserved / variable length; 6, 7: vendor specific */
     }
 }
 
 uint32_t t10_cdb_alloc_len(const struct t10_cdb *c)
 {
     switch (c->kind) {
-    case T10_CDB_REQUEST_SENSE: return c->u.request_sense.alloc_len;
-    case T10_CDB_INQUIRY: return c->u.inquiry.alloc_len;
+    case T10_CDB_REQUEST_SENSE:
+        return c->u.request_sense.alloc_len;
+    case T10_CDB_INQUIRY:
+        return c->u.inquiry.alloc_len;
     case T10_CDB_MODE_SENSE6:
-    case T10_CDB_MODE_SENSE10: return c->u.mode_sense.alloc_len;
-    case T10_CDB_LOG_SENSE: return c->u.log_sense.alloc_len;
-    case T10_CDB_REPORT_LUNS: return c->u.report_luns.alloc_len;
-    case T10_CDB_RSOC: return c->u.rsoc.alloc_len;
-    case T10_CDB_PR_IN: return c->u.pr_in.alloc_len;
-    case T10_CDB_READ_ATTRIBUTE: return c->u.read_attr.alloc_len;
-    case T10_CDB_READ_ELEMENT_STATUS: return c->u.res.alloc_len;
-    case T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS: return c->u.req_vol_addr.alloc_len;
+    case T10_CDB_MODE_SENSE10:
+        return c->u.mode_sense.alloc_len;
+    case T10_CDB_LOG_SENSE:
+        return c->u.log_sense.alloc_len;
+    case T10_CDB_REPORT_LUNS:
+        return c->u.report_luns.alloc_len;
+    case T10_CDB_RSOC:
+        return c->u.rsoc.alloc_len;
+    case T10_CDB_PR_IN:
+        return c->u.pr_in.alloc_len;
+    case T10_CDB_READ_ATTRIBUTE:
+        return c->u.read_attr.alloc_len;
+    case T10_CDB_READ_ELEMENT_STATUS:
+        return c->u.res.alloc_len;
+    case T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS:
+        return c->u.req_vol_addr.alloc_len;
     case T10_CDB_READ_POSITION:
         /* Short and long forms have fixed lengths (SSC-4 7.7): 20 and 32 bytes. */
         if (c->u.read_pos.sa == T10_RP_EXTENDED)
             return c->u.read_pos.alloc_len;
         return c->u.read_pos.sa == T10_RP_LONG ? 32 : 20;
-    case T10_CDB_READ_BLOCK_LIMITS: return c->u.block_limits.mloi ? 20 : 6;
-    case T10_CDB_REPORT_DENSITY_SUPPORT: return c->u.density.alloc_len;
-    case T10_CDB_READ_BUFFER: return c->u.buffer.len;
-    case T10_CDB_RECEIVE_DIAGNOSTIC: return c->u.recv_diag.alloc_len;
-    case T10_CDB_REPORT_TIMESTAMP: return c->u.timestamp.len;
-    case T10_CDB_SECURITY_IN: return c->u.security.inc_512 ? 0 : c->u.security.len;
-    default: return 0;
+    case T10_CDB_READ_BLOCK_LIMITS:
+        return c->u.block_limits.mloi ? 20 : 6;
+    case T10_CDB_REPORT_DENSITY_SUPPORT:
+        return c->u.density.alloc_len;
+    case T10_CDB_READ_BUFFER:
+        return c->u.buffer.len;
+    case T10_CDB_RECEIVE_DIAGNOSTIC:
+        return c->u.recv_diag.alloc_len;
+    case T10_CDB_REPORT_TIMESTAMP:
+        return c->u.timestamp.len;
+    case T10_CDB_SECURITY_IN:
+        return c->u.security.inc_512 ? 0 : c->u.security.len;
+    default:
+        return 0;
     }
 }
 
@@ -723,31 +833,48 @@ uint32_t t10_cdb_param_len(const struct t10_cdb *c)
 {
     switch (c->kind) {
     case T10_CDB_MODE_SELECT6:
-    case T10_CDB_MODE_SELECT10: return c->u.mode_select.param_len;
-    case T10_CDB_LOG_SELECT: return c->u.log_select.param_len;
+    case T10_CDB_MODE_SELECT10:
+        return c->u.mode_select.param_len;
+    case T10_CDB_LOG_SELECT:
+        return c->u.log_select.param_len;
     case T10_CDB_RESERVE6:
     case T10_CDB_RESERVE10:
-    case T10_CDB_RELEASE10: return c->u.reserve.param_len;
-    case T10_CDB_PR_OUT: return c->u.pr_out.param_len;
-    case T10_CDB_SEND_DIAGNOSTIC: return c->u.send_diag.param_len;
-    case T10_CDB_WRITE_ATTRIBUTE: return c->u.write_attr.param_len;
-    case T10_CDB_SEND_VOLUME_TAG: return c->u.send_voltag.param_len;
-    case T10_CDB_SPACE16: return c->u.space.param_len;
-    case T10_CDB_WRITE6: return c->u.rw6.fixed ? 0 : c->u.rw6.xfer_len;
-    case T10_CDB_WRITE_BUFFER: return c->u.buffer.len;
-    case T10_CDB_SET_TIMESTAMP: return c->u.timestamp.len;
-    case T10_CDB_SECURITY_OUT: return c->u.security.inc_512 ? 0 : c->u.security.len;
-    case T10_CDB_FORMAT_MEDIUM: return c->u.format_medium.xfer_len;
-    default: return 0;
+    case T10_CDB_RELEASE10:
+        return c->u.reserve.param_len;
+    case T10_CDB_PR_OUT:
+        return c->u.pr_out.param_len;
+    case T10_CDB_SEND_DIAGNOSTIC:
+        return c->u.send_diag.param_len;
+    case T10_CDB_WRITE_ATTRIBUTE:
+        return c->u.write_attr.param_len;
+    case T10_CDB_SEND_VOLUME_TAG:
+        return c->u.send_voltag.param_len;
+    case T10_CDB_SPACE16:
+        return c->u.space.param_len;
+    case T10_CDB_WRITE6:
+        return c->u.rw6.fixed ? 0 : c->u.rw6.xfer_len;
+    case T10_CDB_WRITE_BUFFER:
+        return c->u.buffer.len;
+    case T10_CDB_SET_TIMESTAMP:
+        return c->u.timestamp.len;
+    case T10_CDB_SECURITY_OUT:
+        return c->u.security.inc_512 ? 0 : c->u.security.len;
+    case T10_CDB_FORMAT_MEDIUM:
+        return c->u.format_medium.xfer_len;
+    default:
+        return 0;
     }
 }
 
 uint16_t t10_cdb_error_asc(enum t10_rc rc)
 {
     switch (rc) {
-    case T10_OK: return T10_ASC(0, 0);
-    case T10_EOPCODE: return T10_ASC_INVALID_OPCODE;
-    default: return T10_ASC_INVALID_FIELD_IN_CDB;
+    case T10_OK:
+        return T10_ASC(0, 0);
+    case T10_EOPCODE:
+        return T10_ASC_INVALID_OPCODE;
+    default:
+        return T10_ASC_INVALID_FIELD_IN_CDB;
     }
 }
 

@@ -174,8 +174,8 @@ enum t10_rc t10_elem_status_walk(const uint8_t *buf, size_t len, struct t10_elem
 
 size_t t10_elem_desc_len_for(bool pvoltag, bool avoltag, int ident_len)
 {
-    size_t n = T10_ELEM_DESC_FIXED_LEN + (pvoltag ? T10_VOLTAG_LEN : 0) +
-               (avoltag ? T10_VOLTAG_LEN : 0);
+    size_t n =
+        T10_ELEM_DESC_FIXED_LEN + (pvoltag ? T10_VOLTAG_LEN : 0) + (avoltag ? T10_VOLTAG_LEN : 0);
     if (ident_len >= 0)
         n += T10_ELEM_IDENT_HDR_LEN + (size_t)(ident_len > 255 ? 255 : ident_len);
     return n;
@@ -255,7 +255,8 @@ static void close_page(struct t10_elem_writer *w)
     size_t bytes = w->pos - w->page_pos - T10_ELEM_PAGE_HDR_LEN;
     uint8_t h[T10_ELEM_PAGE_HDR_LEN] = {0};
     h[0] = w->pg.type;
-    h[1] = (uint8_t)((w->pg.pvoltag ? T10_ELEM_PVOLTAG : 0) | (w->pg.avoltag ? T10_ELEM_AVOLTAG : 0));
+    h[1] =
+        (uint8_t)((w->pg.pvoltag ? T10_ELEM_PVOLTAG : 0) | (w->pg.avoltag ? T10_ELEM_AVOLTAG : 0));
     t10_put_be16(h + 2, w->pg.desc_len);
     if (bytes > 0xFFFFFF)
         w->rc = w->rc ? w->rc : T10_ERANGE;

@@ -55,10 +55,10 @@
 #define T10_ELEM_EXENAB 0x10
 #define T10_ELEM_INENAB 0x20
 /* Byte 9 */
-#define T10_ELEM_SVALID            0x80
-#define T10_ELEM_INVERT            0x40
-#define T10_ELEM_ED                0x08
-#define T10_ELEM_MEDIUM_TYPE_MASK  0x07
+#define T10_ELEM_SVALID           0x80
+#define T10_ELEM_INVERT           0x40
+#define T10_ELEM_ED               0x08
+#define T10_ELEM_MEDIUM_TYPE_MASK 0x07
 /* Byte 1 of the page header */
 #define T10_ELEM_PVOLTAG 0x80
 #define T10_ELEM_AVOLTAG 0x40
@@ -85,27 +85,27 @@ void t10_voltag_encode(uint8_t *out, const char *id, uint16_t seq);
 void t10_voltag_decode(const uint8_t *buf, struct t10_voltag *out);
 
 struct t10_elem_status_hdr {
-    uint16_t first_addr;   /* FIRST ELEMENT ADDRESS REPORTED            */
-    uint16_t n_elems;      /* NUMBER OF ELEMENTS AVAILABLE              */
-    uint8_t send_action;   /* byte 4 bits 4..0: REQUEST VOLUME ELEMENT   *
-                            * ADDRESS data echoes the SEND ACTION CODE   *
-                            * here; reserved (0) in READ ELEMENT STATUS */
-    uint32_t byte_count;   /* BYTE COUNT OF REPORT AVAILABLE (24 bits)  */
+    uint16_t first_addr; /* FIRST ELEMENT ADDRESS REPORTED            */
+    uint16_t n_elems;    /* NUMBER OF ELEMENTS AVAILABLE              */
+    uint8_t send_action; /* byte 4 bits 4..0: REQUEST VOLUME ELEMENT   *
+                          * ADDRESS data echoes the SEND ACTION CODE   *
+                          * here; reserved (0) in READ ELEMENT STATUS */
+    uint32_t byte_count; /* BYTE COUNT OF REPORT AVAILABLE (24 bits)  */
 };
 
 struct t10_elem_page {
-    uint8_t type;          /* enum t10_elem_type                                   */
+    uint8_t type; /* enum t10_elem_type                                   */
     bool pvoltag, avoltag;
-    uint16_t desc_len;     /* ELEMENT DESCRIPTOR LENGTH                            */
-    uint32_t desc_bytes;   /* BYTE COUNT OF DESCRIPTOR DATA AVAILABLE (24 bits)    */
+    uint16_t desc_len;   /* ELEMENT DESCRIPTOR LENGTH                            */
+    uint32_t desc_bytes; /* BYTE COUNT OF DESCRIPTOR DATA AVAILABLE (24 bits)    */
 };
 
 /* Device identification (DVCID) in a descriptor: the fields follow VPD page 83h's
  * designation descriptor header; @id is borrowed from the decoded buffer (decode) or
  * from the caller (build). */
 struct t10_elem_ident {
-    uint8_t code_set;      /* 1 binary, 2 ASCII, 3 UTF-8                   */
-    uint8_t id_type;       /* designator type, e.g. 0 vendor specific (serial) */
+    uint8_t code_set; /* 1 binary, 2 ASCII, 3 UTF-8                   */
+    uint8_t id_type;  /* designator type, e.g. 0 vendor specific (serial) */
     uint8_t protocol_id, association;
     bool piv;
     uint8_t id_len;
@@ -113,22 +113,22 @@ struct t10_elem_ident {
 };
 
 struct t10_elem_desc {
-    uint8_t type;          /* from the page (decode); ignored by the builder       */
+    uint8_t type; /* from the page (decode); ignored by the builder       */
     uint16_t addr;
-    uint8_t flags;         /* byte 2 as sent                                       */
+    uint8_t flags; /* byte 2 as sent                                       */
     bool full, impexp, except, access, exenab, inenab;
-    uint16_t asc_ascq;     /* T10_ASC(byte 4, byte 5)                              */
+    uint16_t asc_ascq; /* T10_ASC(byte 4, byte 5)                              */
     /* data transfer elements only (zero elsewhere): */
     bool not_bus, id_valid, lu_valid;
     uint8_t lun, scsi_id;
     bool src_valid, invert, ed;
-    uint8_t medium;        /* enum t10_medium_type                                 */
-    uint16_t src_addr;     /* 0 unless src_valid                                    */
-    struct t10_voltag pvoltag, avoltag;  /* used when the page has PVOLTAG/AVOLTAG  */
-    bool has_ident;        /* an identification block follows the voltags          */
+    uint8_t medium;                     /* enum t10_medium_type                                 */
+    uint16_t src_addr;                  /* 0 unless src_valid                                    */
+    struct t10_voltag pvoltag, avoltag; /* used when the page has PVOLTAG/AVOLTAG  */
+    bool has_ident;                     /* an identification block follows the voltags          */
     struct t10_elem_ident ident;
-    const uint8_t *rest;   /* decode: bytes after the voltags (identification and  */
-    size_t rest_len;       /* vendor bytes), borrowed from the buffer               */
+    const uint8_t *rest; /* decode: bytes after the voltags (identification and  */
+    size_t rest_len;     /* vendor bytes), borrowed from the buffer               */
 };
 
 /* ---- decoding ---- */
@@ -187,14 +187,14 @@ size_t t10_elem_desc_build(uint8_t *out, size_t cap, const struct t10_elem_page 
 struct t10_elem_writer {
     uint8_t *out;
     size_t cap;
-    size_t pos;            /* full length so far                      */
-    size_t page_pos;       /* offset of the open page's header        */
+    size_t pos;      /* full length so far                      */
+    size_t page_pos; /* offset of the open page's header        */
     struct t10_elem_page pg;
     bool page_open;
     uint16_t first_addr, n_elems;
-    uint8_t send_action;   /* set before finish for REQUEST VOLUME    *
-                            * ELEMENT ADDRESS data (header byte 4)    */
-    enum t10_rc rc;        /* first error, sticky                     */
+    uint8_t send_action; /* set before finish for REQUEST VOLUME    *
+                          * ELEMENT ADDRESS data (header byte 4)    */
+    enum t10_rc rc;      /* first error, sticky                     */
 };
 void t10_elem_writer_init(struct t10_elem_writer *w, uint8_t *out, size_t cap);
 /* Opens a page (closing the previous one); pg->desc_bytes is computed. */

@@ -31,19 +31,19 @@ enum t10_log_page_code {
 };
 
 /* Control byte values for common parameter kinds. */
-#define T10_LOGCTL_DU   0x80
-#define T10_LOGCTL_TSD  0x20
-#define T10_LOGCTL_ETC  0x10
-#define T10_LOGCTL_FL_MASK 0x03
-#define T10_LOGCTL_BOUNDED_COUNTER 0x00  /* FORMAT AND LINKING 00b */
-#define T10_LOGCTL_ASCII_LIST      0x01
+#define T10_LOGCTL_DU                0x80
+#define T10_LOGCTL_TSD               0x20
+#define T10_LOGCTL_ETC               0x10
+#define T10_LOGCTL_FL_MASK           0x03
+#define T10_LOGCTL_BOUNDED_COUNTER   0x00 /* FORMAT AND LINKING 00b */
+#define T10_LOGCTL_ASCII_LIST        0x01
 #define T10_LOGCTL_UNBOUNDED_COUNTER 0x02
-#define T10_LOGCTL_BINARY_LIST     0x03
+#define T10_LOGCTL_BINARY_LIST       0x03
 
 struct t10_log_hdr {
     bool ds, spf;
     uint8_t page, subpage;
-    uint16_t page_len;         /* bytes after the header */
+    uint16_t page_len; /* bytes after the header */
 };
 size_t t10_log_hdr_build(uint8_t *out, size_t cap, const struct t10_log_hdr *h);
 enum t10_rc t10_log_hdr_decode(const uint8_t *buf, size_t len, struct t10_log_hdr *out);
@@ -52,11 +52,11 @@ void t10_log_set_page_len(uint8_t *out, size_t cap, size_t total_len);
 
 struct t10_log_param {
     uint16_t code;
-    uint8_t control;           /* whole byte; */
+    uint8_t control; /* whole byte; */
     bool du, tsd, etc;
     uint8_t tmc, fl;
     uint8_t len;
-    const uint8_t *value;      /* borrowed (decode: from the buffer; build: from caller) */
+    const uint8_t *value; /* borrowed (decode: from the buffer; build: from caller) */
 };
 /* 4 + p->len bytes. */
 size_t t10_log_param_build(uint8_t *out, size_t cap, const struct t10_log_param *p);
@@ -84,18 +84,35 @@ enum t10_rc t10_log_supported_decode(const uint8_t *buf, size_t len, uint8_t *pa
                                      size_t *n_pages);
 
 /* TapeAlert flags: bit (n - 1) of a mask is flag n (1..64). */
-#define T10_TA_FLAG(n) (UINT64_C(1) << (((n) - 1) & 63))
+#define T10_TA_FLAG(n) (UINT64_C(1) << (((n)-1) & 63))
 enum t10_tapealert {
-    T10_TA_READ_WARNING = 0x01, T10_TA_WRITE_WARNING = 0x02, T10_TA_HARD_ERROR = 0x03,
-    T10_TA_MEDIA = 0x04, T10_TA_READ_FAILURE = 0x05, T10_TA_WRITE_FAILURE = 0x06,
-    T10_TA_MEDIA_LIFE = 0x07, T10_TA_NOT_DATA_GRADE = 0x08, T10_TA_WRITE_PROTECT = 0x09,
-    T10_TA_NO_REMOVAL = 0x0A, T10_TA_CLEANING_MEDIA = 0x0B, T10_TA_UNSUPPORTED_FORMAT = 0x0C,
-    T10_TA_MECH_CARTRIDGE_RECOVERABLE = 0x0D, T10_TA_CLEAN_NOW = 0x14, T10_TA_CLEAN_PERIODIC = 0x15,
-    T10_TA_EXPIRED_CLEANING = 0x16, T10_TA_INVALID_CLEANING = 0x17,
-    T10_TA_HARDWARE_A = 0x1E, T10_TA_HARDWARE_B = 0x1F, T10_TA_INTERFACE = 0x20,
-    T10_TA_EJECT_MEDIA = 0x21, T10_TA_DOWNLOAD_FAIL = 0x22, T10_TA_PREDICTIVE_FAILURE = 0x26,
-    T10_TA_DIAGNOSTICS_REQUIRED = 0x27, T10_TA_LOADING_FAILURE = 0x37,
-    T10_TA_WORM_INTEGRITY = 0x3B, T10_TA_WORM_OVERWRITE = 0x3C,
+    T10_TA_READ_WARNING = 0x01,
+    T10_TA_WRITE_WARNING = 0x02,
+    T10_TA_HARD_ERROR = 0x03,
+    T10_TA_MEDIA = 0x04,
+    T10_TA_READ_FAILURE = 0x05,
+    T10_TA_WRITE_FAILURE = 0x06,
+    T10_TA_MEDIA_LIFE = 0x07,
+    T10_TA_NOT_DATA_GRADE = 0x08,
+    T10_TA_WRITE_PROTECT = 0x09,
+    T10_TA_NO_REMOVAL = 0x0A,
+    T10_TA_CLEANING_MEDIA = 0x0B,
+    T10_TA_UNSUPPORTED_FORMAT = 0x0C,
+    T10_TA_MECH_CARTRIDGE_RECOVERABLE = 0x0D,
+    T10_TA_CLEAN_NOW = 0x14,
+    T10_TA_CLEAN_PERIODIC = 0x15,
+    T10_TA_EXPIRED_CLEANING = 0x16,
+    T10_TA_INVALID_CLEANING = 0x17,
+    T10_TA_HARDWARE_A = 0x1E,
+    T10_TA_HARDWARE_B = 0x1F,
+    T10_TA_INTERFACE = 0x20,
+    T10_TA_EJECT_MEDIA = 0x21,
+    T10_TA_DOWNLOAD_FAIL = 0x22,
+    T10_TA_PREDICTIVE_FAILURE = 0x26,
+    T10_TA_DIAGNOSTICS_REQUIRED = 0x27,
+    T10_TA_LOADING_FAILURE = 0x37,
+    T10_TA_WORM_INTEGRITY = 0x3B,
+    T10_TA_WORM_OVERWRITE = 0x3C,
 };
 /* Name of TapeAlert flag @n ("Clean now"), or NULL outside 1..64 / unnamed. */
 const char *t10_tapealert_name(unsigned n);

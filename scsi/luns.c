@@ -61,8 +61,7 @@ size_t t10_report_luns_build(uint8_t *out, size_t cap, const uint16_t *luns, siz
 }
 
 enum t10_rc t10_report_luns_decode(const uint8_t *buf, size_t len, uint16_t *luns, size_t cap,
-                                   size_t *n_luns, size_t *n_listed, size_t *n_bad,
-                                   bool *truncated)
+                                   size_t *n_luns, size_t *n_listed, size_t *n_bad, bool *truncated)
 {
     if (len < T10_LUNS_HDR_LEN)
         return T10_ESHORT;

@@ -12,9 +12,9 @@
 
 #include "scsi/t10.h"
 
-#define T10_LUN_LEN 8
+#define T10_LUN_LEN      8
 #define T10_LUNS_HDR_LEN 8
-#define T10_LUN_MAX 16383
+#define T10_LUN_MAX      16383
 
 /* Encodes @lun: peripheral addressing for 0-255, flat space above. T10_ERANGE (nothing
  * written) above T10_LUN_MAX. */

@@ -15,7 +15,7 @@
 
 #include "scsi/t10.h"
 
-#define T10_MAM_HDR_LEN 4
+#define T10_MAM_HDR_LEN      4
 #define T10_MAM_ATTR_HDR_LEN 5
 
 enum t10_mam_format { T10_MAM_BINARY = 0, T10_MAM_ASCII = 1, T10_MAM_TEXT = 2 };
@@ -72,10 +72,10 @@ enum t10_mam_id {
 /* Standard definition of a well-known attribute. */
 struct t10_mam_info {
     uint16_t id;
-    uint8_t format;            /* enum t10_mam_format */
-    uint16_t len;              /* standard length; 0 = variable */
-    bool read_only;            /* maintained by the device       */
-    const char *name;          /* "BARCODE"                      */
+    uint8_t format;   /* enum t10_mam_format */
+    uint16_t len;     /* standard length; 0 = variable */
+    bool read_only;   /* maintained by the device       */
+    const char *name; /* "BARCODE"                      */
 };
 /* Row for @id, or NULL for identifiers without a standard definition here. */
 const struct t10_mam_info *t10_mam_lookup(uint16_t id);
@@ -85,7 +85,7 @@ struct t10_mam_attr {
     bool read_only;
     uint8_t format;
     uint16_t len;
-    const uint8_t *value;      /* borrowed: from the buffer (walk) or caller (build) */
+    const uint8_t *value; /* borrowed: from the buffer (walk) or caller (build) */
 };
 
 /* One attribute: 5 + a->len bytes. */

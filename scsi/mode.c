@@ -28,9 +28,10 @@ static void set_pptr(struct t10_field_ptr *bad, size_t byte, int bit)
 size_t t10_mode_hdr_build(uint8_t *out, size_t cap, bool ten, const struct t10_mode_hdr *h)
 {
     uint8_t b[T10_MODE_HDR10_LEN] = {0};
-    uint8_t ds = h->dev_specific ? h->dev_specific
-                                 : (uint8_t)((h->wp ? 0x80 : 0) | (h->buffered_mode & 7) << 4 |
-                                             (h->speed & 0x0F));
+    uint8_t ds =
+        h->dev_specific
+            ? h->dev_specific
+            : (uint8_t)((h->wp ? 0x80 : 0) | (h->buffered_mode & 7) << 4 | (h->speed & 0x0F));
     if (!ten) {
         if (h->bd_len > 0xFF)
             return 0;
@@ -48,12 +49,16 @@ size_t t10_mode_hdr_build(uint8_t *out, size_t cap, bool ten, const struct t10_m
 
 void t10_mode_set_data_len(uint8_t *out, size_t cap, bool ten, size_t total_len)
 {
+    /* MODE DATA LENGTH excludes itself; a total shorter than the field reads as 0. */
     if (!ten) {
+        size_t v6 = total_len > 1 ? total_len - 1 : 0;
         if (cap >= 1)
-            out[0] = (uint8_t)(total_len - 1 > 0xFF ? 0xFF : total_len - 1);
+            out[0] = (uint8_t)(v6 > 0xFF ? 0xFF : v6);
         return;
     }
-    size_t v = total_len - 2 > 0xFFFF ? 0xFFFF : total_len - 2;
+    size_t v = total_len > 2 ? total_len - 2 : 0;
+    if (v > 0xFFFF)
+        v = 0xFFFF;
     if (cap >= 1)
         out[0] = (uint8_t)(v >> 8);
     if (cap >= 2)
@@ -219,9 +224,9 @@ enum t10_rc t10_mode_sense_walk(const uint8_t *buf, size_t len, bool ten, struct
     return T10_OK;
 }
 
-enum t10_rc t10_mode_select_walk(const uint8_t *buf, size_t len, bool ten,
-                                 struct t10_mode_hdr *hdr, struct t10_mode_blkdesc *bd,
-                                 t10_mode_page_fn *fn, void *arg, struct t10_field_ptr *bad)
+enum t10_rc t10_mode_select_walk(const uint8_t *buf, size_t len, bool ten, struct t10_mode_hdr *hdr,
+                                 struct t10_mode_blkdesc *bd, t10_mode_page_fn *fn, void *arg,
+                                 struct t10_field_ptr *bad)
 {
     size_t off, end;
     enum t10_rc rc = walk_head(buf, len, ten, true, hdr, bd, &off, &end, NULL, bad);
@@ -487,7 +492,8 @@ size_t t10_mode_devconfig_build(uint8_t *out, size_t cap, const struct t10_mode_
     return copy_out(out, cap, b, sizeof b);
 }
 
-enum t10_rc t10_mode_devconfig_decode(const uint8_t *page, size_t len, struct t10_mode_devconfig *out)
+enum t10_rc t10_mode_devconfig_decode(const uint8_t *page, size_t len,
+                                      struct t10_mode_devconfig *out)
 {
     enum t10_rc rc = page_check(page, len, T10_MP_DEVICE_CONFIG, 14);
     if (rc != T10_OK)
@@ -547,7 +553,8 @@ size_t t10_mode_partition_build(uint8_t *out, size_t cap, const struct t10_mode_
     return copy_out(out, cap, b, n);
 }
 
-enum t10_rc t10_mode_partition_decode(const uint8_t *page, size_t len, struct t10_mode_partition *out)
+enum t10_rc t10_mode_partition_decode(const uint8_t *page, size_t len,
+                                      struct t10_mode_partition *out)
 {
     enum t10_rc rc = page_check(page, len, T10_MP_PARTITION, 6);
     if (rc != T10_OK)
@@ -610,12 +617,24 @@ struct t10_field_ptr t10_mode_field(bool ten, enum t10_mode_field f)
     size_t h = ten ? T10_MODE_HDR10_LEN : T10_MODE_HDR6_LEN;
     struct t10_field_ptr p = {.bit = 7, .bpv = true, .cd = false};
     switch (f) {
-    case T10_MF_MEDIUM_TYPE: p.byte = ten ? 2 : 1; break;
-    case T10_MF_DEV_SPECIFIC: p.byte = ten ? 3 : 2; break;
-    case T10_MF_BD_LEN: p.byte = ten ? 6 : 3; break;
-    case T10_MF_BD_DENSITY: p.byte = (uint16_t)h; break;
-    case T10_MF_BD_N_BLOCKS: p.byte = (uint16_t)(h + 1); break;
-    case T10_MF_BD_BLOCK_LEN: p.byte = (uint16_t)(h + 5); break;
+    case T10_MF_MEDIUM_TYPE:
+        p.byte = ten ? 2 : 1;
+        break;
+    case T10_MF_DEV_SPECIFIC:
+        p.byte = ten ? 3 : 2;
+        break;
+    case T10_MF_BD_LEN:
+        p.byte = ten ? 6 : 3;
+        break;
+    case T10_MF_BD_DENSITY:
+        p.byte = (uint16_t)h;
+        break;
+    case T10_MF_BD_N_BLOCKS:
+        p.byte = (uint16_t)(h + 1);
+        break;
+    case T10_MF_BD_BLOCK_LEN:
+        p.byte = (uint16_t)(h + 5);
+        break;
     }
     return p;
 }

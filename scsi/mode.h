@@ -28,8 +28,8 @@
 
 #include "scsi/t10.h"
 
-#define T10_MODE_HDR6_LEN   4
-#define T10_MODE_HDR10_LEN  8
+#define T10_MODE_HDR6_LEN    4
+#define T10_MODE_HDR10_LEN   8
 #define T10_MODE_BLKDESC_LEN 8
 
 enum t10_mode_page_code {
@@ -44,7 +44,7 @@ enum t10_mode_page_code {
 };
 
 struct t10_mode_hdr {
-    uint16_t data_len;     /* MODE DATA LENGTH as on the wire (decode); ignored by build */
+    uint16_t data_len; /* MODE DATA LENGTH as on the wire (decode); ignored by build */
     uint8_t medium_type;
     uint8_t dev_specific;  /* whole byte; for tape: */
     bool wp;               /* write protect (bit 7), tape drives                       */
@@ -68,8 +68,8 @@ enum t10_rc t10_mode_hdr_decode(const uint8_t *buf, size_t len, bool ten, struct
 
 struct t10_mode_blkdesc {
     uint8_t density;
-    uint32_t n_blocks;     /* 24 bits */
-    uint32_t block_len;    /* 24 bits; 0 = variable block mode on tape */
+    uint32_t n_blocks;  /* 24 bits */
+    uint32_t block_len; /* 24 bits; 0 = variable block mode on tape */
 };
 size_t t10_mode_blkdesc_build(uint8_t *out, size_t cap, const struct t10_mode_blkdesc *bd);
 enum t10_rc t10_mode_blkdesc_decode(const uint8_t *buf, size_t len, struct t10_mode_blkdesc *out);
@@ -77,8 +77,8 @@ enum t10_rc t10_mode_blkdesc_decode(const uint8_t *buf, size_t len, struct t10_m
 struct t10_mode_page_hdr {
     bool ps, spf;
     uint8_t page, subpage;
-    uint16_t page_len;     /* bytes after the header                         */
-    uint8_t hdr_len;       /* 2 (page_0) or 4 (sub_page)                     */
+    uint16_t page_len; /* bytes after the header                         */
+    uint8_t hdr_len;   /* 2 (page_0) or 4 (sub_page)                     */
 };
 /* Writes a page header (4 bytes when spf, else 2; page_len <= 255 without spf).
  * Returns the header length or 0 if page_len does not fit. */
@@ -107,9 +107,9 @@ enum t10_rc t10_mode_sense_walk(const uint8_t *buf, size_t len, bool ten, struct
  *               the list; a page header or page running past the list (pointer at its
  *               PAGE LENGTH); or whatever @fn rejects.
  * Pages are passed in order; @fn decides which it accepts. */
-enum t10_rc t10_mode_select_walk(const uint8_t *buf, size_t len, bool ten,
-                                 struct t10_mode_hdr *hdr, struct t10_mode_blkdesc *bd,
-                                 t10_mode_page_fn *fn, void *arg, struct t10_field_ptr *bad);
+enum t10_rc t10_mode_select_walk(const uint8_t *buf, size_t len, bool ten, struct t10_mode_hdr *hdr,
+                                 struct t10_mode_blkdesc *bd, t10_mode_page_fn *fn, void *arg,
+                                 struct t10_field_ptr *bad);
 
 /* Finds page @page/@subpage (subpage 0 also matches page_0 format) in MODE SENSE data;
  * *page_out (borrowed) points at its header and *page_len_out is header + PAGE LENGTH
@@ -133,26 +133,26 @@ struct t10_field_ptr t10_mode_field(bool ten, enum t10_mode_field f);
 
 /* 0Ah Control (SPC-4 Table 457), PAGE LENGTH 0Ah. */
 struct t10_mode_control {
-    uint8_t tst;               /* byte 2 bits 7..5 */
+    uint8_t tst; /* byte 2 bits 7..5 */
     bool tmf_only, dpicz, d_sense, gltsd, rlec;
-    uint8_t qam;               /* byte 3 bits 7..4 */
-    uint8_t qerr;              /* byte 3 bits 2..1 */
+    uint8_t qam;  /* byte 3 bits 7..4 */
+    uint8_t qerr; /* byte 3 bits 2..1 */
     bool rac, swp;
-    uint8_t ua_intlck_ctrl;    /* byte 4 bits 5..4 */
+    uint8_t ua_intlck_ctrl; /* byte 4 bits 5..4 */
     bool ato, tas, atmpe, rwwp;
-    uint8_t autoload_mode;     /* byte 5 bits 2..0 */
-    uint16_t busy_timeout;     /* 100 ms units */
-    uint16_t ext_selftest_s;   /* EXTENDED SELF-TEST COMPLETION TIME, seconds */
+    uint8_t autoload_mode;   /* byte 5 bits 2..0 */
+    uint16_t busy_timeout;   /* 100 ms units */
+    uint16_t ext_selftest_s; /* EXTENDED SELF-TEST COMPLETION TIME, seconds */
 };
 size_t t10_mode_control_build(uint8_t *out, size_t cap, const struct t10_mode_control *p, bool ps);
 enum t10_rc t10_mode_control_decode(const uint8_t *page, size_t len, struct t10_mode_control *out);
 
 /* 1Dh Element Address Assignment (SMC-3), PAGE LENGTH 12h. */
 struct t10_mode_eaa {
-    uint16_t mt_first, mt_count;   /* medium transport */
-    uint16_t st_first, st_count;   /* storage */
-    uint16_t ie_first, ie_count;   /* import/export */
-    uint16_t dt_first, dt_count;   /* data transfer */
+    uint16_t mt_first, mt_count; /* medium transport */
+    uint16_t st_first, st_count; /* storage */
+    uint16_t ie_first, ie_count; /* import/export */
+    uint16_t dt_first, dt_count; /* data transfer */
 };
 #define T10_MODE_EAA_LEN 20
 size_t t10_mode_eaa_build(uint8_t *out, size_t cap, const struct t10_mode_eaa *p, bool ps);
@@ -163,11 +163,16 @@ enum t10_rc t10_mode_eaa_decode(const uint8_t *page, size_t len, struct t10_mode
 #define T10_GEOM_MAX 64
 struct t10_mode_geometry {
     uint8_t n;
-    struct { bool rotate; uint8_t member; } t[T10_GEOM_MAX];
+    struct {
+        bool rotate;
+        uint8_t member;
+    } t[T10_GEOM_MAX];
 };
-size_t t10_mode_geometry_build(uint8_t *out, size_t cap, const struct t10_mode_geometry *p, bool ps);
+size_t t10_mode_geometry_build(uint8_t *out, size_t cap, const struct t10_mode_geometry *p,
+                               bool ps);
 /* Decodes up to T10_GEOM_MAX transports; more are ignored. */
-enum t10_rc t10_mode_geometry_decode(const uint8_t *page, size_t len, struct t10_mode_geometry *out);
+enum t10_rc t10_mode_geometry_decode(const uint8_t *page, size_t len,
+                                     struct t10_mode_geometry *out);
 
 /* 1Fh Device Capabilities (SMC-3), PAGE LENGTH 12h. Index [0..3] = source element type
  * MT, ST, IE, DT (enum t10_elem_type - 1); bits T10_CAP_<type> name destinations. */
@@ -176,9 +181,9 @@ enum t10_rc t10_mode_geometry_decode(const uint8_t *page, size_t len, struct t10
 #define T10_CAP_IE 0x04
 #define T10_CAP_DT 0x08
 struct t10_mode_devcap {
-    uint8_t stor;          /* byte 2: StorDT StorIE StorST StorMT (T10_CAP_ bits) */
-    uint8_t move[4];       /* bytes 4-7: MT->, ST->, IE->, DT->                    */
-    uint8_t exchange[4];   /* bytes 12-15                                          */
+    uint8_t stor;        /* byte 2: StorDT StorIE StorST StorMT (T10_CAP_ bits) */
+    uint8_t move[4];     /* bytes 4-7: MT->, ST->, IE->, DT->                    */
+    uint8_t exchange[4]; /* bytes 12-15                                          */
 };
 #define T10_MODE_DEVCAP_LEN 20
 size_t t10_mode_devcap_build(uint8_t *out, size_t cap, const struct t10_mode_devcap *p, bool ps);
@@ -187,53 +192,59 @@ enum t10_rc t10_mode_devcap_decode(const uint8_t *page, size_t len, struct t10_m
 /* 0Fh Data Compression (SSC-4), PAGE LENGTH 0Eh. */
 struct t10_mode_compression {
     bool dce, dcc, dde;
-    uint8_t red;               /* REPORT EXCEPTION ON DECOMPRESSION, byte 3 bits 6..5 */
+    uint8_t red; /* REPORT EXCEPTION ON DECOMPRESSION, byte 3 bits 6..5 */
     uint32_t comp_alg, decomp_alg;
 };
-size_t t10_mode_compression_build(uint8_t *out, size_t cap, const struct t10_mode_compression *p, bool ps);
-enum t10_rc t10_mode_compression_decode(const uint8_t *page, size_t len, struct t10_mode_compression *out);
+size_t t10_mode_compression_build(uint8_t *out, size_t cap, const struct t10_mode_compression *p,
+                                  bool ps);
+enum t10_rc t10_mode_compression_decode(const uint8_t *page, size_t len,
+                                        struct t10_mode_compression *out);
 
 /* 10h Device Configuration (SSC-4), PAGE LENGTH 0Eh. */
 struct t10_mode_devconfig {
     bool cap, caf;
-    uint8_t active_format;     /* byte 2 bits 4..0 */
+    uint8_t active_format; /* byte 2 bits 4..0 */
     uint8_t active_partition;
     uint8_t write_full_ratio, read_empty_ratio;
-    uint16_t write_delay;      /* 100 ms units */
+    uint16_t write_delay; /* 100 ms units */
     bool obr, lois, rsmk, avc, robo, rew;
-    uint8_t socf;              /* byte 8 bits 3..2 */
+    uint8_t socf; /* byte 8 bits 3..2 */
     uint8_t gap_size;
-    uint8_t eod_defined;       /* byte 10 bits 7..5 */
+    uint8_t eod_defined; /* byte 10 bits 7..5 */
     bool eeg, sew, swp, baml, bam;
-    uint32_t buf_size_ew;      /* 24 bits, OBJECT BUFFER SIZE AT EARLY WARNING */
+    uint32_t buf_size_ew; /* 24 bits, OBJECT BUFFER SIZE AT EARLY WARNING */
     uint8_t select_compression;
     bool oir, asocwp, perswp, prmwp;
-    uint8_t rewind_on_reset;   /* byte 15 bits 4..3 */
-    uint8_t wtre;              /* byte 15 bits 7..6 */
+    uint8_t rewind_on_reset; /* byte 15 bits 4..3 */
+    uint8_t wtre;            /* byte 15 bits 7..6 */
 };
-size_t t10_mode_devconfig_build(uint8_t *out, size_t cap, const struct t10_mode_devconfig *p, bool ps);
-enum t10_rc t10_mode_devconfig_decode(const uint8_t *page, size_t len, struct t10_mode_devconfig *out);
+size_t t10_mode_devconfig_build(uint8_t *out, size_t cap, const struct t10_mode_devconfig *p,
+                                bool ps);
+enum t10_rc t10_mode_devconfig_decode(const uint8_t *page, size_t len,
+                                      struct t10_mode_devconfig *out);
 
 /* 11h Medium Partition (SSC-4): bytes 2-7 fixed, then 2-byte PARTITION SIZE fields. */
 #define T10_PART_MAX 64
 struct t10_mode_partition {
-    uint8_t max_add, n_add;    /* MAXIMUM / ADDITIONAL PARTITIONS DEFINED */
+    uint8_t max_add, n_add; /* MAXIMUM / ADDITIONAL PARTITIONS DEFINED */
     bool fdp, sdp, idp, pofm, clear, addp;
-    uint8_t psum;              /* byte 4 bits 4..3 */
-    uint8_t mfr;               /* MEDIUM FORMAT RECOGNITION */
-    uint8_t part_units;        /* byte 6 bits 3..0 */
+    uint8_t psum;       /* byte 4 bits 4..3 */
+    uint8_t mfr;        /* MEDIUM FORMAT RECOGNITION */
+    uint8_t part_units; /* byte 6 bits 3..0 */
     uint8_t n_sizes;
     uint16_t sizes[T10_PART_MAX];
 };
-size_t t10_mode_partition_build(uint8_t *out, size_t cap, const struct t10_mode_partition *p, bool ps);
-enum t10_rc t10_mode_partition_decode(const uint8_t *page, size_t len, struct t10_mode_partition *out);
+size_t t10_mode_partition_build(uint8_t *out, size_t cap, const struct t10_mode_partition *p,
+                                bool ps);
+enum t10_rc t10_mode_partition_decode(const uint8_t *page, size_t len,
+                                      struct t10_mode_partition *out);
 
 /* 1Ch Informational Exceptions Control (SPC-4 Table 459), PAGE LENGTH 0Ah. */
 struct t10_mode_iec {
     bool perf, ebf, ewasc, dexcpt, test, ebackerr, logerr;
-    uint8_t mrie;              /* METHOD OF REPORTING (3 = conditionally generate
-                                * recovered error, 4 = unconditionally, 6 = on request) */
-    uint32_t interval;         /* INTERVAL TIMER, 100 ms units */
+    uint8_t mrie;      /* METHOD OF REPORTING (3 = conditionally generate
+                        * recovered error, 4 = unconditionally, 6 = on request) */
+    uint32_t interval; /* INTERVAL TIMER, 100 ms units */
     uint32_t report_count;
 };
 size_t t10_mode_iec_build(uint8_t *out, size_t cap, const struct t10_mode_iec *p, bool ps);

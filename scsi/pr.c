@@ -128,12 +128,18 @@ enum t10_rc t10_prin_caps_decode(const uint8_t *buf, size_t len, struct t10_prin
     c.tmv = buf[3] & 0x80;
     c.allow_commands = (buf[3] >> 4) & 7;
     c.ptpl_a = buf[3] & 0x01;
-    if (buf[4] & 0x80) c.type_mask |= T10_PR_TYPE_BIT(T10_PR_WR_EX_AR);
-    if (buf[4] & 0x40) c.type_mask |= T10_PR_TYPE_BIT(T10_PR_EX_AC_RO);
-    if (buf[4] & 0x20) c.type_mask |= T10_PR_TYPE_BIT(T10_PR_WR_EX_RO);
-    if (buf[4] & 0x08) c.type_mask |= T10_PR_TYPE_BIT(T10_PR_EX_AC);
-    if (buf[4] & 0x02) c.type_mask |= T10_PR_TYPE_BIT(T10_PR_WR_EX);
-    if (buf[5] & 0x01) c.type_mask |= T10_PR_TYPE_BIT(T10_PR_EX_AC_AR);
+    if (buf[4] & 0x80)
+        c.type_mask |= T10_PR_TYPE_BIT(T10_PR_WR_EX_AR);
+    if (buf[4] & 0x40)
+        c.type_mask |= T10_PR_TYPE_BIT(T10_PR_EX_AC_RO);
+    if (buf[4] & 0x20)
+        c.type_mask |= T10_PR_TYPE_BIT(T10_PR_WR_EX_RO);
+    if (buf[4] & 0x08)
+        c.type_mask |= T10_PR_TYPE_BIT(T10_PR_EX_AC);
+    if (buf[4] & 0x02)
+        c.type_mask |= T10_PR_TYPE_BIT(T10_PR_WR_EX);
+    if (buf[5] & 0x01)
+        c.type_mask |= T10_PR_TYPE_BIT(T10_PR_EX_AC_AR);
     *out = c;
     return T10_OK;
 }
@@ -216,7 +222,8 @@ size_t t10_prout_build(uint8_t *out, size_t cap, const struct t10_prout *p)
     uint8_t b[T10_PROUT_LEN] = {0};
     t10_put_be64(b, p->key);
     t10_put_be64(b + 8, p->sa_key);
-    b[20] = (uint8_t)((p->spec_i_pt ? 0x08 : 0) | (p->all_tg_pt ? 0x04 : 0) | (p->aptpl ? 0x01 : 0));
+    b[20] =
+        (uint8_t)((p->spec_i_pt ? 0x08 : 0) | (p->all_tg_pt ? 0x04 : 0) | (p->aptpl ? 0x01 : 0));
     put(out, cap, 0, b, sizeof b);
     return sizeof b;
 }
@@ -311,11 +318,24 @@ struct t10_field_ptr t10_prout_field(enum t10_prout_field f)
 {
     struct t10_field_ptr p = {.cd = false, .bpv = true, .bit = 7};
     switch (f) {
-    case T10_PROUT_F_KEY: p.byte = 0; break;
-    case T10_PROUT_F_SA_KEY: p.byte = 8; break;
-    case T10_PROUT_F_SPEC_I_PT: p.byte = 20; p.bit = 3; break;
-    case T10_PROUT_F_ALL_TG_PT: p.byte = 20; p.bit = 2; break;
-    case T10_PROUT_F_APTPL: p.byte = 20; p.bit = 0; break;
+    case T10_PROUT_F_KEY:
+        p.byte = 0;
+        break;
+    case T10_PROUT_F_SA_KEY:
+        p.byte = 8;
+        break;
+    case T10_PROUT_F_SPEC_I_PT:
+        p.byte = 20;
+        p.bit = 3;
+        break;
+    case T10_PROUT_F_ALL_TG_PT:
+        p.byte = 20;
+        p.bit = 2;
+        break;
+    case T10_PROUT_F_APTPL:
+        p.byte = 20;
+        p.bit = 0;
+        break;
     }
     return p;
 }

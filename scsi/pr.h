@@ -32,19 +32,19 @@
 
 #include "scsi/t10.h"
 
-#define T10_PROUT_LEN 24         /* basic parameter list without TransportIDs */
-#define T10_PRIN_HDR_LEN 8
-#define T10_PRIN_CAPS_LEN 8
+#define T10_PROUT_LEN          24 /* basic parameter list without TransportIDs */
+#define T10_PRIN_HDR_LEN       8
+#define T10_PRIN_CAPS_LEN      8
 #define T10_PRIN_FULL_DESC_LEN 24 /* without its TransportID */
 
 /* TYPE values (SPC-4 Table 168). */
 enum t10_pr_type {
-    T10_PR_WR_EX = 1,     /* write exclusive                        */
-    T10_PR_EX_AC = 3,     /* exclusive access                       */
-    T10_PR_WR_EX_RO = 5,  /* write exclusive, registrants only      */
-    T10_PR_EX_AC_RO = 6,  /* exclusive access, registrants only     */
-    T10_PR_WR_EX_AR = 7,  /* write exclusive, all registrants       */
-    T10_PR_EX_AC_AR = 8,  /* exclusive access, all registrants      */
+    T10_PR_WR_EX = 1,    /* write exclusive                        */
+    T10_PR_EX_AC = 3,    /* exclusive access                       */
+    T10_PR_WR_EX_RO = 5, /* write exclusive, registrants only      */
+    T10_PR_EX_AC_RO = 6, /* exclusive access, registrants only     */
+    T10_PR_WR_EX_AR = 7, /* write exclusive, all registrants       */
+    T10_PR_EX_AC_AR = 8, /* exclusive access, all registrants      */
 };
 /* Type mask bits: bit t set when type t is supported (1 << T10_PR_WR_EX ...). */
 #define T10_PR_TYPE_BIT(t) ((uint16_t)(1u << (t)))
@@ -62,7 +62,7 @@ enum t10_rc t10_prin_keys_decode(const uint8_t *buf, size_t len, uint32_t *gener
 
 struct t10_prin_resv {
     uint32_t generation;
-    bool held;             /* a reservation descriptor is present */
+    bool held; /* a reservation descriptor is present */
     uint64_t key;
     uint8_t scope, type;
 };
@@ -74,8 +74,8 @@ enum t10_rc t10_prin_resv_decode(const uint8_t *buf, size_t len, struct t10_prin
 struct t10_prin_caps {
     bool rlr_c, crh, sip_c, atp_c, ptpl_c;
     bool tmv, ptpl_a;
-    uint8_t allow_commands;   /* byte 3 bits 6..4 */
-    uint16_t type_mask;       /* T10_PR_TYPE_BIT() bits; valid when tmv */
+    uint8_t allow_commands; /* byte 3 bits 6..4 */
+    uint16_t type_mask;     /* T10_PR_TYPE_BIT() bits; valid when tmv */
 };
 size_t t10_prin_caps_build(uint8_t *out, size_t cap, const struct t10_prin_caps *c);
 enum t10_rc t10_prin_caps_decode(const uint8_t *buf, size_t len, struct t10_prin_caps *out);
@@ -103,8 +103,8 @@ enum t10_rc t10_prin_full_walk(const uint8_t *buf, size_t len, uint32_t *generat
 struct t10_prout {
     uint64_t key, sa_key;
     bool spec_i_pt, all_tg_pt, aptpl;
-    const uint8_t *tid_data;  /* with spec_i_pt: the TransportID list after byte 24,    */
-    size_t tid_data_len;      /* starting with its 4-byte length (borrowed, decode only) */
+    const uint8_t *tid_data; /* with spec_i_pt: the TransportID list after byte 24,    */
+    size_t tid_data_len;     /* starting with its 4-byte length (borrowed, decode only) */
 };
 /* 24 bytes (TransportIDs are not built). */
 size_t t10_prout_build(uint8_t *out, size_t cap, const struct t10_prout *p);
@@ -120,7 +120,7 @@ struct t10_prout_move {
     bool unreg, aptpl;
     uint16_t rel_port;
     uint32_t tid_len;
-    const uint8_t *transport_id;   /* borrowed */
+    const uint8_t *transport_id; /* borrowed */
 };
 size_t t10_prout_move_build(uint8_t *out, size_t cap, const struct t10_prout_move *m);
 /* T10_ESHORT if @len < 24 or below 24 + TRANSPORTID PARAMETER DATA LENGTH; T10_EINVAL
@@ -131,11 +131,11 @@ enum t10_rc t10_prout_move_decode(const uint8_t *buf, size_t len, struct t10_pro
 /* Field pointers into the basic PR OUT parameter list, for errors a target finds after
  * decoding (a wrong SERVICE ACTION RESERVATION KEY, an unsupported APTPL...). */
 enum t10_prout_field {
-    T10_PROUT_F_KEY,        /* bytes 0-7   */
-    T10_PROUT_F_SA_KEY,     /* bytes 8-15  */
-    T10_PROUT_F_SPEC_I_PT,  /* byte 20 bit 3 */
-    T10_PROUT_F_ALL_TG_PT,  /* byte 20 bit 2 */
-    T10_PROUT_F_APTPL,      /* byte 20 bit 0 */
+    T10_PROUT_F_KEY,       /* bytes 0-7   */
+    T10_PROUT_F_SA_KEY,    /* bytes 8-15  */
+    T10_PROUT_F_SPEC_I_PT, /* byte 20 bit 3 */
+    T10_PROUT_F_ALL_TG_PT, /* byte 20 bit 2 */
+    T10_PROUT_F_APTPL,     /* byte 20 bit 0 */
 };
 struct t10_field_ptr t10_prout_field(enum t10_prout_field f);
 

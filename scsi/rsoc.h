@@ -17,17 +17,17 @@
 #ifndef OPENRSM_SCSI_RSOC_H
 #define OPENRSM_SCSI_RSOC_H
 
-#include "scsi/t10.h"
 #include "scsi/cdb.h"
+#include "scsi/t10.h"
 
-#define T10_RSOC_DESC_LEN 8
+#define T10_RSOC_DESC_LEN     8
 #define T10_RSOC_TIMEOUTS_LEN 12
 
 enum t10_rsoc_support {
     T10_RSOC_NOT_AVAILABLE = 0, /* data about the command not currently available */
     T10_RSOC_UNSUPPORTED = 1,
-    T10_RSOC_SUPPORTED = 3,     /* in conformance with a T10 standard */
-    T10_RSOC_SUPPORTED_VS = 5,  /* in a vendor-specific manner */
+    T10_RSOC_SUPPORTED = 3,    /* in conformance with a T10 standard */
+    T10_RSOC_SUPPORTED_VS = 5, /* in a vendor-specific manner */
 };
 
 struct t10_rsoc_timeouts {
@@ -39,7 +39,7 @@ struct t10_rsoc_desc {
     uint8_t op;
     uint16_t sa;
     bool servactv;
-    bool ctdp;                 /* decode: a timeouts descriptor follows (build: rctd) */
+    bool ctdp; /* decode: a timeouts descriptor follows (build: rctd) */
     uint16_t cdb_len;
     struct t10_rsoc_timeouts to;
 };
@@ -56,10 +56,10 @@ enum t10_rc t10_rsoc_all_walk(const uint8_t *buf, size_t len, t10_rsoc_fn *fn, v
                               bool *truncated);
 
 struct t10_rsoc_one {
-    uint8_t support;           /* enum t10_rsoc_support */
+    uint8_t support; /* enum t10_rsoc_support */
     bool ctdp;
     uint16_t cdb_size;
-    const uint8_t *usage;      /* cdb_size bytes; borrowed */
+    const uint8_t *usage; /* cdb_size bytes; borrowed */
     struct t10_rsoc_timeouts to;
 };
 /* 4 + cdb_size (+ 12 when ctdp). */

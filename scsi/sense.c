@@ -10,8 +10,8 @@
 #include "scsi/be.h"
 #include "scsi/tables.h"
 
-#define SKSV 0x80
-#define SKS_CD 0x40
+#define SKSV    0x80
+#define SKS_CD  0x40
 #define SKS_BPV 0x08
 
 void t10_sense_init(struct t10_sense *s, bool descriptor, uint8_t key, uint16_t asc_ascq)
@@ -99,7 +99,7 @@ size_t t10_sense_build(uint8_t *out, size_t cap, const struct t10_sense *s)
     memset(b, 0, 64);
     if (!s->descriptor) {
         if (s->info_valid && s->info > UINT32_MAX)
-            return 0;  /* fixed format can't carry it; the caller should use descriptors */
+            return 0; /* fixed format can't carry it; the caller should use descriptors */
         if (s->cmd_valid && s->cmd_info > UINT32_MAX)
             return 0;
         b[0] = (uint8_t)((s->deferred ? T10_SENSE_FIXED_DEFERRED : T10_SENSE_FIXED_CURRENT) |
@@ -150,8 +150,8 @@ size_t t10_sense_build(uint8_t *out, size_t cap, const struct t10_sense *s)
         if (s->filemark || s->eom || s->ili) { /* SSC-4 4.2.x stream commands descriptor */
             b[n] = T10_SDESC_STREAM;
             b[n + 1] = 0x02;
-            b[n + 3] = (uint8_t)((s->filemark ? 0x80 : 0) | (s->eom ? 0x40 : 0) |
-                                 (s->ili ? 0x20 : 0));
+            b[n + 3] =
+                (uint8_t)((s->filemark ? 0x80 : 0) | (s->eom ? 0x40 : 0) | (s->ili ? 0x20 : 0));
             n += 4;
         }
         b[7] = (uint8_t)(n - 8);

@@ -38,13 +38,14 @@
 
 /* One value naming a sense key and an ASC/ASCQ, for tables and function arguments:
  * T10_SENSE(ILLEGAL_REQUEST, INVALID_FIELD_IN_CDB) is key 5, ASC 24h, ASCQ 00h. */
-#define T10_SENSE_CODE(key, asc_ascq) ((uint32_t)((uint32_t)((key) & 0x0F) << 16 | (uint16_t)(asc_ascq)))
-#define T10_SENSE(key, asc_name)      T10_SENSE_CODE(T10_KEY_##key, T10_ASC_##asc_name)
-#define T10_SENSE_KEY_OF(code)        ((uint8_t)(((code) >> 16) & 0x0F))
-#define T10_SENSE_ASC_ASCQ_OF(code)   ((uint16_t)((code) & 0xFFFF))
+#define T10_SENSE_CODE(key, asc_ascq)                                                              \
+    ((uint32_t)((uint32_t)((key)&0x0F) << 16 | (uint16_t)(asc_ascq)))
+#define T10_SENSE(key, asc_name)    T10_SENSE_CODE(T10_KEY_##key, T10_ASC_##asc_name)
+#define T10_SENSE_KEY_OF(code)      ((uint8_t)(((code) >> 16) & 0x0F))
+#define T10_SENSE_ASC_ASCQ_OF(code) ((uint16_t)((code)&0xFFFF))
 
-#define T10_SENSE_FIXED_LEN 18   /* fixed format with ADDITIONAL SENSE LENGTH 10 */
-#define T10_SENSE_MAX       252  /* SPC-4: sense data never exceeds 252 bytes    */
+#define T10_SENSE_FIXED_LEN 18  /* fixed format with ADDITIONAL SENSE LENGTH 10 */
+#define T10_SENSE_MAX       252 /* SPC-4: sense data never exceeds 252 bytes    */
 
 enum t10_sense_resp {
     T10_SENSE_FIXED_CURRENT = 0x70,
@@ -64,30 +65,30 @@ enum t10_sense_desc_type {
 
 /* What the SENSE KEY SPECIFIC bytes hold. */
 enum t10_sks_kind {
-    T10_SKS_NONE = 0,   /* SKSV = 0                                           */
-    T10_SKS_FIELD,      /* field pointer (ILLEGAL REQUEST)                      */
-    T10_SKS_PROGRESS,   /* progress indication (NOT READY, NO SENSE)            */
-    T10_SKS_RAW,        /* any other (retry count, segment pointer): sks_raw    */
+    T10_SKS_NONE = 0, /* SKSV = 0                                           */
+    T10_SKS_FIELD,    /* field pointer (ILLEGAL REQUEST)                      */
+    T10_SKS_PROGRESS, /* progress indication (NOT READY, NO SENSE)            */
+    T10_SKS_RAW,      /* any other (retry count, segment pointer): sks_raw    */
 };
 
 struct t10_sense {
-    bool descriptor;      /* descriptor format (72h/73h) rather than fixed (70h/71h) */
-    bool deferred;        /* 71h/73h                                                */
-    uint8_t key;          /* enum t10_sense_key                                     */
-    uint16_t asc_ascq;    /* T10_ASC(asc, ascq)                                     */
-    bool filemark, eom, ili;  /* fixed byte 2; descriptor: stream commands descriptor */
-    bool info_valid;      /* fixed VALID bit / information descriptor present        */
-    uint64_t info;        /* INFORMATION (fixed format: low 32 bits only)            */
-    bool cmd_valid;       /* command-specific information present (fixed: nonzero)   */
+    bool descriptor;         /* descriptor format (72h/73h) rather than fixed (70h/71h) */
+    bool deferred;           /* 71h/73h                                                */
+    uint8_t key;             /* enum t10_sense_key                                     */
+    uint16_t asc_ascq;       /* T10_ASC(asc, ascq)                                     */
+    bool filemark, eom, ili; /* fixed byte 2; descriptor: stream commands descriptor */
+    bool info_valid;         /* fixed VALID bit / information descriptor present        */
+    uint64_t info;           /* INFORMATION (fixed format: low 32 bits only)            */
+    bool cmd_valid;          /* command-specific information present (fixed: nonzero)   */
     uint64_t cmd_info;
-    uint8_t fru;          /* FIELD REPLACEABLE UNIT CODE (0 = none)                  */
+    uint8_t fru; /* FIELD REPLACEABLE UNIT CODE (0 = none)                  */
     enum t10_sks_kind sks;
-    struct t10_field_ptr field;  /* when sks == T10_SKS_FIELD                          */
-    uint16_t progress;    /* when sks == T10_SKS_PROGRESS: fraction of 65536 done      */
-    uint8_t sks_raw[3];   /* when sks == T10_SKS_RAW: bytes 15-17 with SKSV cleared    */
+    struct t10_field_ptr field; /* when sks == T10_SKS_FIELD                          */
+    uint16_t progress;          /* when sks == T10_SKS_PROGRESS: fraction of 65536 done      */
+    uint8_t sks_raw[3];         /* when sks == T10_SKS_RAW: bytes 15-17 with SKSV cleared    */
     /* parse only: */
-    bool truncated;       /* the data ended before ADDITIONAL SENSE LENGTH said         */
-    uint8_t n_desc;       /* descriptors seen (descriptor format)                      */
+    bool truncated; /* the data ended before ADDITIONAL SENSE LENGTH said         */
+    uint8_t n_desc; /* descriptors seen (descriptor format)                      */
 };
 
 /* Simple initialisers for the device side. */
@@ -122,8 +123,8 @@ enum t10_rc t10_sense_parse(const uint8_t *buf, size_t len, struct t10_sense *ou
  * *truncated set when the last descriptor was cut. T10_EINVAL for fixed format. */
 typedef enum t10_rc t10_sense_desc_fn(uint8_t type, const uint8_t *body, size_t body_len,
                                       void *arg);
-enum t10_rc t10_sense_desc_walk(const uint8_t *buf, size_t len, t10_sense_desc_fn *fn,
-                                void *arg, bool *truncated);
+enum t10_rc t10_sense_desc_walk(const uint8_t *buf, size_t len, t10_sense_desc_fn *fn, void *arg,
+                                bool *truncated);
 
 /* Human text, snprintf semantics (returns the full length, writes at most @cap bytes
  * including the NUL):

@@ -94,7 +94,8 @@ size_t t10_read_pos_build(uint8_t *out, size_t cap, uint8_t sa, const struct t10
     }
 }
 
-enum t10_rc t10_read_pos_decode(const uint8_t *buf, size_t len, uint8_t sa, struct t10_read_pos *out)
+enum t10_rc t10_read_pos_decode(const uint8_t *buf, size_t len, uint8_t sa,
+                                struct t10_read_pos *out)
 {
     struct t10_read_pos rp;
     memset(&rp, 0, sizeof rp);
@@ -155,7 +156,8 @@ static void density_bytes(uint8_t b[T10_DENSITY_DESC_LEN], const struct t10_dens
     t10_put_ascii(b + 32, 20, d->description);
 }
 
-size_t t10_density_report_build(uint8_t *out, size_t cap, const struct t10_density_desc *d, size_t n)
+size_t t10_density_report_build(uint8_t *out, size_t cap, const struct t10_density_desc *d,
+                                size_t n)
 {
     size_t total = 4 + n * T10_DENSITY_DESC_LEN;
     if (total - 2 > 0xFFFF)

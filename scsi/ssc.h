@@ -26,14 +26,14 @@
 #include "scsi/t10.h"
 
 #define T10_BLOCK_LIMITS_LEN 6
-#define T10_RP_SHORT_LEN 20
-#define T10_RP_LONG_LEN 32
-#define T10_RP_EXT_LEN 32
+#define T10_RP_SHORT_LEN     20
+#define T10_RP_LONG_LEN      32
+#define T10_RP_EXT_LEN       32
 #define T10_DENSITY_DESC_LEN 52
 
 struct t10_block_limits {
     uint8_t granularity;
-    uint32_t max_len;          /* 24 bits; 0 = no limit */
+    uint32_t max_len; /* 24 bits; 0 = no limit */
     uint16_t min_len;
 };
 size_t t10_block_limits_build(uint8_t *out, size_t cap, const struct t10_block_limits *b);
@@ -41,26 +41,27 @@ enum t10_rc t10_block_limits_decode(const uint8_t *buf, size_t len, struct t10_b
 
 /* One struct for the three forms; each form uses the fields its layout has. */
 struct t10_read_pos {
-    bool bop, eop, locu, bycu, lolu, perr, bpew;  /* short and extended       */
-    bool mpu, lonu;                               /* long                     */
-    uint32_t partition;        /* 8 bits in short/extended forms              */
-    uint64_t first_lo, last_lo;/* 32 bits in the short form                   */
-    uint32_t n_objects_buf;    /* 24 bits                                     */
-    uint64_t n_bytes_buf;      /* 32 bits in the short form                   */
-    uint64_t lo_number, file_id; /* long form                                 */
+    bool bop, eop, locu, bycu, lolu, perr, bpew; /* short and extended       */
+    bool mpu, lonu;                              /* long                     */
+    uint32_t partition;                          /* 8 bits in short/extended forms              */
+    uint64_t first_lo, last_lo;                  /* 32 bits in the short form                   */
+    uint32_t n_objects_buf;                      /* 24 bits                                     */
+    uint64_t n_bytes_buf;                        /* 32 bits in the short form                   */
+    uint64_t lo_number, file_id;                 /* long form                                 */
 };
 /* @sa: T10_RP_SHORT/SHORT_VS (20 bytes), T10_RP_LONG (32) or T10_RP_EXTENDED (32)
  * (enum t10_read_pos_sa, cdb.h). Returns 0 for another @sa or values that do not fit
  * the form (a short-form location above 32 bits: the device must report PERR/LOCU). */
 size_t t10_read_pos_build(uint8_t *out, size_t cap, uint8_t sa, const struct t10_read_pos *rp);
 /* T10_ESHORT if @len is below the form's length; T10_EINVAL for an unknown @sa. */
-enum t10_rc t10_read_pos_decode(const uint8_t *buf, size_t len, uint8_t sa, struct t10_read_pos *out);
+enum t10_rc t10_read_pos_decode(const uint8_t *buf, size_t len, uint8_t sa,
+                                struct t10_read_pos *out);
 
 struct t10_density_desc {
     uint8_t primary, secondary;
     bool wrtok, dup, deflt, dlv;
-    uint32_t bits_per_mm;      /* 24 bits */
-    uint16_t media_width;      /* 0.1 mm */
+    uint32_t bits_per_mm; /* 24 bits */
+    uint16_t media_width; /* 0.1 mm */
     uint16_t tracks;
     uint32_t capacity_mb;
     char assigning_org[9];
@@ -68,7 +69,8 @@ struct t10_density_desc {
     char description[21];
 };
 /* The header (4 bytes) + @n descriptors. */
-size_t t10_density_report_build(uint8_t *out, size_t cap, const struct t10_density_desc *d, size_t n);
+size_t t10_density_report_build(uint8_t *out, size_t cap, const struct t10_density_desc *d,
+                                size_t n);
 typedef enum t10_rc t10_density_fn(const struct t10_density_desc *d, void *arg);
 /* Walks density descriptors (MEDIUM TYPE = 0 form) within min(@len, 2 + length). */
 enum t10_rc t10_density_report_walk(const uint8_t *buf, size_t len, t10_density_fn *fn, void *arg,

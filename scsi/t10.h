@@ -49,20 +49,20 @@ enum t10_pdt {
     T10_PDT_TAPE = 0x01,    /* SSC, sequential-access */
     T10_PDT_CHANGER = 0x08, /* SMC, medium changer */
     T10_PDT_ENCLOSURE = 0x0D,
-    T10_PDT_WLUN = 0x1E,    /* well-known logical unit */
-    T10_PDT_NONE = 0x1F,    /* unknown or no device type */
+    T10_PDT_WLUN = 0x1E, /* well-known logical unit */
+    T10_PDT_NONE = 0x1F, /* unknown or no device type */
 };
 
 /* Device-type masks: bit @pdt set when a row applies to that type. The tables in
  * scsi/data use the letters A (all, SPC), D (disk, SBC), T (tape, SSC), M (changer, SMC). */
-#define T10_DEV(pdt) (UINT32_C(1) << ((pdt) & 0x1F))
+#define T10_DEV(pdt) (UINT32_C(1) << ((pdt)&0x1F))
 #define T10_DEV_ALL  UINT32_C(0xFFFFFFFF)
 
 /* ASC and ASCQ packed as one 16-bit code, ASC in the high byte; the generated enum
  * t10_asc (scsi/tables.h) names each one, e.g. T10_ASC_INVALID_FIELD_IN_CDB. */
-#define T10_ASC(asc, ascq)   ((uint16_t)(((unsigned)(asc) & 0xFFu) << 8 | ((unsigned)(ascq) & 0xFFu)))
-#define T10_ASC_OF(code)     ((uint8_t)((code) >> 8))
-#define T10_ASCQ_OF(code)    ((uint8_t)((code) & 0xFF))
+#define T10_ASC(asc, ascq) ((uint16_t)(((unsigned)(asc)&0xFFu) << 8 | ((unsigned)(ascq)&0xFFu)))
+#define T10_ASC_OF(code)   ((uint8_t)((code) >> 8))
+#define T10_ASCQ_OF(code)  ((uint8_t)((code)&0xFF))
 
 /* Element type codes (SMC-3 Table 17), shared by CDBs, element status and mode pages. */
 enum t10_elem_type {

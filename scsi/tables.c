@@ -11,13 +11,20 @@
 const char *t10_rc_name(enum t10_rc rc)
 {
     switch (rc) {
-    case T10_OK: return "T10_OK";
-    case T10_ESHORT: return "T10_ESHORT";
-    case T10_EINVAL: return "T10_EINVAL";
-    case T10_EOPCODE: return "T10_EOPCODE";
-    case T10_ERANGE: return "T10_ERANGE";
-    case T10_ENOENT: return "T10_ENOENT";
-    case T10_ESTOP: return "T10_ESTOP";
+    case T10_OK:
+        return "T10_OK";
+    case T10_ESHORT:
+        return "T10_ESHORT";
+    case T10_EINVAL:
+        return "T10_EINVAL";
+    case T10_EOPCODE:
+        return "T10_EOPCODE";
+    case T10_ERANGE:
+        return "T10_ERANGE";
+    case T10_ENOENT:
+        return "T10_ENOENT";
+    case T10_ESTOP:
+        return "T10_ESTOP";
     }
     return "T10_E?";
 }
@@ -129,13 +136,20 @@ enum t10_err_class t10_asc_class(uint16_t asc_ascq)
 const char *t10_err_class_name(enum t10_err_class c)
 {
     static const char *const names[T10_CLASS_COUNT_] = {
-        [T10_CLASS_INFO] = "info",         [T10_CLASS_PROGRESS] = "progress",
-        [T10_CLASS_NO_MEDIUM] = "no_medium", [T10_CLASS_MEDIUM] = "medium",
-        [T10_CLASS_HARDWARE] = "hardware", [T10_CLASS_ILLEGAL] = "illegal",
-        [T10_CLASS_ATTENTION] = "attention", [T10_CLASS_PROTECT] = "protect",
-        [T10_CLASS_CLEANING] = "cleaning", [T10_CLASS_ELEMENT] = "element",
-        [T10_CLASS_POSITION] = "position", [T10_CLASS_ABORTED] = "aborted",
-        [T10_CLASS_RESERVATION] = "reservation", [T10_CLASS_PREDICTED] = "predicted",
+        [T10_CLASS_INFO] = "info",
+        [T10_CLASS_PROGRESS] = "progress",
+        [T10_CLASS_NO_MEDIUM] = "no_medium",
+        [T10_CLASS_MEDIUM] = "medium",
+        [T10_CLASS_HARDWARE] = "hardware",
+        [T10_CLASS_ILLEGAL] = "illegal",
+        [T10_CLASS_ATTENTION] = "attention",
+        [T10_CLASS_PROTECT] = "protect",
+        [T10_CLASS_CLEANING] = "cleaning",
+        [T10_CLASS_ELEMENT] = "element",
+        [T10_CLASS_POSITION] = "position",
+        [T10_CLASS_ABORTED] = "aborted",
+        [T10_CLASS_RESERVATION] = "reservation",
+        [T10_CLASS_PREDICTED] = "predicted",
     };
     if ((unsigned)c < T10_CLASS_COUNT_ && names[c])
         return names[c];

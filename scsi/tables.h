@@ -21,20 +21,20 @@
 /* What kind of condition an ASC/ASCQ reports; decides retry and error mapping upstream
  * (rsm maps classes to NTMS errors; the harness accepts any code of an expected class). */
 enum t10_err_class {
-    T10_CLASS_INFO = 0,     /* no error or informational (00/00, 00/01 filemark...)   */
-    T10_CLASS_PROGRESS,     /* operation in progress or becoming ready: retry later    */
-    T10_CLASS_NO_MEDIUM,    /* medium not present                                      */
-    T10_CLASS_MEDIUM,       /* medium error, unrecovered read/write, bad format        */
-    T10_CLASS_HARDWARE,     /* device hardware, mechanical or diagnostic failure       */
-    T10_CLASS_ILLEGAL,      /* invalid command, field or parameter                     */
-    T10_CLASS_ATTENTION,    /* unit attention: reset, changed, accessed                */
-    T10_CLASS_PROTECT,      /* write protect, WORM, security                           */
-    T10_CLASS_CLEANING,     /* cleaning requested, cleaning cartridge installed        */
-    T10_CLASS_ELEMENT,      /* medium changer element condition (source empty...)     */
-    T10_CLASS_POSITION,     /* BOT, EOD, EOM, filemark, setmark reached                */
-    T10_CLASS_ABORTED,      /* command aborted, nexus or transport problem            */
-    T10_CLASS_RESERVATION,  /* reservations and registrations                          */
-    T10_CLASS_PREDICTED,    /* failure prediction threshold exceeded                   */
+    T10_CLASS_INFO = 0,    /* no error or informational (00/00, 00/01 filemark...)   */
+    T10_CLASS_PROGRESS,    /* operation in progress or becoming ready: retry later    */
+    T10_CLASS_NO_MEDIUM,   /* medium not present                                      */
+    T10_CLASS_MEDIUM,      /* medium error, unrecovered read/write, bad format        */
+    T10_CLASS_HARDWARE,    /* device hardware, mechanical or diagnostic failure       */
+    T10_CLASS_ILLEGAL,     /* invalid command, field or parameter                     */
+    T10_CLASS_ATTENTION,   /* unit attention: reset, changed, accessed                */
+    T10_CLASS_PROTECT,     /* write protect, WORM, security                           */
+    T10_CLASS_CLEANING,    /* cleaning requested, cleaning cartridge installed        */
+    T10_CLASS_ELEMENT,     /* medium changer element condition (source empty...)     */
+    T10_CLASS_POSITION,    /* BOT, EOD, EOM, filemark, setmark reached                */
+    T10_CLASS_ABORTED,     /* command aborted, nexus or transport problem            */
+    T10_CLASS_RESERVATION, /* reservations and registrations                          */
+    T10_CLASS_PREDICTED,   /* failure prediction threshold exceeded                   */
     T10_CLASS_COUNT_
 };
 
@@ -43,11 +43,11 @@ enum t10_err_class {
 /* One row of opcodes.tsv. */
 struct t10_op_info {
     uint8_t op;
-    int16_t sa;          /* service action, or -1 for a command without one            */
-    uint32_t devmask;    /* T10_DEV(pdt) bits of the device types that define it        */
-    uint8_t cdb_len;     /* CDB length in bytes                                         */
-    const char *name;    /* "READ ELEMENT STATUS"                                        */
-    const char *clause;  /* "SMC-3 6.10"                                                 */
+    int16_t sa;         /* service action, or -1 for a command without one            */
+    uint32_t devmask;   /* T10_DEV(pdt) bits of the device types that define it        */
+    uint8_t cdb_len;    /* CDB length in bytes                                         */
+    const char *name;   /* "READ ELEMENT STATUS"                                        */
+    const char *clause; /* "SMC-3 6.10"                                                 */
 };
 
 /* The row for @op (and service action @sa, or -1 when none or unknown) on device type
@@ -66,11 +66,11 @@ const struct t10_op_info *t10_op_at(size_t i);
 /* One row of asc.tsv. Rows whose ASCQ is a range ("NN" in the table, e.g. 40/NN
  * DIAGNOSTIC FAILURE ON COMPONENT NN) have is_range set and match any ASCQ. */
 struct t10_asc_info {
-    uint16_t code;       /* T10_ASC(asc, ascq); ascq 0 for range rows                   */
+    uint16_t code; /* T10_ASC(asc, ascq); ascq 0 for range rows                   */
     bool is_range;
     uint32_t devmask;
     enum t10_err_class err_class;
-    const char *text;    /* "INVALID FIELD IN CDB"                                       */
+    const char *text; /* "INVALID FIELD IN CDB"                                       */
 };
 
 /* Row for @asc_ascq (exact match first, then an ASC-wide range row), or NULL. */
@@ -83,7 +83,7 @@ const char *t10_asc_text(uint16_t asc_ascq);
 /* Class of @asc_ascq: the row's class, else T10_CLASS_INFO for 00/xx and
  * T10_CLASS_HARDWARE for anything unknown. */
 enum t10_err_class t10_asc_class(uint16_t asc_ascq);
-const char *t10_err_class_name(enum t10_err_class c);   /* "illegal"; never NULL */
+const char *t10_err_class_name(enum t10_err_class c); /* "illegal"; never NULL */
 
 /* "ILLEGAL REQUEST" for key 5; "RESERVED" for values without a name; never NULL. */
 const char *t10_sense_key_name(uint8_t key);

@@ -7,7 +7,7 @@
 
 #include "scsi/tables.h"
 
-extern const struct t10_op_info t10_op_table_[];   /* sorted by opcode, service action */
+extern const struct t10_op_info t10_op_table_[]; /* sorted by opcode, service action */
 extern const size_t t10_op_table_len_;
 extern const struct t10_asc_info t10_asc_table_[]; /* sorted by code */
 extern const size_t t10_asc_table_len_;

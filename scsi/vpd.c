@@ -114,7 +114,8 @@ static size_t body_len(const uint8_t *buf, size_t len)
     return pl < len - 4 ? pl : len - 4;
 }
 
-size_t t10_vpd_supported_build(uint8_t *out, size_t cap, uint8_t pdt, const uint8_t *pages, size_t n)
+size_t t10_vpd_supported_build(uint8_t *out, size_t cap, uint8_t pdt, const uint8_t *pages,
+                               size_t n)
 {
     bool present[256] = {false};
     for (size_t i = 0; i < n; i++)
@@ -155,7 +156,8 @@ size_t t10_vpd_ascii_build(uint8_t *out, size_t cap, uint8_t pdt, uint8_t page, 
     return 4 + n;
 }
 
-enum t10_rc t10_vpd_ascii_decode(const uint8_t *buf, size_t len, uint8_t page, char *text, size_t cap)
+enum t10_rc t10_vpd_ascii_decode(const uint8_t *buf, size_t len, uint8_t page, char *text,
+                                 size_t cap)
 {
     if (len < T10_VPD_HDR_LEN)
         return T10_ESHORT;
@@ -168,7 +170,8 @@ enum t10_rc t10_vpd_ascii_decode(const uint8_t *buf, size_t len, uint8_t page, c
     return T10_OK;
 }
 
-size_t t10_vpd_devid_build(uint8_t *out, size_t cap, uint8_t pdt, const struct t10_desig *d, size_t n)
+size_t t10_vpd_devid_build(uint8_t *out, size_t cap, uint8_t pdt, const struct t10_desig *d,
+                           size_t n)
 {
     size_t total = 4;
     for (size_t i = 0; i < n; i++)

@@ -22,8 +22,8 @@
 
 #include "scsi/t10.h"
 
-#define T10_INQUIRY_STD_LEN  36  /* without version descriptors */
-#define T10_INQUIRY_FULL_LEN 96  /* with version descriptors     */
+#define T10_INQUIRY_STD_LEN  36 /* without version descriptors */
+#define T10_INQUIRY_FULL_LEN 96 /* with version descriptors     */
 #define T10_VPD_HDR_LEN      4
 
 /* Version values (SPC-4 Table 145) */
@@ -36,8 +36,8 @@ struct t10_inquiry {
     bool rmb;
     uint8_t version;
     bool normaca, hisup;
-    uint8_t resp_format;       /* build: 0 means 2 (the only valid value)            */
-    uint8_t add_len;           /* decode only: ADDITIONAL LENGTH as sent              */
+    uint8_t resp_format; /* build: 0 means 2 (the only valid value)            */
+    uint8_t add_len;     /* decode only: ADDITIONAL LENGTH as sent              */
     bool sccs, acc, tpc, protect;
     uint8_t tpgs;
     bool encserv, multip, mchngr, addr16;
@@ -45,9 +45,9 @@ struct t10_inquiry {
     char vendor[T10_VENDOR_LEN + 1];
     char product[T10_PRODUCT_LEN + 1];
     char revision[T10_REVISION_LEN + 1];
-    uint8_t n_version_desc;    /* 0..8 */
+    uint8_t n_version_desc; /* 0..8 */
     uint16_t version_desc[8];
-    bool truncated;            /* decode: fewer bytes than ADDITIONAL LENGTH announced */
+    bool truncated; /* decode: fewer bytes than ADDITIONAL LENGTH announced */
 };
 
 /* 36 bytes when n_version_desc == 0, else 96. Strings are space padded. Returns the
@@ -71,7 +71,7 @@ enum t10_vpd_page {
 
 struct t10_vpd_hdr {
     uint8_t qualifier, pdt, page;
-    uint16_t page_len;         /* PAGE LENGTH: bytes after the 4-byte header */
+    uint16_t page_len; /* PAGE LENGTH: bytes after the 4-byte header */
 };
 /* Writes the 4-byte header. */
 size_t t10_vpd_hdr_build(uint8_t *out, size_t cap, uint8_t pdt, uint8_t page, uint16_t page_len);
@@ -79,7 +79,8 @@ size_t t10_vpd_hdr_build(uint8_t *out, size_t cap, uint8_t pdt, uint8_t page, ui
 enum t10_rc t10_vpd_hdr_decode(const uint8_t *buf, size_t len, struct t10_vpd_hdr *out);
 
 /* 00h: @pages (any order, duplicates dropped) are written sorted ascending. */
-size_t t10_vpd_supported_build(uint8_t *out, size_t cap, uint8_t pdt, const uint8_t *pages, size_t n);
+size_t t10_vpd_supported_build(uint8_t *out, size_t cap, uint8_t pdt, const uint8_t *pages,
+                               size_t n);
 /* Copies up to @cap page codes into @pages; *n_pages gets the number present in the data
  * (clipped to @len). T10_EINVAL if the list is not strictly ascending. */
 enum t10_rc t10_vpd_supported_decode(const uint8_t *buf, size_t len, uint8_t *pages, size_t cap,
@@ -89,14 +90,21 @@ enum t10_rc t10_vpd_supported_decode(const uint8_t *buf, size_t len, uint8_t *pa
 size_t t10_vpd_ascii_build(uint8_t *out, size_t cap, uint8_t pdt, uint8_t page, const char *text);
 /* Copies the body into @text (NUL-terminated, at most @cap - 1 chars, trailing spaces
  * removed); T10_EINVAL if buf[1] != @page. */
-enum t10_rc t10_vpd_ascii_decode(const uint8_t *buf, size_t len, uint8_t page, char *text, size_t cap);
+enum t10_rc t10_vpd_ascii_decode(const uint8_t *buf, size_t len, uint8_t page, char *text,
+                                 size_t cap);
 
 /* Designation descriptor (83h). */
 enum t10_code_set { T10_CS_BINARY = 1, T10_CS_ASCII = 2, T10_CS_UTF8 = 3 };
 enum t10_desig_type {
-    T10_DESIG_VENDOR = 0, T10_DESIG_T10_VENDOR = 1, T10_DESIG_EUI64 = 2, T10_DESIG_NAA = 3,
-    T10_DESIG_REL_TGT_PORT = 4, T10_DESIG_TGT_PORT_GROUP = 5, T10_DESIG_LU_GROUP = 6,
-    T10_DESIG_MD5 = 7, T10_DESIG_SCSI_NAME = 8,
+    T10_DESIG_VENDOR = 0,
+    T10_DESIG_T10_VENDOR = 1,
+    T10_DESIG_EUI64 = 2,
+    T10_DESIG_NAA = 3,
+    T10_DESIG_REL_TGT_PORT = 4,
+    T10_DESIG_TGT_PORT_GROUP = 5,
+    T10_DESIG_LU_GROUP = 6,
+    T10_DESIG_MD5 = 7,
+    T10_DESIG_SCSI_NAME = 8,
 };
 enum t10_assoc { T10_ASSOC_LU = 0, T10_ASSOC_PORT = 1, T10_ASSOC_TARGET = 2 };
 struct t10_desig {
@@ -104,10 +112,11 @@ struct t10_desig {
     bool piv;
     uint8_t association, type;
     uint8_t len;
-    const uint8_t *id;         /* borrowed: from the buffer (walk) or the caller (build) */
+    const uint8_t *id; /* borrowed: from the buffer (walk) or the caller (build) */
 };
 /* Page 83h from @n descriptors. Returns the full length (0 if a designator is over 255). */
-size_t t10_vpd_devid_build(uint8_t *out, size_t cap, uint8_t pdt, const struct t10_desig *d, size_t n);
+size_t t10_vpd_devid_build(uint8_t *out, size_t cap, uint8_t pdt, const struct t10_desig *d,
+                           size_t n);
 typedef enum t10_rc t10_desig_fn(const struct t10_desig *d, void *arg);
 /* Walks the descriptors of an 83h page (@buf at the page header), each by its own
  * LENGTH, bounded by @len and PAGE LENGTH; *truncated when the last one was cut. */
@@ -123,7 +132,9 @@ size_t t10_t10vid_encode(uint8_t *out, size_t cap, const char *vendor, const cha
 void t10_relport_encode(uint8_t out[4], uint16_t rel_port);
 
 /* B0h: byte 4 TSMC(1) WORM(0), PAGE LENGTH 2. */
-struct t10_vpd_b0 { bool worm, tsmc; };
+struct t10_vpd_b0 {
+    bool worm, tsmc;
+};
 size_t t10_vpd_b0_build(uint8_t *out, size_t cap, uint8_t pdt, const struct t10_vpd_b0 *p);
 enum t10_rc t10_vpd_b0_decode(const uint8_t *buf, size_t len, struct t10_vpd_b0 *out);
 

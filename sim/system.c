@@ -109,6 +109,15 @@ enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir,
             sys->state_dir = NULL;
             return fail(sys, rc, err, err_cap, msg);
         }
+        /* From here on every persistent change is on disk before its command's status
+         * goes out: a SIGKILL loses nothing an initiator was told. */
+        rc = vtl_library_set_state_dir(sys->lib, state_dir);
+        if (rc != VTL_OK) {
+            snprintf(why, sizeof why, "cannot save state in %s: %s", state_dir, vtl_rc_name(rc));
+            free(sys->state_dir);
+            sys->state_dir = NULL;
+            return fail(sys, rc, err, err_cap, why);
+        }
         snprintf(sys->tapes_dir, sizeof sys->tapes_dir, "%s/tapes", state_dir);
         if (mkdir(sys->tapes_dir, 0755) != 0 && errno != EEXIST) {
             snprintf(why, sizeof why, "cannot create %s: %s", sys->tapes_dir, strerror(errno));

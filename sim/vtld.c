@@ -8,10 +8,10 @@
  * drained from the server's tick (every few milliseconds) and the answer handed back, so
  * the libraries are never touched from two threads.
  *
- * Persistence: each library keeps its state in STATE_DIR/<name>/. It is written after
- * every change made through the control socket, after robot motions, and at shutdown;
- * the writes are crash-safe (sim/core: new file, fsync, rename), so SIGKILL loses at most
- * the motion in flight.
+ * Persistence: each library keeps its state in STATE_DIR/<name>/ and saves it itself after
+ * every persistent change, before the command's status goes out (sim/core: new file,
+ * fsync, rename), so SIGKILL loses nothing an initiator was told; tape images flush at
+ * every filemark (sim/tape).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -64,7 +64,7 @@ struct lib_slot {
     char name[64];
     char state_dir[PATH_MAX];
     struct vtl_system *sys;
-    uint64_t saved_moves;
+    bool save_failed;
 };
 
 /* One control request in flight between the control thread and the loop thread. */
@@ -106,39 +106,11 @@ static void be_nexus_close(void *ctx, void *target_ctx, uint64_t nexus_id)
     vtl_nexus_close(vtl_system_library(ls->sys), nexus_id);
 }
 
-static void save_if_moved(struct lib_slot *ls, bool force);
-
-/* Commands after which the changer's persistent state may differ. */
-static bool changes_changer_state(uint8_t op)
-{
-    switch (op) {
-    case 0x07: /* INITIALIZE ELEMENT STATUS */
-    case 0x1B: /* OPEN/CLOSE IMPORT/EXPORT ELEMENT */
-    case 0x1E: /* PREVENT ALLOW MEDIUM REMOVAL */
-    case 0x15: /* MODE SELECT(6) */
-    case 0x37: /* INITIALIZE ELEMENT STATUS WITH RANGE */
-    case 0x55: /* MODE SELECT(10) */
-    case 0xA5: /* MOVE MEDIUM */
-    case 0xA6: /* EXCHANGE MEDIUM */
-    case 0xE7: /* INITIALIZE ELEMENT STATUS WITH RANGE, vendor form */
-        return true;
-    default:
-        return false;
-    }
-}
-
 static enum vtl_exec be_submit(void *ctx, void *target_ctx, uint16_t lun, struct vtl_cmd *cmd)
 {
     (void)ctx;
     struct lib_slot *ls = target_ctx;
-    enum vtl_exec ex = vtl_lun_execute(vtl_system_library(ls->sys), lun, cmd);
-    /* The new state is on disk before the initiator hears GOOD: a SIGKILL right after
-     * loses nothing a client was told. (Motions that complete later are saved by the
-     * tick, before their status goes out.) */
-    if (ex == VTL_EXEC_DONE && lun == 0 && cmd->status == VTL_STATUS_GOOD &&
-        changes_changer_state(cmd->cdb[0]))
-        save_if_moved(ls, true);
-    return ex;
+    return vtl_lun_execute(vtl_system_library(ls->sys), lun, cmd);
 }
 
 static int be_task_mgmt(void *ctx, void *target_ctx, uint64_t nexus_id, int fn, uint16_t lun,
@@ -156,18 +128,15 @@ static const struct vtl_iscsi_backend_ops backend = {
     .task_mgmt = be_task_mgmt,
 };
 
-static void save_if_moved(struct lib_slot *ls, bool force)
+/* The library saves its own state after every persistent change (sim/system.c turns
+ * that on); a failed save is reported once per failure here. */
+static void check_autosave(struct lib_slot *ls)
 {
-    struct vtl_library *lib = vtl_system_library(ls->sys);
-    uint64_t moves = vtl_library_move_count(lib);
-    if (!force && moves == ls->saved_moves)
-        return;
-    enum vtl_rc rc = vtl_library_save_state(lib, ls->state_dir);
-    if (rc != VTL_OK)
-        fprintf(stderr, "vtld: %s: cannot save state in %s: %s\n", ls->name, ls->state_dir,
-                vtl_rc_name(rc));
-    else
-        ls->saved_moves = moves;
+    enum vtl_rc rc = vtl_library_autosave_status(vtl_system_library(ls->sys));
+    if (rc != VTL_OK && !ls->save_failed)
+        fprintf(stderr, "vtld: %s: cannot save state in %s: %s (retried at the next change)\n",
+                ls->name, ls->state_dir, vtl_rc_name(rc));
+    ls->save_failed = rc != VTL_OK;
 }
 
 /* The loop's tick: library clocks, control requests, state saving. */
@@ -176,7 +145,7 @@ static void tick(void *unused)
     (void)unused;
     for (unsigned i = 0; i < g.n_libs; i++) {
         vtl_system_run_due(g.libs[i].sys);
-        save_if_moved(&g.libs[i], false);
+        check_autosave(&g.libs[i]);
     }
     pthread_mutex_lock(&g.lock);
     struct ctl_req *r = g.pending;
@@ -432,7 +401,6 @@ int main(int argc, char **argv)
             fprintf(stderr, "vtld: %s\n", err);
             return 1;
         }
-        ls->saved_moves = vtl_library_move_count(vtl_system_library(ls->sys));
         g.n_libs++;
     }
 
@@ -524,8 +492,7 @@ int main(int argc, char **argv)
     unlink(g.ctl_path);
     vtl_iscsi_server_free(g.srv);
     for (unsigned i = 0; i < g.n_libs; i++) {
-        save_if_moved(&g.libs[i], true);
-        vtl_system_close(g.libs[i].sys);
+        vtl_system_close(g.libs[i].sys);   /* saves the state one last time */
     }
     vtl_ctl_free(g.ctl);
     fprintf(stderr, "vtld: stopped\n");

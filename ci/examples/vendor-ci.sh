@@ -50,6 +50,7 @@ if [ -z "$BIN" ]; then
   else BIN=$(dirname "$(command -v vtld)"); fi
 fi
 VTLD=$BIN/vtld VTLCTL=$BIN/vtlctl
+export PATH="$BIN:$PATH"     # vtlctl for the tests
 mkdir -p "$JUNIT_DIR"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vtl-ci.XXXXXX")
 

@@ -211,7 +211,23 @@ if begin inquiry; then
       detail="$detail; $t: $($BB sed -n 's/^ *Product identification: *//p' $OUT)"
     else ok=0; detail="$detail; tape $t: $(last)"; fi
   done
+  detail=$(echo "$detail" | $BB tr -s ' ' | $BB sed 's/ ;/;/g')
   if [ $ok = 1 ]; then pass "$detail"; else fail "$detail"; fi
+fi
+
+# 2b. SG_IO residual: a short INQUIRY answer must come back with the right transfer count
+# (the kernel computes it from the residual the HBA reports; tools and harnesses rely on it)
+if begin sg-resid; then
+  run $SG_INQ "$CHG"
+  want=$($BB sed -n 's/.*length=\([0-9]*\) (0x.*/\1/p' $OUT | $BB head -n 1)
+  run /usr/bin/sg_raw -r 252 "$CHG" 12 00 00 00 fc 00
+  got=$($BB sed -n 's/.*Received \([0-9]*\) bytes.*/\1/p' $OUT | $BB head -n 1)
+  if [ -n "$want" ] && [ "$got" = "$want" ]; then pass "INQUIRY with ALLOCATION LENGTH 252: $got bytes, residual $((252 - got))"
+  elif [ "$got" = 252 ] && [ -n "$want" ] && [ "$want" -lt 252 ]; then
+    # QEMU's iSCSI block driver answers every SG_IO with resid 0 (block/iscsi.c), so the
+    # guest cannot see transfer lengths on this path, whatever the target reports
+    skip "path limitation: QEMU's iSCSI driver zeroes the residual ($want bytes sent, 252 reported)"
+  else fail "INQUIRY with ALLOCATION LENGTH 252: SG_IO reports ${got:-?} bytes received, the data says $want (residual lost on the way)"; fi
 fi
 
 # 3. mtx status: every element, every barcode
@@ -472,16 +488,36 @@ if begin btape-autochanger; then
   empty_drive0
 fi
 
-# 16. the project's own certification harness over SG_IO, when it is in the guest
+# 16. the project's own certification harness through the guest kernel's SG_IO, when built
 if begin rsm-conform; then
   if [ -x /usr/bin/rsm-conform ]; then
-    if run -t 300 /usr/bin/rsm-conform --device "sg:$CHG" --report /tmp/conform --safe; then
-      pass "changer: $(last)"
+    empty_drive0
+    if run -t 600 /usr/bin/rsm-conform --device "sg:$CHG" --drive "sg:$TAPE0_SG" --drive "sg:$TAPE1_SG" \
+         --report /tmp/conform --safe; then
+      pass "changer and drives over SG_IO: $(last)"
     else fail "rsm-conform rc=$RC: $(last)"; fi
   else skip "rsm-conform not built"; fi
 fi
 
-# 17. mtx eject (START STOP UNIT with LOEJ to the changer) last, as it may open the mail
+# 17. the project's operator CLI (embedded engine, no daemon) inventories the library over
+# SG_IO and must see every barcode the target was configured with
+if begin rsm-inventory; then
+  if [ -x /usr/bin/rsm ]; then
+    empty_drive0
+    ok=1
+    run -t 300 /usr/bin/rsm --db /tmp/rsmdb library add "sg:$CHG" || ok=0
+    [ $ok = 1 ] && { run -t 300 /usr/bin/rsm --db /tmp/rsmdb inventory || ok=0; }
+    [ $ok = 1 ] && { run -t 60 /usr/bin/rsm --db /tmp/rsmdb --json view media || ok=0; }
+    if [ $ok = 1 ]; then
+      missing=
+      for b in $EXPECT_BARCODES; do $BB grep -q "$b" $OUT || missing="$missing $b"; done
+      if [ -z "$missing" ]; then pass "rsm sees all $(echo $EXPECT_BARCODES | $BB wc -w) cartridges"
+      else fail "rsm view media lacks:$missing"; fi
+    else fail "rsm rc=$RC: $(last)"; fi
+  else skip "rsm not built"; fi
+fi
+
+# 18. mtx eject (START STOP UNIT with LOEJ to the changer) last, as it may open the mail
 # slot door. SMC-3 does not require the command: a clean ILLEGAL REQUEST is accepted; in
 # both cases the inventory must be unchanged and the changer must still answer.
 if begin mtx-eject; then

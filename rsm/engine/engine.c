@@ -154,9 +154,10 @@ static void install_staged(const char *dir)
         (void)rename(staged, tmp);
         return;
     }
-    if (access(live, F_OK) == 0) {
+    snprintf(aside, sizeof aside, "%s.replaced", live);
+    bool had_live = access(live, F_OK) == 0;
+    if (had_live) {
         checkpoint_live(live);
-        snprintf(aside, sizeof aside, "%s.replaced", live);
         if (rename(live, aside) != 0)
             return;
     }
@@ -164,7 +165,8 @@ static void install_staged(const char *dir)
         snprintf(tmp, sizeof tmp, "%s%s", live, i ? "-shm" : "-wal");
         (void)unlink(tmp);
     }
-    (void)rename(staged, live);
+    if (rename(staged, live) != 0 && had_live)
+        (void)rename(aside, live); /* could not install: keep the database we had */
 }
 
 static rsm_rc load_wellknown(struct rsm_engine *e)
@@ -305,17 +307,23 @@ static const struct {
      "side count differs from n_sides"},
     {"SELECT count(*) FROM side WHERE (lmedia IS NULL) <> (state NOT IN (5,6))",
      "allocated side without LMID or LMID on a free side"},
-    {"SELECT count(*) FROM lmedia l WHERE (SELECT count(*) FROM side s WHERE s.lmedia=l.guid)"
-     " <> 1",
+    {"SELECT count(*) FROM obj o WHERE o.type=11 AND (SELECT count(*) FROM side s WHERE "
+     "s.lmedia=o.guid) <> 1",
      "LMID not bound to exactly one side"},
-    {"SELECT count(*) FROM lmedia l JOIN side s ON s.lmedia=l.guid JOIN pmedia p ON "
-     "p.guid=s.pmedia WHERE l.pool <> p.pool",
-     "LMID pool differs from its medium's pool"},
+    {"SELECT count(*) FROM side s JOIN obj o ON o.guid=s.lmedia WHERE o.type <> 11",
+     "side bound to an object that is not an LMID"},
     {"SELECT count(*) FROM side s JOIN pmedia p ON p.guid=s.pmedia JOIN pool q ON "
      "q.guid=p.pool WHERE s.state IN (5,6,9) AND q.pooltype <> 1000",
      "allocated side outside an application pool"},
     {"SELECT count(*) FROM side s JOIN pmedia p ON p.guid=s.pmedia WHERE s.pool <> p.pool",
      "side pool differs from its medium's pool"},
+    {"SELECT (SELECT count(*) FROM pool WHERE guid NOT IN (SELECT guid FROM obj WHERE type=12))"
+     " + (SELECT count(*) FROM pmedia WHERE guid NOT IN (SELECT guid FROM obj WHERE type=15))"
+     " + (SELECT count(*) FROM side WHERE guid NOT IN (SELECT guid FROM obj WHERE type=14))"
+     " + (SELECT count(*) FROM opreq WHERE guid NOT IN (SELECT guid FROM obj WHERE type=17))",
+     "type row without its object row"},
+    {"SELECT count(*) FROM obj o WHERE o.type=12 AND o.guid NOT IN (SELECT guid FROM pool)",
+     "pool object without its row"},
     {"SELECT count(*) FROM obj o WHERE o.type=15 AND o.guid NOT IN (SELECT guid FROM pmedia)",
      "physical-media object without its row"},
     {"SELECT count(*) FROM obj o WHERE o.type=14 AND o.guid NOT IN (SELECT guid FROM side)",

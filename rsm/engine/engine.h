@@ -60,7 +60,7 @@ const char *rsm_engine_dir(const struct rsm_engine *e);
 /* GUIDs of the objects of @type inside @container (NULL = all, or top level for pools),
  * per ntms-api.md §1.1. @cap in, count out (*n). Errors: INVALID_PARAMETER (bad
  * type/container combination or options), NOT_FOUND (unknown container),
- * INSUFFICIENT_BUFFER (*n = count needed, @list untouched). */
+ * INSUFFICIENT_BUFFER (*n = count needed; @list then holds the first @cap only). */
 rsm_rc rsm_enumerate(struct rsm_engine *e, const struct rsm_caller *c,
                      const struct rsm_guid *container, uint32_t type, uint32_t options,
                      struct rsm_guid *list, uint32_t cap, uint32_t *n);

@@ -50,7 +50,7 @@ static const char *enum_sql(uint32_t type, uint32_t ctype)
                      "UNION ALL SELECT guid FROM pool WHERE parent=?2"
              : ctype == RSM_OT_MEDIA_POOL ? "SELECT guid FROM pool WHERE parent=?1" : NULL;
     case RSM_OT_LOGICAL_MEDIA:
-        return ctype == RSM_OT_UNKNOWN    ? "SELECT guid FROM lmedia"
+        return ctype == RSM_OT_UNKNOWN    ? "SELECT lmedia FROM side WHERE lmedia IS NOT NULL"
              : ctype == RSM_OT_MEDIA_POOL ? "SELECT lmedia FROM side WHERE pool=?1 AND lmedia IS NOT NULL"
              : ctype == RSM_OT_PARTITION
                  ? "SELECT lmedia FROM side WHERE guid=?1 AND lmedia IS NOT NULL"

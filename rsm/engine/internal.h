@@ -47,6 +47,8 @@ rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type
 rsm_rc rsm_obj_type(struct rsm_db *db, const struct rsm_guid *g, uint32_t *type);
 rsm_rc rsm_obj_touch(struct rsm_db *db, const struct rsm_guid *g);
 rsm_rc rsm_obj_delete(struct rsm_db *db, const struct rsm_guid *g);
+/* The same when the caller knows the object's @type (one lookup less). */
+rsm_rc rsm_obj_delete_typed(struct rsm_db *db, const struct rsm_guid *g, uint32_t type);
 bool rsm_obj_enabled(struct rsm_db *db, const struct rsm_guid *g);
 
 /* security.c */

@@ -225,9 +225,6 @@ static rsm_rc relocate(struct rsm_engine *e, const struct medium *m, const struc
     rsm_rc rc = exec_g(e->db, "UPDATE pmedia SET pool=?2 WHERE guid=?1", &m->guid, &to->guid, 0);
     if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE side SET pool=?2 WHERE pmedia=?1", &m->guid, &to->guid, 0);
-    if (rc == RSM_OK)
-        rc = exec_g(e->db, "UPDATE lmedia SET pool=?2 WHERE guid IN (SELECT lmedia FROM side "
-                           "WHERE pmedia=?1 AND lmedia IS NOT NULL)", &m->guid, &to->guid, 0);
     if (rc == RSM_OK && to->type == RSM_POOL_SCRATCH)
         /* Entering a free pool: every usable side becomes Available (the free-media label
          * is written by the device layer's WRITESCRATCH work item when it mounts). */
@@ -397,9 +394,13 @@ rsm_rc rsm_media_type_delete(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc == RSM_OK &&
         count_g(e->db, "SELECT (SELECT count(*) FROM pmedia WHERE mtype=?1) + (SELECT count(*)"
                        " FROM lib_mtype WHERE mtype=?1) + (SELECT count(*) FROM pool WHERE "
-                       "mtype=?1 AND pooltype=1000)", mtype, NULL) == 0)
+                       "mtype=?1 AND pooltype=1000)", mtype, NULL) == 0) {
         rc = exec_g(e->db, "DELETE FROM obj WHERE guid IN (SELECT guid FROM pool WHERE "
                            "mtype=?1 AND pooltype IN (1,2,3))", mtype, NULL, 0);
+        if (rc == RSM_OK)
+            rc = exec_g(e->db, "DELETE FROM pool WHERE mtype=?1 AND pooltype IN (1,2,3)", mtype,
+                        NULL, 0);
+    }
     rc = rsm_db_end(e->db, rc);
     rsm_engine_unlock(e);
     return rc;
@@ -540,9 +541,6 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
             rc = rsm_obj_insert(e->db, &s->lmedia, RSM_OT_LOGICAL_MEDIA, name, "");
             if (rc == RSM_E_ALREADY_EXISTS)
                 rc = RSM_E_INVALID_MEDIA;
-            if (rc == RSM_OK)
-                rc = exec_g(e->db, "INSERT INTO lmedia(guid,pool) VALUES(?1,?2)", &s->lmedia,
-                            &pool.guid, 0);
         }
         st = rsm_db_stmt(e->db, "UPDATE side SET lmedia=?2, state=?3, omid=?4, omid_type=?5,"
                                 " omid_info=?6, mount_count=?7, alloc_count=?8, capacity=?9 "
@@ -610,8 +608,6 @@ static rsm_rc bind_side(struct rsm_engine *e, const struct side_info *s, const s
     sqlite3_reset(st);
     rsm_rc rc = rsm_obj_insert(e->db, &l, RSM_OT_LOGICAL_MEDIA, name, "");
     if (rc == RSM_OK)
-        rc = exec_g(e->db, "INSERT INTO lmedia(guid,pool) VALUES(?1,?2)", &l, pool, 0);
-    if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE side SET lmedia=?2, state=5, alloc_count=alloc_count+1 "
                            "WHERE guid=?1", &s->guid, &l, 0);
     if (rc == RSM_OK && (options & RSM_ALLOC_NEW))
@@ -629,8 +625,9 @@ static rsm_rc pick_side(struct rsm_engine *e, const struct rsm_guid *pool, struc
 {
     sqlite3_stmt *st = rsm_db_stmt(e->db,
         "SELECT s.guid, s.pmedia, s.alloc_count FROM side s JOIN pmedia p ON p.guid=s.pmedia "
-        "JOIN obj o ON o.guid=s.pmedia WHERE s.pool=?1 AND s.state=4 AND p.library<>?2 AND "
-        "o.enabled=1 ORDER BY s.alloc_count LIMIT 1");
+        "JOIN obj o ON o.guid=s.pmedia JOIN obj lo ON lo.guid=p.library WHERE s.pool=?1 AND "
+        "s.state=4 AND p.library<>?2 AND o.enabled=1 AND lo.enabled=1 "
+        "ORDER BY s.alloc_count LIMIT 1");
     if (!st)
         return RSM_E_DB_FAILURE;
     rsm_db_bind_guid_nn(st, 1, pool);
@@ -693,7 +690,7 @@ static rsm_rc try_allocate(struct rsm_engine *e, const struct rsm_caller *c,
             return rc;
         if (s.state != RSM_PART_AVAILABLE && s.state != RSM_PART_IMPORT)
             return RSM_E_INVALID_STATE;
-        if (!m.enabled)
+        if (!m.enabled || !rsm_obj_enabled(e->db, &m.library))
             return RSM_E_RESOURCE_DISABLED;
         if (rsm_guid_eq(&m.library, &e->offline_lib))
             return RSM_E_MEDIA_OFFLINE;
@@ -881,9 +878,9 @@ rsm_rc rsm_media_deallocate(struct rsm_engine *e, const struct rsm_caller *c,
         rc = exec_g(e->db, "UPDATE side SET lmedia=NULL, state=?3 WHERE guid=?1", &s.guid, NULL,
                     decommission ? RSM_PART_DECOMMISSIONED : RSM_PART_AVAILABLE);
     if (rc == RSM_OK)
-        rc = rsm_obj_delete(e->db, lmid); /* the LMID ends with its allocation */
+        rc = rsm_obj_delete_typed(e->db, lmid, RSM_OT_LOGICAL_MEDIA); /* ends with it */
     /* Sides reserved by an NTMS_ALLOCATE_NEW are free again once nothing is allocated. */
-    if (rc == RSM_OK && sides_in(e->db, &m.guid, SQL_N_ALLOC) == 0)
+    if (rc == RSM_OK && m.n_sides > 1 && sides_in(e->db, &m.guid, SQL_N_ALLOC) == 0)
         rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state=9", &m.guid, NULL, 0);
     if (rc == RSM_OK && (pool.dealloc_policy & RSM_DEALLOCATE_TOSCRATCH) &&
         sides_in(e->db, &m.guid, SQL_N_BOUND) == 0) {

@@ -50,13 +50,55 @@ rsm_rc rsm_obj_touch(struct rsm_db *db, const struct rsm_guid *g)
     return rsm_db_step_done(st);
 }
 
+/* The type table row of each object type (deleted with the obj row). */
+static const char *const type_delete[RSM_OT_COUNT] = {
+    [RSM_OT_CHANGER] = "DELETE FROM changer WHERE guid=?1",
+    [RSM_OT_CHANGER_TYPE] = "DELETE FROM changer_type WHERE guid=?1",
+    [RSM_OT_COMPUTER] = "DELETE FROM computer WHERE guid=?1",
+    [RSM_OT_DRIVE] = "DELETE FROM drive WHERE guid=?1",
+    [RSM_OT_DRIVE_TYPE] = "DELETE FROM drive_type WHERE guid=?1",
+    [RSM_OT_IEDOOR] = "DELETE FROM iedoor WHERE guid=?1",
+    [RSM_OT_IEPORT] = "DELETE FROM ieport WHERE guid=?1",
+    [RSM_OT_LIBRARY] = "DELETE FROM library WHERE guid=?1",
+    [RSM_OT_LIBREQUEST] = "DELETE FROM libreq WHERE guid=?1",
+    /* RSM_OT_LOGICAL_MEDIA: only its obj row (see side.lmedia in schema.c). */
+    [RSM_OT_MEDIA_POOL] = "DELETE FROM pool WHERE guid=?1",
+    [RSM_OT_MEDIA_TYPE] = "DELETE FROM media_type WHERE guid=?1",
+    [RSM_OT_PARTITION] = "DELETE FROM side WHERE guid=?1",
+    [RSM_OT_PHYSICAL_MEDIA] = "DELETE FROM pmedia WHERE guid=?1", /* sides' rows cascade */
+    [RSM_OT_STORAGESLOT] = "DELETE FROM slot WHERE guid=?1",
+    [RSM_OT_OPREQUEST] = "DELETE FROM opreq WHERE guid=?1",
+};
+
 rsm_rc rsm_obj_delete(struct rsm_db *db, const struct rsm_guid *g)
 {
-    sqlite3_stmt *st = rsm_db_stmt(db, "DELETE FROM obj WHERE guid=?1");
-    if (!st)
-        return RSM_E_DB_FAILURE;
-    rsm_db_bind_guid_nn(st, 1, g);
-    return rsm_db_step_done(st);
+    uint32_t type = 0;
+    rsm_rc rc = rsm_obj_type(db, g, &type);
+    if (rc != RSM_OK)
+        return rc;
+    return rsm_obj_delete_typed(db, g, type);
+}
+
+rsm_rc rsm_obj_delete_typed(struct rsm_db *db, const struct rsm_guid *g, uint32_t type)
+{
+    rsm_rc rc = RSM_OK;
+    sqlite3_stmt *st = type < RSM_OT_COUNT && type_delete[type]
+                           ? rsm_db_stmt(db, type_delete[type])
+                           : NULL;
+    if (type < RSM_OT_COUNT && type_delete[type]) {
+        if (!st)
+            return RSM_E_DB_FAILURE;
+        rsm_db_bind_guid_nn(st, 1, g);
+        rc = rsm_db_step_done(st);
+    }
+    st = rc == RSM_OK ? rsm_db_stmt(db, "DELETE FROM obj WHERE guid=?1") : NULL;
+    if (rc == RSM_OK && !st)
+        rc = RSM_E_DB_FAILURE;
+    if (rc == RSM_OK) {
+        rsm_db_bind_guid_nn(st, 1, g); /* attributes and descriptor cascade */
+        rc = rsm_db_step_done(st);
+    }
+    return rc;
 }
 
 bool rsm_obj_enabled(struct rsm_db *db, const struct rsm_guid *g)
@@ -263,7 +305,7 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         GUID(13, o->u.pmedia.mounted_side);
         break;
     case RSM_OT_LOGICAL_MEDIA:
-        rc = row(db, "SELECT pool FROM lmedia WHERE guid=?1", g, &st);
+        rc = row(db, "SELECT pool FROM side WHERE lmedia=?1", g, &st);
         if (rc)
             return rc;
         GUID(0, o->u.lmedia.pool);

@@ -105,7 +105,7 @@ static rsm_rc governing(struct rsm_engine *e, const struct rsm_guid *g, struct r
         sql = "SELECT p.pool FROM side s JOIN pmedia p ON p.guid=s.pmedia WHERE s.guid=?1";
         break;
     case RSM_OT_LOGICAL_MEDIA:
-        sql = "SELECT pool FROM lmedia WHERE guid=?1";
+        sql = "SELECT pool FROM side WHERE lmedia=?1";
         break;
     case RSM_OT_CHANGER:
         sql = "SELECT library FROM changer WHERE guid=?1";

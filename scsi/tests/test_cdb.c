@@ -34,7 +34,9 @@ static void check_golden(const char *file, enum t10_pdt pdt, const struct t10_cd
 
 static void golden_inquiry(void)
 {
-    struct t10_cdb w = {.kind = T10_CDB_INQUIRY, .u.inquiry = {.evpd = true, .page = 0x80, .alloc_len = 255}}, g;
+    struct t10_cdb w = {.kind = T10_CDB_INQUIRY,
+                        .u.inquiry = {.evpd = true, .page = 0x80, .alloc_len = 255}},
+                   g;
     check_golden("cdb/inquiry_evpd80.hex", T10_PDT_TAPE, &w, &g);
     CU_ASSERT(g.u.inquiry.evpd);
     CU_ASSERT_EQUAL(g.u.inquiry.page, 0x80);
@@ -44,8 +46,14 @@ static void golden_inquiry(void)
 static void golden_read_element_status(void)
 {
     struct t10_cdb w = {.kind = T10_CDB_READ_ELEMENT_STATUS,
-                        .u.res = {.voltag = true, .elem_type = T10_ELEM_DT, .start_addr = 0x100,
-                                  .n_elems = 2, .curdata = true, .dvcid = true, .alloc_len = 256}}, g;
+                        .u.res = {.voltag = true,
+                                  .elem_type = T10_ELEM_DT,
+                                  .start_addr = 0x100,
+                                  .n_elems = 2,
+                                  .curdata = true,
+                                  .dvcid = true,
+                                  .alloc_len = 256}},
+                   g;
     check_golden("cdb/res_dt_voltag_dvcid.hex", T10_PDT_CHANGER, &w, &g);
     CU_ASSERT(g.u.res.voltag && g.u.res.curdata && g.u.res.dvcid);
     CU_ASSERT_EQUAL(g.u.res.elem_type, T10_ELEM_DT);
@@ -70,13 +78,18 @@ static void golden_move_and_exchange(void)
 
 static void golden_mode_sense(void)
 {
-    struct t10_cdb w = {.kind = T10_CDB_MODE_SENSE6, .u.mode_sense = {.dbd = true, .page = 0x1D, .alloc_len = 255}}, g;
+    struct t10_cdb w = {.kind = T10_CDB_MODE_SENSE6,
+                        .u.mode_sense = {.dbd = true, .page = 0x1D, .alloc_len = 255}},
+                   g;
     check_golden("cdb/mode_sense6_1d_dbd.hex", T10_PDT_CHANGER, &w, &g);
     CU_ASSERT(g.u.mode_sense.dbd);
     CU_ASSERT_EQUAL(g.u.mode_sense.page, 0x1D);
     struct t10_cdb w10 = {.kind = T10_CDB_MODE_SENSE10,
-                          .u.mode_sense = {.llbaa = true, .dbd = true, .pc = T10_PC_CHANGEABLE,
-                                           .page = 0x1F, .alloc_len = 0x1000}};
+                          .u.mode_sense = {.llbaa = true,
+                                           .dbd = true,
+                                           .pc = T10_PC_CHANGEABLE,
+                                           .page = 0x1F,
+                                           .alloc_len = 0x1000}};
     check_golden("cdb/mode_sense10_llbaa.hex", T10_PDT_CHANGER, &w10, &g);
     CU_ASSERT_EQUAL(g.u.mode_sense.pc, T10_PC_CHANGEABLE);
     CU_ASSERT_EQUAL(g.u.mode_sense.alloc_len, 0x1000);
@@ -84,7 +97,9 @@ static void golden_mode_sense(void)
 
 static void golden_space_signed_counts(void)
 {
-    struct t10_cdb w = {.kind = T10_CDB_SPACE6, .u.space = {.code = T10_SPACE_FILEMARKS, .count = -2}}, g;
+    struct t10_cdb w = {.kind = T10_CDB_SPACE6,
+                        .u.space = {.code = T10_SPACE_FILEMARKS, .count = -2}},
+                   g;
     check_golden("cdb/space6_back2fm.hex", T10_PDT_TAPE, &w, &g);
     CU_ASSERT_EQUAL(g.u.space.count, -2);
     struct t10_cdb e = {.kind = T10_CDB_SPACE16, .u.space = {.code = T10_SPACE_EOD}};
@@ -106,8 +121,12 @@ static void golden_space_signed_counts(void)
 static void golden_locate_and_read_position(void)
 {
     struct t10_cdb w = {.kind = T10_CDB_LOCATE16,
-                        .u.locate = {.dest_type = T10_LOCATE_EOD, .cp = true, .immed = true,
-                                     .partition = 1, .lo_id = 0x1234}}, g;
+                        .u.locate = {.dest_type = T10_LOCATE_EOD,
+                                     .cp = true,
+                                     .immed = true,
+                                     .partition = 1,
+                                     .lo_id = 0x1234}},
+                   g;
     check_golden("cdb/locate16_eod_cp.hex", T10_PDT_TAPE, &w, &g);
     CU_ASSERT_EQUAL(g.u.locate.lo_id, 0x1234);
     CU_ASSERT_EQUAL(g.u.locate.partition, 1);
@@ -119,24 +138,32 @@ static void golden_locate_and_read_position(void)
 static void golden_rsoc_and_attributes(void)
 {
     struct t10_cdb w = {.kind = T10_CDB_RSOC,
-                        .u.rsoc = {.rctd = true, .options = T10_RSOC_ONE, .req_op = 0xB8, .alloc_len = 0x200}}, g;
+                        .u.rsoc = {.rctd = true,
+                                   .options = T10_RSOC_ONE,
+                                   .req_op = 0xB8,
+                                   .alloc_len = 0x200}},
+                   g;
     check_golden("cdb/rsoc_one_rctd.hex", T10_PDT_CHANGER, &w, &g);
     CU_ASSERT_EQUAL(g.u.rsoc.req_op, 0xB8);
-    struct t10_cdb a = {.kind = T10_CDB_READ_ATTRIBUTE,
-                        .u.read_attr = {.sa = T10_RA_VALUES, .first_attr = 0x0806, .alloc_len = 0x1000}};
+    struct t10_cdb a = {
+        .kind = T10_CDB_READ_ATTRIBUTE,
+        .u.read_attr = {.sa = T10_RA_VALUES, .first_attr = 0x0806, .alloc_len = 0x1000}};
     check_golden("cdb/read_attribute_barcode.hex", T10_PDT_TAPE, &a, &g);
     CU_ASSERT_EQUAL(g.u.read_attr.first_attr, 0x0806);
 }
 
 static void golden_tape_motion(void)
 {
-    struct t10_cdb l = {.kind = T10_CDB_LOAD_UNLOAD, .u.load_unload = {.immed = true, .hold = true, .load = true}}, g;
+    struct t10_cdb l = {.kind = T10_CDB_LOAD_UNLOAD,
+                        .u.load_unload = {.immed = true, .hold = true, .load = true}},
+                   g;
     check_golden("cdb/load_unload_hold.hex", T10_PDT_TAPE, &l, &g);
     CU_ASSERT(g.u.load_unload.hold && g.u.load_unload.load && !g.u.load_unload.eot);
     struct t10_cdb r = {.kind = T10_CDB_READ6, .u.rw6 = {.fixed = true, .xfer_len = 16}};
     check_golden("cdb/read6_fixed.hex", T10_PDT_TAPE, &r, &g);
     CU_ASSERT_EQUAL(g.u.rw6.xfer_len, 16);
-    struct t10_cdb f = {.kind = T10_CDB_WRITE_FILEMARKS6, .u.write_fm = {.immed = true, .count = 2}};
+    struct t10_cdb f = {.kind = T10_CDB_WRITE_FILEMARKS6,
+                        .u.write_fm = {.immed = true, .count = 2}};
     check_golden("cdb/write_filemarks_immed.hex", T10_PDT_TAPE, &f, &g);
     CU_ASSERT_EQUAL(g.u.write_fm.count, 2);
 }
@@ -144,12 +171,50 @@ static void golden_tape_motion(void)
 static void golden_init_range_vendor_and_pr_out(void)
 {
     struct t10_cdb w = {.kind = T10_CDB_INIT_ELEMENT_STATUS_RANGE_VS,
-                        .u.init_range = {.range = true, .start_addr = 0x10, .n_elems = 5}}, g;
+                        .u.init_range = {.range = true, .start_addr = 0x10, .n_elems = 5}},
+                   g;
     check_golden("cdb/init_range_e7.hex", T10_PDT_CHANGER, &w, &g);
     CU_ASSERT_EQUAL(g.u.init_range.n_elems, 5);
-    struct t10_cdb p = {.kind = T10_CDB_PR_OUT, .u.pr_out = {.sa = T10_PROUT_REGISTER, .param_len = 24}};
+    struct t10_cdb p = {.kind = T10_CDB_PR_OUT,
+                        .u.pr_out = {.sa = T10_PROUT_REGISTER, .param_len = 24}};
     check_golden("cdb/pr_out_register.hex", T10_PDT_CHANGER, &p, &g);
     CU_ASSERT_EQUAL(t10_cdb_param_len(&g), 24);
+}
+
+static void golden_later_commands(void)
+{
+    struct t10_cdb s = {.kind = T10_CDB_SECURITY_IN,
+                        .u.security = {.protocol = 0x20, .sp_specific = 1, .len = 0x200}},
+                   g;
+    check_golden("cdb/security_in_tde.hex", T10_PDT_TAPE, &s, &g);
+    CU_ASSERT_EQUAL(g.u.security.protocol, 0x20);
+    CU_ASSERT_EQUAL(t10_cdb_alloc_len(&g), 0x200);
+    struct t10_cdb a = {.kind = T10_CDB_ALLOW_OVERWRITE,
+                        .u.allow_overwrite = {.code = 1, .lo_id = 0x1000}};
+    check_golden("cdb/allow_overwrite.hex", T10_PDT_TAPE, &a, &g);
+    CU_ASSERT_EQUAL(g.u.allow_overwrite.lo_id, 0x1000);
+    struct t10_cdb r = {.kind = T10_CDB_READ_BUFFER, .u.buffer = {.mode = 3, .len = 4}};
+    check_golden("cdb/read_buffer_desc.hex", T10_PDT_CHANGER, &r, &g);
+    CU_ASSERT_EQUAL(g.u.buffer.mode, 3);
+    struct t10_cdb f = {.kind = T10_CDB_FORMAT_MEDIUM,
+                        .u.format_medium = {.immed = true, .format = 2}};
+    check_golden("cdb/format_medium.hex", T10_PDT_TAPE, &f, &g);
+    CU_ASSERT_EQUAL(g.u.format_medium.format, 2);
+    /* B5h is SECURITY PROTOCOL OUT on a drive, REQUEST VOLUME ELEMENT ADDRESS on a changer */
+    const uint8_t b5[12] = {0xB5, 0x20, 0, 0x10, 0, 0, 0, 0, 0, 0x34, 0, 0};
+    CU_ASSERT_EQUAL(t10_cdb_decode(b5, 12, T10_PDT_TAPE, &g, NULL), T10_OK);
+    CU_ASSERT_EQUAL(g.kind, T10_CDB_SECURITY_OUT);
+    CU_ASSERT_EQUAL(t10_cdb_param_len(&g), 0x34);
+    CU_ASSERT_EQUAL(t10_cdb_decode(b5, 12, T10_PDT_CHANGER, &g, NULL), T10_EINVAL);
+    /* REPORT TIMESTAMP shares A3h with RSOC: the service action picks */
+    const uint8_t ts[12] = {0xA3, 0x0F, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0};
+    CU_ASSERT_EQUAL(t10_cdb_decode(ts, 12, T10_PDT_TAPE, &g, NULL), T10_OK);
+    CU_ASSERT_EQUAL(g.kind, T10_CDB_REPORT_TIMESTAMP);
+    CU_ASSERT_EQUAL(t10_cdb_alloc_len(&g), 12);
+    const uint8_t rd[6] = {0x1C, 0x00, 0x80, 0, 0x10, 0}; /* page without PCV */
+    struct t10_field_ptr bad;
+    CU_ASSERT_EQUAL(t10_cdb_decode(rd, 6, T10_PDT_CHANGER, &g, &bad), T10_EINVAL);
+    CU_ASSERT_EQUAL(bad.byte, 2);
 }
 
 static void same_opcode_decodes_by_device_type(void)
@@ -399,11 +464,13 @@ static CU_TestInfo tests[] = {
     {"golden_rsoc_and_attributes", golden_rsoc_and_attributes},
     {"golden_tape_motion", golden_tape_motion},
     {"golden_init_range_vendor_and_pr_out", golden_init_range_vendor_and_pr_out},
+    {"golden_later_commands", golden_later_commands},
     {"same_opcode_decodes_by_device_type", same_opcode_decodes_by_device_type},
     {"unknown_opcode_reports_byte0", unknown_opcode_reports_byte0},
     {"decode_as_rejects_other_opcode", decode_as_rejects_other_opcode},
     {"unsupported_service_action_points_at_sa", unsupported_service_action_points_at_sa},
-    {"every_reserved_bit_is_rejected_with_its_position", every_reserved_bit_is_rejected_with_its_position},
+    {"every_reserved_bit_is_rejected_with_its_position",
+     every_reserved_bit_is_rejected_with_its_position},
     {"reserved_values_inside_fields_are_rejected", reserved_values_inside_fields_are_rejected},
     {"padded_cdb_accepted", padded_cdb_accepted},
     {"builder_range_checks", builder_range_checks},

@@ -21,7 +21,8 @@ static enum t10_rc collect_cb(const struct t10_elem_desc *d, void *arg)
     if (c->n < MAXD) {
         c->d[c->n] = *d;
         /* the identifier is borrowed: copy it while it is valid */
-        memcpy(c->ident[c->n], d->ident.id ? (const char *)d->ident.id : "", d->has_ident ? d->ident.id_len : 0);
+        memcpy(c->ident[c->n], d->ident.id ? (const char *)d->ident.id : "",
+               d->has_ident ? d->ident.id_len : 0);
         c->ident[c->n][d->has_ident ? d->ident.id_len : 0] = '\0';
         c->d[c->n].ident.id = NULL;
         c->d[c->n].rest = NULL;
@@ -74,17 +75,31 @@ static size_t build_multi(uint8_t *out, size_t cap, const void *arg)
     (void)arg;
     struct t10_elem_writer w;
     struct t10_elem_page st = {.type = T10_ELEM_STORAGE, .pvoltag = true, .desc_len = 48};
-    struct t10_elem_page dt = {.type = T10_ELEM_DT, .pvoltag = true,
+    struct t10_elem_page dt = {.type = T10_ELEM_DT,
+                               .pvoltag = true,
                                .desc_len = (uint16_t)t10_elem_desc_len_for(true, false, 10)};
-    struct t10_elem_desc a = {.addr = 0x400, .full = true, .access = true, .src_valid = true,
-                              .medium = T10_MEDIUM_DATA, .src_addr = 0x411};
+    struct t10_elem_desc a = {.addr = 0x400,
+                              .full = true,
+                              .access = true,
+                              .src_valid = true,
+                              .medium = T10_MEDIUM_DATA,
+                              .src_addr = 0x411};
     strcpy(a.pvoltag.id, "A00001L8");
     struct t10_elem_desc b = {.addr = 0x401, .access = true};
-    struct t10_elem_desc d = {.addr = 0x100, .full = true, .except = true, .access = true,
-                              .asc_ascq = T10_ASC(0x53, 0), .id_valid = true, .lu_valid = true,
-                              .scsi_id = 5, .src_valid = true, .medium = T10_MEDIUM_CLEANING,
-                              .src_addr = 0x401, .has_ident = true,
-                              .ident = {.code_set = 2, .id_len = 10, .id = (const uint8_t *)"SN00000001"}};
+    struct t10_elem_desc d = {
+        .addr = 0x100,
+        .full = true,
+        .except = true,
+        .access = true,
+        .asc_ascq = T10_ASC(0x53, 0),
+        .id_valid = true,
+        .lu_valid = true,
+        .scsi_id = 5,
+        .src_valid = true,
+        .medium = T10_MEDIUM_CLEANING,
+        .src_addr = 0x401,
+        .has_ident = true,
+        .ident = {.code_set = 2, .id_len = 10, .id = (const uint8_t *)"SN00000001"}};
     strcpy(d.pvoltag.id, "CLN001L1");
     t10_elem_writer_init(&w, out, cap);
     t10_elem_writer_page(&w, &st);
@@ -125,7 +140,10 @@ static void sweep_walk(const uint8_t *buf, size_t len, void *arg)
     CU_ASSERT_EQUAL(rc, T10_OK);
     CU_ASSERT(cut);
     /* only whole descriptors are reported */
-    size_t expect = len >= 8 + 8 + 96 + 8 + 62 ? 3 : len >= 8 + 8 + 96 ? 2 : len >= 8 + 8 + 48 ? 1 : 0;
+    size_t expect = len >= 8 + 8 + 96 + 8 + 62 ? 3
+                    : len >= 8 + 8 + 96        ? 2
+                    : len >= 8 + 8 + 48        ? 1
+                                               : 0;
     CU_ASSERT_EQUAL(c.n, expect);
     (void)arg;
 }
@@ -190,11 +208,14 @@ static void malformed_pages_rejected(void)
     uint8_t body[64] = {0};
     bool cut;
     struct t10_elem_page zero = {.type = 2, .desc_len = 0, .desc_bytes = 24};
-    CU_ASSERT_EQUAL(t10_elem_page_walk(body, sizeof body, &zero, never_called, NULL, &cut), T10_EINVAL);
+    CU_ASSERT_EQUAL(t10_elem_page_walk(body, sizeof body, &zero, never_called, NULL, &cut),
+                    T10_EINVAL);
     struct t10_elem_page small = {.type = 2, .pvoltag = true, .desc_len = 12, .desc_bytes = 24};
-    CU_ASSERT_EQUAL(t10_elem_page_walk(body, sizeof body, &small, never_called, NULL, &cut), T10_EINVAL);
+    CU_ASSERT_EQUAL(t10_elem_page_walk(body, sizeof body, &small, never_called, NULL, &cut),
+                    T10_EINVAL);
     struct t10_elem_page ragged = {.type = 2, .desc_len = 12, .desc_bytes = 13};
-    CU_ASSERT_EQUAL(t10_elem_page_walk(body, sizeof body, &ragged, never_called, NULL, &cut), T10_EINVAL);
+    CU_ASSERT_EQUAL(t10_elem_page_walk(body, sizeof body, &ragged, never_called, NULL, &cut),
+                    T10_EINVAL);
     /* a huge byte count with a little data is truncation, not an over-read */
     uint8_t v[8 + 8 + 12] = {0, 0, 0, 1, 0, 0xFF, 0xFF, 0xFF, 2, 0, 0, 12, 0, 0xFF, 0xFF, 0xFF};
     struct collect c = {0};
@@ -214,7 +235,8 @@ static void writer_rejects_descriptor_without_page(void)
     CU_ASSERT_EQUAL(w.rc, T10_EINVAL);
     /* identification longer than the page's descriptor length */
     struct t10_elem_page pg = {.type = T10_ELEM_DT, .desc_len = 16};
-    struct t10_elem_desc big = {.addr = 1, .has_ident = true, .ident = {.id_len = 10, .id = (const uint8_t *)"0123456789"}};
+    struct t10_elem_desc big = {
+        .addr = 1, .has_ident = true, .ident = {.id_len = 10, .id = (const uint8_t *)"0123456789"}};
     CU_ASSERT_EQUAL(t10_elem_desc_build(b, sizeof b, &pg, &big), 0);
     CU_ASSERT_EQUAL(t10_elem_desc_len_for(true, true, -1), 84);
     CU_ASSERT_EQUAL(t10_elem_desc_len_for(false, false, 0), 16);

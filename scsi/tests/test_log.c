@@ -137,7 +137,8 @@ static void truncation_sweep(void)
 static void supported_pages(void)
 {
     uint8_t b[64], pages[64];
-    const uint8_t in[] = {T10_LP_TAPEALERT, T10_LP_SUPPORTED, T10_LP_WRITE_ERRORS, T10_LP_SEQUENTIAL};
+    const uint8_t in[] = {T10_LP_TAPEALERT, T10_LP_SUPPORTED, T10_LP_WRITE_ERRORS,
+                          T10_LP_SEQUENTIAL};
     size_t n = t10_log_supported_build(b, sizeof b, in, sizeof in), np;
     CU_ASSERT_EQUAL(n, 8);
     const uint8_t want[] = {0x00, 0x00, 0x00, 0x04, 0x00, 0x02, 0x0C, 0x2E};

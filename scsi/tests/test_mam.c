@@ -47,7 +47,11 @@ static void values_both_ways(void)
     t10_put_ascii(bc, 32, "A00001L8");
     struct t10_mam_attr a[2] = {
         {.id = T10_MAM_BARCODE, .format = T10_MAM_ASCII, .len = 32, .value = bc},
-        {.id = T10_MAM_LOAD_COUNT, .read_only = true, .format = T10_MAM_BINARY, .len = 8, .value = lc},
+        {.id = T10_MAM_LOAD_COUNT,
+         .read_only = true,
+         .format = T10_MAM_BINARY,
+         .len = 8,
+         .value = lc},
     };
     CU_ASSERT_EQUAL(t10_mam_values_build(b, sizeof b, a, 2), n);
     T10T_HEXEQ(b, v, n);

@@ -135,7 +135,8 @@ static void select_errors_point_into_parameter_list(void)
     /* list shorter than its header */
     CU_ASSERT_EQUAL(t10_mode_select_walk(v, 3, false, NULL, NULL, sel_cb, &c, &bad), T10_ESHORT);
     /* a page cut by the end of the list */
-    CU_ASSERT_EQUAL(t10_mode_select_walk(v, n - 1, false, NULL, NULL, sel_cb, &c, &bad), T10_EINVAL);
+    CU_ASSERT_EQUAL(t10_mode_select_walk(v, n - 1, false, NULL, NULL, sel_cb, &c, &bad),
+                    T10_EINVAL);
     CU_ASSERT_EQUAL(bad.byte, 13);
 }
 
@@ -164,21 +165,34 @@ static void devcap_and_geometry(void)
     CU_ASSERT_EQUAL(g2.n, 2);
     CU_ASSERT(g2.t[0].rotate && !g2.t[1].rotate);
     CU_ASSERT_EQUAL(g2.t[1].member, 1);
-    CU_ASSERT_EQUAL(t10_mode_eaa_decode(b, k, (struct t10_mode_eaa *)&g2), T10_EINVAL); /* wrong code */
+    CU_ASSERT_EQUAL(t10_mode_eaa_decode(b, k, (struct t10_mode_eaa *)&g2),
+                    T10_EINVAL); /* wrong code */
 }
 
 static void tape_pages_round_trip(void)
 {
     uint8_t b[256];
-    struct t10_mode_compression c = {.dce = true, .dcc = true, .dde = true, .red = 0, .comp_alg = 0xFF, .decomp_alg = 0xFF}, c2;
+    struct t10_mode_compression c = {.dce = true,
+                                     .dcc = true,
+                                     .dde = true,
+                                     .red = 0,
+                                     .comp_alg = 0xFF,
+                                     .decomp_alg = 0xFF},
+                                c2;
     size_t k = t10_mode_compression_build(b, sizeof b, &c, false);
     CU_ASSERT_EQUAL(k, 16);
     CU_ASSERT_EQUAL(b[2], 0xC0);
     CU_ASSERT_EQUAL_FATAL(t10_mode_compression_decode(b, k, &c2), T10_OK);
     CU_ASSERT(c2.dce && c2.dcc && c2.dde);
     CU_ASSERT_EQUAL(c2.comp_alg, 0xFF);
-    struct t10_mode_partition p = {.max_add = 1, .n_add = 1, .idp = true, .psum = 3, .part_units = 9,
-                                   .n_sizes = 2, .sizes = {100, 1400}}, p2;
+    struct t10_mode_partition p = {.max_add = 1,
+                                   .n_add = 1,
+                                   .idp = true,
+                                   .psum = 3,
+                                   .part_units = 9,
+                                   .n_sizes = 2,
+                                   .sizes = {100, 1400}},
+                              p2;
     k = t10_mode_partition_build(b, sizeof b, &p, false);
     CU_ASSERT_EQUAL(k, 12);
     CU_ASSERT_EQUAL(b[1], 10);
@@ -187,7 +201,8 @@ static void tape_pages_round_trip(void)
     CU_ASSERT_EQUAL(p2.n_sizes, 2);
     CU_ASSERT_EQUAL(p2.sizes[1], 1400);
     CU_ASSERT_EQUAL(p2.psum, 3);
-    struct t10_mode_control ctl = {.d_sense = true, .qerr = 1, .swp = true, .busy_timeout = 0xFFFF}, ctl2;
+    struct t10_mode_control ctl = {.d_sense = true, .qerr = 1, .swp = true, .busy_timeout = 0xFFFF},
+                            ctl2;
     k = t10_mode_control_build(b, sizeof b, &ctl, true);
     CU_ASSERT_EQUAL(k, 12);
     CU_ASSERT_EQUAL(b[0], 0x8A);
@@ -279,6 +294,12 @@ static void builders_respect_cap(void)
     uint8_t b[4];
     struct t10_mode_hdr h = {.bd_len = 300};
     CU_ASSERT_EQUAL(t10_mode_hdr_build(b, sizeof b, false, &h), 0);
+    uint8_t big[4] = {0};
+    t10_mode_set_data_len(big, sizeof big, false, 300);
+    CU_ASSERT_EQUAL(big[0], 0xFF); /* the 6-byte field saturates */
+    t10_mode_set_data_len(big, sizeof big, true, 300);
+    CU_ASSERT_EQUAL(big[0], 0x01);
+    CU_ASSERT_EQUAL(big[1], 0x2A);
     struct t10_mode_blkdesc bd = {.n_blocks = 0x1000000};
     CU_ASSERT_EQUAL(t10_mode_blkdesc_build(b, sizeof b, &bd), 0);
     struct t10_mode_page_hdr ph = {.page = 1, .page_len = 300};

@@ -150,8 +150,13 @@ static void prout_basic_list(void)
 static void prout_register_and_move(void)
 {
     const uint8_t tid[4] = {0x05, 0, 0, 0};
-    struct t10_prout_move m = {.key = 1, .sa_key = 2, .unreg = true, .rel_port = 3, .tid_len = 4,
-                               .transport_id = tid}, r;
+    struct t10_prout_move m = {.key = 1,
+                               .sa_key = 2,
+                               .unreg = true,
+                               .rel_port = 3,
+                               .tid_len = 4,
+                               .transport_id = tid},
+                          r;
     uint8_t b[64];
     struct t10_field_ptr bad;
     size_t n = t10_prout_move_build(b, sizeof b, &m);

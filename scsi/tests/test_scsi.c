@@ -47,11 +47,10 @@ void t10t_small_cap(t10t_build_fn *build, const void *arg, size_t full_len)
 int main(int argc, char **argv)
 {
     CU_SuiteInfo *const tables[] = {
-        t10_suite_tables, t10_suite_be,   t10_suite_cdb,  t10_suite_sense,
-        t10_suite_elem,   t10_suite_mode, t10_suite_vpd,  t10_suite_log,
-        t10_suite_luns,   t10_suite_rsoc, t10_suite_mam,  t10_suite_ssc,
-        t10_suite_pr,
-        NULL,
+        t10_suite_tables, t10_suite_be,   t10_suite_cdb, t10_suite_sense,
+        t10_suite_elem,   t10_suite_mode, t10_suite_vpd, t10_suite_log,
+        t10_suite_luns,   t10_suite_rsoc, t10_suite_mam, t10_suite_ssc,
+        t10_suite_pr,     NULL,
     };
     return cutest_main(argc, argv, tables);
 }

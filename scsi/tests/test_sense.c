@@ -71,7 +71,8 @@ static void fixed_progress_indication(void)
     CU_ASSERT_EQUAL(p.progress, 0x8000);
     char txt[160];
     t10_sense_text(txt, sizeof txt, &p);
-    CU_ASSERT_STRING_EQUAL(txt, "NOT READY: LOGICAL UNIT IS IN PROCESS OF BECOMING READY (04/01) progress 50%");
+    CU_ASSERT_STRING_EQUAL(
+        txt, "NOT READY: LOGICAL UNIT IS IN PROCESS OF BECOMING READY (04/01) progress 50%");
 }
 
 static void descriptor_two_descriptors_walked_by_own_length(void)
@@ -111,10 +112,9 @@ static void descriptor_stream_commands(void)
 static void unknown_descriptor_skipped(void)
 {
     /* a vendor descriptor (80h, 6 bytes body) between information and SKS */
-    const uint8_t v[] = {0x72, 0x05, 0x24, 0x00, 0, 0, 0, 0x1C,
-                         0x80, 0x06, 1, 2, 3, 4, 5, 6,
-                         0x00, 0x0A, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 9,
-                         0x02, 0x06, 0, 0, 0xC8, 0x00, 0x07, 0};
+    const uint8_t v[] = {0x72, 0x05, 0x24, 0x00, 0,    0,    0,    0x1C, 0x80, 0x06, 1,    2,
+                         3,    4,    5,    6,    0x00, 0x0A, 0x80, 0,    0,    0,    0,    0,
+                         0,    0,    0,    9,    0x02, 0x06, 0,    0,    0xC8, 0x00, 0x07, 0};
     struct t10_sense p;
     CU_ASSERT_EQUAL_FATAL(t10_sense_parse(v, sizeof v, &p), T10_OK);
     CU_ASSERT_EQUAL(p.n_desc, 3);
@@ -244,12 +244,14 @@ static CU_TestInfo tests[] = {
     {"fixed_field_pointer_both_ways", fixed_field_pointer_both_ways},
     {"fixed_filemark_with_information", fixed_filemark_with_information},
     {"fixed_progress_indication", fixed_progress_indication},
-    {"descriptor_two_descriptors_walked_by_own_length", descriptor_two_descriptors_walked_by_own_length},
+    {"descriptor_two_descriptors_walked_by_own_length",
+     descriptor_two_descriptors_walked_by_own_length},
     {"descriptor_stream_commands", descriptor_stream_commands},
     {"unknown_descriptor_skipped", unknown_descriptor_skipped},
     {"text_renders_field_pointer", text_renders_field_pointer},
     {"truncation_sweep", truncation_sweep},
-    {"descriptor_cut_inside_descriptor_is_truncated", descriptor_cut_inside_descriptor_is_truncated},
+    {"descriptor_cut_inside_descriptor_is_truncated",
+     descriptor_cut_inside_descriptor_is_truncated},
     {"bad_response_code_rejected", bad_response_code_rejected},
     {"builder_small_cap", builder_small_cap},
     {"sense_codes_pack_key_and_asc", sense_codes_pack_key_and_asc},

@@ -82,11 +82,25 @@ static enum t10_rc dcb(const struct t10_density_desc *d, void *arg)
 static void density_report_round_trip(void)
 {
     struct t10_density_desc d[2] = {
-        {.primary = 0x5E, .secondary = 0x5E, .wrtok = true, .deflt = true, .bits_per_mm = 20668,
-         .media_width = 127, .tracks = 6656, .capacity_mb = 12000000, .assigning_org = "LTO-CVE",
-         .name = "U-832", .description = "Ultrium 8/16T"},
-        {.primary = 0x5C, .secondary = 0x5C, .bits_per_mm = 20670, .media_width = 127,
-         .tracks = 3584, .capacity_mb = 6000000, .assigning_org = "LTO-CVE", .name = "U-732",
+        {.primary = 0x5E,
+         .secondary = 0x5E,
+         .wrtok = true,
+         .deflt = true,
+         .bits_per_mm = 20668,
+         .media_width = 127,
+         .tracks = 6656,
+         .capacity_mb = 12000000,
+         .assigning_org = "LTO-CVE",
+         .name = "U-832",
+         .description = "Ultrium 8/16T"},
+        {.primary = 0x5C,
+         .secondary = 0x5C,
+         .bits_per_mm = 20670,
+         .media_width = 127,
+         .tracks = 3584,
+         .capacity_mb = 6000000,
+         .assigning_org = "LTO-CVE",
+         .name = "U-732",
          .description = "Ultrium 7/16T"},
     };
     uint8_t b[256];
@@ -112,8 +126,41 @@ static void density_report_round_trip(void)
     }
 }
 
+static size_t build_rp(uint8_t *out, size_t cap, const void *arg)
+{
+    const struct t10_read_pos rp = {.bop = true, .partition = 1, .first_lo = 5, .last_lo = 5};
+    return t10_read_pos_build(out, cap, *(const uint8_t *)arg, &rp);
+}
+
+static size_t build_density(uint8_t *out, size_t cap, const void *arg)
+{
+    (void)arg;
+    const struct t10_density_desc d[2] = {{.primary = 0x5E, .name = "U-832"}, {.primary = 0x5C}};
+    return t10_density_report_build(out, cap, d, 2);
+}
+
+static size_t build_bl(uint8_t *out, size_t cap, const void *arg)
+{
+    (void)arg;
+    const struct t10_block_limits b = {.max_len = 0x800000, .min_len = 1};
+    return t10_block_limits_build(out, cap, &b);
+}
+
+static void builders_respect_cap(void)
+{
+    uint8_t sa = T10_RP_SHORT;
+    t10t_small_cap(build_rp, &sa, 20);
+    sa = T10_RP_LONG;
+    t10t_small_cap(build_rp, &sa, 32);
+    sa = T10_RP_EXTENDED;
+    t10t_small_cap(build_rp, &sa, 32);
+    t10t_small_cap(build_density, NULL, 4 + 2 * 52);
+    t10t_small_cap(build_bl, NULL, 6);
+}
+
 static CU_TestInfo tests[] = {
     {"block_limits_both_ways", block_limits_both_ways},
+    {"builders_respect_cap", builders_respect_cap},
     {"read_position_forms", read_position_forms},
     {"density_report_round_trip", density_report_round_trip},
     CU_TEST_INFO_NULL,

@@ -9,11 +9,13 @@
 static void opcode_names_depend_on_device_type(void)
 {
     CU_ASSERT_STRING_EQUAL(t10_op_name(0x1B, -1, T10_PDT_TAPE), "LOAD UNLOAD");
-    CU_ASSERT_STRING_EQUAL(t10_op_name(0x1B, -1, T10_PDT_CHANGER), "OPEN/CLOSE IMPORT/EXPORT ELEMENT");
+    CU_ASSERT_STRING_EQUAL(t10_op_name(0x1B, -1, T10_PDT_CHANGER),
+                           "OPEN/CLOSE IMPORT/EXPORT ELEMENT");
     CU_ASSERT_STRING_EQUAL(t10_op_name(0x1B, -1, T10_PDT_DISK), "START STOP UNIT");
     CU_ASSERT_STRING_EQUAL(t10_op_name(0x2B, -1, T10_PDT_TAPE), "LOCATE(10)");
     CU_ASSERT_STRING_EQUAL(t10_op_name(0x2B, -1, T10_PDT_CHANGER), "POSITION TO ELEMENT");
-    CU_ASSERT_STRING_EQUAL(t10_op_name(0xB5, -1, T10_PDT_CHANGER), "REQUEST VOLUME ELEMENT ADDRESS");
+    CU_ASSERT_STRING_EQUAL(t10_op_name(0xB5, -1, T10_PDT_CHANGER),
+                           "REQUEST VOLUME ELEMENT ADDRESS");
     CU_ASSERT_STRING_EQUAL(t10_op_name(0xB5, -1, T10_PDT_TAPE), "SECURITY PROTOCOL OUT");
     CU_ASSERT_EQUAL(T10_OP_LOAD_UNLOAD, 0x1B);
     CU_ASSERT_EQUAL(T10_OP_OPEN_CLOSE_IE, 0x1B);
@@ -121,4 +123,5 @@ static CU_TestInfo tests[] = {
     CU_TEST_INFO_NULL,
 };
 
-CU_SuiteInfo t10_suite_tables[] = {{"t10_tables", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+CU_SuiteInfo t10_suite_tables[] = {{"t10_tables", NULL, NULL, NULL, NULL, tests},
+                                   CU_SUITE_INFO_NULL};

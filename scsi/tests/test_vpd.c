@@ -3,9 +3,9 @@
  */
 #include <string.h>
 
-#include "scsi/vpd.h"
 #include "scsi/log.h"
 #include "scsi/tests/t10_test.h"
+#include "scsi/vpd.h"
 
 static void inquiry_both_ways(void)
 {
@@ -33,8 +33,13 @@ static void inquiry_both_ways(void)
 static void inquiry_with_version_descriptors(void)
 {
     uint8_t b[128];
-    struct t10_inquiry w = {.pdt = 1, .rmb = true, .version = 6, .mchngr = true, .n_version_desc = 2,
-                            .version_desc = {0x0460, 0x0200}}, q;
+    struct t10_inquiry w = {.pdt = 1,
+                            .rmb = true,
+                            .version = 6,
+                            .mchngr = true,
+                            .n_version_desc = 2,
+                            .version_desc = {0x0460, 0x0200}},
+                       q;
     CU_ASSERT_EQUAL(t10_inquiry_build(b, sizeof b, &w), 96);
     CU_ASSERT_EQUAL(b[4], 91);
     CU_ASSERT_EQUAL(b[6], 0x08);
@@ -111,9 +116,17 @@ static void devid_page_both_ways(void)
     t10_relport_encode(rel, 1);
     struct t10_desig d[3] = {
         {.code_set = T10_CS_BINARY, .type = T10_DESIG_NAA, .len = 8, .id = naa},
-        {.code_set = T10_CS_ASCII, .type = T10_DESIG_T10_VENDOR, .len = (uint8_t)t10_len, .id = t10},
-        {.protocol_id = 5, .code_set = T10_CS_BINARY, .piv = true, .association = T10_ASSOC_PORT,
-         .type = T10_DESIG_REL_TGT_PORT, .len = 4, .id = rel},
+        {.code_set = T10_CS_ASCII,
+         .type = T10_DESIG_T10_VENDOR,
+         .len = (uint8_t)t10_len,
+         .id = t10},
+        {.protocol_id = 5,
+         .code_set = T10_CS_BINARY,
+         .piv = true,
+         .association = T10_ASSOC_PORT,
+         .type = T10_DESIG_REL_TGT_PORT,
+         .len = 4,
+         .id = rel},
     };
     CU_ASSERT_EQUAL(t10_vpd_devid_build(b, sizeof b, 0x01, d, 3), n);
     T10T_HEXEQ(b, v, n);
@@ -237,10 +250,37 @@ static size_t build_inq(uint8_t *out, size_t cap, const void *arg)
     return t10_inquiry_build(out, cap, arg);
 }
 
+static size_t build_devid(uint8_t *out, size_t cap, const void *arg)
+{
+    (void)arg;
+    uint8_t naa[8], rel[4];
+    t10_naa5_encode(naa, 0x123456, 1);
+    t10_relport_encode(rel, 2);
+    const struct t10_desig d[2] = {
+        {.code_set = 1, .type = T10_DESIG_NAA, .len = 8, .id = naa},
+        {.code_set = 1, .type = T10_DESIG_REL_TGT_PORT, .len = 4, .id = rel}};
+    return t10_vpd_devid_build(out, cap, 1, d, 2);
+}
+
+static size_t build_vpd00(uint8_t *out, size_t cap, const void *arg)
+{
+    (void)arg;
+    const uint8_t p[] = {0x83, 0x00, 0x80};
+    return t10_vpd_supported_build(out, cap, 1, p, 3);
+}
+
+static size_t build_serial(uint8_t *out, size_t cap, const void *arg)
+{
+    return t10_vpd_ascii_build(out, cap, 1, T10_VPD_UNIT_SERIAL, arg);
+}
+
 static void builders_respect_cap(void)
 {
     struct t10_inquiry w = {.pdt = 1, .n_version_desc = 1, .version_desc = {0x0460}};
     t10t_small_cap(build_inq, &w, 96);
+    t10t_small_cap(build_devid, NULL, 4 + 12 + 8);
+    t10t_small_cap(build_vpd00, NULL, 7);
+    t10t_small_cap(build_serial, "SERIAL01", 12);
 }
 
 static CU_TestInfo tests[] = {

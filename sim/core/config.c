@@ -650,7 +650,11 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
     yaml_node_t **nodes = calloc(n ? n : 1, sizeof *nodes);
     const struct vtl_cart_cfg **sorted = calloc(n ? n : 1, sizeof *sorted);
     enum vtl_rc rc = VTL_OK;
-    if (!cfg->carts || !nodes || !sorted) {
+    uint32_t *taken[VTL_ELEM_NTYPES] = {0};
+    for (int t = VTL_ELEM_STORAGE; t < VTL_ELEM_NTYPES; t++)
+        if (!(taken[t] = calloc(cfg->count[t] ? cfg->count[t] : 1, sizeof *taken[t])))
+            rc = VTL_E_NOMEM;
+    if (rc || !cfg->carts || !nodes || !sorted) {
         rc = fail_at(c, seq, "out of memory");
         goto out;
     }
@@ -720,12 +724,14 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
             break;
         }
         a.cc.index = (unsigned)(pos - 1);
-        for (size_t j = 0; j < i; j++)
-            if (cfg->carts[j].where == a.cc.where && cfg->carts[j].index == a.cc.index) {
-                rc = fail_at(c, a.loc_node, "%s %llu already holds cartridge '%s'", a.loc_key, pos,
-                             cfg->carts[j].cart.barcode);
-                break;
-            }
+        /* taken[where][index] = 1 + the cartridge already there (0: free) */
+        uint32_t *slot_of = taken[a.cc.where];
+        if (slot_of[a.cc.index]) {
+            rc = fail_at(c, a.loc_node, "%s %llu already holds cartridge '%s'", a.loc_key, pos,
+                         cfg->carts[slot_of[a.cc.index] - 1].cart.barcode);
+            break;
+        }
+        slot_of[a.cc.index] = (uint32_t)i + 1;
         if (rc)
             break;
         cfg->carts[i] = a.cc;
@@ -746,6 +752,8 @@ static enum vtl_rc cfg_parse_carts(struct ctx *c, struct vtl_config *cfg, yaml_n
             }
     }
 out:
+    for (int t = 0; t < VTL_ELEM_NTYPES; t++)
+        free(taken[t]);
     free(nodes);
     free(sorted);
     return rc;

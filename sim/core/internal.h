@@ -42,6 +42,7 @@ struct vtl_nexus {
     uint8_t svt_action;
     uint8_t svt_type;
     uint16_t svt_addr;
+    uint16_t svt_min_seq;
     char svt_template[33];
     uint16_t ua[VTL_UA_MAX];
     unsigned n_ua;

@@ -161,8 +161,9 @@ void vtl_library_destroy(struct vtl_library *lib)
 {
     if (!lib)
         return;
-    /* Jobs still queued are dropped without their callbacks: the owner is tearing the
-     * library down and its commands with it. */
+    /* Motions still pending end as a reset would end them, so every submitter hears
+     * back exactly once and nothing it allocated for the motion leaks. */
+    vtl_robot_abort_all(lib, VTL_E_ABORTED);
     free(lib->cur_job);
     free_jobs(lib->queue_head);
     vtl_clock_free(lib->clk);
@@ -860,7 +861,10 @@ enum vtl_rc vtl_library_set_door(struct vtl_library *lib, bool open)
     if (open && vtl_library_prevented(lib))
         return VTL_E_PREVENTED;
     lib->door_open = open;
-    if (!open)
+    /* TapeAlert 10h "library door": set while open, cleared when read (log page 2Eh). */
+    if (open)
+        vtl_fault_set_tapealert(lib, 0x10, true);
+    else
         vtl_ua_raise_all(lib, UA_NOT_READY_TO_READY, NULL);
     vtl_library_changed(lib);
     return VTL_OK;

@@ -167,6 +167,8 @@ struct vtl_library;
  * config puts them. Returns VTL_OK and *@out (owned: vtl_library_destroy()), or an error
  * with *@out NULL. */
 enum vtl_rc vtl_library_create(const struct vtl_config *cfg, struct vtl_library **out);
+/* Frees @lib. Motions still pending complete first with VTL_E_ABORTED (their SCSI
+ * commands with TASK ABORTED, cmd->done called), as on a power-on reset. */
 void vtl_library_destroy(struct vtl_library *lib);
 
 /* The library's clock (borrowed; lives as long as the library). */

@@ -248,6 +248,17 @@ void drv_ua_all(struct vtl_drive *d, uint16_t asc, uint64_t except_id)
             ua_push(&d->nx[i], asc);
 }
 
+void vtl_drive_nexus_lost(struct vtl_drive *d, uint64_t nexus_id)
+{
+    if (nexus_id == 0)
+        nexus_id = UINT64_MAX;
+    for (unsigned i = 0; i < DRV_MAX_NEXUS; i++)
+        if (d->nx[i].id == nexus_id)
+            memset(&d->nx[i], 0, sizeof d->nx[i]);
+    if (d->resv_holder == nexus_id)
+        d->resv_holder = 0;
+}
+
 bool drv_prevented(const struct vtl_drive *d)
 {
     for (unsigned i = 0; i < DRV_MAX_NEXUS; i++)

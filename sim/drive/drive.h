@@ -16,12 +16,15 @@
  *            loaded()                 load event            UNLOAD (no HOLD)
  *   EMPTY ------------> THREADING -----------------> READY ------------------> EJECTED
  *     ^   (cleaner:       |  NOT READY 04/01           |  UA 28/00 to all      | 3A/00
- *     |    CLEANING)      | unloaded(): EMPTY          |                       | LOAD:
- *     |                   v                            | UNLOAD HOLD           | THREADING
+ *     |    CLEANING)      |                            |                       | LOAD:
+ *     |                   |                            | UNLOAD with HOLD      | READY
  *     +---- unloaded() ---+----------------------------+--------> HELD -------+
- *                                                                  04/02, LOAD: THREADING
- *   CLEANING --clean event--> EJECTED (uses-1, flags cleared) ; expired cleaner: EJECTED
+ *                                                                  04/02, LOAD: READY
+ *   CLEANING (NOT READY 30/03) --clean event--> EJECTED (uses - 1, dirt and flags cleared)
+ *   expired cleaner: EMPTY --loaded()--> EJECTED at once (TapeAlert 22)
  *   any state --vtl_drive_fault_hard()--> FAILED (4/44/00) --vtl_drive_fault_clear()--> back
+ * A host LOAD completes after the load time on the clock; the cartridge is usable as soon
+ * as the command has completed (the requester knows; other nexuses get 28/00).
  *
  * Threads: a drive belongs to the thread that owns the library clock (the event loop);
  * nothing locks. Commands that wait on the clock return VTL_EXEC_PENDING and complete
@@ -126,6 +129,18 @@ enum vtl_exec vtl_drive_lun_exec(void *priv, struct vtl_cmd *cmd);
 enum vtl_drive_rc vtl_drive_personality_for(const char *vendor,
                                             enum vtl_drive_personality *out);
 
+/* Equips every bay of @lib: one drive per data transfer element with the bay's identity
+ * (vtl_drive_personality_for() on its vendor, IBM when unknown), the library's clock, its
+ * element address, images in @state_dir, settings from @tmpl (may be NULL; its identity,
+ * clock, state_dir and elem_addr fields are ignored); the library hooks are set and bay i
+ * answers LUN i + 1 (vtl_lun_attach). *@drives gets an owned array of *@n drives, to be
+ * released with vtl_drive_detach_library(). On failure nothing stays attached. */
+enum vtl_drive_rc vtl_drive_attach_library(struct vtl_library *lib, const char *state_dir,
+                                           const struct vtl_drive_config *tmpl,
+                                           struct vtl_drive ***drives, unsigned *n);
+/* Detaches hooks and LUNs, destroys the drives and frees the array. NULL is a no-op. */
+void vtl_drive_detach_library(struct vtl_library *lib, struct vtl_drive **drives, unsigned n);
+
 /* Identity (borrowed strings, valid while @d lives), as INQUIRY reports it. Fills a
  * struct vtl_drive_ident for the library's bay (DVCID). */
 void vtl_drive_ident(const struct vtl_drive *d, struct vtl_drive_ident *out);
@@ -156,6 +171,10 @@ void vtl_drive_set_dirty(struct vtl_drive *d, bool dirty);
  * nexus, position reported unknown (READ POSITION LOLU) until REWIND/LOCATE/LOAD. A
  * threading or cleaning cartridge finishes its cycle afresh. */
 void vtl_drive_reset(struct vtl_drive *d);
+/* I_T nexus loss (logout, connection drop): forgets the nexus's unit attentions and its
+ * PREVENT, and releases its RESERVE(6/10). A later command from the same id is a new
+ * nexus (29/00 first). Unknown ids are ignored. */
+void vtl_drive_nexus_lost(struct vtl_drive *d, uint64_t nexus_id);
 /* Hard failure: every command except INQUIRY, REQUEST SENSE and REPORT LUNS fails
  * HARDWARE ERROR @asc_ascq (0 = 44/00 internal target failure); TapeAlert 30. */
 void vtl_drive_fault_hard(struct vtl_drive *d, uint16_t asc_ascq);

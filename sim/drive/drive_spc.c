@@ -19,6 +19,7 @@
 #include "scsi/log.h"
 #include "scsi/mam.h"
 #include "scsi/mode.h"
+#include "scsi/rsoc.h"
 #include "scsi/vpd.h"
 #include "sim/drive/drive_int.h"
 
@@ -1021,6 +1022,87 @@ static enum vtl_exec do_send_diag(struct vtl_drive *d, struct vtl_cmd *cmd,
     return VTL_EXEC_DONE;
 }
 
+/* ---- REPORT SUPPORTED OPERATION CODES ------------------------------------------------ */
+
+/* Every command this LUN serves, with the timeouts RSOC advertises (seconds: nominal,
+ * recommended; LTO figures, generous so hosts never time out a slow virtual clock). */
+static const struct { enum t10_cdb_kind kind; uint32_t nominal, recommended; } served[] = {
+    {T10_CDB_TEST_UNIT_READY, 1, 60},        {T10_CDB_REWIND, 90, 600},
+    {T10_CDB_REQUEST_SENSE, 1, 60},          {T10_CDB_READ_BLOCK_LIMITS, 1, 60},
+    {T10_CDB_READ6, 60, 1200},               {T10_CDB_WRITE6, 60, 1200},
+    {T10_CDB_WRITE_FILEMARKS6, 10, 1200},    {T10_CDB_SPACE6, 90, 2400},
+    {T10_CDB_INQUIRY, 1, 60},                {T10_CDB_MODE_SELECT6, 1, 60},
+    {T10_CDB_RESERVE6, 1, 60},               {T10_CDB_RELEASE6, 1, 60},
+    {T10_CDB_ERASE6, 90, 36000},             {T10_CDB_MODE_SENSE6, 1, 60},
+    {T10_CDB_LOAD_UNLOAD, 30, 900},          {T10_CDB_SEND_DIAGNOSTIC, 1, 600},
+    {T10_CDB_PREVENT_ALLOW, 1, 60},          {T10_CDB_LOCATE10, 90, 2400},
+    {T10_CDB_READ_POSITION, 1, 60},          {T10_CDB_REPORT_DENSITY_SUPPORT, 1, 60},
+    {T10_CDB_LOG_SELECT, 1, 60},             {T10_CDB_LOG_SENSE, 1, 60},
+    {T10_CDB_MODE_SELECT10, 1, 60},          {T10_CDB_RESERVE10, 1, 60},
+    {T10_CDB_RELEASE10, 1, 60},              {T10_CDB_MODE_SENSE10, 1, 60},
+    {T10_CDB_READ_ATTRIBUTE, 1, 60},         {T10_CDB_WRITE_ATTRIBUTE, 1, 60},
+    {T10_CDB_SPACE16, 90, 2400},             {T10_CDB_LOCATE16, 90, 2400},
+    {T10_CDB_RSOC, 1, 60},                   {T10_CDB_VERIFY6, 60, 2400},
+};
+#define N_SERVED (sizeof served / sizeof served[0])
+
+/* FORMAT MEDIUM has no scsi/ decoder (drive_ssc.c decodes it), so its CDB usage data is
+ * written here: VERIFY and IMMED, the FORMAT field, TRANSFER LENGTH, CONTROL. */
+static const uint8_t format_usage[6] = {0x04, 0x03, 0x0F, 0xFF, 0xFF, 0x00};
+static const struct t10_rsoc_timeouts format_to = {0, 120, 3600};
+
+static enum vtl_exec do_rsoc(struct vtl_drive *d, struct vtl_cmd *cmd, const struct t10_cdb_rsoc *r)
+{
+    uint8_t buf[4 + (N_SERVED + 1) * (T10_RSOC_DESC_LEN + T10_RSOC_TIMEOUTS_LEN)];
+    size_t len;
+    if (r->options == T10_RSOC_ALL) {
+        struct t10_rsoc_desc ds[N_SERVED + 1];
+        for (size_t i = 0; i < N_SERVED; i++) {
+            bool sa = served[i].kind == T10_CDB_RSOC;
+            ds[i] = (struct t10_rsoc_desc){
+                .op = t10_cdb_kind_op(served[i].kind), .sa = sa ? 0x0C : 0, .servactv = sa,
+                .cdb_len = t10_cdb_kind_len(served[i].kind),
+                .to = {0, served[i].nominal, served[i].recommended}};
+        }
+        ds[N_SERVED] = (struct t10_rsoc_desc){.op = 0x04, .cdb_len = 6, .to = format_to};
+        len = t10_rsoc_all_build(buf, sizeof buf, ds, N_SERVED + 1, r->rctd);
+    } else if (r->options <= T10_RSOC_ONE_EITHER) {
+        uint8_t probe[2] = {r->req_op, (uint8_t)r->req_sa};
+        bool has_sa = r->req_op == 0xA3 || r->req_op == 0xA4; /* MAINTENANCE IN/OUT */
+        if ((r->options == T10_RSOC_ONE && has_sa) ||
+            (r->options == T10_RSOC_ONE_SA && !has_sa)) { /* SPC-4 6.35.1 */
+            drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 2, 2, true);
+            return VTL_EXEC_DONE;
+        }
+        enum t10_cdb_kind k = has_sa ? t10_cdb_kind_of(probe, sizeof probe, T10_PDT_TAPE)
+                                     : t10_cdb_kind_of(probe, 1, T10_PDT_TAPE);
+        struct t10_rsoc_one one = {.support = T10_RSOC_UNSUPPORTED, .ctdp = r->rctd};
+        uint8_t usage[T10_CDB_MAX];
+        for (size_t i = 0; i < N_SERVED; i++)
+            if (served[i].kind == k && k != T10_CDB_UNKNOWN) {
+                one.support = T10_RSOC_SUPPORTED;
+                one.cdb_size = (uint16_t)t10_cdb_usage(k, usage, sizeof usage);
+                one.usage = usage;
+                one.to = (struct t10_rsoc_timeouts){0, served[i].nominal, served[i].recommended};
+            }
+        if (r->req_op == 0x04) {
+            one.support = T10_RSOC_SUPPORTED;
+            one.cdb_size = sizeof format_usage;
+            one.usage = format_usage;
+            one.to = format_to;
+        }
+        if (one.support != T10_RSOC_SUPPORTED)
+            one.ctdp = false;
+        len = t10_rsoc_one_build(buf, sizeof buf, &one);
+    } else {
+        drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 2, 2, true);
+        return VTL_EXEC_DONE;
+    }
+    put_data(cmd, buf, len > sizeof buf ? sizeof buf : len, r->alloc_len);
+    drv_set_good(cmd);
+    return VTL_EXEC_DONE;
+}
+
 enum vtl_exec drv_spc_execute(struct vtl_drive *d, struct vtl_cmd *cmd, const struct t10_cdb *c)
 {
     switch (c->kind) {
@@ -1044,6 +1126,7 @@ enum vtl_exec drv_spc_execute(struct vtl_drive *d, struct vtl_cmd *cmd, const st
     case T10_CDB_RESERVE10:
     case T10_CDB_RELEASE10: return do_reserve(d, cmd, c);
     case T10_CDB_SEND_DIAGNOSTIC: return do_send_diag(d, cmd, &c->u.send_diag);
+    case T10_CDB_RSOC: return do_rsoc(d, cmd, &c->u.rsoc);
     default: return drv_ssc_execute(d, cmd, c);
     }
 }

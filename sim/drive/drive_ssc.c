@@ -72,8 +72,9 @@ static enum vtl_exec do_read(struct vtl_drive *d, struct vtl_cmd *cmd, const str
                 goto out;
             }
             size_t room = off < cap ? cap - off : 0;
-            enum vtl_tape_rc rc = vtl_tape_read(d->tape, buf ? buf + off : NULL,
-                                                room < bs ? room : bs, &res);
+            uint8_t sink[1]; /* the host's buffer is full: read the block, keep nothing */
+            enum vtl_tape_rc rc = room ? vtl_tape_read(d->tape, buf + off, room < bs ? room : bs, &res)
+                                       : vtl_tape_read(d->tape, sink, 0, &res);
             if (rc == VTL_TAPE_OK && res.block_len == bs) {
                 off += bs;
                 continue;
@@ -102,7 +103,8 @@ static enum vtl_exec do_read(struct vtl_drive *d, struct vtl_cmd *cmd, const str
             goto out;
         }
         size_t room = cap < n ? cap : n;
-        enum vtl_tape_rc rc = vtl_tape_read(d->tape, buf, room, &res);
+        uint8_t sink[1];
+        enum vtl_tape_rc rc = vtl_tape_read(d->tape, room ? buf : sink, room, &res);
         if (rc == VTL_TAPE_OK) {
             cmd->data_in_len = res.copied;
             /* SILI suppresses only the short-block report; a block longer than the
@@ -123,6 +125,55 @@ static enum vtl_exec do_read(struct vtl_drive *d, struct vtl_cmd *cmd, const str
 out:
     drv_account(d, &before);
     return drv_complete_after(d, cmd, 0);
+}
+
+/* VERIFY(6) (SSC-4 7.10): reads and checks @length blocks (FIXED) or one block of that
+ * many bytes without transferring them, with READ's stop rules and residues. Byte
+ * compare, VTE, VLBPM and VBF are not served. */
+static enum vtl_exec do_verify(struct vtl_drive *d, struct vtl_cmd *cmd,
+                               const struct t10_cdb_verify6 *v)
+{
+    if (v->bytcmp || v->vte || v->vlbpm || v->vbf) {
+        drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 1, v->vte ? 5 : v->vlbpm ? 4 : v->vbf ? 3 : 1,
+                       true);
+        return VTL_EXEC_DONE;
+    }
+    if (!drv_medium_ready(d, cmd))
+        return VTL_EXEC_DONE;
+    if (v->fixed && d->block_len == 0) {
+        drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 1, 0, true);
+        return VTL_EXEC_DONE;
+    }
+    uint32_t n = v->fixed ? v->length : (v->length ? 1 : 0);
+    for (uint32_t i = 0; i < n; i++) {
+        if (read_fault_here(d)) {
+            read_failed(d, cmd, v->fixed ? (int64_t)(n - i) : (int64_t)v->length);
+            return VTL_EXEC_DONE;
+        }
+        struct vtl_tape_read_result res = {0};
+        uint8_t sink[1]; /* nothing goes to the host; the store wants a real buffer */
+        enum vtl_tape_rc rc = vtl_tape_read(d->tape, sink, sizeof sink, &res);
+        int64_t residue = v->fixed ? (int64_t)(n - i) : (int64_t)v->length;
+        if (rc == VTL_TAPE_OK) {
+            size_t want = v->fixed ? d->block_len : v->length;
+            if (res.block_len != want) {
+                drv_fail_info(d, cmd, DRV_KEY_NO_SENSE, DRV_ASC_NONE,
+                              v->fixed ? residue : (int64_t)want - (int64_t)res.block_len,
+                              false, false, true);
+                return VTL_EXEC_DONE;
+            }
+            continue;
+        }
+        if (rc == VTL_TAPE_FILEMARK || rc == VTL_TAPE_SETMARK)
+            drv_fail_info(d, cmd, DRV_KEY_NO_SENSE, DRV_ASC_FILEMARK, residue, true, false, false);
+        else if (rc == VTL_TAPE_EOD)
+            drv_fail_info(d, cmd, DRV_KEY_BLANK_CHECK, DRV_ASC_EOD, residue, false, false, false);
+        else
+            read_failed(d, cmd, residue);
+        return VTL_EXEC_DONE;
+    }
+    drv_set_good(cmd);
+    return v->immed ? VTL_EXEC_DONE : drv_complete_after(d, cmd, 0);
 }
 
 /* ---- WRITE(6), WRITE FILEMARKS(6), ERASE ---------------------------------------------- */
@@ -623,6 +674,7 @@ enum vtl_exec drv_ssc_execute(struct vtl_drive *d, struct vtl_cmd *cmd, const st
     case T10_CDB_READ_POSITION: return do_read_position(d, cmd, &c->u.read_pos);
     case T10_CDB_REWIND: return do_rewind(d, cmd, c->u.rewind.immed);
     case T10_CDB_ERASE6: return do_erase(d, cmd, &c->u.erase);
+    case T10_CDB_VERIFY6: return do_verify(d, cmd, &c->u.verify6);
     case T10_CDB_READ_BLOCK_LIMITS: return do_block_limits(d, cmd, &c->u.block_limits);
     case T10_CDB_REPORT_DENSITY_SUPPORT: return do_density(d, cmd, &c->u.density);
     case T10_CDB_LOAD_UNLOAD:

@@ -2,7 +2,8 @@
 # sim/drive: the virtual LTO tape drives (libvtldrive), their tests, fuzz target and
 # benchmark. Link order: vtldrive before vtltape, vtl and t10.
 LIBS += vtldrive
-vtldrive_SRCS := sim/drive/drive.c sim/drive/drive_ssc.c sim/drive/drive_spc.c
+vtldrive_SRCS := sim/drive/drive.c sim/drive/drive_ssc.c sim/drive/drive_spc.c \
+                 sim/drive/attach.c
 
 TESTS += test_drive
 test_drive_SRCS := $(wildcard sim/drive/tests/*.c)
@@ -17,4 +18,4 @@ fuzz_vtl_drive_LDLIBS := -lyaml -lzstd -lz
 BENCH += bench_drive
 bench_drive_SRCS := bench/bench_drive.c
 bench_drive_LIBS := vtldrive vtltape vtl t10
-bench_drive_LDLIBS := -lyaml -lzstd -lz
+bench_drive_LDLIBS := -lyaml -lzstd -lz -lm

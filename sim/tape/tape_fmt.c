@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -250,4 +251,22 @@ int tape_barcode_ok(const char *barcode)
             return 0;
     }
     return 1;
+}
+
+/* One buffer per thread: an image belongs to one thread at a time, and a failed open has
+ * no handle to carry the message. */
+static _Thread_local char last_err[256];
+
+enum vtl_tape_rc tape_fail(enum vtl_tape_rc rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_err, sizeof last_err, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+const char *vtl_tape_last_error(void)
+{
+    return last_err;
 }

@@ -111,6 +111,10 @@ ssize_t tape_read_small(int dirfd, const char *name, void *buf, size_t cap);
 
 int tape_barcode_ok(const char *barcode);
 
+/* Records the detail vtl_tape_last_error() returns and passes @rc through. */
+enum vtl_tape_rc tape_fail(enum vtl_tape_rc rc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* ---- MAM store (tape_mam.c) ---- */
 struct tape_mam {
     struct vtl_tape_attr **attrs; /* owned, sorted by id */

@@ -19,6 +19,7 @@
 #define XP_PART_LEN   32
 #define XP_END_LEN    16
 #define XP_CHUNK      (1024u * 1024)
+#define XP_MAM_MAX    (1024u * 1024) /* above any valid MAM file (512 attributes) */
 
 /* Output side: a FILE with a running CRC over everything written. */
 struct xp_out {
@@ -127,18 +128,37 @@ static int xp_get(struct xp_in *in, void *buf, size_t len)
     return 0;
 }
 
+/* A buffer that grows to the largest record met, so small streams stay cheap. */
+struct xp_buf {
+    uint8_t *p;
+    size_t cap;
+};
+
+static int xp_need(struct xp_buf *b, size_t n)
+{
+    if (n <= b->cap)
+        return 0;
+    uint8_t *np = realloc(b->p, n);
+    if (!np)
+        return -1;
+    b->p = np;
+    b->cap = n;
+    return 0;
+}
+
 /* Copies partition @pi's records from the stream into @fd (a fresh data file), checking
  * each one as open() would. */
 static enum vtl_tape_rc import_part(struct xp_in *in, int fd, unsigned pi,
-                                    const struct tape_meta *m, uint8_t *buf)
+                                    const struct tape_meta *m, struct xp_buf *xb)
 {
     uint8_t ph[XP_PART_LEN], dh[TAPE_DAT_HDR_LEN] = {0};
     if (xp_get(in, ph, sizeof ph) != 0 || memcmp(ph, XP_PART_MAGIC, 8) != 0 ||
         tape_get_le32(ph + 8) != pi || tape_get_le32(ph + 28) != tape_crc32(0, ph, 28))
-        return VTL_TAPE_ECORRUPT;
+        return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u: bad partition header", pi);
     uint64_t n_obj = tape_get_le64(ph + 12), bytes = tape_get_le64(ph + 20);
     if (bytes > m->part_bytes[pi])
-        return VTL_TAPE_ECORRUPT; /* more data than the cartridge can hold */
+        return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u: %llu bytes of records "
+                         "exceed its capacity", pi, (unsigned long long)bytes);
     memcpy(dh, TAPE_DAT_MAGIC, 8);
     tape_put_le32(dh + 8, TAPE_VERSION);
     tape_put_le32(dh + 12, pi);
@@ -149,19 +169,30 @@ static enum vtl_tape_rc import_part(struct xp_in *in, int fd, unsigned pi,
     uint64_t off = TAPE_DAT_HDR_LEN, used = 0;
     for (uint64_t i = 0; i < n_obj; i++) {
         struct tape_rec_hdr h;
-        if (bytes - used < TAPE_REC_HDR_LEN || xp_get(in, buf, TAPE_REC_HDR_LEN) != 0 ||
-            tape_rec_hdr_decode(buf, m->generation, &h) != 0 || h.object != i ||
-            bytes - used - TAPE_REC_HDR_LEN < h.stored_len ||
-            xp_get(in, buf + TAPE_REC_HDR_LEN, h.stored_len) != 0 ||
+        uint8_t hb[TAPE_REC_HDR_LEN];
+        if (bytes - used < TAPE_REC_HDR_LEN || xp_get(in, hb, TAPE_REC_HDR_LEN) != 0 ||
+            tape_rec_hdr_decode(hb, m->generation, &h) != 0 || h.object != i ||
+            bytes - used - TAPE_REC_HDR_LEN < h.stored_len)
+            return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u, record %llu: bad or "
+                             "truncated record header", pi, (unsigned long long)i);
+        if (xp_need(xb, TAPE_REC_HDR_LEN + (size_t)h.stored_len) != 0)
+            return VTL_TAPE_ENOMEM;
+        uint8_t *buf = xb->p;
+        memcpy(buf, hb, sizeof hb);
+        if (xp_get(in, buf + TAPE_REC_HDR_LEN, h.stored_len) != 0 ||
             tape_crc32(0, buf + TAPE_REC_HDR_LEN, h.stored_len) != h.payload_crc)
-            return VTL_TAPE_ECORRUPT;
+            return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u, record %llu: "
+                             "truncated payload or payload checksum", pi, (unsigned long long)i);
         size_t rec = TAPE_REC_HDR_LEN + h.stored_len;
         if (tape_pwrite_full(fd, buf, rec, off) != 0)
             return VTL_TAPE_EIO;
         off += rec;
         used += rec;
     }
-    return used == bytes ? VTL_TAPE_OK : VTL_TAPE_ECORRUPT;
+    if (used != bytes)
+        return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u: record bytes do not match "
+                         "its header", pi);
+    return VTL_TAPE_OK;
 }
 
 enum vtl_tape_rc vtl_tape_import(const char *path, const char *dir, const char *barcode)
@@ -177,13 +208,8 @@ enum vtl_tape_rc vtl_tape_import(const char *path, const char *dir, const char *
     struct xp_in in = {.f = fopen(path, "rbe")};
     if (!in.f)
         return errno == ENOENT ? VTL_TAPE_ENOENT : VTL_TAPE_EIO;
-    uint8_t *buf = malloc(TAPE_REC_HDR_LEN + VTL_TAPE_MAX_BLOCK);
-    if (!buf) {
-        fclose(in.f);
-        return VTL_TAPE_ENOMEM;
-    }
+    struct xp_buf xb = {0};
     if (mkdir(tmp, 0755) != 0) {
-        free(buf);
         fclose(in.f);
         return errno == ENOENT ? VTL_TAPE_ENOENT : VTL_TAPE_EIO;
     }
@@ -198,17 +224,19 @@ enum vtl_tape_rc vtl_tape_import(const char *path, const char *dir, const char *
     if (xp_get(&in, h, sizeof h) != 0 || memcmp(h, XP_MAGIC, 8) != 0 ||
         tape_get_le32(h + 8) != TAPE_VERSION || tape_get_le32(h + 28) != tape_crc32(0, h, 28) ||
         xp_get(&in, mb, sizeof mb) != 0 || tape_meta_decode(mb, &m) != 0 ||
-        tape_get_le32(h + 12) != m.n_parts)
+        tape_get_le32(h + 12) != m.n_parts) {
+        tape_fail(rc, "stream: bad stream header or metadata block");
         goto out;
+    }
     for (unsigned pi = 0; pi < m.n_parts; pi++) {
         char name[16];
         snprintf(name, sizeof name, "p%u.dat", pi);
         int fd = openat(dfd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0) {
-            rc = VTL_TAPE_EIO;
+            rc = tape_fail(VTL_TAPE_EIO, "%s/%s: %s", tmp, name, strerror(errno));
             goto out;
         }
-        rc = import_part(&in, fd, pi, &m, buf);
+        rc = import_part(&in, fd, pi, &m, &xb);
         if (rc == VTL_TAPE_OK && fsync(fd) != 0)
             rc = VTL_TAPE_EIO;
         close(fd);
@@ -217,22 +245,33 @@ enum vtl_tape_rc vtl_tape_import(const char *path, const char *dir, const char *
     }
     rc = VTL_TAPE_ECORRUPT;
     uint8_t ml[4], e[XP_END_LEN];
-    if (xp_get(&in, ml, sizeof ml) != 0)
-        goto out;
-    uint32_t mam_len = tape_get_le32(ml);
+    uint32_t mam_len = xp_get(&in, ml, sizeof ml) == 0 ? tape_get_le32(ml) : UINT32_MAX;
     struct tape_mam mam = {0};
-    if (mam_len > TAPE_REC_HDR_LEN + VTL_TAPE_MAX_BLOCK || xp_get(&in, buf, mam_len) != 0 ||
-        tape_mam_decode(buf, mam_len, &mam) != VTL_TAPE_OK)
+    if (mam_len > XP_MAM_MAX) {
+        tape_fail(rc, "stream: MAM block missing or too long");
         goto out;
+    }
+    if (xp_need(&xb, mam_len ? mam_len : 1) != 0) {
+        rc = VTL_TAPE_ENOMEM;
+        goto out;
+    }
+    if (xp_get(&in, xb.p, mam_len) != 0 || tape_mam_decode(xb.p, mam_len, &mam) != VTL_TAPE_OK) {
+        tape_fail(rc, "stream: MAM block truncated or damaged");
+        goto out;
+    }
     tape_mam_free(&mam);
     uint32_t crc = in.crc;
     if (fread(e, 1, sizeof e, in.f) != sizeof e || memcmp(e, XP_END_MAGIC, 8) != 0 ||
-        tape_get_le32(e + 8) != crc || tape_get_le32(e + 12) != 0 || fgetc(in.f) != EOF)
+        tape_get_le32(e + 8) != crc || tape_get_le32(e + 12) != 0 || fgetc(in.f) != EOF) {
+        tape_fail(rc, "stream: trailer missing, stream checksum wrong, or bytes after it");
         goto out;
+    }
     rc = VTL_TAPE_EIO;
-    if (tape_write_atomic(dfd, "mam", buf, mam_len, true) != 0 ||
-        tape_write_atomic(dfd, "meta", mb, sizeof mb, true) != 0)
+    if (tape_write_atomic(dfd, "mam", xb.p, mam_len, true) != 0 ||
+        tape_write_atomic(dfd, "meta", mb, sizeof mb, true) != 0) {
+        tape_fail(rc, "%s: %s", tmp, strerror(errno));
         goto out;
+    }
     /* Opening builds the index from the data just written; closing writes it out. */
     struct vtl_tape *t;
     if ((rc = tape_open_path(tmp, 0, &t)) != VTL_TAPE_OK)
@@ -246,7 +285,7 @@ out:
         close(dfd);
     if (rc != VTL_TAPE_OK)
         (void)tape_rm_image(tmp); /* nothing of a failed import stays on disk */
-    free(buf);
+    free(xb.p);
     fclose(in.f);
     return rc;
 }

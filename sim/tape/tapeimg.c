@@ -13,7 +13,9 @@
 #include <strings.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -458,8 +460,9 @@ done:
  *  1. take the index file's valid prefix;
  *  2. fully verify (header and payload CRC) every indexed record after the header's
  *     synced mark, and the last VERIFY_BACK before it; the first bad one ends the data;
- *  3. scan the data file past the last indexed record for complete, checksummed records
- *     (written but not yet indexed when the process died);
+ *  3. scan the data file past the last good indexed record for complete, checksummed
+ *     records (written but not yet indexed when the process died, or described wrongly
+ *     by a damaged index);
  *  4. writable: cut both files to what survived, so later appends never sit before
  *     stale bytes. */
 static enum vtl_tape_rc load_part(struct vtl_tape *t, unsigned pi)
@@ -492,7 +495,8 @@ static enum vtl_tape_rc load_part(struct vtl_tape *t, unsigned pi)
                 return VTL_TAPE_EIO;
             if (memcmp(h, TAPE_DAT_MAGIC, 8) != 0 || tape_get_le32(h + 8) != TAPE_VERSION ||
                 tape_get_le32(h + 12) != pi || tape_get_le32(h + 28) != tape_crc32(0, h, 28))
-                return VTL_TAPE_ECORRUPT;
+                return tape_fail(VTL_TAPE_ECORRUPT, "p%u.dat: bad file header (magic, "
+                                 "version, partition or checksum)", pi);
             /* A valid header of another generation: a FORMAT committed its metadata and
              * died before recreating this file. The partition is blank. */
             blank = tape_get_le64(h + 16) != t->meta.generation;
@@ -530,17 +534,15 @@ static enum vtl_tape_rc load_part(struct vtl_tape *t, unsigned pi)
     p->n_obj = (size_t)n;
     p->data_end = n < n_idx ? (p->obj[n] & TAPE_OBJ_OFF_MASK) : p->data_end;
     n_idx = n;
-    {
-        for (;;) {
-            uint64_t off = p->data_end;
-            if (verify_record(t, p, n, off, dat_size, &rh) != 0)
-                break;
-            if (grow(&p->obj, &p->cap_obj, (size_t)n + 1) != 0)
-                return VTL_TAPE_ENOMEM;
-            p->obj[n++] = objent(off, &rh);
-            p->n_obj = (size_t)n;
-            p->data_end = off + TAPE_REC_HDR_LEN + rh.stored_len;
-        }
+    for (;;) {
+        uint64_t off = p->data_end;
+        if (verify_record(t, p, n, off, dat_size, &rh) != 0)
+            break;
+        if (grow(&p->obj, &p->cap_obj, (size_t)n + 1) != 0)
+            return VTL_TAPE_ENOMEM;
+        p->obj[n++] = objent(off, &rh);
+        p->n_obj = (size_t)n;
+        p->data_end = off + TAPE_REC_HDR_LEN + rh.stored_len;
     }
     for (size_t i = 0; i < p->n_obj; i++) {
         unsigned ty = TAPE_OBJ_TYPE(p->obj[i]);
@@ -617,19 +619,28 @@ enum vtl_tape_rc tape_open_path(const char *path, unsigned flags, struct vtl_tap
         rc = errno == EWOULDBLOCK ? VTL_TAPE_EBUSY : VTL_TAPE_EIO;
         goto fail;
     }
+    /* tmpfs has no block allocation to speed up: reserving there only costs. */
+    struct statfs sfs;
+    t->no_prealloc = fstatfs(t->dirfd, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC;
     ssize_t ml = tape_read_small(t->dirfd, "meta", mb, sizeof mb);
     if (ml < 0) {
-        rc = errno == ENOENT ? VTL_TAPE_ENOENT : errno == EFBIG ? VTL_TAPE_ECORRUPT
-                                                                  : VTL_TAPE_EIO;
+        rc = errno == ENOENT ? VTL_TAPE_ENOENT
+             : errno == EFBIG ? tape_fail(VTL_TAPE_ECORRUPT, "%s/meta: too large", path)
+                              : tape_fail(VTL_TAPE_EIO, "%s/meta: %s", path, strerror(errno));
         goto fail;
     }
     if (ml != TAPE_META_LEN || tape_meta_decode(mb, &t->meta) != 0) {
-        rc = VTL_TAPE_ECORRUPT;
+        rc = tape_fail(VTL_TAPE_ECORRUPT, "%s/meta: %s", path,
+                       ml != TAPE_META_LEN ? "wrong size" : "bad magic, field or checksum");
         goto fail;
     }
     t->media = vtl_tape_media_lookup(t->meta.media);
-    if ((rc = tape_mam_load(t->dirfd, &t->mam)) != VTL_TAPE_OK)
+    if ((rc = tape_mam_load(t->dirfd, &t->mam)) != VTL_TAPE_OK) {
+        if (rc == VTL_TAPE_ECORRUPT || rc == VTL_TAPE_EIO)
+            tape_fail(rc, "%s/mam: %s", path,
+                      rc == VTL_TAPE_EIO ? strerror(errno) : "bad magic, entry or checksum");
         goto fail;
+    }
     t->wbuf = malloc(WBUF_CAP);
     t->cctx = ZSTD_createCCtx();
     t->dctx = ZSTD_createDCtx();
@@ -637,9 +648,18 @@ enum vtl_tape_rc tape_open_path(const char *path, unsigned flags, struct vtl_tap
         rc = VTL_TAPE_ENOMEM;
         goto fail;
     }
-    for (unsigned i = 0; i < t->meta.n_parts; i++)
-        if ((rc = load_part(t, i)) != VTL_TAPE_OK)
+    for (unsigned i = 0; i < t->meta.n_parts; i++) {
+        if ((rc = load_part(t, i)) != VTL_TAPE_OK) {
+            if (rc == VTL_TAPE_EIO)
+                tape_fail(rc, "%s/p%u: %s", path, i, strerror(errno));
+            else if (rc == VTL_TAPE_ECORRUPT) {
+                char detail[256];
+                snprintf(detail, sizeof detail, "%s", vtl_tape_last_error());
+                tape_fail(rc, "%s/%s", path, detail);
+            }
             goto fail;
+        }
+    }
     *out = t;
     return VTL_TAPE_OK;
 fail:

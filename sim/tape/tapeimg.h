@@ -14,6 +14,18 @@
  * vtl_tape_flush() make everything before them durable (fsync); plain blocks are written
  * through the page cache; a reopened image ends at its last complete, checksummed record.
  *
+ * Positions are the gaps between objects, numbered by the object that follows:
+ *
+ *     BOP                                                        EOD
+ *      | blk 0 | blk 1 | FM 2 | blk 3 | FM 4 | FM 5 | blk 6 |
+ *      0       1       2      3       4      5      6       7
+ *
+ *   position 3: object 3, file 1, block_in_file 0.  READ at 2 returns FILEMARK and
+ *   leaves position 3 (EOP side); SPACE -1 block from 3 stops at 2 (BOP side of FM 2)
+ *   with FILEMARK and residue -1; SPACE 2 filemarks from 0 ends at 5; from 7 (EOD),
+ *   READ and forward SPACE return EOD without moving. Writing at position 4 discards
+ *   objects 4..6 and makes 5 the new EOD.
+ *
  * Positioning: an in-memory index (one 8-byte entry per object, plus sorted arrays of
  * filemark and setmark object numbers) is rebuilt on open from the compact index file
  * without reading the data. LOCATE is O(1); SPACE and every position query are O(log n).
@@ -64,6 +76,11 @@ enum vtl_tape_rc {
 
 /* Short constant name of @rc ("VTL_TAPE_EOD"), for logs and test messages. */
 const char *vtl_tape_rc_name(enum vtl_tape_rc rc);
+
+/* What the last ECORRUPT or EIO on the calling thread was about, for an operator:
+ * "FUZZ01/p0.dat: bad file header", "stream: partition 1, record 17: payload checksum".
+ * Borrowed (thread-local); meaningful right after a call that failed, "" if none did. */
+const char *vtl_tape_last_error(void);
 
 /* Media types: native capacity and SSC density code of each generation. */
 struct vtl_tape_media_info {

@@ -328,8 +328,10 @@ enum vtl_exec vtl_smc_send_voltag(struct vtl_tctx *t)
     const struct t10_cdb_send_voltag *c = &t->cdb.u.send_voltag;
     if (c->elem_type > VTL_ELEM_DTE)
         return bad_fp(t, VTL_FP_SVT_TYPE);
-    /* Only the translate (search) actions: this library keeps no writable tags. */
-    if (c->action != 0x05 && c->action != 0x06)
+    /* Only the translate (search) actions 5/6 and 8/9 (the same, ignoring sequence
+     * numbers): this library keeps no writable tags, so assert/replace/undefine are
+     * refused. */
+    if (c->action != 0x05 && c->action != 0x06 && c->action != 0x08 && c->action != 0x09)
         return bad_fp(t, VTL_FP_SVT_ACTION);
     if (c->param_len < VTL_LOCAL_SVT_LEN || vtl_tc_param_len(t, c->param_len) < VTL_LOCAL_SVT_LEN)
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_PARAM_LIST_LENGTH, NULL);
@@ -341,6 +343,9 @@ enum vtl_exec vtl_smc_send_voltag(struct vtl_tctx *t)
         return vtl_tc_bad_param(t, VTL_FP_SVT_TEMPLATE.byte, -1);
     t->nx->svt_valid = true;
     t->nx->svt_action = c->action;
+    /* Every label here has volume sequence number 0: a search for a higher minimum
+     * (actions 5/6) finds nothing. */
+    t->nx->svt_min_seq = min_seq;
     t->nx->svt_type = c->elem_type;
     t->nx->svt_addr = c->elem_addr;
     memcpy(t->nx->svt_template, tpl, sizeof tpl);
@@ -370,8 +375,10 @@ enum vtl_exec vtl_smc_rvea(struct vtl_tctx *t)
         bool page_open = false;
         for (unsigned i = 0; i < lib->count[types[ti]] && reported < c->n_elems; i++) {
             const struct vtl_elem *e = &lib->elems[lib->first[types[ti]] + i];
-            /* alternate tags (action 6) do not exist here: nothing matches them */
-            if (e->addr < start || !e->full || e->cart.label_unreadable || nx->svt_action != 0x05 ||
+            /* alternate tags (actions 6 and 9) do not exist here: nothing matches them */
+            bool primary = nx->svt_action == 0x05 || nx->svt_action == 0x08;
+            bool seq_ok = nx->svt_action == 0x08 || nx->svt_min_seq == 0;
+            if (e->addr < start || !e->full || e->cart.label_unreadable || !primary || !seq_ok ||
                 !tag_match(nx->svt_template, e->cart.barcode))
                 continue;
             if (!page_open) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rsm/engine/tests/helpers.h"
@@ -678,6 +679,50 @@ static void test_threads_share_sessions_safely(void)
     fx_close(&f);
 }
 
+
+static void test_processes_allocate_without_conflict(void)
+{
+    struct fx f;
+    fx_library(&f, 6, 6);
+    GUID app = fx_pool(&f, "Procs", &f.lto, NTMS_ALLOCATE_FROMSCRATCH, NTMS_DEALLOCATE_TOSCRATCH);
+    for (int i = 0; i < 6; i++)
+        fx_to_free(&f, i);
+    /* Two processes hold allocations at the same time: never the same side twice. */
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    int held_ok = 1;
+    HANDLE h = pid == 0 ? OpenNtmsSessionA(f.server, "child", 0) : f.h;
+    if (h == INVALID_HANDLE_VALUE)
+        _exit(2);
+    for (int round = 0; round < 100 && held_ok; round++) {
+        GUID l[3];
+        int n = 0;
+        for (; n < 3; n++) {
+            DWORD err = AllocateNtmsMedia(h, &app, NULL, &l[n],
+                                          NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE, 0, NULL);
+            if (err == ERROR_MEDIA_UNAVAILABLE)
+                break;
+            if (err != ERROR_SUCCESS)
+                held_ok = 0;
+        }
+        for (int k = 0; k < n; k++)
+            if (DeallocateNtmsMedia(h, &l[k], 0) != ERROR_SUCCESS)
+                held_ok = 0;
+    }
+    if (pid == 0)
+        _exit(held_ok ? 0 : 1);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CU_ASSERT(held_ok);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CU_ASSERT_EQUAL(fx_count(&f, NULL, NTMS_LOGICAL_MEDIA), 0);
+    GUID freep = fx_system_pool(&f, NTMS_POOLTYPE_SCRATCH, &f.lto);
+    CU_ASSERT_EQUAL(fx_count(&f, &freep, NTMS_PHYSICAL_MEDIA), 6);
+    fx_check(&f);
+    fx_close(&f);
+}
+
 static CU_TestInfo media_tests[] = {
     {"new_cartridges_land_in_system_pools", test_new_cartridges_land_in_system_pools},
     {"move_rules", test_move_rules},
@@ -695,6 +740,7 @@ static CU_TestInfo media_tests[] = {
     {"bulk_catalog_load", test_bulk_catalog_load},
     {"device_registration_is_idempotent", test_device_registration_is_idempotent},
     {"threads_share_sessions_safely", test_threads_share_sessions_safely},
+    {"processes_allocate_without_conflict", test_processes_allocate_without_conflict},
     CU_TEST_INFO_NULL,
 };
 

@@ -385,9 +385,22 @@ static void test_enable_disable(void)
     GUID unknown;
     memset(&unknown, 0x55, sizeof unknown);
     CU_ASSERT_EQUAL(DisableNtmsObject(f.h, NTMS_DRIVE, &unknown), ERROR_OBJECT_NOT_FOUND);
+    /* Disabled media are not allocated. */
+    fx_to_free(&f, 0);
+    GUID app = fx_pool(&f, "App", &f.lto, NTMS_ALLOCATE_FROMSCRATCH, 0), lmid;
+    CU_ASSERT_EQUAL(DisableNtmsObject(f.h, NTMS_PHYSICAL_MEDIA, &f.media[0]), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(AllocateNtmsMedia(f.h, &app, NULL, &lmid, 0, 0, NULL), ERROR_MEDIA_UNAVAILABLE);
+    CU_ASSERT_EQUAL(AllocateNtmsMedia(f.h, &app, &side, &lmid, 0, 0, NULL),
+                    ERROR_RESOURCE_DISABLED);
+    CU_ASSERT_EQUAL(EnableNtmsObject(f.h, NTMS_PHYSICAL_MEDIA, &f.media[0]), ERROR_SUCCESS);
     CU_ASSERT_EQUAL(DisableNtmsObject(f.h, NTMS_LIBRARY, &f.lib), ERROR_SUCCESS);
     fx_get(&f, &f.lib, NTMS_LIBRARY, &w);
     CU_ASSERT_EQUAL(w.Enabled, FALSE);
+    /* ... nor are media of a disabled library. */
+    CU_ASSERT_EQUAL(AllocateNtmsMedia(f.h, &app, NULL, &lmid, 0, 0, NULL), ERROR_MEDIA_UNAVAILABLE);
+    CU_ASSERT_EQUAL(EnableNtmsObject(f.h, NTMS_LIBRARY, &f.lib), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(AllocateNtmsMedia(f.h, &app, NULL, &lmid, 0, 0, NULL), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(DisableNtmsObject(f.h, NTMS_LIBRARY, &f.lib), ERROR_SUCCESS);
     /* A disabled library is offline for AddNtmsMediaType. */
     CU_ASSERT_EQUAL(AddNtmsMediaType(f.h, &f.dlt, &f.lib), ERROR_LIBRARY_OFFLINE);
     fx_close(&f);

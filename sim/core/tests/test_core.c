@@ -378,6 +378,7 @@ static void door_open_makes_elements_inaccessible(void)
 {
     struct vtl_library *lib = new_default();
     CU_ASSERT_EQUAL(vtl_library_set_door(lib, true), VTL_OK);
+    CU_ASSERT_TRUE(vtl_fault_tapealert(lib) & (UINT64_C(1) << (0x10 - 1)));
     struct vtl_elem_info e;
     vtl_library_elem(lib, ST(0), &e);
     CU_ASSERT_FALSE(e.access);
@@ -560,6 +561,52 @@ static void corrupt_state_rejected_and_not_applied(void)
     test_rmtree(dir);
 }
 
+static void state_with_duplicate_barcode_rejected(void)
+{
+    char dir[256], path[300];
+    test_mkdtemp(dir, sizeof dir);
+    struct vtl_library *lib = new_default();
+    CU_ASSERT_EQUAL(vtl_library_save_state(lib, dir), VTL_OK);
+    vtl_library_destroy(lib);
+    /* rewrite slot 24 (empty) to hold a second A00000L8, with a correct checksum */
+    snprintf(path, sizeof path, "%s/library.state", dir);
+    FILE *f = fopen(path, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    static char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *line = strstr(text, "elem 1048 0 0 0 0 0 - 0 0 0 -1 0\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+    static char out[8192];
+    size_t head = (size_t)(line - text);
+    memcpy(out, text, head);
+    size_t pos =
+        head + (size_t)sprintf(out + head, "elem 1048 1 0 0 0 0 4130303030304c38 8 0 0 -1 0\n");
+    const char *rest = line + strlen("elem 1048 0 0 0 0 0 - 0 0 0 -1 0\n");
+    const char *crc = strstr(rest, "crc ");
+    memcpy(out + pos, rest, (size_t)(crc - rest));
+    pos += (size_t)(crc - rest);
+    /* CRC-32 (IEEE) of everything before the crc line */
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < pos; i++) {
+        c ^= (uint8_t)out[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    pos += (size_t)sprintf(out + pos, "crc %08x\n", ~c);
+    f = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fwrite(out, 1, pos, f);
+    fclose(f);
+    lib = new_default();
+    char why[200] = "";
+    CU_ASSERT_EQUAL(vtl_library_load_state(lib, dir, why, sizeof why), VTL_E_CORRUPT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "barcode appears twice"));
+    vtl_library_destroy(lib);
+    test_rmtree(dir);
+}
+
 static void state_from_other_layout_rejected(void)
 {
     char dir[256];
@@ -648,6 +695,9 @@ static void config_errors_name_line_and_column(void)
                         "lib.yaml:4:15: duplicate barcode 'A1L8'");
     expect_config_error("personality: ibm-ts4300\ncartridges:\n  - {barcode: A1L8, slot: 25}\n",
                         "lib.yaml:3:27: slot 25 out of range (this library has slot 1-24)");
+    expect_config_error("personality: ibm-ts4300\ncartridges:\n  - {barcode: A1L8, slot: 1}\n"
+                        "  - {barcode: B2L8, slot: 1}\n",
+                        "lib.yaml:4:27: slot 1 already holds cartridge 'A1L8'");
     expect_config_error("personality: ibm-ts4300\ncartridges:\n  - {slot: 2}\n",
                         "lib.yaml:3:5: missing key 'barcode' in cartridge");
     expect_config_error("personality: ibm-ts4300\nslots: 3\nslots: 4\n",
@@ -818,6 +868,7 @@ static CU_TestInfo state_tests[] = {
     {"state_round_trip_restores_positions", state_round_trip_restores_positions},
     {"corrupt_state_rejected_and_not_applied", corrupt_state_rejected_and_not_applied},
     {"state_from_other_layout_rejected", state_from_other_layout_rejected},
+    {"state_with_duplicate_barcode_rejected", state_with_duplicate_barcode_rejected},
     {"autosave_follows_every_change", autosave_follows_every_change},
     {"cleaner_uses_count_down_to_expired", cleaner_uses_count_down_to_expired},
     CU_TEST_INFO_NULL,

@@ -12,6 +12,7 @@
 #include "scsi/log.h"
 #include "scsi/mam.h"
 #include "scsi/mode.h"
+#include "scsi/rsoc.h"
 #include "scsi/ssc.h"
 #include "scsi/vpd.h"
 #include "sim/core/config.h"
@@ -19,6 +20,8 @@
 #include "sim/drive/tests/drive_fixture.h"
 #include "sim/target/target.h"
 #include "tests/lib/cutest.h"
+
+static void robot_done(void *arg, enum vtl_rc rc);
 
 static struct res inquiry(struct fx *f, bool evpd, uint8_t page, uint8_t *buf, uint16_t alloc)
 {
@@ -125,7 +128,7 @@ static void test_unsupported_opcodes(void)
     fx_ready(&f, "U00001L8");
     static const uint8_t move[12] = {0xA5};   /* MOVE MEDIUM: a changer command */
     static const uint8_t fmt[6] = {0x0B};     /* SET CAPACITY: not served */
-    static const uint8_t verify[6] = {0x13};  /* VERIFY(6): not served */
+    static const uint8_t verify[10] = {0x3C}; /* READ BUFFER: not served */
     CHECK_SENSE(fx_raw(&f, 1, move, sizeof move, NULL, 0, NULL, 0), 0x5, T10_ASC(0x20, 0x00));
     CHECK_SENSE(fx_raw(&f, 1, fmt, sizeof fmt, NULL, 0, NULL, 0), 0x5, T10_ASC(0x20, 0x00));
     CHECK_SENSE(fx_raw(&f, 1, verify, sizeof verify, NULL, 0, NULL, 0), 0x5,
@@ -627,6 +630,16 @@ static void test_unit_attention_per_nexus_and_reservations(void)
     struct t10_cdb rel = {.kind = T10_CDB_RELEASE6};
     CHECK_GOOD(fx_cmd(&f, 1, &rel, NULL, 0, NULL, 0));
     CHECK_GOOD(fx_cmd(&f, 2, &tur, NULL, 0, NULL, 0));
+    /* nexus loss drops the holder's reservation and PREVENT; the id starts afresh */
+    struct t10_cdb pa = {.kind = T10_CDB_PREVENT_ALLOW, .u.prevent_allow = {.prevent = 1}};
+    CHECK_GOOD(fx_cmd(&f, 1, &rsv, NULL, 0, NULL, 0));
+    CHECK_GOOD(fx_cmd(&f, 1, &pa, NULL, 0, NULL, 0));
+    CU_ASSERT_EQUAL(fx_cmd(&f, 2, &tur, NULL, 0, NULL, 0).status, VTL_STATUS_RESERVATION_CONFLICT);
+    vtl_drive_nexus_lost(f.d, 1);
+    CHECK_GOOD(fx_cmd(&f, 2, &tur, NULL, 0, NULL, 0));
+    struct t10_cdb ul = {.kind = T10_CDB_LOAD_UNLOAD};
+    CHECK_GOOD(fx_cmd(&f, 2, &ul, NULL, 0, NULL, 0)); /* no PREVENT left */
+    CHECK_SENSE(fx_cmd(&f, 1, &tur, NULL, 0, NULL, 0), 0x6, T10_ASC(0x29, 0x00));
     fx_stop(&f);
 }
 
@@ -898,7 +911,198 @@ static void test_details(void)
     fx_stop(&f);
 }
 
+struct rsoc_seen { size_t n; bool read6, format, rsoc_sa, timeouts; uint8_t op[64], len[64], sa[64]; };
+static enum t10_rc rsoc_cb(const struct t10_rsoc_desc *d, void *arg)
+{
+    struct rsoc_seen *s = arg;
+    if (s->n < 64) {
+        s->op[s->n] = d->op;
+        s->len[s->n] = (uint8_t)d->cdb_len;
+        s->sa[s->n] = (uint8_t)d->sa;
+    }
+    s->n++;
+    s->read6 |= d->op == 0x08 && d->cdb_len == 6;
+    s->format |= d->op == 0x04;
+    s->rsoc_sa |= d->op == 0xA3 && d->servactv && d->sa == 0x0C;
+    s->timeouts |= d->ctdp && d->to.recommended_s > 0;
+    return T10_OK;
+}
+
+/* RSOC advertises exactly what is accepted: every listed opcode is served (no 20/00),
+ * and VERIFY(6) checks blocks with READ's residue rules. */
+static void test_rsoc_and_verify(void)
+{
+    struct fx f;
+    fx_ready(&f, "RS0001L8");
+    static uint8_t buf[4096];
+    struct t10_cdb c = {.kind = T10_CDB_RSOC,
+                        .u.rsoc = {.rctd = true, .options = T10_RSOC_ALL, .alloc_len = 4096}};
+    struct res r = fx_cmd(&f, 1, &c, NULL, 0, buf, sizeof buf);
+    CHECK_GOOD(r);
+    struct rsoc_seen seen = {0};
+    bool trunc;
+    CU_ASSERT_EQUAL(t10_rsoc_all_walk(buf, r.len, rsoc_cb, &seen, &trunc), T10_OK);
+    CU_ASSERT(seen.n >= 30);
+    CU_ASSERT_TRUE(seen.read6 && seen.format && seen.rsoc_sa && seen.timeouts);
+    for (size_t i = 0; i < seen.n && i < 64; i++) { /* advertised => accepted */
+        uint8_t cdb[16] = {seen.op[i], seen.sa[i]};
+        r = fx_raw(&f, 1, cdb, seen.len[i], NULL, 0, buf, 64);
+        CU_ASSERT_FALSE(r.status == VTL_STATUS_CHECK_CONDITION &&
+                        r.s.asc_ascq == T10_ASC(0x20, 0x00));
+    }
+    static const uint8_t load[6] = {0x1B, 0, 0, 0, 0x01, 0}; /* the zero CDB unloaded it */
+    CHECK_GOOD(fx_raw(&f, 1, load, sizeof load, NULL, 0, NULL, 0));
+    CHECK_GOOD(fx_rewind(&f));
+    /* one command: READ(6) supported with its usage bits; READ BUFFER not */
+    c.u.rsoc = (struct t10_cdb_rsoc){.options = T10_RSOC_ONE, .req_op = 0x08, .alloc_len = 64};
+    r = fx_cmd(&f, 1, &c, NULL, 0, buf, sizeof buf);
+    struct t10_rsoc_one one;
+    CU_ASSERT_EQUAL(t10_rsoc_one_decode(buf, r.len, &one, &trunc), T10_OK);
+    CU_ASSERT_EQUAL(one.support, T10_RSOC_SUPPORTED);
+    CU_ASSERT_EQUAL(one.cdb_size, 6);
+    CU_ASSERT_EQUAL(one.usage[1], 0x03); /* SILI, FIXED */
+    c.u.rsoc.req_op = 0x3C;
+    r = fx_cmd(&f, 1, &c, NULL, 0, buf, sizeof buf);
+    CU_ASSERT_EQUAL(t10_rsoc_one_decode(buf, r.len, &one, &trunc), T10_OK);
+    CU_ASSERT_EQUAL(one.support, T10_RSOC_UNSUPPORTED);
+
+    uint8_t w[100];
+    fx_pattern(w, sizeof w, 4);
+    CHECK_GOOD(fx_write(&f, false, 100, w, 100));
+    CHECK_GOOD(fx_write(&f, false, 100, w, 100));
+    CHECK_GOOD(fx_wfm(&f, 1));
+    CHECK_GOOD(fx_rewind(&f));
+    struct t10_cdb v = {.kind = T10_CDB_VERIFY6, .u.verify6 = {.length = 100}};
+    CHECK_GOOD(fx_cmd(&f, 1, &v, NULL, 0, NULL, 0));
+    CU_ASSERT_EQUAL(fx_pos(&f), 1);
+    v.u.verify6.length = 60;
+    r = fx_cmd(&f, 1, &v, NULL, 0, NULL, 0);
+    CHECK_SENSE(r, 0x0, T10_ASC(0x00, 0x00));
+    CU_ASSERT_TRUE(r.s.ili);
+    CU_ASSERT_EQUAL((int32_t)(uint32_t)r.s.info, -40);
+    r = fx_cmd(&f, 1, &v, NULL, 0, NULL, 0);
+    CHECK_SENSE(r, 0x0, T10_ASC(0x00, 0x01));
+    v.u.verify6.bytcmp = true;
+    CHECK_SENSE(fx_cmd(&f, 1, &v, NULL, 0, NULL, 0), 0x5, T10_ASC(0x24, 0x00));
+    fx_stop(&f);
+}
+
+/* Page 0Fh DCE has a measurable effect: compressible data takes less medium with it on,
+ * and as much as the host sent with it off (log page 0Ch, bytes to medium). */
+static void test_compression_effect(void)
+{
+    struct fx f;
+    fx_ready(&f, "Z00001L8");
+    static uint8_t zeros[64 * 1024];
+    uint8_t buf[512];
+    CHECK_GOOD(fx_write(&f, false, sizeof zeros, zeros, sizeof zeros));
+    struct res r = log_sense(&f, 0x0C, buf, sizeof buf);
+    uint64_t host = log_param(buf, r.len, 0x0000), medium = log_param(buf, r.len, 0x0001);
+    CU_ASSERT_EQUAL(host, sizeof zeros);
+    CU_ASSERT(medium < host / 4);
+    uint8_t sel[64];
+    struct t10_mode_hdr h = {.buffered_mode = 1};
+    size_t n = t10_mode_hdr_build(sel, sizeof sel, false, &h);
+    struct t10_mode_compression comp = {.dce = false, .dcc = true, .dde = true,
+                                        .comp_alg = 1, .decomp_alg = 1};
+    n += t10_mode_compression_build(sel + n, sizeof sel - n, &comp, false);
+    struct t10_cdb ms = {.kind = T10_CDB_MODE_SELECT6,
+                         .u.mode_select = {.pf = true, .param_len = (uint16_t)n}};
+    CHECK_GOOD(fx_cmd(&f, 1, &ms, sel, n, NULL, 0));
+    CHECK_GOOD(fx_write(&f, false, sizeof zeros, zeros, sizeof zeros));
+    r = log_sense(&f, 0x0C, buf, sizeof buf);
+    uint64_t medium2 = log_param(buf, r.len, 0x0001) - medium;
+    CU_ASSERT(medium2 >= sizeof zeros);
+    /* both read back whole */
+    CHECK_GOOD(fx_rewind(&f));
+    static uint8_t rb[64 * 1024];
+    for (int i = 0; i < 2; i++) {
+        r = fx_read(&f, false, false, sizeof rb, rb, sizeof rb);
+        CHECK_GOOD(r);
+        CU_ASSERT_EQUAL(memcmp(rb, zeros, sizeof rb), 0);
+    }
+    fx_stop(&f);
+}
+
+/* Time with a cartridge threaded counts toward cleaning, on the library clock. */
+static void test_dirty_by_threaded_time(void)
+{
+    struct fx f;
+    fx_config(&f, VTL_CLOCK_VIRTUAL);
+    f.cfg.clean_after_us = 3600ull * 1000000u; /* one hour of tape motion */
+    fx_start(&f);
+    fx_load(&f, "H00001L8"); /* fx_load advances the clock an hour: threading + 1 h */
+    while (fx_tur(&f).status != VTL_STATUS_GOOD)
+        ;
+    struct vtl_drive_status st;
+    vtl_drive_status(f.d, &st);
+    CU_ASSERT_FALSE(st.dirty); /* threaded less than an hour so far */
+    (void)vtl_clock_advance(f.clk, 3601ull * 1000000u);
+    CHECK_GOOD(fx_tur(&f));
+    CHECK_GOOD(fx_write(&f, false, 4, "abcd", 4));
+    vtl_drive_status(f.d, &st);
+    CU_ASSERT_TRUE(st.dirty);
+    fx_stop(&f);
+}
+
+/* vtl_drive_attach_library(): every bay gets a drive on LUN bay + 1 with the bay's
+ * identity; a MOVE into bay 2 is seen on LUN 2. */
+static void test_attach_library(void)
+{
+    char dir[256];
+    test_mkdtemp(dir, sizeof dir);
+    struct vtl_config *cfg;
+    CU_ASSERT_EQUAL_FATAL(vtl_config_default(&cfg), VTL_OK);
+    struct vtl_library *lib;
+    CU_ASSERT_EQUAL_FATAL(vtl_library_create(cfg, &lib), VTL_OK);
+    vtl_config_free(cfg);
+    struct vtl_drive_config tmpl = {.nosync = true, .new_capacity_bytes = 1u << 20};
+    struct vtl_drive **drives;
+    unsigned n;
+    CU_ASSERT_EQUAL_FATAL(vtl_drive_attach_library(lib, dir, &tmpl, &drives, &n), VTL_DRIVE_OK);
+    CU_ASSERT_EQUAL(n, vtl_library_count(lib, VTL_ELEM_DTE));
+    CU_ASSERT_FATAL(n >= 2);
+    struct vtl_elem_info bay2, slot;
+    CU_ASSERT_EQUAL(vtl_library_elem_at(lib, VTL_ELEM_DTE, 1, &bay2), VTL_OK);
+    CU_ASSERT_EQUAL(vtl_library_elem_at(lib, VTL_ELEM_STORAGE, 0, &slot), VTL_OK);
+    uint64_t nx = vtl_nexus_open(lib);
+    uint8_t buf[96];
+    struct vtl_cmd c = {.cdb = {0x12, 1, 0x80, 0, 96, 0}, .cdb_len = 6, .nexus_id = nx,
+                        .data_in = buf, .data_in_cap = sizeof buf};
+    CU_ASSERT_EQUAL(vtl_lun_execute(lib, 2, &c), VTL_EXEC_DONE);
+    char serial[64];
+    CU_ASSERT_EQUAL(t10_vpd_ascii_decode(buf, c.data_in_len, 0x80, serial, sizeof serial), T10_OK);
+    CU_ASSERT_STRING_EQUAL(serial, bay2.drive.serial);
+    enum vtl_rc rc = VTL_E_INVAL;
+    struct vtl_robot_op mv = {.kind = VTL_ROBOT_MOVE, .src = slot.addr, .dst = bay2.addr};
+    CU_ASSERT_EQUAL(vtl_robot_submit(lib, &mv, robot_done, &rc), VTL_OK);
+    for (int i = 0; i < 100 && rc == VTL_E_INVAL; i++)
+        (void)vtl_library_run_due(lib);
+    CU_ASSERT_EQUAL(rc, VTL_OK);
+    struct vtl_drive_status st;
+    vtl_drive_status(drives[1], &st);
+    CU_ASSERT_STRING_EQUAL(st.barcode, slot.cart.barcode);
+    /* zero clock: threaded at once; the nexus sees 29/00, 28/00, then GOOD */
+    struct vtl_cmd tur = {.cdb_len = 6, .nexus_id = nx};
+    int good = 0;
+    for (int i = 0; i < 4 && !good; i++) {
+        CU_ASSERT_EQUAL(vtl_lun_execute(lib, 2, &tur), VTL_EXEC_DONE);
+        good = tur.status == VTL_STATUS_GOOD;
+    }
+    CU_ASSERT_TRUE(good);
+    vtl_drive_detach_library(lib, drives, n);
+    /* detached: the LUN answers as an absent unit again */
+    CU_ASSERT_EQUAL(vtl_lun_execute(lib, 2, &tur), VTL_EXEC_DONE);
+    CU_ASSERT_NOT_EQUAL(tur.status, VTL_STATUS_GOOD);
+    vtl_library_destroy(lib);
+    test_rmtree(dir);
+}
+
 static CU_TestInfo ctl_tests[] = {
+    {"attach_library", test_attach_library},
+    {"compression_effect", test_compression_effect},
+    {"dirty_by_threaded_time", test_dirty_by_threaded_time},
+    {"rsoc_and_verify", test_rsoc_and_verify},
     {"details", test_details},
     {"inquiry_and_vpd", test_inquiry_and_vpd},
     {"unsupported_opcodes", test_unsupported_opcodes},

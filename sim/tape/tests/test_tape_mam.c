@@ -77,6 +77,7 @@ static void corrupt_attribute_file_is_refused_unchanged(void)
     fclose(f);
     CU_ASSERT_RC(vtl_tape_open(dir, "MAM002L8", 0, &t), VTL_TAPE_ECORRUPT);
     CU_ASSERT_PTR_NULL(t);
+    CU_ASSERT_PTR_NOT_NULL(strstr(vtl_tape_last_error(), "MAM002L8/mam: bad"));
     struct stat st;
     CU_ASSERT_EQUAL(stat(path, &st), 0);
 }
@@ -187,6 +188,8 @@ static void damaged_stream_is_refused_and_leaves_nothing(void)
                 fputc(0, f); /* trailing garbage */
             fclose(f);
             enum vtl_tape_rc rc = vtl_tape_import(bad, dir, "IMPBAD");
+            if (rc == VTL_TAPE_ECORRUPT && strncmp(vtl_tape_last_error(), "stream: ", 8) != 0)
+                wrong++; /* every refusal says where the stream went wrong */
             char img[700];
             snprintf(img, sizeof img, "%s/IMPBAD", dir);
             if (rc != VTL_TAPE_ECORRUPT || access(img, F_OK) == 0) {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -242,6 +243,32 @@ static void index_entry_disagreeing_with_data_loses_nothing(void)
     free(meta.p);
 }
 
+/* FORMAT commits a new meta (new generation) before recreating the partition files; a
+ * data file left from before, with a valid header of the old generation, is blank. */
+static void data_file_of_previous_format_reads_as_blank(void)
+{
+    uint64_t end[N_OBJ];
+    build_layout("FMT001", end);
+    struct blob dat = slurp("FMT001", "p0.dat"), idx = slurp("FMT001", "p0.idx");
+    struct vtl_tape *t = NULL;
+    CU_ASSERT_RC(vtl_tape_open(dir, "FMT001", VTL_TAPE_OPEN_NOSYNC, &t), VTL_TAPE_OK);
+    CU_ASSERT_RC(vtl_tape_format(t, 1, NULL), VTL_TAPE_OK);
+    vtl_tape_close(t);
+    spill("FMT001", "p0.dat", dat.p, dat.len); /* as if the process died mid-format */
+    spill("FMT001", "p0.idx", idx.p, idx.len);
+    CU_ASSERT_RC(vtl_tape_open(dir, "FMT001", VTL_TAPE_OPEN_RDONLY, &t), VTL_TAPE_OK);
+    struct vtl_tape_pos p;
+    vtl_tape_position(t, &p);
+    CU_ASSERT_EQUAL(p.eod_object, 0);
+    vtl_tape_close(t);
+    CU_ASSERT(check_prefix("FMT001", 0)); /* writable: recreated blank, takes appends */
+    struct blob now = slurp("FMT001", "p0.dat");
+    CU_ASSERT_EQUAL(now.len, 32 + 32 + 50); /* header + the one block check_prefix wrote */
+    free(now.p);
+    free(dat.p);
+    free(idx.p);
+}
+
 static void old_damaged_block_reads_as_medium_error(void)
 {
     uint64_t end[N_OBJ];
@@ -280,9 +307,11 @@ static void corrupt_metadata_is_refused_and_nothing_changes(void)
         CU_ASSERT_RC(vtl_tape_open(dir, "META01", 0, &t), VTL_TAPE_ECORRUPT);
         CU_ASSERT_PTR_NULL(t);
     }
+    CU_ASSERT_PTR_NOT_NULL(strstr(vtl_tape_last_error(), "META01/meta: bad"));
     spill("META01", "meta", meta.p, meta.len - 1);
     struct vtl_tape *t = NULL;
     CU_ASSERT_RC(vtl_tape_open(dir, "META01", 0, &t), VTL_TAPE_ECORRUPT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(vtl_tape_last_error(), "META01/meta: wrong size"));
     struct blob dat2 = slurp("META01", "p0.dat"), idx2 = slurp("META01", "p0.idx");
     CU_ASSERT(dat2.len == dat.len && memcmp(dat.p, dat2.p, dat.len) == 0);
     CU_ASSERT(idx2.len == idx.len && memcmp(idx.p, idx2.p, idx.len) == 0);
@@ -291,11 +320,64 @@ static void corrupt_metadata_is_refused_and_nothing_changes(void)
     dat.p[3] ^= 1;
     spill("META01", "p0.dat", dat.p, dat.len);
     CU_ASSERT_RC(vtl_tape_open(dir, "META01", 0, &t), VTL_TAPE_ECORRUPT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(vtl_tape_last_error(), "META01/p0.dat: bad file header"));
     free(dat2.p);
     free(idx2.p);
     free(dat.p);
     free(idx.p);
     free(meta.p);
+}
+
+/* A file system that refuses to grow (RLIMIT_FSIZE stands in for ENOSPC): the write
+ * fails with EIO, and neither the position nor the recorded contents change. Runs in a
+ * child so the limit never leaks into other tests. Exit code = first failed step. */
+static int full_disk_child(void)
+{
+    struct vtl_tape *t = NULL;
+    struct vtl_tape_create_opts o = {.open_flags = VTL_TAPE_OPEN_NOSYNC};
+    if (vtl_tape_create(dir, "FULL01", &o, &t) != VTL_TAPE_OK)
+        return 10;
+    if (tt_write(t, 100000, 1) != VTL_TAPE_OK || vtl_tape_write_marks(t, 1, false) != 0)
+        return 11;
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {.rlim_cur = 150000, .rlim_max = RLIM_INFINITY};
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+        return 12;
+    if (tt_write(t, 100000, 2) != VTL_TAPE_EIO)
+        return 13;
+    struct vtl_tape_pos p;
+    vtl_tape_position(t, &p);
+    if (p.object != 2 || p.eod_object != 2)
+        return 14;
+    rl.rlim_cur = RLIM_INFINITY;
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+        return 15;
+    if (tt_write(t, 100000, 3) != VTL_TAPE_OK || vtl_tape_close(t) != VTL_TAPE_OK)
+        return 16;
+    if (vtl_tape_open(dir, "FULL01", 0, &t) != VTL_TAPE_OK)
+        return 17;
+    vtl_tape_position(t, &p);
+    if (p.eod_object != 3 || !tt_read_expect(t, 100000, 1))
+        return 18;
+    uint8_t b[4];
+    if (vtl_tape_read(t, b, sizeof b, NULL) != VTL_TAPE_FILEMARK || !tt_read_expect(t, 100000, 3))
+        return 19;
+    vtl_tape_close(t);
+    return 0;
+}
+
+static void failed_write_on_full_disk_changes_nothing(void)
+{
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0)
+        _exit(full_disk_child());
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CU_ASSERT(WIFEXITED(status));
+    if (WEXITSTATUS(status) != 0)
+        fprintf(stderr, "full disk: step %d failed\n", WEXITSTATUS(status));
+    CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
 }
 
 /* ---- SIGKILL while writing ----------------------------------------------------------- */
@@ -342,6 +424,7 @@ static void writer_child(int r, const char *barcode, int wfd)
 static void sigkill_while_writing_keeps_acknowledged_data(void)
 {
     unsigned seed = 20261125;
+    uint64_t total_acked = 0, rounds_cut_after_ack = 0;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int r = 0; r < 8; r++) {
@@ -374,6 +457,8 @@ static void sigkill_while_writing_keeps_acknowledged_data(void)
         struct vtl_tape_pos p;
         vtl_tape_position(t, &p);
         CU_ASSERT(p.eod_object >= acked);
+        total_acked += acked;
+        rounds_cut_after_ack += p.eod_object > acked;
         int bad = 0;
         for (uint64_t i = 0; i < p.eod_object && !bad; i++) {
             size_t len = seq_len(r, i);
@@ -400,6 +485,11 @@ static void sigkill_while_writing_keeps_acknowledged_data(void)
         vtl_tape_close(t);
         vtl_tape_remove(dir, bc);
     }
+    /* The test only means something if writers got acknowledgements before dying. */
+    CU_ASSERT(total_acked > 0);
+    fprintf(stderr, "sigkill: %llu objects acknowledged in all, %llu rounds with unsynced "
+            "blocks recovered\n", (unsigned long long)total_acked,
+            (unsigned long long)rounds_cut_after_ack);
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     CU_ASSERT((t1.tv_sec - t0.tv_sec) < 10);
@@ -415,9 +505,11 @@ static CU_TestInfo tests[] = {
     {"flipped_byte_in_index_is_rebuilt_from_data", flipped_byte_in_index_is_rebuilt_from_data},
     {"index_entry_disagreeing_with_data_loses_nothing",
      index_entry_disagreeing_with_data_loses_nothing},
+    {"data_file_of_previous_format_reads_as_blank", data_file_of_previous_format_reads_as_blank},
     {"old_damaged_block_reads_as_medium_error", old_damaged_block_reads_as_medium_error},
     {"corrupt_metadata_is_refused_and_nothing_changes",
      corrupt_metadata_is_refused_and_nothing_changes},
+    {"failed_write_on_full_disk_changes_nothing", failed_write_on_full_disk_changes_nothing},
     {"sigkill_while_writing_keeps_acknowledged_data",
      sigkill_while_writing_keeps_acknowledged_data},
     CU_TEST_INFO_NULL,

@@ -3,6 +3,7 @@
  * WORM, write protection, early warning and end of medium, compression, partitions,
  * reopen.
  */
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/tape/tape_int.h"
@@ -107,8 +108,21 @@ static void blocks_of_every_size_read_back_identical(void)
     CU_ASSERT_RC(vtl_tape_read(t, &one, 1, NULL), VTL_TAPE_EOD);
     vtl_tape_position(t, &p);
     CU_ASSERT_EQUAL(p.object, 32); /* BLANK CHECK does not move */
+    /* After close the data file is exactly its records: no space held in reserve. */
+    CU_ASSERT_RC(vtl_tape_close(t), VTL_TAPE_OK);
+    uint64_t want = 32 + 32 * 32 + VTL_TAPE_MAX_BLOCK + (8u << 20);
+    for (uint64_t i = 0; i < 30; i++)
+        want += tt_len(i);
+    char path[600];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/RW0001L8/p0.dat", dir);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+    CU_ASSERT_EQUAL((uint64_t)st.st_size, want);
+    CU_ASSERT((uint64_t)st.st_blocks * 512 < want + (1u << 20));
     /* Reopen: everything is still there, read through the rebuilt index. */
-    t = reopen(t, "RW0001L8");
+    t = NULL;
+    CU_ASSERT_RC(vtl_tape_open(dir, "RW0001L8", 0, &t), VTL_TAPE_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     for (uint64_t i = 0; i < 30; i++)
         CU_ASSERT(tt_read_expect(t, tt_len(i), i));
     vtl_tape_close(t);
@@ -324,7 +338,7 @@ static void early_warning_then_end_of_medium(void)
     CU_ASSERT(!p.past_ew);
     /* the zones are part of the cartridge: the same answers after a reopen */
     CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_EOD, 0, NULL), VTL_TAPE_OK);
-    CU_ASSERT_RC(tt_write(t, 700000, 501), VTL_TAPE_OK); /* 740,096 bytes: past PEW only */
+    CU_ASSERT_RC(tt_write(t, 700000, 501), VTL_TAPE_OK); /* ends at 720,096: past PEW only */
     t = reopen(t, "EW0001L8");
     CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_EOD, 0, NULL), VTL_TAPE_OK);
     vtl_tape_position(t, &p);

@@ -466,6 +466,22 @@ static void send_volume_tag_then_request_address_finds_matches(void)
     TH_GOOD(&r);
     t10_elem_status_walk(r.data, r.len, &h, collect, &s, &trunc);
     CU_ASSERT_EQUAL(s.n, 0);
+    /* action 8 ignores sequence numbers; 5 with a minimum above 0 finds nothing */
+    rv.u.req_vol_addr.n_elems = 100;
+    vtl_local_svt_build(list, sizeof list, "A00000L8", 3);
+    svt.u.send_voltag.action = 8;
+    th_run(lib, a, 0, &svt, list, 40, 0, &r);
+    TH_GOOD(&r);
+    memset(&s, 0, sizeof s);
+    th_run(lib, a, 0, &rv, NULL, 0, 4096, &r);
+    t10_elem_status_walk(r.data, r.len, &h, collect, &s, &trunc);
+    CU_ASSERT_EQUAL(s.n, 1);
+    svt.u.send_voltag.action = 5;
+    th_run(lib, a, 0, &svt, list, 40, 0, &r);
+    memset(&s, 0, sizeof s);
+    th_run(lib, a, 0, &rv, NULL, 0, 4096, &r);
+    t10_elem_status_walk(r.data, r.len, &h, collect, &s, &trunc);
+    CU_ASSERT_EQUAL(s.n, 0);
     /* unsupported action (assert) */
     svt.u.send_voltag.action = 0x0A;
     th_run(lib, a, 0, &svt, list, 40, 0, &r);
@@ -525,7 +541,22 @@ static void two_initiators_racing_for_one_drive_lose_nothing(void)
     vtl_library_destroy(lib);
 }
 
+static void destroy_with_motion_pending_completes_it(void)
+{
+    struct vtl_library *lib = th_yaml("personality: ibm-ts4300\nclock: {mode: virtual}\n"
+                                      "cartridges:\n  - {barcode: Z00001L8, slot: 1}\n");
+    uint64_t a = th_nexus(lib);
+    static struct tres mv;
+    struct t10_cdb c = move_cdb(1025, 257);
+    th_run(lib, a, 0, &c, NULL, 0, 0, &mv);
+    CU_ASSERT_EQUAL_FATAL(mv.exec, VTL_EXEC_PENDING);
+    vtl_library_destroy(lib);
+    CU_ASSERT_EQUAL(mv.done_calls, 1);
+    CU_ASSERT_EQUAL(mv.status, VTL_STATUS_TASK_ABORTED);
+}
+
 static CU_TestInfo smc_tests[] = {
+    {"destroy_with_motion_pending_completes_it", destroy_with_motion_pending_completes_it},
     {"two_initiators_racing_for_one_drive_lose_nothing",
      two_initiators_racing_for_one_drive_lose_nothing},
     {"res_all_types_in_address_order_one_page_each", res_all_types_in_address_order_one_page_each},
