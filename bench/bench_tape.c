@@ -12,10 +12,10 @@
  * on stderr. Images live in a temporary directory under $TMPDIR, removed at the end.
  * Disk use peaks near 600 MB; the run takes well under 30 s.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -200,8 +200,9 @@ int main(void)
         check += p.object;
     }
     double ldt = now() - t0;
-    printf("| tape LOCATE to a random block of 1,000,000 + READ POSITION | %.3f us | <= 50 us | - |\n",
-           ldt / n_loc * 1e6);
+    printf(
+        "| tape LOCATE to a random block of 1,000,000 + READ POSITION | %.3f us | <= 50 us | - |\n",
+        ldt / n_loc * 1e6);
     /* with the block read after it, so the data path is included */
     unsigned n_lr = 20000;
     t0 = now();

@@ -13,8 +13,9 @@ for t in "$@"; do
   mkdir -p "$crashes"
   [ -d "fuzz/corpus/$t" ] && cp -r "fuzz/corpus/$t/." "$work/"
   if "$dir/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-       -artifact_prefix="$crashes/" -print_final_stats=0 "$work" >"$work.log" 2>&1; then
-    echo "ok    fuzz-smoke:$t ($(grep -oE 'stat::number_of_executed_units: [0-9]+|#[0-9]+ +DONE' "$work.log" | tail -1 || true)) ${secs}s"
+       -artifact_prefix="$crashes/" -print_final_stats=1 "$work" >"$work.log" 2>&1; then
+    runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$work.log" | grep -oE '[0-9]+$' | tail -1)
+    printf "ok    fuzz-smoke:%-20s %9s runs in %ss, no crash\n" "$t" "${runs:-?}" "$secs"
   else
     echo "FAIL  fuzz-smoke:$t — reproducer in $crashes/"; tail -40 "$work.log"; rc=1
   fi

@@ -12,7 +12,7 @@ for t in "$@"; do
   start=$(date +%s.%N)
   "$t" >"$log" 2>&1
   rc=$?
-  secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
+  secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
   # CUnit's basic run summary: "tests      N      N    N    N    n/a"  (total ran passed failed)
   line=$(grep -E '^ +tests +[0-9]+' "$log" | tail -1)
   if [ -n "$line" ]; then
@@ -29,7 +29,7 @@ for t in "$@"; do
     echo "FAIL  $name (exit $rc, $p passed, $f failed, ${secs}s)"
     sed -n '1,200p' "$log" | grep -vE '^\s*$' | tail -60
   else
-    printf "ok    %-28s %5d passed  %ss\n" "$name" "$p" "${secs:0:5}"
+    printf "ok    %-28s %5d passed  %ss\n" "$name" "$p" "$secs"
   fi
   rm -f "$log"
 done

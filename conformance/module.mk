@@ -16,3 +16,6 @@ TESTS += test_conform
 test_conform_SRCS := $(wildcard conformance/tests/*.c)
 test_conform_LIBS := $(CONFORM_LIBS) cutest
 test_conform_LDLIBS := $(CONFORM_LDLIBS) -lcunit
+
+# test_conform runs the programs it tests (rsm-conform, and vtld for the iSCSI run).
+$(B)/tests/test_conform: | $(B)/bin/rsm-conform $(B)/bin/vtld

@@ -9,6 +9,7 @@
  *   bit 1  the backend holds commands and completes them from the tick (late completion)
  *   bit 2  the stream is fed one byte at a time (reassembly across every split)
  *   bit 3  aborted commands finish late too (TMF responses wait for them)
+ *   bit 4  after the stream: the target asks for a logout and the timers run out
  * Seeds are in fuzz/corpus/fuzz_iscsi_pdu/.
  */
 #include <stdint.h>
@@ -111,6 +112,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     drain(c);
     fake_backend_tick(&fb);               /* late completions while the connection lives */
     drain(c);
+    if (flags & 16) {
+        (void)vtl_iscsi_server_request_logout(srv, NULL, 1);
+        vtl_iscsi_conn_timer(c, vtl_iscsi_now_ms() + 60000);
+        drain(c);
+    }
     vtl_iscsi_conn_free(c);
     fb.defer = false;
     fb.slow_abort = false;

@@ -4,7 +4,8 @@
  *
  * Input: a sequence of records, each
  *   byte 0      action: low 2 bits 0-2 = a command; 3 = a drive event chosen by bits 2-4
- *               (reset, unload + reload, dirty, clear faults, fault write error, not ready)
+ *               (reset, unload + reload, dirty, clear faults, write error, not ready,
+ *               read error, nexus loss)
  *   byte 1      CDB length (taken modulo 17)
  *   CDB bytes, then a 2-byte big-endian data-out length and that many data bytes
  *   (clipped to what is left).
@@ -88,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             case 4: vtl_drive_fault_write_error(d, 1); break;
             case 5: vtl_drive_fault_not_ready(d, 1, UINT64_MAX); break;
             case 6: (void)vtl_drive_fault_read_error(d, 0, action >> 5); break;
-            default: (void)vtl_drive_may_remove(d); break;
+            default: vtl_drive_nexus_lost(d, 1 + (action >> 6)); break;
             }
             continue;
         }

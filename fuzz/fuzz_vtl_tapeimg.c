@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * fuzz/fuzz_vtl_tapeimg.c - libFuzzer target for the tape image store (sim/tape).
  *
- * The first byte picks what the rest of the input is:
+ * The first byte picks what the rest of the input is (bit 7 set: the image is WORM):
  *   0  the records of partition 0's data file (after a valid file header): open must
  *      accept or reject, and recovery must be idempotent (a second open sees the same);
  *   1  partition 0's index file, beside a valid data file: the index is only a cache, so
@@ -62,14 +62,14 @@ static int init_once(void)
 
 /* An image with generation 0 (so inputs can carry valid record CRCs), 2 partitions of
  * 512 KiB each (so early warning and EOM are reachable). */
-static int make_image(const uint8_t *dat, size_t dat_len, bool with_dat)
+static int make_image(const uint8_t *dat, size_t dat_len, bool with_dat, bool worm)
 {
     char p[300];
     snprintf(p, sizeof p, "%s/" BC, g_dir);
     if (mkdir(p, 0755) != 0)
         return -1;
-    struct tape_meta m = {.generation = 0, .n_parts = 2,
-                          .part_bytes = {512 * 1024, 512 * 1024}};
+    struct tape_meta m = {
+        .generation = 0, .n_parts = 2, .worm = worm, .part_bytes = {512 * 1024, 512 * 1024}};
     strcpy(m.media, "LTO8");
     uint8_t mb[TAPE_META_LEN];
     tape_meta_encode(mb, &m);
@@ -131,7 +131,9 @@ static void run_ops(struct vtl_tape *t, const uint8_t *d, size_t n, bool own_dat
         uint8_t op = d[i++];
         uint8_t a = i < n ? d[i] : 0, b = i + 1 < n ? d[i + 1] : 0;
         switch (op % 14) {
-        case 0: case 1: case 2: {
+        case 0:
+        case 1:
+        case 2: {
             size_t len = 1 + (((size_t)a << 8 | b) % (sizeof g_block - 1));
             i += 2;
             enum vtl_tape_rc rc = vtl_tape_write(t, g_block, len);
@@ -143,7 +145,8 @@ static void run_ops(struct vtl_tape *t, const uint8_t *d, size_t n, bool own_dat
             i++;
             (void)vtl_tape_write_marks(t, a % 3, a & 0x80); /* refusals are fine */
             break;
-        case 4: case 5: {
+        case 4:
+        case 5: {
             struct vtl_tape_read_result r;
             size_t cap = a % 2 ? sizeof rbuf : (size_t)a * 64;
             i++;
@@ -159,10 +162,9 @@ static void run_ops(struct vtl_tape *t, const uint8_t *d, size_t n, bool own_dat
         case 6: {
             int64_t res, count = (int8_t)b;
             i += 2;
-            enum vtl_tape_rc rc = vtl_tape_space(t, (enum vtl_tape_space_code)(a % 4), count,
-                                                 &res);
-            check(rc == VTL_TAPE_OK ? res == 0 : (count > 0 ? res > 0 : res < 0) ||
-                                                      rc == VTL_TAPE_EINVAL);
+            enum vtl_tape_rc rc = vtl_tape_space(t, (enum vtl_tape_space_code)(a % 4), count, &res);
+            check(rc == VTL_TAPE_OK ? res == 0
+                                    : (count > 0 ? res > 0 : res < 0) || rc == VTL_TAPE_EINVAL);
             break;
         }
         case 7:
@@ -219,6 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     rm_img();
     unsigned mode = data[0] % 4;
+    bool worm = data[0] & 0x80; /* bit 7: a WORM cartridge (modes 0, 1 and 3) */
     data++;
     size--;
     size_t split = size > 2 ? size - size / 4 : size; /* first 3/4: file; rest: ops */
@@ -227,11 +230,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (mode == 0 || mode == 1) {
         if (mode == 0) {
-            if (make_image(data, split, true) != 0)
+            if (make_image(data, split, true, worm) != 0)
                 return 0;
         } else {
             /* a valid image with a few objects, then the fuzzed index beside it */
-            if (make_image(NULL, 0, false) != 0 || vtl_tape_open(g_dir, BC, 0, &t) != 0)
+            if (make_image(NULL, 0, false, worm) != 0 || vtl_tape_open(g_dir, BC, 0, &t) != 0)
                 return 0;
             for (int k = 0; k < 5; k++)
                 (void)vtl_tape_write(t, g_block, 100 + k * 1000);
@@ -269,7 +272,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         check(vtl_tape_open(g_dir, BC, 0, &t) == VTL_TAPE_OK);
     } else {
-        if (make_image(NULL, 0, false) != 0)
+        if (make_image(NULL, 0, false, worm) != 0)
             return 0;
         check(vtl_tape_open(g_dir, BC, VTL_TAPE_OPEN_NOSYNC, &t) == VTL_TAPE_OK);
         split = 0;

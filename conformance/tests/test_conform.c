@@ -599,8 +599,10 @@ static CU_SuiteInfo suites[] = {
     CU_SUITE_INFO_NULL,
 };
 
+extern CU_SuiteInfo conform_cli_suites[]; /* test_cli.c */
+
 int main(int argc, char **argv)
 {
-    CU_SuiteInfo *const tables[] = {suites, NULL};
+    CU_SuiteInfo *const tables[] = {suites, conform_cli_suites, NULL};
     return cutest_main(argc, argv, tables);
 }

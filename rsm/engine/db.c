@@ -147,13 +147,13 @@ int rsm_db_bind_guid(sqlite3_stmt *st, int idx, const struct rsm_guid *g)
 {
     if (rsm_guid_is_null(g))
         return sqlite3_bind_null(st, idx);
-    return sqlite3_bind_blob(st, idx, g->b, 16, SQLITE_TRANSIENT);
+    return sqlite3_bind_blob(st, idx, g->b, 16, SQLITE_STATIC);
 }
 
 int rsm_db_bind_guid_nn(sqlite3_stmt *st, int idx, const struct rsm_guid *g)
 {
     static const struct rsm_guid zero;
-    return sqlite3_bind_blob(st, idx, (g ? g : &zero)->b, 16, SQLITE_TRANSIENT);
+    return sqlite3_bind_blob(st, idx, (g ? g : &zero)->b, 16, SQLITE_STATIC);
 }
 
 void rsm_db_col_guid(sqlite3_stmt *st, int col, struct rsm_guid *out)
@@ -190,7 +190,7 @@ int64_t rsm_db_meta_int(struct rsm_db *db, const char *key, int64_t dflt)
     if (!st)
         return dflt;
     int64_t v = dflt;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
@@ -202,7 +202,7 @@ rsm_rc rsm_db_meta_set_int(struct rsm_db *db, const char *key, int64_t v)
     sqlite3_stmt *st = rsm_db_stmt(db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?1,?2)");
     if (!st)
         return RSM_E_DB_FAILURE;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, v);
     return rsm_db_step_done(st);
 }
@@ -212,7 +212,7 @@ rsm_rc rsm_db_meta_guid(struct rsm_db *db, const char *key, struct rsm_guid *out
     sqlite3_stmt *st = rsm_db_stmt(db, "SELECT value FROM meta WHERE key=?1");
     if (!st)
         return RSM_E_DB_FAILURE;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     rsm_rc rc = RSM_E_DB_FAILURE;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 16) {
         rsm_db_col_guid(st, 0, out);

@@ -11,6 +11,11 @@
  *    every use (engine.c). Statements from rsm_db_stmt() are cached per SQL text pointer
  *    (pass string literals); each comes back reset with no bindings, and the caller must
  *    sqlite3_reset() it when done (rsm_db_step_done() does both for writes).
+ *  - Values are bound with SQLITE_STATIC: every bound buffer outlives the step that reads
+ *    it (binding and stepping happen in the same function, and rsm_db_stmt() clears old
+ *    bindings), so a bind never allocates and cannot fail at run time; the only failures
+ *    left (SQLITE_RANGE, SQLITE_MISUSE) are programming errors that the tests would show
+ *    as wrong rows. Every step, prepare, reset-with-result, exec and open is checked.
  *  - State changes run between rsm_db_begin() (BEGIN IMMEDIATE) and rsm_db_end(), which
  *    commits when the work succeeded and rolls back otherwise: nothing is half-applied.
  */

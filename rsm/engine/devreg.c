@@ -21,9 +21,9 @@ static rsm_rc lookup(struct rsm_db *db, const char *sql, const struct rsm_guid *
     if (np >= 2)
         sqlite3_bind_int64(st, 2, n);
     if (np >= 3)
-        sqlite3_bind_text(st, 3, t1 ? t1 : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, t1 ? t1 : "", -1, SQLITE_STATIC);
     if (np >= 4)
-        sqlite3_bind_text(st, 4, t2 ? t2 : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, t2 ? t2 : "", -1, SQLITE_STATIC);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW)
         rsm_db_col_guid(st, 0, out);
@@ -112,8 +112,8 @@ static rsm_rc unit_type(struct rsm_engine *e, bool drive, const struct rsm_dev_u
         rc = RSM_E_DB_FAILURE;
     if (rc == RSM_OK) {
         rsm_db_bind_guid_nn(st, 1, out);
-        sqlite3_bind_text(st, 2, u->vendor ? u->vendor : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, u->product ? u->product : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, u->vendor ? u->vendor : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, u->product ? u->product : "", -1, SQLITE_STATIC);
         rc = rsm_db_step_done(st);
     }
     return rc;
@@ -163,9 +163,9 @@ static rsm_rc register_unit(struct rsm_engine *e, bool drive, const struct rsm_g
     if (rc == RSM_OK) {
         rsm_db_bind_guid_nn(st, 1, &g);
         rsm_db_bind_guid_nn(st, 2, &type);
-        sqlite3_bind_text(st, 3, u->serial ? u->serial : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, u->revision ? u->revision : "", -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 5, u->devname ? u->devname : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, u->serial ? u->serial : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, u->revision ? u->revision : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, u->devname ? u->devname : "", -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 6, u->scsi.port);
         sqlite3_bind_int(st, 7, u->scsi.bus);
         sqlite3_bind_int(st, 8, u->scsi.target);
@@ -335,7 +335,7 @@ rsm_rc rsm_dev_media_seen(struct rsm_engine *e, const struct rsm_guid *slot, con
         if (!st) {
             rc = RSM_E_DB_FAILURE;
         } else {
-            sqlite3_bind_blob(st, 1, label->id, (int)label->id_len, SQLITE_TRANSIENT);
+            sqlite3_bind_blob(st, 1, label->id, (int)label->id_len, SQLITE_STATIC);
             if (sqlite3_step(st) == SQLITE_ROW) {
                 rsm_db_col_guid(st, 0, &pm);
                 found = RSM_OK;
@@ -345,6 +345,14 @@ rsm_rc rsm_dev_media_seen(struct rsm_engine *e, const struct rsm_guid *slot, con
     }
     if (rc == RSM_OK && found != RSM_OK && found != RSM_E_NOT_FOUND)
         rc = found;
+    if (rc == RSM_OK && found == RSM_OK) {
+        /* The slot it was last seen in is empty now (unless it is the same one). */
+        struct rsm_guid old;
+        if (lookup(e->db, "SELECT ifnull(location, zeroblob(16)) FROM pmedia WHERE guid=?1 AND "
+                          "loc_type=16", &pm, 0, NULL, NULL, &old) == RSM_OK &&
+            !rsm_guid_is_null(&old) && !rsm_guid_eq(&old, slot))
+            rc = set_slot_state(e->db, &old, RSM_SLOT_EMPTY);
+    }
     if (rc == RSM_OK && found == RSM_OK) {
         sqlite3_stmt *st = rsm_db_stmt(e->db, "UPDATE pmedia SET library=?2, location=?3, "
                                               "loc_type=16, home_slot=?3 WHERE guid=?1");
@@ -397,11 +405,11 @@ rsm_rc rsm_dev_media_seen(struct rsm_engine *e, const struct rsm_guid *slot, con
             } else {
                 rsm_db_bind_guid_nn(st, 1, &pm);
                 if (label->id_len)
-                    sqlite3_bind_blob(st, 2, label->id, (int)label->id_len, SQLITE_TRANSIENT);
+                    sqlite3_bind_blob(st, 2, label->id, (int)label->id_len, SQLITE_STATIC);
                 else
                     sqlite3_bind_null(st, 2);
-                sqlite3_bind_text(st, 3, label->type, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(st, 4, label->info ? label->info : "", -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, 3, label->type, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 4, label->info ? label->info : "", -1, SQLITE_STATIC);
                 rc = rsm_db_step_done(st);
             }
         }

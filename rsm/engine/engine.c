@@ -185,11 +185,28 @@ static rsm_rc load_wellknown(struct rsm_engine *e)
     return RSM_OK;
 }
 
+/* mkdir -p @dir (mode 0700 for what it creates). */
+static bool make_dirs(const char *dir)
+{
+    char p[PATH_MAX];
+    if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
+        return false;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = 0;
+        if (mkdir(p, 0700) != 0 && errno != EEXIST)
+            return false;
+        *s = '/';
+    }
+    return mkdir(p, 0700) == 0 || errno == EEXIST;
+}
+
 rsm_rc rsm_engine_open(const char *dir, struct rsm_engine **out)
 {
     if (!dir || !*dir || !out)
         return RSM_E_INVALID_PARAMETER;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+    if (!make_dirs(dir))
         return RSM_E_DB_FAILURE;
     char canon[PATH_MAX];
     if (!realpath(dir, canon))

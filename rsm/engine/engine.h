@@ -9,6 +9,10 @@
  *    it. Several processes on one directory stay consistent through SQLite (WAL, busy
  *    timeout, BEGIN IMMEDIATE for every change).
  *  - Every state-changing function is one transaction: on any failure nothing changed.
+ *  - fork(): as with SQLite, do not carry open engines into a child and use the database
+ *    there through them. A child that calls rsm_engine_open() gets its own engine (the
+ *    parent's, inherited in memory, is never used); close sessions before forking when
+ *    the child will use the same directory, as the tests do.
  *
  * Callers and rights: each call names a struct rsm_caller (uid and groups). Rights are
  * checked per ntms-api.md §1.9 against the governing object's access list (security.c);

@@ -183,9 +183,9 @@ rsm_rc rsm_media_insert(struct rsm_engine *e, const struct rsm_guid *pm, const c
         rsm_db_bind_guid(st, 4, location);
         sqlite3_bind_int(st, 5, (int)loc_type);
         rsm_db_bind_guid_nn(st, 6, mtype);
-        sqlite3_bind_text(st, 7, barcode ? barcode : "", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 7, barcode ? barcode : "", -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 8, barcode && *barcode ? RSM_BARCODE_OK : RSM_BARCODE_UNREADABLE);
-        sqlite3_bind_text(st, 9, seq, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, seq, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 10, (int)n_sides);
         rc = rsm_db_step_done(st);
     }
@@ -450,7 +450,7 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
         if (!st) {
             rc = RSM_E_DB_FAILURE;
         } else {
-            sqlite3_bind_text(st, 1, barcode, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 1, barcode, -1, SQLITE_STATIC);
             if (sqlite3_step(st) != SQLITE_ROW)
                 rc = RSM_E_DB_FAILURE;
             else if (sqlite3_column_int(st, 0) > 0)
@@ -475,7 +475,7 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
             if (!st) {
                 rc = RSM_E_DB_FAILURE;
             } else {
-                sqlite3_bind_blob(st, 1, s->omid, (int)s->omid_len, SQLITE_TRANSIENT);
+                sqlite3_bind_blob(st, 1, s->omid, (int)s->omid_len, SQLITE_STATIC);
                 if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
                     rc = RSM_E_INVALID_MEDIA; /* duplicate OMID (doc: ERROR_DUPLICATE_OMID) */
                 sqlite3_reset(st);
@@ -517,7 +517,7 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
             rc = RSM_E_DB_FAILURE;
         } else {
             rsm_db_bind_guid_nn(st, 1, &pmg);
-            sqlite3_bind_text(st, 2, pm->descr, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, pm->descr, -1, SQLITE_STATIC);
             sqlite3_bind_int(st, 3, pm->enabled ? 1 : 0);
             rc = rsm_db_step_done(st);
         }
@@ -552,11 +552,11 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
             rsm_db_bind_guid(st, 2, bound ? &s->lmedia : NULL);
             sqlite3_bind_int(st, 3, (int)s->state);
             if (s->omid_len)
-                sqlite3_bind_blob(st, 4, s->omid, (int)s->omid_len, SQLITE_TRANSIENT);
+                sqlite3_bind_blob(st, 4, s->omid, (int)s->omid_len, SQLITE_STATIC);
             else
                 sqlite3_bind_null(st, 4);
-            sqlite3_bind_text(st, 5, s->omid_type, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 6, s->omid_info, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 5, s->omid_type, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, s->omid_info, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 7, s->mount_count);
             sqlite3_bind_int64(st, 8, s->allocate_count);
             sqlite3_bind_int64(st, 9, s->capacity);
@@ -569,8 +569,8 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
                 rc = RSM_E_DB_FAILURE;
             } else {
                 rsm_db_bind_guid_nn(st, 1, &side_ids[i]);
-                sqlite3_bind_text(st, 2, sides[i].name, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(st, 3, sides[i].descr, -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, 2, sides[i].name, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 3, sides[i].descr, -1, SQLITE_STATIC);
                 rc = rsm_db_step_done(st);
             }
         }
@@ -765,8 +765,8 @@ static rsm_rc opreq_new(struct rsm_engine *e, const struct rsm_caller *c,
         sqlite3_bind_text(st, 3, "Media pool needs media: add media or move media to it.", -1,
                           SQLITE_STATIC);
         rsm_db_bind_guid_nn(st, 4, pool);
-        sqlite3_bind_text(st, 5, c->app, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, user, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 5, c->app, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, user, -1, SQLITE_STATIC);
         rc = rsm_db_step_done(st);
     }
     return rsm_db_end(e->db, rc);
@@ -1040,11 +1040,11 @@ rsm_rc rsm_media_update_omid(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc == RSM_OK) {
         rsm_db_bind_guid_nn(st, 1, &s.guid);
         if (id_len)
-            sqlite3_bind_blob(st, 2, id, (int)id_len, SQLITE_TRANSIENT);
+            sqlite3_bind_blob(st, 2, id, (int)id_len, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, 2);
-        sqlite3_bind_text(st, 3, label_type, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, label_info, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, label_type, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, label_info, -1, SQLITE_STATIC);
         rc = rsm_db_step_done(st);
     }
     if (rc == RSM_OK)

@@ -15,8 +15,8 @@ rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type
         return RSM_E_DB_FAILURE;
     rsm_db_bind_guid_nn(st, 1, g);
     sqlite3_bind_int(st, 2, (int)type);
-    sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, descr ? descr : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, descr ? descr : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, rsm_db_now_ms());
     int src = sqlite3_step(st);
     sqlite3_reset(st);
@@ -495,7 +495,7 @@ rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
                 rc = RSM_E_DB_FAILURE;
             } else {
                 rsm_db_bind_guid(st, 1, &parent);
-                sqlite3_bind_text(st, 2, in->name, -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, 2, in->name, -1, SQLITE_STATIC);
                 rsm_db_bind_guid_nn(st, 3, id);
                 if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
                     rc = RSM_E_INVALID_PARAMETER; /* pool names are unique per level */
@@ -590,9 +590,9 @@ rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
             rc = RSM_E_DB_FAILURE;
         } else {
             rsm_db_bind_guid_nn(st, 1, id);
-            sqlite3_bind_text(st, 2, in->descr, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, in->descr, -1, SQLITE_STATIC);
             if (set_name)
-                sqlite3_bind_text(st, 3, in->name, -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, 3, in->name, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 4, rsm_db_now_ms());
             rc = rsm_db_step_done(st);
         }
@@ -677,7 +677,7 @@ rsm_rc rsm_attr_get(struct rsm_engine *e, const struct rsm_caller *c, const stru
         rc = RSM_E_DB_FAILURE;
     if (rc == RSM_OK) {
         rsm_db_bind_guid_nn(st, 1, id);
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
             uint32_t n = (uint32_t)sqlite3_column_bytes(st, 0);
@@ -721,9 +721,9 @@ rsm_rc rsm_attr_set(struct rsm_engine *e, const struct rsm_caller *c, const stru
     }
     if (rc == RSM_OK) {
         rsm_db_bind_guid_nn(st, 1, id);
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
         if (len)
-            sqlite3_bind_blob(st, 3, data, (int)len, SQLITE_TRANSIENT);
+            sqlite3_bind_blob(st, 3, data, (int)len, SQLITE_STATIC);
         rc = rsm_db_step_done(st);
     }
     rc = rsm_db_end(e->db, rc);

@@ -66,7 +66,7 @@ static rsm_rc child_by_name(struct rsm_db *db, const struct rsm_guid *parent, co
     if (!st)
         return RSM_E_DB_FAILURE;
     rsm_db_bind_guid_nn(st, 1, parent);
-    sqlite3_bind_text(st, 2, name, (int)name_len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, name, (int)name_len, SQLITE_STATIC);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW)
         rsm_db_col_guid(st, 0, out);

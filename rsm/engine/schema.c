@@ -163,7 +163,7 @@ static rsm_rc meta_put_guid(struct rsm_db *db, const char *key, const struct rsm
     sqlite3_stmt *st = rsm_db_stmt(db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?1,?2)");
     if (!st)
         return RSM_E_DB_FAILURE;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     rsm_db_bind_guid_nn(st, 2, g);
     return rsm_db_step_done(st);
 }

@@ -41,6 +41,11 @@ struct scn_elem {
     unsigned num;  /* index (1-based) or the address */
 };
 
+/* Commands a 'scsi' step names (parse.c's scsi_names[] in the same order). */
+enum scn_scsi_cmd { SC_TUR, SC_RSENSE, SC_INQUIRY, SC_MOVE, SC_INIT, SC_PREVENT, SC_ALLOW,
+                    SC_OPEN_IE, SC_CLOSE_IE, SC_LOAD, SC_UNLOAD, SC_REWIND, SC_WRITE, SC_WFM,
+                    SC_READ, SC_LOG_SENSE, SC_EXCHANGE, SC_POSITION, SC_N };
+
 enum scn_drive_fault { SCN_DF_HARD, SCN_DF_WRITE_ERROR, SCN_DF_READ_ERROR, SCN_DF_NOT_READY,
                        SCN_DF_SLOW, SCN_DF_CLEAR };
 

@@ -127,6 +127,7 @@ static const char *scalar(const yaml_node_t *n)
 static bool want_scalar(struct parser *p, const yaml_node_t *n, const char *what,
                         const char **out)
 {
+    *out = "";
     if (n->type != YAML_SCALAR_NODE)
         return fail_at(p, n, "expected %s, found %s", what, type_word(n));
     *out = (const char *)n->data.scalar.value;
@@ -477,9 +478,7 @@ static const char *const scsi_names[] = {
     "CLOSE_IMPORT_EXPORT", "LOAD", "UNLOAD", "REWIND", "WRITE", "WRITE_FILEMARKS", "READ",
     "LOG_SENSE", "EXCHANGE_MEDIUM", "POSITION_TO_ELEMENT",
 };
-enum { SC_TUR, SC_RSENSE, SC_INQUIRY, SC_MOVE, SC_INIT, SC_PREVENT, SC_ALLOW, SC_OPEN_IE,
-       SC_CLOSE_IE, SC_LOAD, SC_UNLOAD, SC_REWIND, SC_WRITE, SC_WFM, SC_READ, SC_LOG_SENSE,
-       SC_EXCHANGE, SC_POSITION, SC_N };
+
 
 /* Named SCSI commands are turned into CDB bytes here, through scsi/cdb.h's builders, so the
  * runner executes them exactly like raw CDBs. Elements in fields are resolved at run time
@@ -504,7 +503,7 @@ static bool parse_scsi(struct parser *p, const yaml_node_t *n, struct scn_step *
         s->lun = (unsigned)u;
     }
     if ((v = get(p, n, "nexus"))) {
-        const char *str;
+        const char *str = "";
         if (!want_scalar(p, v, "nexus (an initiator name)", &str))
             return false;
         snprintf(s->nexus, sizeof s->nexus, "%s", str);
@@ -548,7 +547,7 @@ static bool parse_scsi(struct parser *p, const yaml_node_t *n, struct scn_step *
             return false;
         s->n = u;
     }
-    s->key = T10_LP_TAPEALERT_DEFAULT;
+    s->key = 0x2E; /* TapeAlert */
     if ((v = get(p, n, "page"))) {
         if (!get_uint(p, v, "page", 0x3F, &u))
             return false;

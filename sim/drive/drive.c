@@ -316,6 +316,18 @@ void drv_fail_info(struct vtl_drive *d, struct vtl_cmd *cmd, uint8_t key, uint16
     drv_set_sense(d, cmd, &s);
 }
 
+void drv_put_data(struct vtl_cmd *cmd, const uint8_t *buf, size_t len, size_t alloc)
+{
+    size_t n = len < alloc ? len : alloc;
+    if (!cmd->data_in)
+        n = 0;
+    if (n > cmd->data_in_cap)
+        n = cmd->data_in_cap;
+    if (n)
+        memcpy(cmd->data_in, buf, n);
+    cmd->data_in_len = n;
+}
+
 /* ---- clock -------------------------------------------------------------------------- */
 
 static void pending_fire(void *arg)

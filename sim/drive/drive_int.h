@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * sim/drive/drive_int.h - private structure of a virtual tape drive, shared by the files
  * of sim/drive/ only: drive.c (life cycle, clock, faults, cleaning), drive_ssc.c (medium
- * commands), drive_spc.c (SPC commands, mode/log/VPD pages, MAM).
+ * commands), drive_spc.c (SPC commands, VPD, RSOC), drive_pages.c (mode and log pages),
+ * drive_mam.c (READ/WRITE ATTRIBUTE), attach.c (bays of a library).
  *
  * Owner of every field: the thread that runs the library clock (see drive.h).
  */
@@ -198,9 +199,31 @@ enum vtl_exec drv_format_medium(struct vtl_drive *d, struct vtl_cmd *cmd);
  * partition 0). */
 uint64_t drv_tape_total_bytes(struct vtl_drive *d);
 
+/* Copies @len bytes of response data to cmd->data_in, clipped to @alloc (ALLOCATION
+ * LENGTH) and to the front end's buffer; sets data_in_len. */
+void drv_put_data(struct vtl_cmd *cmd, const uint8_t *buf, size_t len, size_t alloc);
+
 /* ---- drive_spc.c ---- */
 enum vtl_exec drv_spc_execute(struct vtl_drive *d, struct vtl_cmd *cmd, const struct t10_cdb *c);
 /* TapeAlert conditions still true (re-set after a read of page 2Eh). */
 uint64_t drv_ta_active(const struct vtl_drive *d);
+/* TapeAlert flags the drive can raise (VPD B2h; LOG SENSE 2Eh never shows others). */
+uint64_t drv_ta_supported(void);
+
+/* ---- drive_pages.c ---- */
+enum vtl_exec drv_mode_sense(struct vtl_drive *d, struct vtl_cmd *cmd, const struct t10_cdb *c);
+enum vtl_exec drv_mode_select(struct vtl_drive *d, struct vtl_cmd *cmd, const struct t10_cdb *c);
+enum vtl_exec drv_log_sense(struct vtl_drive *d, struct vtl_cmd *cmd,
+                            const struct t10_cdb_log_sense *l);
+enum vtl_exec drv_log_select(struct vtl_drive *d, struct vtl_cmd *cmd,
+                             const struct t10_cdb_log_select *l);
+/* Density code of the loaded data cartridge (0 without one). */
+uint8_t drv_current_density(const struct vtl_drive *d);
+
+/* ---- drive_mam.c ---- */
+enum vtl_exec drv_read_attr(struct vtl_drive *d, struct vtl_cmd *cmd,
+                            const struct t10_cdb_read_attr *r);
+enum vtl_exec drv_write_attr(struct vtl_drive *d, struct vtl_cmd *cmd,
+                             const struct t10_cdb_write_attr *w);
 
 #endif

@@ -411,16 +411,6 @@ static enum vtl_exec do_locate(struct vtl_drive *d, struct vtl_cmd *cmd, const s
     return drv_complete_after(d, cmd, us);
 }
 
-static void put_data(struct vtl_cmd *cmd, const uint8_t *buf, size_t len, size_t alloc)
-{
-    size_t n = len < alloc ? len : alloc;
-    if (n > cmd->data_in_cap)
-        n = cmd->data_in_cap;
-    if (n && cmd->data_in)
-        memcpy(cmd->data_in, buf, n);
-    cmd->data_in_len = cmd->data_in ? n : 0;
-}
-
 static enum vtl_exec do_read_position(struct vtl_drive *d, struct vtl_cmd *cmd,
                                       const struct t10_cdb_read_pos *r)
 {
@@ -455,7 +445,7 @@ static enum vtl_exec do_read_position(struct vtl_drive *d, struct vtl_cmd *cmd,
     size_t len = t10_read_pos_build(buf, sizeof buf, r->sa == T10_RP_SHORT_VS ? T10_RP_SHORT : r->sa, &rp);
     /* Short and long forms have a fixed length; only the extended form honours the
      * ALLOCATION LENGTH (SSC-4 7.7). */
-    put_data(cmd, buf, len, r->sa == T10_RP_EXTENDED ? r->alloc_len : len);
+    drv_put_data(cmd, buf, len, r->sa == T10_RP_EXTENDED ? r->alloc_len : len);
     drv_set_good(cmd);
     return VTL_EXEC_DONE;
 }
@@ -490,7 +480,7 @@ static enum vtl_exec do_block_limits(struct vtl_drive *d, struct vtl_cmd *cmd,
     struct t10_block_limits bl = {.granularity = 0, .max_len = DRV_MAX_BLOCK, .min_len = 1};
     uint8_t buf[T10_BLOCK_LIMITS_LEN];
     size_t len = t10_block_limits_build(buf, sizeof buf, &bl);
-    put_data(cmd, buf, len, len);
+    drv_put_data(cmd, buf, len, len);
     drv_set_good(cmd);
     return VTL_EXEC_DONE;
 }
@@ -558,7 +548,7 @@ static enum vtl_exec do_density(struct vtl_drive *d, struct vtl_cmd *cmd,
     }
     uint8_t buf[4 + sizeof descs / sizeof descs[0] * T10_DENSITY_DESC_LEN];
     size_t len = t10_density_report_build(buf, sizeof buf, descs, n);
-    put_data(cmd, buf, len, r->alloc_len);
+    drv_put_data(cmd, buf, len, r->alloc_len);
     drv_set_good(cmd);
     return VTL_EXEC_DONE;
 }

@@ -1067,9 +1067,27 @@ enum vtl_iscsi_rc vtl_iscsi_conn_input(struct vtl_iscsi_conn *c, const uint8_t *
     return c->state == S_CLOSING ? VTL_ISCSI_EPROTO : VTL_ISCSI_OK;
 }
 
+void vtl_iscsi_conn_request_logout(struct vtl_iscsi_conn *c, uint16_t seconds, uint64_t now_ms)
+{
+    if (c->state != S_FULL)
+        return;
+    struct vtl_iscsi_bhs a = {0};
+    a.opcode = VTL_ISCSI_OP_ASYNC_MSG;
+    a.itt = VTL_ISCSI_RSVD_TAG;
+    a.statsn = c->statsn++;
+    a.async_event = 1;                    /* target requests logout */
+    a.param3 = seconds;                   /* Parameter3: time to logout */
+    (void)vtl_iscsi_conn_send(c, &a, NULL, 0);
+    c->logout_deadline_ms = now_ms + ((uint64_t)seconds + 2) * 1000u;
+}
+
 void vtl_iscsi_conn_timer(struct vtl_iscsi_conn *c, uint64_t now_ms)
 {
     const struct vtl_iscsi_config *cfg = &c->srv->cfg;
+    if (c->state == S_FULL && c->logout_deadline_ms && now_ms >= c->logout_deadline_ms) {
+        vtl_iscsi_conn_fail(c, "no logout after the target asked for one");
+        return;
+    }
     if (c->state == S_LOGIN && cfg->login_timeout_ms &&
         now_ms - c->created_ms >= cfg->login_timeout_ms) {
         vtl_iscsi_conn_fail(c, "login timeout");

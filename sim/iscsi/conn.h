@@ -78,6 +78,7 @@ struct vtl_iscsi_server {
     uint8_t *rbuf;                       /* READ_CHUNK bytes of receive scratch */
     uint16_t port;
     bool stopping;
+    uint64_t accept_resume_ms;           /* non-zero: accepting paused (EMFILE) until then */
     uint64_t last_tick_ms;
     struct vtl_iscsi_stats stats;
 };
@@ -156,6 +157,7 @@ struct vtl_iscsi_conn {
     uint64_t created_ms, last_rx_ms;
     bool ping_outstanding, peer_gone;
     uint64_t closing_since_ms;
+    uint64_t logout_deadline_ms;          /* non-zero after an Async logout request */
     uint64_t ping_sent_ms;
 
     /* input reassembly */
@@ -220,6 +222,9 @@ bool vtl_iscsi_conn_want_close(const struct vtl_iscsi_conn *c);
 void vtl_iscsi_conn_assert_state(const struct vtl_iscsi_conn *c);
 /* Periodic checks (login timeout, NOP-In ping); @now_ms monotonic. */
 void vtl_iscsi_conn_timer(struct vtl_iscsi_conn *c, uint64_t now_ms);
+
+/* Sends the Async Message "target requests logout" (AsyncEvent 1) and arms the deadline. */
+void vtl_iscsi_conn_request_logout(struct vtl_iscsi_conn *c, uint16_t seconds, uint64_t now_ms);
 
 /* ---- shared between conn.c and login.c ---- */
 void vtl_iscsi_conn_fail(struct vtl_iscsi_conn *c, const char *why);

@@ -147,6 +147,14 @@ void vtl_iscsi_server_stop(struct vtl_iscsi_server *srv);
  * backend must not call their done callbacks afterwards. NULL is ignored. */
 void vtl_iscsi_server_free(struct vtl_iscsi_server *srv);
 
+/* vtl_iscsi_server_request_logout() - ask the initiators of every full-feature session
+ * (of @target_name, or all targets if NULL) to log out within @seconds, with an Async
+ * Message "target requests logout" (RFC 7143 clause 11.9.1, AsyncEvent 1), e.g. before a
+ * controlled shutdown. Sessions still open @seconds + 2 s later are dropped. Returns the
+ * number of sessions asked. Loop thread only. */
+size_t vtl_iscsi_server_request_logout(struct vtl_iscsi_server *srv, const char *target_name,
+                                       uint16_t seconds);
+
 /* Counters, for tests and vtlctl status. */
 struct vtl_iscsi_stats {
     uint64_t conns_accepted, conns_open, sessions_open;

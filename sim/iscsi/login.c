@@ -234,10 +234,6 @@ void vtl_iscsi_login_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h
                          size_t len)
 {
     struct vtl_iscsi_server *srv = c->srv;
-    if (h->version_min > 0) {
-        login_fail(c, h, VTL_ISCSI_LOGIN_UNSUPPORTED_VER, "unsupported version");
-        return;
-    }
     if (!c->first_login_pdu_seen) {
         c->first_login_pdu_seen = true;
         memcpy(c->isid, h->isid, 6);
@@ -254,6 +250,12 @@ void vtl_iscsi_login_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h
         }
     } else if (memcmp(c->isid, h->isid, 6) != 0 || c->cid != h->cid || h->tsih != 0) {
         login_fail(c, h, VTL_ISCSI_LOGIN_INVALID_REQUEST, "login identity changed");
+        return;
+    }
+    /* Version 0 is the only one defined (clause 11.12.4); checked after the identity is
+     * recorded so the refusal echoes the initiator's ISID. */
+    if (h->version_min > 0) {
+        login_fail(c, h, VTL_ISCSI_LOGIN_UNSUPPORTED_VER, "unsupported version");
         return;
     }
     if (h->csg == 2 || h->csg != c->stage || (h->final && (h->cont || h->nsg == 2 ||

@@ -403,8 +403,16 @@ static void do_accept(struct vtl_iscsi_server *srv)
 {
     for (;;) {
         int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0)
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* Out of descriptors or memory: the listener would stay readable and spin
+                 * the loop, so stop watching it for a while (run_tick resumes). */
+                struct epoll_event ev = {.events = 0, .data.u64 = TAG_LISTEN};
+                (void)epoll_ctl(srv->epoll_fd, EPOLL_CTL_MOD, srv->listen_fd, &ev);
+                srv->accept_resume_ms = vtl_iscsi_now_ms() + 100;
+            }
             return;                      /* EAGAIN, or a transient error: retry next event */
+        }
         srv->stats.conns_accepted++;
         if (srv->stats.conns_open >= srv->cfg.max_sessions) {
             close(fd);
@@ -455,6 +463,11 @@ static void run_tick(struct vtl_iscsi_server *srv, uint64_t now)
     if (now - srv->last_tick_ms < srv->cfg.tick_interval_ms)
         return;
     srv->last_tick_ms = now;
+    if (srv->accept_resume_ms && now >= srv->accept_resume_ms) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TAG_LISTEN};
+        (void)epoll_ctl(srv->epoll_fd, EPOLL_CTL_MOD, srv->listen_fd, &ev);
+        srv->accept_resume_ms = 0;
+    }
     if (srv->cfg.tick)
         srv->cfg.tick(srv->cfg.tick_ctx);
     for (struct vtl_iscsi_conn *c = srv->conns; c; c = c->next)
@@ -581,6 +594,22 @@ void vtl_iscsi_server_free(struct vtl_iscsi_server *srv)
         close(srv->stop_fd);
     free(srv->rbuf);
     free(srv);
+}
+
+size_t vtl_iscsi_server_request_logout(struct vtl_iscsi_server *srv, const char *target_name,
+                                       uint16_t seconds)
+{
+    size_t n = 0;
+    uint64_t now = vtl_iscsi_now_ms();
+    for (struct vtl_iscsi_conn *c = srv->conns; c; c = c->next) {
+        if (c->state != S_FULL || c->discovery)
+            continue;
+        if (target_name && strcmp(c->target->name, target_name) != 0)
+            continue;
+        vtl_iscsi_conn_request_logout(c, seconds, now);
+        n++;
+    }
+    return n;
 }
 
 void vtl_iscsi_server_stats(const struct vtl_iscsi_server *srv, struct vtl_iscsi_stats *out)

@@ -21,8 +21,8 @@
 #define TAPE_CRC_HW 1
 #endif
 
-#define POLY    0x82F63B78u
-#define STRIPE  4096u /* bytes per stream in the 3-way loop */
+#define POLY   0x82F63B78u
+#define STRIPE 4096u /* bytes per stream in the 3-way loop */
 
 static uint32_t byte_tab[256];
 static uint32_t shift_tab[4][256]; /* raw register -> register after STRIPE zero bytes */
@@ -38,8 +38,8 @@ static uint32_t sw_raw(uint32_t s, const uint8_t *p, size_t n)
 
 static uint32_t shift_stripe(uint32_t s)
 {
-    return shift_tab[0][s & 0xFF] ^ shift_tab[1][(s >> 8) & 0xFF] ^
-           shift_tab[2][(s >> 16) & 0xFF] ^ shift_tab[3][s >> 24];
+    return shift_tab[0][s & 0xFF] ^ shift_tab[1][(s >> 8) & 0xFF] ^ shift_tab[2][(s >> 16) & 0xFF] ^
+           shift_tab[3][s >> 24];
 }
 
 static void init(void)

@@ -86,9 +86,10 @@ void tape_meta_encode(uint8_t out[TAPE_META_LEN], const struct tape_meta *m)
     for (unsigned i = 0; i < VTL_TAPE_MAX_PARTITIONS; i++)
         tape_put_le64(out + 64 + 8 * i, m->part_bytes[i]);
     const uint64_t c[10] = {
-        m->ctr.host_bytes_written, m->ctr.host_bytes_read, m->ctr.medium_bytes_written,
-        m->ctr.medium_bytes_read, m->ctr.blocks_written, m->ctr.blocks_read,
-        m->ctr.marks_written, m->ctr.compressed_blocks, m->ctr.loads, m->ctr.medium_errors,
+        m->ctr.host_bytes_written, m->ctr.host_bytes_read,   m->ctr.medium_bytes_written,
+        m->ctr.medium_bytes_read,  m->ctr.blocks_written,    m->ctr.blocks_read,
+        m->ctr.marks_written,      m->ctr.compressed_blocks, m->ctr.loads,
+        m->ctr.medium_errors,
     };
     for (unsigned i = 0; i < 10; i++)
         tape_put_le64(out + 96 + 8 * i, c[i]);
@@ -120,8 +121,8 @@ int tape_meta_decode(const uint8_t in[TAPE_META_LEN], struct tape_meta *out)
     for (unsigned i = 0; i < VTL_TAPE_MAX_PARTITIONS; i++) {
         m.part_bytes[i] = tape_get_le64(in + 64 + 8 * i);
         /* A partition must hold at least its header and one mark; offsets stay < 2^60. */
-        if (i < m.n_parts && (m.part_bytes[i] < TAPE_REC_HDR_LEN ||
-                              m.part_bytes[i] > (UINT64_C(1) << 58)))
+        if (i < m.n_parts &&
+            (m.part_bytes[i] < TAPE_REC_HDR_LEN || m.part_bytes[i] > (UINT64_C(1) << 58)))
             return -1;
         if (i >= m.n_parts && m.part_bytes[i] != 0)
             return -1;
@@ -130,9 +131,15 @@ int tape_meta_decode(const uint8_t in[TAPE_META_LEN], struct tape_meta *out)
     for (unsigned i = 0; i < 10; i++)
         c[i] = tape_get_le64(in + 96 + 8 * i);
     m.ctr = (struct vtl_tape_counters){
-        .host_bytes_written = c[0], .host_bytes_read = c[1], .medium_bytes_written = c[2],
-        .medium_bytes_read = c[3], .blocks_written = c[4], .blocks_read = c[5],
-        .marks_written = c[6], .compressed_blocks = c[7], .loads = c[8],
+        .host_bytes_written = c[0],
+        .host_bytes_read = c[1],
+        .medium_bytes_written = c[2],
+        .medium_bytes_read = c[3],
+        .blocks_written = c[4],
+        .blocks_read = c[5],
+        .marks_written = c[6],
+        .compressed_blocks = c[7],
+        .loads = c[8],
         .medium_errors = c[9],
     };
     *out = m;

@@ -9,9 +9,10 @@
 
 #include "sim/tape/tape_int.h"
 
-#define MAM_HDR_LEN   16
-#define MAM_ENT_HDR   6
-#define MAM_FILE_MAX  (MAM_HDR_LEN + VTL_TAPE_ATTR_MAX_COUNT * (MAM_ENT_HDR + VTL_TAPE_ATTR_MAX_LEN) + 4)
+#define MAM_HDR_LEN 16
+#define MAM_ENT_HDR 6
+#define MAM_FILE_MAX                                                                               \
+    (MAM_HDR_LEN + VTL_TAPE_ATTR_MAX_COUNT * (MAM_ENT_HDR + VTL_TAPE_ATTR_MAX_LEN) + 4)
 
 void tape_mam_free(struct tape_mam *m)
 {
@@ -117,8 +118,9 @@ enum vtl_tape_rc tape_mam_load(int dirfd, struct tape_mam *m)
     ssize_t n = tape_read_small(dirfd, "mam", buf, MAM_FILE_MAX);
     enum vtl_tape_rc rc;
     if (n < 0)
-        rc = errno == ENOENT ? VTL_TAPE_OK /* no attributes yet */
-             : errno == EFBIG ? VTL_TAPE_ECORRUPT : VTL_TAPE_EIO;
+        rc = errno == ENOENT  ? VTL_TAPE_OK /* no attributes yet */
+             : errno == EFBIG ? VTL_TAPE_ECORRUPT
+                              : VTL_TAPE_EIO;
     else
         rc = tape_mam_decode(buf, (size_t)n, m);
     free(buf);
@@ -138,8 +140,7 @@ enum vtl_tape_rc tape_mam_save(int dirfd, const struct tape_mam *m, bool sync)
     return rc;
 }
 
-enum vtl_tape_rc vtl_tape_attr_get(const struct vtl_tape *t, uint16_t id,
-                                   struct vtl_tape_attr *out)
+enum vtl_tape_rc vtl_tape_attr_get(const struct vtl_tape *t, uint16_t id, struct vtl_tape_attr *out)
 {
     const struct tape_mam *m = tape_mam_of((struct vtl_tape *)t);
     bool found;
@@ -152,8 +153,8 @@ enum vtl_tape_rc vtl_tape_attr_get(const struct vtl_tape *t, uint16_t id,
 
 /* Applies the change to a copy of the pointer array, saves, and only then swaps it in,
  * so a failed save leaves memory and disk as they were. */
-enum vtl_tape_rc vtl_tape_attr_set(struct vtl_tape *t, uint16_t id, uint8_t format,
-                                   bool read_only, const void *value, size_t len, bool force)
+enum vtl_tape_rc vtl_tape_attr_set(struct vtl_tape *t, uint16_t id, uint8_t format, bool read_only,
+                                   const void *value, size_t len, bool force)
 {
     if (tape_rdonly_of(t))
         return VTL_TAPE_EREADONLY;

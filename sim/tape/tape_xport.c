@@ -45,8 +45,7 @@ enum vtl_tape_rc vtl_tape_export(struct vtl_tape *t, const char *path)
     const struct tape_meta *m = tape_meta_of(t);
     uint8_t *chunk = malloc(XP_CHUNK), *mam = NULL;
     size_t mam_len = 0;
-    enum vtl_tape_rc rc = chunk ? tape_mam_encode(tape_mam_of(t), &mam, &mam_len)
-                                : VTL_TAPE_ENOMEM;
+    enum vtl_tape_rc rc = chunk ? tape_mam_encode(tape_mam_of(t), &mam, &mam_len) : VTL_TAPE_ENOMEM;
     if (rc != VTL_TAPE_OK) {
         free(chunk);
         return rc;
@@ -157,8 +156,10 @@ static enum vtl_tape_rc import_part(struct xp_in *in, int fd, unsigned pi,
         return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u: bad partition header", pi);
     uint64_t n_obj = tape_get_le64(ph + 12), bytes = tape_get_le64(ph + 20);
     if (bytes > m->part_bytes[pi])
-        return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u: %llu bytes of records "
-                         "exceed its capacity", pi, (unsigned long long)bytes);
+        return tape_fail(VTL_TAPE_ECORRUPT,
+                         "stream: partition %u: %llu bytes of records "
+                         "exceed its capacity",
+                         pi, (unsigned long long)bytes);
     memcpy(dh, TAPE_DAT_MAGIC, 8);
     tape_put_le32(dh + 8, TAPE_VERSION);
     tape_put_le32(dh + 12, pi);
@@ -173,16 +174,20 @@ static enum vtl_tape_rc import_part(struct xp_in *in, int fd, unsigned pi,
         if (bytes - used < TAPE_REC_HDR_LEN || xp_get(in, hb, TAPE_REC_HDR_LEN) != 0 ||
             tape_rec_hdr_decode(hb, m->generation, &h) != 0 || h.object != i ||
             bytes - used - TAPE_REC_HDR_LEN < h.stored_len)
-            return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u, record %llu: bad or "
-                             "truncated record header", pi, (unsigned long long)i);
+            return tape_fail(VTL_TAPE_ECORRUPT,
+                             "stream: partition %u, record %llu: bad or "
+                             "truncated record header",
+                             pi, (unsigned long long)i);
         if (xp_need(xb, TAPE_REC_HDR_LEN + (size_t)h.stored_len) != 0)
             return VTL_TAPE_ENOMEM;
         uint8_t *buf = xb->p;
         memcpy(buf, hb, sizeof hb);
         if (xp_get(in, buf + TAPE_REC_HDR_LEN, h.stored_len) != 0 ||
             tape_crc32(0, buf + TAPE_REC_HDR_LEN, h.stored_len) != h.payload_crc)
-            return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u, record %llu: "
-                             "truncated payload or payload checksum", pi, (unsigned long long)i);
+            return tape_fail(VTL_TAPE_ECORRUPT,
+                             "stream: partition %u, record %llu: "
+                             "truncated payload or payload checksum",
+                             pi, (unsigned long long)i);
         size_t rec = TAPE_REC_HDR_LEN + h.stored_len;
         if (tape_pwrite_full(fd, buf, rec, off) != 0)
             return VTL_TAPE_EIO;
@@ -190,8 +195,10 @@ static enum vtl_tape_rc import_part(struct xp_in *in, int fd, unsigned pi,
         used += rec;
     }
     if (used != bytes)
-        return tape_fail(VTL_TAPE_ECORRUPT, "stream: partition %u: record bytes do not match "
-                         "its header", pi);
+        return tape_fail(VTL_TAPE_ECORRUPT,
+                         "stream: partition %u: record bytes do not match "
+                         "its header",
+                         pi);
     return VTL_TAPE_OK;
 }
 

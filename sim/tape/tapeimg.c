@@ -9,11 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <sys/file.h>
 #include <sys/random.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/uio.h>
@@ -23,12 +23,12 @@
 
 #include "sim/tape/tape_int.h"
 
-#define WBUF_CAP      (1024u * 1024)  /* write-behind buffer for small records */
-#define WBUF_DIRECT   (64u * 1024)    /* payloads this large bypass the buffer */
-#define IDX_BATCH     4096u           /* index entries written to disk at a time */
-#define VERIFY_BACK   4u              /* synced records re-verified at open (see load_part) */
-#define ZSTD_LEVEL    1
-#define PREALLOC      (64u * 1024 * 1024) /* data file space reserved ahead of appends */
+#define WBUF_CAP    (1024u * 1024) /* write-behind buffer for small records */
+#define WBUF_DIRECT (64u * 1024)   /* payloads this large bypass the buffer */
+#define IDX_BATCH   4096u          /* index entries written to disk at a time */
+#define VERIFY_BACK 4u             /* synced records re-verified at open (see load_part) */
+#define ZSTD_LEVEL  1
+#define PREALLOC    (64u * 1024 * 1024) /* data file space reserved ahead of appends */
 
 /* One partition: its two files and the in-memory index.
  * obj[i] is object i's record offset | type << 60 | zstd bit; fm[] and sm[] are the
@@ -40,9 +40,9 @@ struct tape_part {
     uint64_t *obj, *fm, *sm;
     size_t n_obj, cap_obj, n_fm, cap_fm, n_sm, cap_sm;
     uint64_t data_end;
-    uint64_t idx_written; /* index entries on disk (a prefix of obj[]) */
-    uint64_t synced;      /* "synced objects" value stored in the index header */
-    bool dirty;           /* data written or cut since the last sync */
+    uint64_t idx_written;  /* index entries on disk (a prefix of obj[]) */
+    uint64_t synced;       /* "synced objects" value stored in the index header */
+    bool dirty;            /* data written or cut since the last sync */
     uint64_t prealloc_end; /* data file space reserved (beyond its size) up to here */
 };
 
@@ -72,12 +72,9 @@ struct vtl_tape {
 };
 
 static const struct vtl_tape_media_info media_table[] = {
-    {"LTO5", UINT64_C(1500000000000), 0x58, 2},
-    {"LTO6", UINT64_C(2500000000000), 0x5A, 2},
-    {"LTO7", UINT64_C(6000000000000), 0x5C, 4},
-    {"LTO7M8", UINT64_C(9000000000000), 0x5D, 4},
-    {"LTO8", UINT64_C(12000000000000), 0x5E, 4},
-    {"LTO9", UINT64_C(18000000000000), 0x60, 4},
+    {"LTO5", UINT64_C(1500000000000), 0x58, 2},  {"LTO6", UINT64_C(2500000000000), 0x5A, 2},
+    {"LTO7", UINT64_C(6000000000000), 0x5C, 4},  {"LTO7M8", UINT64_C(9000000000000), 0x5D, 4},
+    {"LTO8", UINT64_C(12000000000000), 0x5E, 4}, {"LTO9", UINT64_C(18000000000000), 0x60, 4},
 };
 
 const struct vtl_tape_media_info *vtl_tape_media_lookup(const char *name)
@@ -103,14 +100,22 @@ const struct vtl_tape_media_info *vtl_tape_media_lookup(const char *name)
 const char *vtl_tape_rc_name(enum vtl_tape_rc rc)
 {
     static const char *const names[] = {
-        [VTL_TAPE_OK] = "VTL_TAPE_OK", [VTL_TAPE_FILEMARK] = "VTL_TAPE_FILEMARK",
-        [VTL_TAPE_SETMARK] = "VTL_TAPE_SETMARK", [VTL_TAPE_EOD] = "VTL_TAPE_EOD",
-        [VTL_TAPE_BOP] = "VTL_TAPE_BOP", [VTL_TAPE_EOM] = "VTL_TAPE_EOM",
-        [VTL_TAPE_WORM] = "VTL_TAPE_WORM", [VTL_TAPE_WPROTECT] = "VTL_TAPE_WPROTECT",
-        [VTL_TAPE_EINVAL] = "VTL_TAPE_EINVAL", [VTL_TAPE_ENOENT] = "VTL_TAPE_ENOENT",
-        [VTL_TAPE_EEXIST] = "VTL_TAPE_EEXIST", [VTL_TAPE_EBUSY] = "VTL_TAPE_EBUSY",
-        [VTL_TAPE_ECORRUPT] = "VTL_TAPE_ECORRUPT", [VTL_TAPE_EMEDIUM] = "VTL_TAPE_EMEDIUM",
-        [VTL_TAPE_EREADONLY] = "VTL_TAPE_EREADONLY", [VTL_TAPE_ENOMEM] = "VTL_TAPE_ENOMEM",
+        [VTL_TAPE_OK] = "VTL_TAPE_OK",
+        [VTL_TAPE_FILEMARK] = "VTL_TAPE_FILEMARK",
+        [VTL_TAPE_SETMARK] = "VTL_TAPE_SETMARK",
+        [VTL_TAPE_EOD] = "VTL_TAPE_EOD",
+        [VTL_TAPE_BOP] = "VTL_TAPE_BOP",
+        [VTL_TAPE_EOM] = "VTL_TAPE_EOM",
+        [VTL_TAPE_WORM] = "VTL_TAPE_WORM",
+        [VTL_TAPE_WPROTECT] = "VTL_TAPE_WPROTECT",
+        [VTL_TAPE_EINVAL] = "VTL_TAPE_EINVAL",
+        [VTL_TAPE_ENOENT] = "VTL_TAPE_ENOENT",
+        [VTL_TAPE_EEXIST] = "VTL_TAPE_EEXIST",
+        [VTL_TAPE_EBUSY] = "VTL_TAPE_EBUSY",
+        [VTL_TAPE_ECORRUPT] = "VTL_TAPE_ECORRUPT",
+        [VTL_TAPE_EMEDIUM] = "VTL_TAPE_EMEDIUM",
+        [VTL_TAPE_EREADONLY] = "VTL_TAPE_EREADONLY",
+        [VTL_TAPE_ENOMEM] = "VTL_TAPE_ENOMEM",
         [VTL_TAPE_EIO] = "VTL_TAPE_EIO",
     };
     if ((unsigned)rc < sizeof names / sizeof names[0] && names[rc])
@@ -260,8 +265,7 @@ static enum vtl_tape_rc idx_append(struct vtl_tape *t, unsigned pi)
         uint64_t first = p->idx_written;
         size_t n = 0;
         for (uint64_t i = first; i < p->n_obj && n < 256; i++, n++) {
-            uint64_t len = obj_off(p, i + 1) - (p->obj[i] & TAPE_OBJ_OFF_MASK) -
-                           TAPE_REC_HDR_LEN;
+            uint64_t len = obj_off(p, i + 1) - (p->obj[i] & TAPE_OBJ_OFF_MASK) - TAPE_REC_HDR_LEN;
             idx_ent_encode(chunk + n * TAPE_IDX_ENT_LEN, i, p->obj[i], (uint32_t)len,
                            t->meta.generation);
         }
@@ -277,8 +281,7 @@ static enum vtl_tape_rc idx_write_hdr(struct vtl_tape *t, unsigned pi)
 {
     uint8_t h[TAPE_IDX_HDR_LEN];
     idx_hdr_encode(h, pi, t->meta.generation, t->part[pi].synced);
-    return tape_pwrite_full(t->part[pi].idx_fd, h, sizeof h, 0) == 0 ? VTL_TAPE_OK
-                                                                      : VTL_TAPE_EIO;
+    return tape_pwrite_full(t->part[pi].idx_fd, h, sizeof h, 0) == 0 ? VTL_TAPE_OK : VTL_TAPE_EIO;
 }
 
 /* Durability point for one partition: data, then index, then the "synced" mark in the
@@ -384,8 +387,7 @@ static int verify_record(struct vtl_tape *t, struct tape_part *p, uint64_t i, ui
                          uint64_t file_size, struct tape_rec_hdr *h)
 {
     uint8_t hb[TAPE_REC_HDR_LEN];
-    if (off + TAPE_REC_HDR_LEN > file_size ||
-        tape_pread_full(p->dat_fd, hb, sizeof hb, off) != 0 ||
+    if (off + TAPE_REC_HDR_LEN > file_size || tape_pread_full(p->dat_fd, hb, sizeof hb, off) != 0 ||
         tape_rec_hdr_decode(hb, t->meta.generation, h) != 0 || h->object != i ||
         off + TAPE_REC_HDR_LEN + h->stored_len > file_size)
         return -1;
@@ -441,9 +443,8 @@ static enum vtl_tape_rc idx_load(struct vtl_tape *t, unsigned pi, uint64_t dat_s
             uint64_t off = w & ((UINT64_C(1) << 56) - 1);
             unsigned fl = (unsigned)(w >> 56), type = fl & 3u;
             uint32_t stored = tape_get_le32(e + 8);
-            if (tape_get_le32(e + 12) != idx_ent_crc(e, i, t->meta.generation) ||
-                off != expect || type == 0 || (fl & ~7u) ||
-                off + TAPE_REC_HDR_LEN + stored > dat_size)
+            if (tape_get_le32(e + 12) != idx_ent_crc(e, i, t->meta.generation) || off != expect ||
+                type == 0 || (fl & ~7u) || off + TAPE_REC_HDR_LEN + stored > dat_size)
                 goto done;
             p->obj[i] = off | (uint64_t)type << 60 | ((fl & 4u) ? TAPE_OBJ_ZSTD : 0);
             expect = off + TAPE_REC_HDR_LEN + stored;
@@ -495,8 +496,10 @@ static enum vtl_tape_rc load_part(struct vtl_tape *t, unsigned pi)
                 return VTL_TAPE_EIO;
             if (memcmp(h, TAPE_DAT_MAGIC, 8) != 0 || tape_get_le32(h + 8) != TAPE_VERSION ||
                 tape_get_le32(h + 12) != pi || tape_get_le32(h + 28) != tape_crc32(0, h, 28))
-                return tape_fail(VTL_TAPE_ECORRUPT, "p%u.dat: bad file header (magic, "
-                                 "version, partition or checksum)", pi);
+                return tape_fail(VTL_TAPE_ECORRUPT,
+                                 "p%u.dat: bad file header (magic, "
+                                 "version, partition or checksum)",
+                                 pi);
             /* A valid header of another generation: a FORMAT committed its metadata and
              * died before recreating this file. The partition is blank. */
             blank = tape_get_le64(h + 16) != t->meta.generation;
@@ -572,8 +575,8 @@ static enum vtl_tape_rc load_part(struct vtl_tape *t, unsigned pi)
             bad_hdr = true;
         }
         if (n_disk > p->idx_written || bad_hdr || hdr_synced > p->synced) {
-            if (ftruncate(p->idx_fd, (off_t)(TAPE_IDX_HDR_LEN +
-                                             p->idx_written * TAPE_IDX_ENT_LEN)) != 0 ||
+            if (ftruncate(p->idx_fd,
+                          (off_t)(TAPE_IDX_HDR_LEN + p->idx_written * TAPE_IDX_ENT_LEN)) != 0 ||
                 idx_write_hdr(t, pi) != VTL_TAPE_OK)
                 return VTL_TAPE_EIO;
         }
@@ -624,7 +627,7 @@ enum vtl_tape_rc tape_open_path(const char *path, unsigned flags, struct vtl_tap
     t->no_prealloc = fstatfs(t->dirfd, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC;
     ssize_t ml = tape_read_small(t->dirfd, "meta", mb, sizeof mb);
     if (ml < 0) {
-        rc = errno == ENOENT ? VTL_TAPE_ENOENT
+        rc = errno == ENOENT  ? VTL_TAPE_ENOENT
              : errno == EFBIG ? tape_fail(VTL_TAPE_ECORRUPT, "%s/meta: too large", path)
                               : tape_fail(VTL_TAPE_EIO, "%s/meta: %s", path, strerror(errno));
         goto fail;
@@ -741,8 +744,8 @@ enum vtl_tape_rc vtl_tape_create(const char *dir, const char *barcode,
         opts = &defaults;
     if (image_path(path, sizeof path, dir, barcode) != 0)
         return VTL_TAPE_EINVAL;
-    const struct vtl_tape_media_info *mi = vtl_tape_media_lookup(opts->media ? opts->media
-                                                                             : "LTO8");
+    const struct vtl_tape_media_info *mi =
+        vtl_tape_media_lookup(opts->media ? opts->media : "LTO8");
     if (!mi)
         return VTL_TAPE_EINVAL;
     struct tape_meta m = {0};
@@ -750,9 +753,9 @@ enum vtl_tape_rc vtl_tape_create(const char *dir, const char *barcode,
     m.worm = opts->worm;
     m.ew_bytes = opts->ew_bytes;
     m.generation = new_generation();
-    enum vtl_tape_rc rc = layout(&m, mi, opts->capacity_bytes ? opts->capacity_bytes
-                                                              : mi->native_bytes,
-                                 opts->n_partitions, opts->part_bytes);
+    enum vtl_tape_rc rc =
+        layout(&m, mi, opts->capacity_bytes ? opts->capacity_bytes : mi->native_bytes,
+               opts->n_partitions, opts->part_bytes);
     if (rc != VTL_TAPE_OK)
         return rc;
     if (access(path, F_OK) == 0)
@@ -926,8 +929,8 @@ static enum vtl_tape_rc append_record(struct vtl_tape *t, const uint8_t hdr[TAPE
     enum vtl_tape_rc rc;
     size_t rec = TAPE_REC_HDR_LEN + len;
     prealloc(t, p, p->data_end + rec);
-    if (t->wbuf_len && (t->wbuf_part != t->cur || t->wbuf_len + rec > WBUF_CAP ||
-                        len >= WBUF_DIRECT))
+    if (t->wbuf_len &&
+        (t->wbuf_part != t->cur || t->wbuf_len + rec > WBUF_CAP || len >= WBUF_DIRECT))
         if ((rc = wbuf_flush(t)) != VTL_TAPE_OK)
             return rc;
     if (len >= WBUF_DIRECT) {
@@ -939,8 +942,8 @@ static enum vtl_tape_rc append_record(struct vtl_tape *t, const uint8_t hdr[TAPE
             return VTL_TAPE_EIO;
         size_t done = n > 0 ? (size_t)n : 0; /* finish a short write piece by piece */
         if (done < TAPE_REC_HDR_LEN &&
-            tape_pwrite_full(p->dat_fd, hdr + done, TAPE_REC_HDR_LEN - done,
-                             p->data_end + done) != 0)
+            tape_pwrite_full(p->dat_fd, hdr + done, TAPE_REC_HDR_LEN - done, p->data_end + done) !=
+                0)
             return VTL_TAPE_EIO;
         size_t pdone = done > TAPE_REC_HDR_LEN ? done - TAPE_REC_HDR_LEN : 0;
         if (pdone < len &&
@@ -1020,8 +1023,12 @@ enum vtl_tape_rc vtl_tape_write(struct vtl_tape *t, const void *buf, size_t len)
         return rc;
 
     struct tape_rec_hdr h = {
-        .type = TAPE_REC_BLOCK, .flags = flags, .object = t->pos, .host_len = (uint32_t)len,
-        .stored_len = (uint32_t)stored, .payload_crc = tape_crc32(0, payload, stored),
+        .type = TAPE_REC_BLOCK,
+        .flags = flags,
+        .object = t->pos,
+        .host_len = (uint32_t)len,
+        .stored_len = (uint32_t)stored,
+        .payload_crc = tape_crc32(0, payload, stored),
     };
     uint8_t hb[TAPE_REC_HDR_LEN];
     tape_rec_hdr_encode(hb, &h, t->meta.generation);
@@ -1321,8 +1328,8 @@ static enum vtl_tape_rc space_blocks(struct vtl_tape *t, int64_t count, int64_t 
 }
 
 /* Spacing by marks of one kind (@m, @n): others are passed over. */
-static enum vtl_tape_rc space_marks(struct vtl_tape *t, const uint64_t *m, size_t n,
-                                    int64_t count, int64_t *residue)
+static enum vtl_tape_rc space_marks(struct vtl_tape *t, const uint64_t *m, size_t n, int64_t count,
+                                    int64_t *residue)
 {
     const struct tape_part *p = &t->part[t->cur];
     size_t before = lower_bound(m, n, t->pos); /* marks before the position */
@@ -1346,8 +1353,8 @@ static enum vtl_tape_rc space_marks(struct vtl_tape *t, const uint64_t *m, size_
     return VTL_TAPE_BOP;
 }
 
-enum vtl_tape_rc vtl_tape_space(struct vtl_tape *t, enum vtl_tape_space_code code,
-                                int64_t count, int64_t *residue)
+enum vtl_tape_rc vtl_tape_space(struct vtl_tape *t, enum vtl_tape_space_code code, int64_t count,
+                                int64_t *residue)
 {
     int64_t dummy;
     if (!residue)
@@ -1430,8 +1437,8 @@ unsigned vtl_tape_partitions(const struct vtl_tape *t)
     return t->meta.n_parts;
 }
 
-void vtl_tape_partition_bytes(const struct vtl_tape *t, unsigned partition,
-                              uint64_t *capacity, uint64_t *used)
+void vtl_tape_partition_bytes(const struct vtl_tape *t, unsigned partition, uint64_t *capacity,
+                              uint64_t *used)
 {
     *capacity = *used = 0;
     if (partition >= t->meta.n_parts)

@@ -5,7 +5,7 @@
  * partition, a sequence of logical objects (data blocks of any length up to
  * VTL_TAPE_MAX_BLOCK, filemarks, setmarks) followed by end-of-data (EOD). Logical object
  * numbers count every block and every mark from 0 at beginning-of-partition (BOP), as
- * READ POSITION reports them. No SCSI bytes live here: sim/target/ssc.c turns these
+ * READ POSITION reports them. No SCSI bytes live here: the SSC layer (sim/drive) turns these
  * results into sense data (the mapping is in sim/tape/README.md).
  *
  * Storage: one directory per cartridge, <state_dir>/<barcode>/, holding a metadata file,
@@ -55,10 +55,10 @@
 enum vtl_tape_rc {
     VTL_TAPE_OK = 0,
     /* ---- tape conditions: the operation did what the standard says, then stopped ---- */
-    VTL_TAPE_FILEMARK,  /* read or block spacing met a filemark (SSC: FILEMARK bit) */
-    VTL_TAPE_SETMARK,   /* read or block spacing met a setmark */
-    VTL_TAPE_EOD,       /* end-of-data reached: BLANK CHECK, 00/05 */
-    VTL_TAPE_BOP,       /* backward motion reached BOP: EOM bit, 00/04 */
+    VTL_TAPE_FILEMARK, /* read or block spacing met a filemark (SSC: FILEMARK bit) */
+    VTL_TAPE_SETMARK,  /* read or block spacing met a setmark */
+    VTL_TAPE_EOD,      /* end-of-data reached: BLANK CHECK, 00/05 */
+    VTL_TAPE_BOP,      /* backward motion reached BOP: EOM bit, 00/04 */
     /* ---- refusals: nothing was changed ---- */
     VTL_TAPE_EOM,       /* write would cross the physical end: VOLUME OVERFLOW */
     VTL_TAPE_WORM,      /* WORM medium: written data may not be overwritten or erased */
@@ -71,7 +71,7 @@ enum vtl_tape_rc {
     VTL_TAPE_EMEDIUM,   /* a stored block fails its checksum: MEDIUM ERROR on read */
     VTL_TAPE_EREADONLY, /* attribute is read-only, or the image was opened read-only */
     VTL_TAPE_ENOMEM,
-    VTL_TAPE_EIO,       /* the host file system failed; errno-level detail is logged nowhere */
+    VTL_TAPE_EIO, /* the host file system failed; errno-level detail is logged nowhere */
 };
 
 /* Short constant name of @rc ("VTL_TAPE_EOD"), for logs and test messages. */
@@ -100,10 +100,10 @@ struct vtl_tape_create_opts {
     bool worm;               /* write-once cartridge */
     unsigned n_partitions;   /* 0 or 1 = one partition; at most VTL_TAPE_MAX_PARTITIONS */
     uint64_t part_bytes[VTL_TAPE_MAX_PARTITIONS]; /* per-partition capacity; all 0 =
-                              * split capacity_bytes evenly */
-    uint64_t ew_bytes;       /* early-warning zone before the end; 0 = 1% of the
-                              * partition, at least 64 KiB (clipped to the partition) */
-    unsigned open_flags;     /* enum vtl_tape_open_flags for the returned handle */
+                                                   * split capacity_bytes evenly */
+    uint64_t ew_bytes;   /* early-warning zone before the end; 0 = 1% of the
+                          * partition, at least 64 KiB (clipped to the partition) */
+    unsigned open_flags; /* enum vtl_tape_open_flags for the returned handle */
 };
 
 struct vtl_tape; /* opaque handle; owned by whoever opened it, freed by vtl_tape_close() */
@@ -239,8 +239,8 @@ enum vtl_tape_space_code {
  * *@residue (may be NULL) gets count minus the signed number of counted objects actually
  * spaced (SSC INFORMATION field): 0 on OK, same sign as @count otherwise.
  * Count 0 moves nothing and returns OK. */
-enum vtl_tape_rc vtl_tape_space(struct vtl_tape *t, enum vtl_tape_space_code code,
-                                int64_t count, int64_t *residue);
+enum vtl_tape_rc vtl_tape_space(struct vtl_tape *t, enum vtl_tape_space_code code, int64_t count,
+                                int64_t *residue);
 
 /* ---- settings and counters -------------------------------------------------------- */
 
@@ -265,8 +265,8 @@ const struct vtl_tape_media_info *vtl_tape_media(const struct vtl_tape *t);
 unsigned vtl_tape_partitions(const struct vtl_tape *t);
 /* Capacity and recorded bytes of @partition (MODE SENSE page 11h, TapeAlert/log pages),
  * both 0 for a partition that does not exist. */
-void vtl_tape_partition_bytes(const struct vtl_tape *t, unsigned partition,
-                              uint64_t *capacity, uint64_t *used);
+void vtl_tape_partition_bytes(const struct vtl_tape *t, unsigned partition, uint64_t *capacity,
+                              uint64_t *used);
 
 /* Lifetime counters of the cartridge, persisted with the image at each flush. The drive
  * takes a copy at load time and reports differences for "this load" log parameters. */
@@ -276,9 +276,9 @@ struct vtl_tape_counters {
     uint64_t medium_bytes_written; /* bytes recorded: headers + stored (compressed) data */
     uint64_t medium_bytes_read;
     uint64_t blocks_written, blocks_read, marks_written;
-    uint64_t compressed_blocks;    /* blocks stored compressed */
-    uint64_t loads;                /* vtl_tape_count_load() calls */
-    uint64_t medium_errors;        /* checksum failures met while reading */
+    uint64_t compressed_blocks; /* blocks stored compressed */
+    uint64_t loads;             /* vtl_tape_count_load() calls */
+    uint64_t medium_errors;     /* checksum failures met while reading */
 };
 void vtl_tape_get_counters(const struct vtl_tape *t, struct vtl_tape_counters *out);
 /* The drive calls this when it loads the cartridge; persisted at the next flush/close. */
@@ -291,7 +291,7 @@ void vtl_tape_count_load(struct vtl_tape *t);
 
 struct vtl_tape_attr {
     uint16_t id;
-    uint8_t format;    /* SPC-4: 0 binary, 1 ASCII, 2 text */
+    uint8_t format; /* SPC-4: 0 binary, 1 ASCII, 2 text */
     bool read_only;
     uint16_t len;
     uint8_t value[VTL_TAPE_ATTR_MAX_LEN];
@@ -303,8 +303,8 @@ enum vtl_tape_rc vtl_tape_attr_get(const struct vtl_tape *t, uint16_t id,
 /* Sets (or with @len 0, deletes) attribute @id. EREADONLY if the stored attribute is
  * read-only and @force is false (the drive itself sets read-only ones with @force),
  * WPROTECT on a protected cartridge unless @force. EINVAL if @len is too long. */
-enum vtl_tape_rc vtl_tape_attr_set(struct vtl_tape *t, uint16_t id, uint8_t format,
-                                   bool read_only, const void *value, size_t len, bool force);
+enum vtl_tape_rc vtl_tape_attr_set(struct vtl_tape *t, uint16_t id, uint8_t format, bool read_only,
+                                   const void *value, size_t len, bool force);
 /* Fills @ids (room for @cap) with the ids present, ascending; *@n gets how many exist
  * (may exceed @cap: ask again with more room). */
 void vtl_tape_attr_list(const struct vtl_tape *t, uint16_t *ids, size_t cap, size_t *n);

@@ -108,6 +108,10 @@ static void test_other_process_sees_changes(void)
 {
     struct fx f;
     fx_open(&f);
+    HANDLE stale = f.h;
+    struct rsm_engine *stale_e = f.e;
+    /* Keep this session open across fork() only to check the child cannot use it; the
+     * engine is idle (no transaction), the one state in which that is harmless. */
     fflush(NULL);
     pid_t pid = fork();
     CU_ASSERT_FATAL(pid >= 0);
@@ -115,10 +119,10 @@ static void test_other_process_sees_changes(void)
         /* The parent's handle is not valid here; the child opens its own engine. */
         GUID tmp;
         DWORD n0 = 0;
-        if (EnumerateNtmsObject(f.h, NULL, &tmp, &n0, NTMS_LIBRARY, 0) != ERROR_INVALID_HANDLE)
+        if (EnumerateNtmsObject(stale, NULL, &tmp, &n0, NTMS_LIBRARY, 0) != ERROR_INVALID_HANDLE)
             _exit(3);
         HANDLE h = OpenNtmsSessionA(f.server, "child", 0);
-        if (h != INVALID_HANDLE_VALUE && rsm_session_engine(h) == f.e)
+        if (h != INVALID_HANDLE_VALUE && rsm_session_engine(h) == stale_e)
             _exit(4); /* must not reuse the parent's connection */
         GUID p;
         DWORD err = h == INVALID_HANDLE_VALUE

@@ -60,6 +60,12 @@ static void test_new_cartridges_land_in_system_pools(void)
                     RSM_OK);
     CU_ASSERT(memcmp(&g, &g2, 16) == 0);
     CU_ASSERT_EQUAL(fx_count(&f, NULL, NTMS_PHYSICAL_MEDIA), 4);
+    fx_get(&f, &f.slots[4], NTMS_STORAGESLOT, &w);
+    CU_ASSERT_EQUAL(w.Info.StorageSlot.State, NTMS_SLOTSTATE_EMPTY); /* it moved on */
+    fx_get(&f, &f.slots[5], NTMS_STORAGESLOT, &w);
+    CU_ASSERT_EQUAL(w.Info.StorageSlot.State, NTMS_SLOTSTATE_FULL);
+    fx_get(&f, &pm, NTMS_PHYSICAL_MEDIA, &w);
+    CU_ASSERT(IsEqualGUID(&w.Info.PhysicalMedia.Location, &f.slots[5]));
     fx_check(&f);
     fx_close(&f);
 }
@@ -687,14 +693,19 @@ static void test_processes_allocate_without_conflict(void)
     GUID app = fx_pool(&f, "Procs", &f.lto, NTMS_ALLOCATE_FROMSCRATCH, NTMS_DEALLOCATE_TOSCRATCH);
     for (int i = 0; i < 6; i++)
         fx_to_free(&f, i);
-    /* Two processes hold allocations at the same time: never the same side twice. */
+    /* Two processes hold allocations at the same time: never the same side twice. Like
+     * SQLite, no connection is carried across fork(): each process opens its own. */
+    CU_ASSERT_EQUAL(CloseNtmsSession(f.h), ERROR_SUCCESS);
     fflush(NULL);
     pid_t pid = fork();
     CU_ASSERT_FATAL(pid >= 0);
     int held_ok = 1;
-    HANDLE h = pid == 0 ? OpenNtmsSessionA(f.server, "child", 0) : f.h;
-    if (h == INVALID_HANDLE_VALUE)
+    HANDLE h = OpenNtmsSessionA(f.server, pid == 0 ? "child" : "parent", 0);
+    if (h == INVALID_HANDLE_VALUE && pid == 0)
         _exit(2);
+    CU_ASSERT_FATAL(h != INVALID_HANDLE_VALUE);
+    f.h = h;
+    f.e = rsm_session_engine(h);
     for (int round = 0; round < 100 && held_ok; round++) {
         GUID l[3];
         int n = 0;

@@ -12,10 +12,10 @@ static void test_embedded_session_creates_database(void)
 {
     char dir[256], server[300], path[320];
     test_mkdtemp(dir, sizeof dir);
-    snprintf(server, sizeof server, "embedded:%s/new", dir);
+    snprintf(server, sizeof server, "embedded:%s/new/nested/", dir); /* parents made too */
     HANDLE h = OpenNtmsSessionA(server, "app", 0);
     CU_ASSERT_FATAL(h != INVALID_HANDLE_VALUE && h != NULL);
-    snprintf(path, sizeof path, "%s/new/rsm.db", dir);
+    snprintf(path, sizeof path, "%s/new/nested/rsm.db", dir);
     struct stat st;
     CU_ASSERT_EQUAL(stat(path, &st), 0);
     CU_ASSERT_EQUAL(CloseNtmsSession(h), ERROR_SUCCESS);
@@ -51,6 +51,10 @@ static void test_no_server_without_rsmd_not_connected(void)
     CU_ASSERT_EQUAL(GetLastError(), ERROR_NOT_CONNECTED);
     CU_ASSERT_EQUAL(OpenNtmsSessionA("embedded:", NULL, 0), INVALID_HANDLE_VALUE);
     CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_COMPUTERNAME);
+    /* A directory that cannot be created (even by root: /proc refuses). */
+    CU_ASSERT_EQUAL(OpenNtmsSessionA("embedded:/proc/rsm-no-such/db", NULL, 0),
+                    INVALID_HANDLE_VALUE);
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_DATABASE_FAILURE);
     if (saved) {
         setenv("RSM_EMBEDDED", saved, 1);
         free(saved);

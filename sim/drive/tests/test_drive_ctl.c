@@ -806,6 +806,30 @@ static void test_library_integration(void)
     CU_ASSERT_EQUAL(st.state, VTL_DRIVE_EMPTY);
     CHECK_SENSE(fx_tur(&f), 0x2, T10_ASC(0x3A, 0x00));
 
+    /* the library's cleaning cartridge: the robot may not take it back mid-cycle */
+    uint16_t cln_addr;
+    CU_ASSERT_EQUAL_FATAL(vtl_library_find_barcode(lib, "CLN000L1", &cln_addr), VTL_OK);
+    vtl_drive_set_dirty(f.d, true);
+    rc = VTL_E_INVAL;
+    mv.src = cln_addr;
+    CU_ASSERT_EQUAL(vtl_robot_submit(lib, &mv, robot_done, &rc), VTL_OK);
+    for (int i = 0; i < 100 && rc == VTL_E_INVAL; i++)
+        (void)vtl_clock_advance(f.clk, 100000);
+    CU_ASSERT_EQUAL(rc, VTL_OK);
+    CHECK_SENSE(fx_tur(&f), 0x2, T10_ASC(0x30, 0x03));
+    back.dst = cln_addr;
+    CU_ASSERT_EQUAL(vtl_robot_check(lib, &back), VTL_E_PREVENTED);
+    (void)vtl_clock_advance(f.clk, 120u * 1000000u); /* default cleaning cycle: 60 s */
+    CHECK_SENSE(fx_tur(&f), 0x2, T10_ASC(0x3A, 0x00));
+    vtl_drive_status(f.d, &st);
+    CU_ASSERT_FALSE(st.dirty);
+    CU_ASSERT_EQUAL(vtl_robot_check(lib, &back), VTL_OK);
+    rc = VTL_E_INVAL;
+    CU_ASSERT_EQUAL(vtl_robot_submit(lib, &back, robot_done, &rc), VTL_OK);
+    for (int i = 0; i < 100 && rc == VTL_E_INVAL; i++)
+        (void)vtl_clock_advance(f.clk, 100000);
+    CU_ASSERT_EQUAL(rc, VTL_OK);
+
     CU_ASSERT_EQUAL(vtl_library_set_drive_ops(lib, 0, NULL, NULL), VTL_OK);
     CU_ASSERT_EQUAL(vtl_lun_attach(lib, 1, NULL, NULL), VTL_OK);
     vtl_drive_destroy(f.d);
@@ -1024,6 +1048,32 @@ static void test_compression_effect(void)
     fx_stop(&f);
 }
 
+/* Linux st's MTCOMPRESSION: MODE SENSE(6) page 0Fh with DBD, then the same bytes back in
+ * MODE SELECT(6) with MODE DATA LENGTH and PS cleared and DCE flipped. */
+static void test_st_compression_toggle(void)
+{
+    struct fx f;
+    fx_ready(&f, "Z00002L8");
+    uint8_t b[64];
+    struct t10_cdb ms = {.kind = T10_CDB_MODE_SENSE6,
+                         .u.mode_sense = {.dbd = true, .page = 0x0F, .alloc_len = 64}};
+    struct res r = fx_cmd(&f, 1, &ms, NULL, 0, b, sizeof b);
+    CHECK_GOOD(r);
+    CU_ASSERT_EQUAL_FATAL(r.len, 4 + 16);
+    CU_ASSERT_EQUAL(b[3], 0);          /* no block descriptor */
+    CU_ASSERT_EQUAL(b[4] & 0x3F, 0x0F);
+    CU_ASSERT((b[6] & 0x80) != 0);     /* DCE on at power-on */
+    b[0] = 0;                          /* MODE DATA LENGTH is reserved in MODE SELECT */
+    b[4] &= 0x3F;                      /* PS */
+    b[6] &= 0x7F;                      /* DCE off */
+    struct t10_cdb sel = {.kind = T10_CDB_MODE_SELECT6,
+                          .u.mode_select = {.pf = true, .param_len = (uint16_t)r.len}};
+    CHECK_GOOD(fx_cmd(&f, 1, &sel, b, r.len, NULL, 0));
+    r = fx_cmd(&f, 1, &ms, NULL, 0, b, sizeof b);
+    CU_ASSERT_EQUAL(b[6] & 0x80, 0);
+    fx_stop(&f);
+}
+
 /* Time with a cartridge threaded counts toward cleaning, on the library clock. */
 static void test_dirty_by_threaded_time(void)
 {
@@ -1101,6 +1151,7 @@ static void test_attach_library(void)
 static CU_TestInfo ctl_tests[] = {
     {"attach_library", test_attach_library},
     {"compression_effect", test_compression_effect},
+    {"st_compression_toggle", test_st_compression_toggle},
     {"dirty_by_threaded_time", test_dirty_by_threaded_time},
     {"rsoc_and_verify", test_rsoc_and_verify},
     {"details", test_details},

@@ -253,6 +253,24 @@ static void test_login_bad_stage_and_tsih(void)
     CU_ASSERT_EQUAL(rsp.h.status_detail, 0x0a);
 }
 
+static void test_login_unsupported_version(void)
+{
+    struct vtl_iscsi_bhs h = {0};
+    h.opcode = VTL_ISCSI_OP_LOGIN_REQ;
+    h.final = true;
+    h.csg = 1;
+    h.nsg = 3;
+    h.version_max = 2;
+    h.version_min = 1;
+    memcpy(h.isid, isid, 6);
+    feed(&h, LOGIN_NORMAL, sizeof LOGIN_NORMAL - 1);
+    CU_ASSERT_FATAL(next());
+    CU_ASSERT_EQUAL(rsp.h.status_class, 2);
+    CU_ASSERT_EQUAL(rsp.h.status_detail, 5);
+    CU_ASSERT_EQUAL(memcmp(rsp.h.isid, isid, 6), 0);
+    CU_ASSERT_TRUE(vtl_iscsi_conn_want_close(conn));
+}
+
 static void test_login_split_with_continue(void)
 {
     struct vtl_iscsi_bhs h = {0};
@@ -1092,12 +1110,34 @@ static void test_immediate_flood_gets_task_set_full(void)
     CU_ASSERT_EQUAL(n, 64);
 }
 
+static void test_async_logout_request(void)
+{
+    LOGIN_OK("");
+    uint32_t statsn = rsp.h.statsn;
+    CU_ASSERT_EQUAL(vtl_iscsi_server_request_logout(srv, "iqn.other", 3), 0u);
+    CU_ASSERT_FALSE(next());
+    CU_ASSERT_EQUAL(vtl_iscsi_server_request_logout(srv, TGT, 3), 1u);
+    CU_ASSERT_FATAL(next());
+    CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_ASYNC_MSG);
+    CU_ASSERT_EQUAL(rsp.h.async_event, 1);
+    CU_ASSERT_EQUAL(rsp.h.param3, 3);
+    CU_ASSERT_EQUAL(rsp.h.itt, VTL_ISCSI_RSVD_TAG);
+    CU_ASSERT_EQUAL(rsp.h.statsn, statsn + 1);
+    uint64_t deadline = conn->logout_deadline_ms;
+    CU_ASSERT_TRUE(deadline > 0);
+    vtl_iscsi_conn_timer(conn, deadline - 1);
+    CU_ASSERT_FALSE(vtl_iscsi_conn_want_close(conn));
+    vtl_iscsi_conn_timer(conn, deadline);   /* the initiator ignored it */
+    CU_ASSERT_TRUE(vtl_iscsi_conn_want_close(conn));
+}
+
 static CU_TestInfo conn_tests[] = {
     {"login_operational_only", test_login_operational_only},
     {"login_byte_at_a_time", test_login_byte_at_a_time},
     {"login_unknown_target", test_login_unknown_target},
     {"login_missing_initiator_name", test_login_missing_initiator_name},
     {"login_bad_stage_and_tsih", test_login_bad_stage_and_tsih},
+    {"login_unsupported_version", test_login_unsupported_version},
     {"login_split_with_continue", test_login_split_with_continue},
     {"chap_success", test_chap_success},
     {"chap_wrong_secret_fails", test_chap_wrong_secret},
@@ -1127,6 +1167,7 @@ static CU_TestInfo conn_tests[] = {
     {"tmf_response_waits_for_slow_abort", test_tmf_response_waits_for_slow_abort},
     {"ahs_cdb_bidi_and_limits", test_ahs_cdb_bidi_and_limits},
     {"immediate_flood_gets_task_set_full", test_immediate_flood_gets_task_set_full},
+    {"async_logout_request", test_async_logout_request},
     CU_TEST_INFO_NULL,
 };
 

@@ -540,6 +540,55 @@ stalled:
     close(fd);
 }
 
+struct cb_state {
+    int calls;
+    int status;
+};
+
+static void tur_cb(struct iscsi_context *ctx, int status, void *command_data, void *priv)
+{
+    struct cb_state *st = priv;
+    (void)ctx;
+    (void)command_data;
+    st->calls++;
+    st->status = status;
+}
+
+/* ABORT TASK from libiscsi for a command the device still holds: the target answers
+ * "function complete" and never sends the aborted command's response. */
+static void test_libiscsi_abort_task(void)
+{
+    fb.defer = true;
+    fb.defer_ticks = 1000000;              /* the command would wait "forever" */
+    start();
+    struct iscsi_context *ctx = connect_lun(LIB1, 1, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    struct cb_state st = {0};
+    struct scsi_task *task = iscsi_testunitready_task(ctx, 1, tur_cb, &st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(task);
+    /* push the command out and let the target take it */
+    for (int i = 0; i < 50 && fake_get(&fb.n_submit) == 0; i++) {
+        struct pollfd pf = {.fd = iscsi_get_fd(ctx), .events = (short)iscsi_which_events(ctx)};
+        if (poll(&pf, 1, 20) > 0)
+            iscsi_service(ctx, pf.revents);
+    }
+    CU_ASSERT_EQUAL_FATAL(fake_get(&fb.n_submit), 1u);
+    CU_ASSERT_EQUAL(iscsi_task_mgmt_abort_task_sync(ctx, task), 0);
+    CU_ASSERT_EQUAL(__atomic_load_n(&fb.last_tmf_fn, __ATOMIC_SEQ_CST), VTL_ISCSI_TMF_ABORT_TASK);
+    CU_ASSERT_EQUAL(fake_get(&fb.n_aborted), 1u);
+    /* the aborted command got no GOOD status from the target */
+    CU_ASSERT_FALSE(st.calls == 1 && st.status == SCSI_STATUS_GOOD);
+    fb.defer_ticks = 1;
+    struct scsi_task *t = iscsi_testunitready_sync(ctx, 1);   /* the session goes on */
+    CU_ASSERT(t && t->status == SCSI_STATUS_GOOD);
+    if (t)
+        scsi_free_scsi_task(t);
+    if (st.calls == 0)
+        iscsi_scsi_cancel_task(ctx, task);  /* libiscsi still tracks it: release it */
+    scsi_free_scsi_task(task);
+    disconnect(ctx);
+}
+
 static void test_late_completion_through_tick(void)
 {
     fb.defer = true;
@@ -590,6 +639,7 @@ static CU_TestInfo server_tests[] = {
     {"half_pdu_does_not_block_others", test_half_pdu_does_not_block_others},
     {"malformed_pdus_rejected_server_serves", test_malformed_pdus_rejected_server_serves},
     {"client_not_reading_does_not_block_others", test_client_not_reading_does_not_block_others},
+    {"libiscsi_abort_task", test_libiscsi_abort_task},
     {"late_completion_through_tick", test_late_completion_through_tick},
     {"listen_and_config_errors", test_listen_errors},
     CU_TEST_INFO_NULL,

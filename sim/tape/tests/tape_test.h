@@ -74,13 +74,13 @@ static inline void tt_mkdtemp_fast(char *out, size_t cap)
     test_mkdtemp(out, cap);
 }
 
-#define CU_ASSERT_RC(expr, want)                                                            \
-    do {                                                                                    \
-        enum vtl_tape_rc rc_ = (expr);                                                      \
-        if (rc_ != (want))                                                                  \
-            fprintf(stderr, "%s:%d: %s -> %s, want %s\n", __FILE__, __LINE__, #expr,        \
-                    vtl_tape_rc_name(rc_), vtl_tape_rc_name(want));                         \
-        CU_ASSERT_EQUAL(rc_, (want));                                                       \
+#define CU_ASSERT_RC(expr, want)                                                                   \
+    do {                                                                                           \
+        enum vtl_tape_rc rc_ = (expr);                                                             \
+        if (rc_ != (want))                                                                         \
+            fprintf(stderr, "%s:%d: %s -> %s, want %s\n", __FILE__, __LINE__, #expr,               \
+                    vtl_tape_rc_name(rc_), vtl_tape_rc_name(want));                                \
+        CU_ASSERT_EQUAL(rc_, (want));                                                              \
     } while (0)
 
 #endif

@@ -39,14 +39,11 @@ static void attributes_set_get_list_delete_and_persist(void)
     vtl_tape_attr_list(t, ids, 1, &n);
     CU_ASSERT_EQUAL(n, 3); /* reports how many exist even when the room is short */
     /* read-only attributes refuse the host but not the drive */
-    CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0400, 1, false, "HP      ", 8, false),
-                 VTL_TAPE_EREADONLY);
+    CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0400, 1, false, "HP      ", 8, false), VTL_TAPE_EREADONLY);
     CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0800, 1, false, "NEWNAME", 7, false), VTL_TAPE_OK);
     static uint8_t big[VTL_TAPE_ATTR_MAX_LEN + 1];
-    CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0801, 0, false, big, sizeof big, false),
-                 VTL_TAPE_EINVAL);
-    CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0801, 0, false, big, sizeof big - 1, false),
-                 VTL_TAPE_OK);
+    CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0801, 0, false, big, sizeof big, false), VTL_TAPE_EINVAL);
+    CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0801, 0, false, big, sizeof big - 1, false), VTL_TAPE_OK);
     CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0801, 0, false, NULL, 0, false), VTL_TAPE_OK);
     vtl_tape_close(t);
 
@@ -54,8 +51,7 @@ static void attributes_set_get_list_delete_and_persist(void)
     vtl_tape_attr_list(t, ids, 8, &n);
     CU_ASSERT_EQUAL(n, 3);
     CU_ASSERT_RC(vtl_tape_attr_get(t, 0x0800, &a), VTL_TAPE_OK);
-    CU_ASSERT(a.len == 7 && memcmp(a.value, "NEWNAME", 7) == 0 && a.format == 1 &&
-              !a.read_only);
+    CU_ASSERT(a.len == 7 && memcmp(a.value, "NEWNAME", 7) == 0 && a.format == 1 && !a.read_only);
     CU_ASSERT_RC(vtl_tape_attr_get(t, 0x0400, &a), VTL_TAPE_OK);
     CU_ASSERT(a.read_only && a.len == 8);
     CU_ASSERT_RC(vtl_tape_attr_get(t, 0x0801, &a), VTL_TAPE_ENOENT);
@@ -80,6 +76,38 @@ static void corrupt_attribute_file_is_refused_unchanged(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(vtl_tape_last_error(), "MAM002L8/mam: bad"));
     struct stat st;
     CU_ASSERT_EQUAL(stat(path, &st), 0);
+}
+
+/* A crash during write-new + rename leaves "<name>.tmp" beside the old file: the old
+ * attributes and metadata stay in force, and the next save replaces the leftover. */
+static void leftover_temporary_files_are_ignored(void)
+{
+    struct vtl_tape *t = NULL;
+    CU_ASSERT_RC(vtl_tape_create(dir, "MAM003L8", NULL, &t), VTL_TAPE_OK);
+    CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0800, 1, false, "OLD", 3, false), VTL_TAPE_OK);
+    vtl_tape_close(t);
+    char path[700];
+    static const char *const names[] = {"mam.tmp", "meta.tmp"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/MAM003L8/%s", dir, names[i]);
+        FILE *f = fopen(path, "wb");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        fputs("half-written", f);
+        fclose(f);
+    }
+    CU_ASSERT_RC(vtl_tape_open(dir, "MAM003L8", 0, &t), VTL_TAPE_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    struct vtl_tape_attr a;
+    CU_ASSERT_RC(vtl_tape_attr_get(t, 0x0800, &a), VTL_TAPE_OK);
+    CU_ASSERT(a.len == 3 && memcmp(a.value, "OLD", 3) == 0);
+    CU_ASSERT_RC(vtl_tape_attr_set(t, 0x0800, 1, false, "NEW", 3, false), VTL_TAPE_OK);
+    vtl_tape_close(t);
+    CU_ASSERT_RC(vtl_tape_open(dir, "MAM003L8", 0, &t), VTL_TAPE_OK);
+    CU_ASSERT_RC(vtl_tape_attr_get(t, 0x0800, &a), VTL_TAPE_OK);
+    CU_ASSERT(a.len == 3 && memcmp(a.value, "NEW", 3) == 0);
+    vtl_tape_close(t);
+    snprintf(path, sizeof path, "%s/MAM003L8/mam.tmp", dir);
+    CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0); /* renamed over, not left behind */
 }
 
 /* A two-partition, compressed, partly-marked tape with attributes. */
@@ -107,7 +135,7 @@ static void check_rich(struct vtl_tape *t)
     CU_ASSERT_RC(vtl_tape_locate(t, 0, 0), VTL_TAPE_OK);
     CU_ASSERT_RC(vtl_tape_read(t, got, sizeof got, &r), VTL_TAPE_OK);
     CU_ASSERT_EQUAL(r.block_len, 200000);
-    CU_ASSERT_EQUAL(got[199999], (uint8_t)"abcabcabd"[199999 % 9]);
+    CU_ASSERT_EQUAL(got[199999], (uint8_t) "abcabcabd"[199999 % 9]);
     for (uint64_t i = 0; i < 12; i++)
         CU_ASSERT(tt_read_expect(t, tt_len(i), i));
     CU_ASSERT_RC(vtl_tape_read(t, got, 10, NULL), VTL_TAPE_FILEMARK);
@@ -209,10 +237,9 @@ static void damaged_stream_is_refused_and_leaves_nothing(void)
 static CU_TestInfo tests[] = {
     {"attributes_set_get_list_delete_and_persist", attributes_set_get_list_delete_and_persist},
     {"corrupt_attribute_file_is_refused_unchanged", corrupt_attribute_file_is_refused_unchanged},
-    {"export_then_import_gives_identical_cartridge",
-     export_then_import_gives_identical_cartridge},
-    {"damaged_stream_is_refused_and_leaves_nothing",
-     damaged_stream_is_refused_and_leaves_nothing},
+    {"leftover_temporary_files_are_ignored", leftover_temporary_files_are_ignored},
+    {"export_then_import_gives_identical_cartridge", export_then_import_gives_identical_cartridge},
+    {"damaged_stream_is_refused_and_leaves_nothing", damaged_stream_is_refused_and_leaves_nothing},
     CU_TEST_INFO_NULL,
 };
 

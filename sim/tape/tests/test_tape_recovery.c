@@ -487,9 +487,10 @@ static void sigkill_while_writing_keeps_acknowledged_data(void)
     }
     /* The test only means something if writers got acknowledgements before dying. */
     CU_ASSERT(total_acked > 0);
-    fprintf(stderr, "sigkill: %llu objects acknowledged in all, %llu rounds with unsynced "
-            "blocks recovered\n", (unsigned long long)total_acked,
-            (unsigned long long)rounds_cut_after_ack);
+    fprintf(stderr,
+            "sigkill: %llu objects acknowledged in all, %llu rounds with unsynced "
+            "blocks recovered\n",
+            (unsigned long long)total_acked, (unsigned long long)rounds_cut_after_ack);
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     CU_ASSERT((t1.tv_sec - t0.tv_sec) < 10);

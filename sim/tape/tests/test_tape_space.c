@@ -55,7 +55,7 @@ static void space_blocks_forward_stops_after_filemark_with_residue(void)
     CU_ASSERT_EQUAL(res, 0);
     CU_ASSERT_EQUAL(at(t), 1);
     CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_BLOCKS, 5, &res), VTL_TAPE_FILEMARK);
-    CU_ASSERT_EQUAL(res, 4); /* one block spaced (object 1), then the filemark */
+    CU_ASSERT_EQUAL(res, 4);   /* one block spaced (object 1), then the filemark */
     CU_ASSERT_EQUAL(at(t), 3); /* EOP side of the filemark */
     CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_BLOCKS, 3, &res), VTL_TAPE_OK);
     CU_ASSERT_EQUAL(at(t), 6);
@@ -171,6 +171,35 @@ static void locate_past_eod_reports_blank_check(void)
     vtl_tape_close(t);
 }
 
+/* The worked example in tapeimg.h's file comment, so the picture stays true. */
+static void header_example_holds(void)
+{
+    struct vtl_tape *t = build("DOC001", "BBFBFFB");
+    struct vtl_tape_pos p;
+    int64_t res = 0;
+    uint8_t b[64];
+    CU_ASSERT_RC(vtl_tape_locate(t, 0, 3), VTL_TAPE_OK);
+    vtl_tape_position(t, &p);
+    CU_ASSERT(p.file == 1 && p.block_in_file == 0);
+    CU_ASSERT_RC(vtl_tape_locate(t, 0, 2), VTL_TAPE_OK);
+    CU_ASSERT_RC(vtl_tape_read(t, b, sizeof b, NULL), VTL_TAPE_FILEMARK);
+    CU_ASSERT_EQUAL(at(t), 3);
+    CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_BLOCKS, -1, &res), VTL_TAPE_FILEMARK);
+    CU_ASSERT(at(t) == 2 && res == -1);
+    vtl_tape_rewind(t);
+    CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_FILEMARKS, 2, &res), VTL_TAPE_OK);
+    CU_ASSERT_EQUAL(at(t), 5);
+    CU_ASSERT_RC(vtl_tape_locate(t, 0, 7), VTL_TAPE_OK);
+    CU_ASSERT_RC(vtl_tape_read(t, b, sizeof b, NULL), VTL_TAPE_EOD);
+    CU_ASSERT_RC(vtl_tape_space(t, VTL_TAPE_SPACE_BLOCKS, 1, &res), VTL_TAPE_EOD);
+    CU_ASSERT_EQUAL(at(t), 7);
+    CU_ASSERT_RC(vtl_tape_locate(t, 0, 4), VTL_TAPE_OK);
+    CU_ASSERT_RC(tt_write(t, 10, 9), VTL_TAPE_OK);
+    vtl_tape_position(t, &p);
+    CU_ASSERT(p.eod && p.eod_object == 5);
+    vtl_tape_close(t);
+}
+
 /* ---- model check ------------------------------------------------------------------- */
 
 struct model {
@@ -179,16 +208,17 @@ struct model {
 };
 
 /* SSC stop rules written the slow, obvious way: one object at a time. */
-static enum vtl_tape_rc model_space(struct model *m, enum vtl_tape_space_code code,
-                                    int64_t count, int64_t *res)
+static enum vtl_tape_rc model_space(struct model *m, enum vtl_tape_space_code code, int64_t count,
+                                    int64_t *res)
 {
     *res = 0;
     if (code == VTL_TAPE_SPACE_EOD) {
         m->pos = m->n;
         return VTL_TAPE_OK;
     }
-    char want = code == VTL_TAPE_SPACE_FILEMARKS ? 'F' : code == VTL_TAPE_SPACE_SETMARKS ? 'S'
-                                                                                          : 'B';
+    char want = code == VTL_TAPE_SPACE_FILEMARKS  ? 'F'
+                : code == VTL_TAPE_SPACE_SETMARKS ? 'S'
+                                                  : 'B';
     int64_t left = count > 0 ? count : -count;
     while (left > 0) {
         if (count > 0) {
@@ -286,6 +316,7 @@ static CU_TestInfo tests[] = {
     {"setmarks_stop_block_spacing_and_are_counted_alone",
      setmarks_stop_block_spacing_and_are_counted_alone},
     {"locate_past_eod_reports_blank_check", locate_past_eod_reports_blank_check},
+    {"header_example_holds", header_example_holds},
     {"random_spacing_matches_object_by_object_model",
      random_spacing_matches_object_by_object_model},
     CU_TEST_INFO_NULL,

@@ -410,8 +410,8 @@ static void counters_and_loads_persist(void)
 
 static void partitions_are_independent(void)
 {
-    struct vtl_tape_create_opts o = {.capacity_bytes = 64u << 20, .n_partitions = 2,
-                                     .part_bytes = {4u << 20, 60u << 20}};
+    struct vtl_tape_create_opts o = {
+        .capacity_bytes = 64u << 20, .n_partitions = 2, .part_bytes = {4u << 20, 60u << 20}};
     struct vtl_tape *t = mk("PART01L8", &o);
     CU_ASSERT_EQUAL(vtl_tape_partitions(t), 2);
     CU_ASSERT_RC(tt_write(t, 500, 1), VTL_TAPE_OK);
