@@ -81,7 +81,10 @@ $(B)/lib/lib$(1).so: $$(call objs,$$($(1)_SRCS)) $$(call libfiles,$$($(1)_LIBS))
 	@echo "  LD      $$@"
 	$(Q)$(CC) -shared -Wl,-soname,lib$(1).so.0 -o $$@ $$(call objs,$$($(1)_SRCS)) \
 	  $$(call libfiles,$$($(1)_LIBS)) $(LDFLAGS_ALL) $$($(1)_LDLIBS)
-all: $(B)/lib/lib$(1).so
+# The loader looks for the soname: lib$(1).so.0 -> lib$(1).so.
+$(B)/lib/lib$(1).so.0: $(B)/lib/lib$(1).so
+	$(Q)ln -sf lib$(1).so $$@
+all: $(B)/lib/lib$(1).so $(B)/lib/lib$(1).so.0
 endif
 all: $(B)/lib/lib$(1).a
 endef

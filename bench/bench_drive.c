@@ -54,7 +54,8 @@ static int rm_one(const char *p, const struct stat *st, int fl, struct FTW *f)
 static struct vtl_drive *new_drive(const char *dir, const char *barcode, uint64_t capacity)
 {
     struct vtl_drive_config cfg = {.gen = 8, .serial = "BENCH00001", .state_dir = dir,
-                                   .new_capacity_bytes = capacity, .nosync = true};
+                                   .new_capacity_bytes = capacity, .nosync = true,
+                                   .volatile_use = true};
     struct vtl_drive *d;
     if (vtl_drive_create(&cfg, &d) != VTL_DRIVE_OK)
         return NULL;

@@ -98,8 +98,8 @@ static int bench_catalog(size_t n_media)
 
     double c0 = cpu_s();
     double t0 = now_s();
-    rsm_rc rc = rsm_dev_media_bulk(e, NULL, &pool, &lto, NTMS_PARTSTATE_AVAILABLE, n_media,
-                                   barcode, NULL, NULL);
+    rsm_rc rc = rsm_dev_media_bulk(e, NULL, &pool, &lto, NTMS_PARTSTATE_AVAILABLE, n_media, barcode,
+                                   NULL, NULL);
     double t_load = now_s() - t0, c_load = cpu_s() - c0;
     if (rc != RSM_OK) {
         fprintf(stderr, "bench_rsm: bulk load: %s\n", rsm_rc_name(rc));
@@ -197,8 +197,8 @@ static int bench_pairs(double seconds)
     double t0 = now_s(), t;
     do {
         for (int k = 0; k < 100; k++) {
-            if (AllocateNtmsMedia(h, &pool_api, NULL, &lmid, NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE,
-                                  0, NULL) != ERROR_SUCCESS ||
+            if (AllocateNtmsMedia(h, &pool_api, NULL, &lmid, NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE, 0,
+                                  NULL) != ERROR_SUCCESS ||
                 DeallocateNtmsMedia(h, &lmid, 0) != ERROR_SUCCESS) {
                 fprintf(stderr, "bench_rsm: allocate/deallocate failed: %u\n", GetLastError());
                 return 1;

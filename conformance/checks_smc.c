@@ -18,7 +18,7 @@
 #include "scsi/log.h"
 
 #define CH r->changer, "changer"
-#define RES_BIG (256u * 1024u)
+#define RES_BIG cf_res_alloc(r)
 
 static bool need_lib(struct conform_run *r)
 {
@@ -1257,6 +1257,57 @@ CF_CHECK(chk_mv_prevented)
     cf_cmd(r, dr->dev, "drive", &c, XPORT_DIR_NONE, NULL, 0, &x);
 }
 
+CF_CHECK(chk_mv_no_unload)
+{
+    if (!need_lib(r))
+        return;
+    if (!move_allowed(r, T10_ELEM_STORAGE, T10_ELEM_DT) || !move_allowed(r, T10_ELEM_DT, T10_ELEM_STORAGE)) {
+        cf_skip(r, "page 1Fh does not allow ST<->DT moves");
+        return;
+    }
+    size_t n;
+    struct conform_elem *e = inventory(r, &n);
+    if (!e)
+        return;
+    const struct conform_elem *st = pick(r, e, n, T10_ELEM_STORAGE, true, -1, -1);
+    const struct conform_elem *dt = pick(r, e, n, T10_ELEM_DT, false, -1, -1);
+    if (!st || !dt) {
+        cf_skip(r, "needs a data cartridge and an empty drive");
+        free(e);
+        return;
+    }
+    uint16_t slot = st->addr, drive = dt->addr;
+    free(e);
+    struct cf_reply x;
+    if (!cf_move(r, cf_mt(r), slot, drive, false, &x) || !cf_expect_good(r, &x, "load the drive"))
+        return;
+    wait_drive_ready(r, drive);
+    /* MV-3: straight from the threaded drive, without a host UNLOAD. Both outcomes are
+     * allowed (SMC-3 leaves it to the library; Bacula's mtx-changer has an "offline" option
+     * for libraries that need the UNLOAD): the library unloads itself (GOOD), or it refuses
+     * cleanly with an ILLEGAL REQUEST / NOT READY sense and nothing moves. What hosts cannot
+     * cope with is a hardware error, a hang or a half-done move. */
+    struct cf_reply m;
+    if (!cf_move(r, cf_mt(r), drive, slot, false, &m))
+        return;
+    char t[256];
+    if (cf_good(&m)) {
+        cf_note(r, "the library unloads a threaded drive itself (no host UNLOAD needed)");
+        verify_moved(r, drive, slot, "");
+    } else if (cf_sense_is(&m, 0x05, 0xFFFF) || cf_sense_is(&m, 0x02, 0xFFFF)) {
+        cf_note(r, "host UNLOAD required before moving out of a drive: %s",
+                cf_reply_text(&m, t, sizeof t));
+        size_t n2;
+        struct conform_elem *e2 = inventory(r, &n2);
+        const struct conform_elem *d2 = e2 ? elem_at(e2, n2, drive) : NULL;
+        if (e2 && (!d2 || !d2->full))
+            cf_fail(r, "the move was refused but the drive element is no longer full");
+        free(e2);
+    } else {
+        cf_fail(r, "move from a threaded drive without UNLOAD: %s", cf_reply_text(&m, t, sizeof t));
+    }
+}
+
 CF_CHECK(chk_mv_svalid)
 {
     uint16_t a, b;
@@ -1384,6 +1435,80 @@ CF_CHECK(chk_pos_bad)
     if (!cf_sense_is(&x, 0x05, T10_ASC(0x21, 0x01)))
         cf_fail(r, "POSITION TO ELEMENT to an unassigned address: expected 21/01, got %s",
                 cf_reply_text(&x, t, sizeof t));
+}
+
+/* conform_svt_build() - SEND VOLUME TAG parameter list (SMC-3 6.13, Table "Send volume tag
+ * parameters"); scsi/ has no builder for it. Layout: 0-31 VOLUME IDENTIFICATION TEMPLATE
+ * (ASCII, space padded, '*' and '?' wildcards), 32-33 reserved, 34-35 MINIMUM VOLUME
+ * SEQUENCE NUMBER, 36-37 reserved, 38-39 MAXIMUM VOLUME SEQUENCE NUMBER. */
+#define CONFORM_SVT_LEN 40
+static void conform_svt_build(uint8_t out[CONFORM_SVT_LEN], const char *tpl, uint16_t min_seq,
+                              uint16_t max_seq)
+{
+    memset(out, 0, CONFORM_SVT_LEN);
+    t10_put_ascii(out, 32, tpl);
+    t10_put_be16(out + 34, min_seq);
+    t10_put_be16(out + 38, max_seq);
+}
+
+CF_CHECK(chk_voltag_translate)
+{
+    if (!need_lib(r))
+        return;
+    if (!r->voltag_ok) {
+        cf_skip(r, "the library reports no volume tags");
+        return;
+    }
+    size_t n;
+    struct conform_elem *e = inventory(r, &n);
+    if (!e)
+        return;
+    const struct conform_elem *want = pick(r, e, n, T10_ELEM_STORAGE, true, -1, -1);
+    if (!want || !want->voltag[0]) {
+        cf_skip(r, "no labelled cartridge in storage");
+        free(e);
+        return;
+    }
+    char tag[33];
+    uint16_t at = want->addr;
+    snprintf(tag, sizeof tag, "%s", want->voltag);
+    free(e);
+    uint8_t list[CONFORM_SVT_LEN];
+    conform_svt_build(list, tag, 0, 0xFFFF);
+    struct t10_cdb c = {.kind = T10_CDB_SEND_VOLUME_TAG};
+    c.u.send_voltag.action = 0x05; /* translate, search primary volume tags */
+    c.u.send_voltag.param_len = sizeof list;
+    struct cf_reply x;
+    if (!cf_cmd(r, CH, &c, XPORT_DIR_OUT, list, sizeof list, &x))
+        return;
+    if (cf_unsupported(&x)) {
+        cf_skip(r, "SEND VOLUME TAG not supported");
+        return;
+    }
+    if (!cf_expect_good(r, &x, "SEND VOLUME TAG, translate"))
+        return;
+    uint8_t *b = malloc(cf_res_alloc(r));
+    struct conform_elem *found = calloc(64, sizeof *found);
+    struct t10_cdb q = {.kind = T10_CDB_REQUEST_VOLUME_ELEMENT_ADDRESS};
+    q.u.req_vol_addr.voltag = true;
+    q.u.req_vol_addr.n_elems = 0xFFFF;
+    q.u.req_vol_addr.alloc_len = cf_res_alloc(r);
+    if (b && found && cf_cmd(r, CH, &q, XPORT_DIR_IN, b, cf_res_alloc(r), &x) &&
+        cf_expect_good(r, &x, "REQUEST VOLUME ELEMENT ADDRESS")) {
+        size_t nf = 0;
+        bool tr;
+        char why[128];
+        /* EVIDENCE-OF: SMC-3 6.13 / 6.12: after a translate of an exact label, REQUEST
+         * VOLUME ELEMENT ADDRESS reports the element holding it, with its tag (ES-11). The
+         * data has the element status layout (header byte 4 is the action code). */
+        if (!cf_parse_res(b, x.xfer_len, found, 64, &nf, &tr, why, sizeof why))
+            cf_fail(r, "%s", why);
+        else if (nf != 1 || found[0].addr != at || strcmp(found[0].voltag, tag) != 0)
+            cf_fail(r, "translate '%s' (in %u): %zu element(s) reported, first %u '%s'", tag, at,
+                    nf, nf ? found[0].addr : 0, nf ? found[0].voltag : "");
+    }
+    free(b);
+    free(found);
 }
 
 /* ---- import/export ---- */

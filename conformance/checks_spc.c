@@ -13,6 +13,7 @@
 #include "conformance/internal.h"
 #include "scsi/be.h"
 #include "scsi/luns.h"
+#include "scsi/pr.h"
 #include "scsi/rsoc.h"
 #include "scsi/vpd.h"
 
@@ -495,7 +496,9 @@ CF_CHECK(chk_rsoc_all)
 }
 
 /* Sends a minimal valid instance of @op; returns true when the device accepted the
- * opcode (anything but 20/00). */
+ * opcode (anything but 20/00). The CDBs are written out here rather than built with
+ * t10_cdb_build() because the probe set includes commands cdb.h does not model
+ * (RECEIVE DIAGNOSTIC RESULTS); each is the smallest valid form of its command. */
 static bool probe_accepts(struct conform_run *r, uint8_t op, bool *delivered)
 {
     uint8_t buf[512];
@@ -504,19 +507,18 @@ static bool probe_accepts(struct conform_run *r, uint8_t op, bool *delivered)
     enum xport_dir dir = XPORT_DIR_IN;
     size_t alloc = 255;
     switch (op) {
-    case 0x00: dir = XPORT_DIR_NONE; alloc = 0; break;
-    case 0x03: case 0x12: case 0x1A: cdb[4] = 252; alloc = 252; break;
-    case 0x1A + 0x40: /* 5Ah */ cdb[2] = 0x3F; cdb[8] = 255; break;
-    case 0x4D: cdb[2] = 0x40; cdb[8] = 255; break;
-    case 0xA0: cdb[9] = 255; break;
-    case 0xB8: cdb[5] = 0; cdb[4] = 1; cdb[9] = 255; break;
-    case 0x5E: cdb[8] = 255; break;
-    case 0x1C: cdb[4] = 255; break;
-    case 0x8C: cdb[1] = 0x05; cdb[13] = 255; break;
+    case 0x00: dir = XPORT_DIR_NONE; alloc = 0; break;           /* TEST UNIT READY      */
+    case 0x03: case 0x12: cdb[4] = 252; alloc = 252; break;       /* REQUEST SENSE, INQ   */
+    case 0x1A: cdb[2] = 0x3F; cdb[4] = 252; alloc = 252; break;   /* MODE SENSE(6) all    */
+    case 0x5A: cdb[2] = 0x3F; cdb[8] = 255; break;                /* MODE SENSE(10) all   */
+    case 0x4D: cdb[2] = 0x40; cdb[8] = 255; break;                /* LOG SENSE 00h        */
+    case 0xA0: cdb[9] = 255; break;                               /* REPORT LUNS          */
+    case 0xB8: cdb[5] = 1; cdb[9] = 255; break;                   /* RES, one element     */
+    case 0x5E: cdb[8] = 255; break;                               /* PR IN, READ KEYS     */
+    case 0x1C: cdb[4] = 255; break;                               /* RECEIVE DIAGNOSTIC   */
+    case 0x8C: cdb[1] = 0x05; cdb[13] = 255; break;               /* READ ATTRIBUTE list  */
     default: break;
     }
-    if (op == 0x1A)
-        cdb[2] = 0x3F;
     struct cf_reply x;
     *delivered = cf_exec(r, CH, cdb, len, dir, alloc ? buf : NULL, alloc, 0, &x);
     if (cf_sense_is(&x, 0x06, 0xFFFF)) /* a UA says nothing about the opcode: retry */
@@ -1129,11 +1131,17 @@ CF_CHECK(chk_pr_keys)
     }
     if (!cf_expect_good(r, &x, "PERSISTENT RESERVE IN, READ KEYS"))
         return;
-    /* EVIDENCE-OF: SPC-4 6.14.2: PRGENERATION, ADDITIONAL LENGTH a multiple of 8. */
-    if (x.xfer_len < 8)
+    /* EVIDENCE-OF: SPC-4 6.15.2: PRGENERATION, ADDITIONAL LENGTH a multiple of 8. */
+    uint32_t gen;
+    uint64_t keys[16];
+    size_t nk, listed;
+    bool tr;
+    if (t10_prin_keys_decode(b, x.xfer_len, &gen, keys, 16, &nk, &listed, &tr) != T10_OK)
         cf_fail(r, "READ KEYS returned %zu bytes, below the 8-byte header", x.xfer_len);
-    else if (t10_get_be32(b + 4) % 8)
+    else if (x.xfer_len >= 8 && t10_get_be32(b + 4) % 8)
         cf_fail(r, "ADDITIONAL LENGTH %u is not a multiple of 8", t10_get_be32(b + 4));
+    else if (tr)
+        cf_fail(r, "ADDITIONAL LENGTH announces %zu keys, the data holds %zu", listed, nk);
 }
 
 CF_CHECK(chk_pr_caps)
@@ -1152,8 +1160,99 @@ CF_CHECK(chk_pr_caps)
     }
     if (!cf_expect_good(r, &x, "PERSISTENT RESERVE IN, REPORT CAPABILITIES"))
         return;
-    /* EVIDENCE-OF: SPC-4 6.14.4: LENGTH (bytes 0-1) is 8. */
+    /* EVIDENCE-OF: SPC-4 6.15.4: LENGTH (bytes 0-1) is 8. */
+    struct t10_prin_caps caps;
     if (x.xfer_len < 8 || t10_get_be16(b) != 8)
         cf_fail(r, "REPORT CAPABILITIES LENGTH %u (%zu bytes), expected 8",
                 x.xfer_len >= 2 ? t10_get_be16(b) : 0, x.xfer_len);
+    else if (t10_prin_caps_decode(b, x.xfer_len, &caps) != T10_OK)
+        cf_fail(r, "REPORT CAPABILITIES does not decode");
+    else if (caps.tmv && !(caps.type_mask & T10_PR_TYPE_BIT(T10_PR_EX_AC)) &&
+             !(caps.type_mask & T10_PR_TYPE_BIT(T10_PR_WR_EX)))
+        cf_note(r, "neither exclusive access nor write exclusive reservations offered");
+}
+
+static bool pr_out(struct conform_run *r, struct conform_dev *d, const char *lu, uint8_t sa,
+                   uint8_t type, uint64_t key, uint64_t sa_key, struct cf_reply *x)
+{
+    struct t10_prout p = {.key = key, .sa_key = sa_key};
+    uint8_t list[T10_PROUT_LEN];
+    t10_prout_build(list, sizeof list, &p);
+    struct t10_cdb c = {.kind = T10_CDB_PR_OUT};
+    c.u.pr_out.sa = sa;
+    c.u.pr_out.type = type;
+    c.u.pr_out.param_len = sizeof list;
+    return cf_cmd(r, d, lu, &c, XPORT_DIR_OUT, list, sizeof list, x);
+}
+
+static bool pr_in_resv(struct conform_run *r, struct conform_dev *d, const char *lu,
+                       struct t10_prin_resv *out)
+{
+    uint8_t b[64];
+    struct cf_reply x;
+    struct t10_cdb c = {.kind = T10_CDB_PR_IN};
+    c.u.pr_in.sa = T10_PRIN_READ_RESERVATION;
+    c.u.pr_in.alloc_len = sizeof b;
+    if (!cf_cmd(r, d, lu, &c, XPORT_DIR_IN, b, sizeof b, &x) ||
+        !cf_expect_good(r, &x, "PERSISTENT RESERVE IN, READ RESERVATION"))
+        return false;
+    if (t10_prin_resv_decode(b, x.xfer_len, out) != T10_OK) {
+        cf_fail(r, "READ RESERVATION data does not decode");
+        return false;
+    }
+    return true;
+}
+
+CF_CHECK(chk_pr_reserve)
+{
+    static const uint64_t key_a = 0x4F52534D00000A01ull, key_b = 0x4F52534D00000B02ull;
+    struct conform_dev *b = fresh_nexus(r);
+    if (!b)
+        return;
+    static const uint8_t tur[6] = {0};
+    struct cf_reply x;
+    struct t10_prin_resv rv;
+    cf_clear_ua(r, CH);
+    cf_clear_ua(r, b, "changer#2");
+    if (!pr_out(r, CH, T10_PROUT_REGISTER, 0, 0, key_a, &x))
+        goto out;
+    if (cf_unsupported(&x)) {
+        cf_skip(r, "PERSISTENT RESERVE OUT not supported");
+        goto out;
+    }
+    if (!cf_expect_good(r, &x, "REGISTER key A on nexus A") ||
+        !pr_out(r, b, "changer#2", T10_PROUT_REGISTER, 0, 0, key_b, &x) ||
+        !cf_expect_good(r, &x, "REGISTER key B on nexus B") ||
+        !pr_out(r, CH, T10_PROUT_RESERVE, T10_PR_EX_AC, key_a, 0, &x) ||
+        !cf_expect_good(r, &x, "RESERVE exclusive access with key A"))
+        goto out;
+    /* EVIDENCE-OF: SPC-4 5.9.x (Table 42): under an EXCLUSIVE ACCESS reservation another
+     * I_T nexus, registered or not, gets RESERVATION CONFLICT for TEST UNIT READY but may
+     * send INQUIRY and PERSISTENT RESERVE IN; READ RESERVATION names the holder's key and
+     * type (RS-2, RS-5). */
+    if (cf_exec(r, b, "changer#2", tur, 6, XPORT_DIR_NONE, NULL, 0, 0, &x) && x.status != 0x18) {
+        char t[256];
+        cf_fail(r, "TEST UNIT READY from nexus B under A's exclusive access: %s",
+                cf_reply_text(&x, t, sizeof t));
+    }
+    uint8_t inq[96];
+    if (cf_inquiry(r, b, "changer#2", false, 0, inq, sizeof inq, &x))
+        cf_expect_good(r, &x, "INQUIRY from nexus B under a persistent reservation");
+    if (pr_in_resv(r, b, "changer#2", &rv) &&
+        (!rv.held || rv.key != key_a || rv.type != T10_PR_EX_AC))
+        cf_fail(r, "READ RESERVATION: held %d key %016llx type %u, expected key A type 3",
+                rv.held, (unsigned long long)rv.key, rv.type);
+    if (pr_out(r, CH, T10_PROUT_RELEASE, T10_PR_EX_AC, key_a, 0, &x))
+        cf_expect_good(r, &x, "RELEASE with key A");
+    if (cf_exec(r, b, "changer#2", tur, 6, XPORT_DIR_NONE, NULL, 0, 0, &x))
+        cf_expect_good(r, &x, "TEST UNIT READY from nexus B after RELEASE");
+    if (pr_in_resv(r, CH, &rv) && rv.held)
+        cf_fail(r, "READ RESERVATION still shows a reservation after RELEASE");
+out:
+    /* Leave no registration behind: CLEAR from A (it is registered if anything is), then
+     * unregister by REGISTER with a zero service action key. */
+    pr_out(r, CH, T10_PROUT_CLEAR, 0, key_a, 0, &x);
+    pr_out(r, CH, T10_PROUT_REGISTER, 0, key_a, 0, &x);
+    pr_out(r, b, "changer#2", T10_PROUT_REGISTER, 0, key_b, 0, &x);
+    conform_dev_close(b);
 }

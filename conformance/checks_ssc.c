@@ -61,12 +61,12 @@ CF_CHECK(chk_drv_map)
     /* The verdict rests on this check's own commands: each drive's VPD 80h and the DT
      * descriptors with DVCID=1. */
     struct conform_elem *e = calloc(CF_MAX_DRIVES * 4, sizeof *e);
-    uint8_t *b = malloc(65536);
+    uint8_t *b = malloc(cf_res_alloc(r));
     struct cf_reply x;
     size_t n = 0;
     if (!e || !b)
         goto out;
-    if (!cf_res(r, T10_ELEM_DT, 0, 0xFFFF, false, true, false, b, 65536, &x))
+    if (!cf_res(r, T10_ELEM_DT, 0, 0xFFFF, false, true, false, b, cf_res_alloc(r), &x))
         goto out;
     if (cf_sense_is(&x, 0x05, T10_ASC(0x24, 0x00))) {
         cf_fail(r, "DVCID not supported: drives can only be matched to elements by guesswork");
@@ -314,6 +314,82 @@ CF_CHECK(chk_drv_ta_b2)
             cf_fail(r, "%s: flags %016llx active but not in VPD B2h", lu,
                     (unsigned long long)(f & ~sup));
     }
+}
+
+struct dens_scan {
+    unsigned n, unnamed, writable;
+};
+static enum t10_rc dens_one(const struct t10_density_desc *d, void *arg)
+{
+    struct dens_scan *s = arg;
+    s->n++;
+    s->unnamed += d->name[0] == '\0';
+    s->writable += d->wrtok;
+    return T10_OK;
+}
+
+CF_CHECK(chk_drv_density)
+{
+    if (!need_drives(r))
+        return;
+    for (size_t i = 0; i < r->n_drives; i++) {
+        char lu[16];
+        lu_name(lu, sizeof lu, i);
+        uint8_t b[4096];
+        struct cf_reply x;
+        struct t10_cdb c = {.kind = T10_CDB_REPORT_DENSITY_SUPPORT};
+        c.u.density.alloc_len = sizeof b;
+        cf_clear_ua(r, r->drives[i].dev, lu);
+        if (!cf_cmd(r, r->drives[i].dev, lu, &c, XPORT_DIR_IN, b, sizeof b, &x) ||
+            !cf_expect_good(r, &x, "REPORT DENSITY SUPPORT"))
+            continue;
+        struct dens_scan sc = {0};
+        bool tr;
+        /* EVIDENCE-OF: SSC-4 7.8 (TP-11): density support descriptors of 52 bytes, at least
+         * one, each named, at least one writable. */
+        if (t10_density_report_walk(b, x.xfer_len, dens_one, &sc, &tr) != T10_OK || tr)
+            cf_fail(r, "%s: density descriptors do not decode", lu);
+        else if (sc.n == 0)
+            cf_fail(r, "%s: no density reported", lu);
+        else if (sc.unnamed)
+            cf_fail(r, "%s: %u densities without a DENSITY NAME", lu, sc.unnamed);
+        else if (!sc.writable)
+            cf_fail(r, "%s: no density with WRTOK", lu);
+        else
+            cf_note(r, "%s: %u densities, %u writable", lu, sc.n, sc.writable);
+    }
+}
+
+CF_CHECK(chk_drv_compression)
+{
+    if (!need_drives(r))
+        return;
+    unsigned have = 0;
+    for (size_t i = 0; i < r->n_drives; i++) {
+        char lu[16];
+        lu_name(lu, sizeof lu, i);
+        uint8_t b[255];
+        struct cf_reply x;
+        if (!cf_mode_sense(r, r->drives[i].dev, lu, false, true, T10_MP_COMPRESSION, b, 255, &x))
+            continue;
+        if (cf_sense_is(&x, 0x05, T10_ASC(0x24, 0x00)))
+            continue;
+        if (!cf_expect_good(r, &x, "MODE SENSE(6) page 0Fh"))
+            continue;
+        have++;
+        const uint8_t *pg;
+        size_t pl;
+        struct t10_mode_compression mc;
+        /* EVIDENCE-OF: SSC-4 8.3.3 Data Compression page: PAGE LENGTH 0Eh (TP-7; LTFS and
+         * Bacula read DCE). */
+        if (t10_mode_find_page(b, x.xfer_len, false, T10_MP_COMPRESSION, 0, &pg, &pl) != T10_OK ||
+            t10_mode_compression_decode(pg, pl, &mc) != T10_OK || pg[1] != 0x0E)
+            cf_fail(r, "%s: page 0Fh missing, short or PAGE LENGTH not 0Eh", lu);
+        else if (mc.dce && !mc.dcc)
+            cf_fail(r, "%s: DCE=1 but DCC=0 (compression enabled, not capable)", lu);
+    }
+    if (!have)
+        cf_skip(r, "no drive offers the data compression page");
 }
 
 /* ---- data path on the scratch cartridge ---- */
@@ -703,6 +779,67 @@ CF_CHECK(chk_dp_locate)
     if (dp_read(r, &dp, 4096, true, b, &x) && cf_expect_good(r, &x, "READ after LOCATE") &&
         x.xfer_len != 3000)
         cf_fail(r, "read after LOCATE 2 returned %zu bytes, record 2 has 3000", x.xfer_len);
+}
+
+CF_CHECK(chk_dp_locate16)
+{
+    struct dp dp;
+    if (!dp_setup(r, &dp) || !dp_pattern(r, &dp))
+        return;
+    struct t10_cdb c = {.kind = T10_CDB_LOCATE16};
+    c.u.locate.dest_type = T10_LOCATE_OBJECT;
+    c.u.locate.lo_id = 4;
+    struct cf_reply x;
+    if (!cf_cmd(r, DRV, &c, XPORT_DIR_NONE, NULL, 0, &x))
+        return;
+    if (cf_unsupported(&x)) {
+        cf_skip(r, "LOCATE(16) not supported");
+        return;
+    }
+    if (!cf_expect_good(r, &x, "LOCATE(16) object 4"))
+        return;
+    uint64_t blk;
+    uint8_t b[4096];
+    /* EVIDENCE-OF: SSC-4 7.5 LOCATE(16), DEST_TYPE 000b: object 4 is the 500-byte record
+     * after the first filemark (TP-6; LTFS positions with LOCATE(16)). */
+    if (dp_pos(r, &dp, &blk) && blk != 4)
+        cf_fail(r, "after LOCATE(16) 4: block %llu", (unsigned long long)blk);
+    if (dp_read(r, &dp, 4096, true, b, &x) && cf_expect_good(r, &x, "READ after LOCATE(16)") &&
+        x.xfer_len != 500)
+        cf_fail(r, "read after LOCATE(16) 4 returned %zu bytes, record 4 has 500", x.xfer_len);
+}
+
+CF_CHECK(chk_dp_readpos_ext)
+{
+    struct dp dp;
+    if (!dp_setup(r, &dp) || !dp_pattern(r, &dp))
+        return;
+    struct cf_reply x;
+    uint8_t b[4096];
+    if (!dp_read(r, &dp, 4096, true, b, &x))
+        return;
+    uint8_t rb[32];
+    struct t10_cdb c = {.kind = T10_CDB_READ_POSITION};
+    c.u.read_pos.sa = T10_RP_EXTENDED;
+    c.u.read_pos.alloc_len = 32;
+    if (!cf_cmd(r, DRV, &c, XPORT_DIR_IN, rb, 32, &x))
+        return;
+    if (cf_sense_is(&x, 0x05, T10_ASC(0x24, 0x00))) {
+        cf_skip(r, "READ POSITION extended form not supported");
+        return;
+    }
+    struct t10_read_pos rp;
+    /* EVIDENCE-OF: SSC-4 7.7.4: extended form, ADDITIONAL LENGTH 1Ch, FIRST LOGICAL OBJECT
+     * LOCATION 1 after reading one record, BOP=0. */
+    if (!cf_expect_good(r, &x, "READ POSITION extended"))
+        return;
+    if (t10_read_pos_decode(rb, x.xfer_len, T10_RP_EXTENDED, &rp) != T10_OK)
+        cf_fail(r, "extended form does not decode (%zu bytes)", x.xfer_len);
+    else if (rp.first_lo != 1 || rp.bop)
+        cf_fail(r, "extended form after one record: object %llu, BOP %d",
+                (unsigned long long)rp.first_lo, rp.bop);
+    else if (x.xfer_len >= 4 && t10_get_be16(rb + 2) != 0x1C)
+        cf_fail(r, "ADDITIONAL LENGTH %u, expected 1Ch", t10_get_be16(rb + 2));
 }
 
 CF_CHECK(chk_dp_rewind)

@@ -55,6 +55,8 @@ struct conform_run {
     bool have_geom;
     struct t10_mode_geometry geom;
     bool voltag_ok;            /* RES with VolTag=1 accepted */
+    uint32_t res_alloc;        /* ALLOCATION LENGTH that holds a whole RES report with
+                                * VolTag and DVCID (from its header's byte count) */
     struct conform_elem *inv0;
     size_t n_inv0;
     struct conform_elem *inv_final;
@@ -136,6 +138,11 @@ bool cf_res(struct conform_run *r, uint8_t type, uint16_t start, uint16_t n, boo
 bool cf_log_sense(struct conform_run *r, struct conform_dev *d, const char *lu, uint8_t page,
                   uint8_t *buf, uint16_t alloc, struct cf_reply *out);
 
+/* ALLOCATION LENGTH for a whole READ ELEMENT STATUS report: the size the device announced
+ * at discovery plus room for growth, at least 4 KiB. Real HBAs limit one SG_IO transfer,
+ * so the harness asks for what the report needs rather than a fixed megabyte. */
+uint32_t cf_res_alloc(const struct conform_run *r);
+
 /* Reads the whole inventory (all element types, VolTag if the device takes it) into
  * @out (caller's array of CONFORM_MAX_ELEMS); *n gets the count. False (with a
  * cf_note) when it cannot be read. */
@@ -180,7 +187,7 @@ CF_CHECK(chk_err_opcode); CF_CHECK(chk_err_reserved); CF_CHECK(chk_err_field_ptr
 CF_CHECK(chk_err_control); CF_CHECK(chk_err_mode_page); CF_CHECK(chk_err_log_page);
 CF_CHECK(chk_err_sa); CF_CHECK(chk_err_sense_format); CF_CHECK(chk_res_reserve);
 CF_CHECK(chk_res_release_other); CF_CHECK(chk_res_exempt); CF_CHECK(chk_pr_keys);
-CF_CHECK(chk_pr_caps);
+CF_CHECK(chk_pr_caps); CF_CHECK(chk_pr_reserve);
 /* changer (checks_smc.c) */
 CF_CHECK(chk_1d_dbd0); CF_CHECK(chk_1d_dbd1); CF_CHECK(chk_1d_ten); CF_CHECK(chk_1d_counts);
 CF_CHECK(chk_1d_overlap); CF_CHECK(chk_1f); CF_CHECK(chk_1e); CF_CHECK(chk_mode_all);
@@ -196,9 +203,9 @@ CF_CHECK(chk_mv_dt_st); CF_CHECK(chk_mv_dt_ie); CF_CHECK(chk_mv_dt_dt);
 CF_CHECK(chk_mv_disallowed); CF_CHECK(chk_mv_empty_src); CF_CHECK(chk_mv_full_dst);
 CF_CHECK(chk_mv_bad_src); CF_CHECK(chk_mv_bad_dst); CF_CHECK(chk_mv_bad_mt);
 CF_CHECK(chk_mv_mt0); CF_CHECK(chk_mv_invert); CF_CHECK(chk_mv_prevented);
-CF_CHECK(chk_mv_svalid); CF_CHECK(chk_xchg); CF_CHECK(chk_xchg_bad); CF_CHECK(chk_pos);
+CF_CHECK(chk_mv_svalid); CF_CHECK(chk_mv_no_unload); CF_CHECK(chk_xchg); CF_CHECK(chk_xchg_bad); CF_CHECK(chk_pos);
 CF_CHECK(chk_pos_bad); CF_CHECK(chk_ie_flags); CF_CHECK(chk_prevent_allow);
-CF_CHECK(chk_prevent_reserved); CF_CHECK(chk_open_close_ie); CF_CHECK(chk_changer_log);
+CF_CHECK(chk_prevent_reserved); CF_CHECK(chk_voltag_translate); CF_CHECK(chk_open_close_ie); CF_CHECK(chk_changer_log);
 /* drives (checks_ssc.c) */
 CF_CHECK(chk_drv_inquiry); CF_CHECK(chk_drv_map); CF_CHECK(chk_drv_vpd_ssc);
 CF_CHECK(chk_drv_b4); CF_CHECK(chk_drv_nomedia); CF_CHECK(chk_drv_rbl);
@@ -209,5 +216,7 @@ CF_CHECK(chk_dp_filemark); CF_CHECK(chk_dp_space_fm); CF_CHECK(chk_dp_space_bloc
 CF_CHECK(chk_dp_eod); CF_CHECK(chk_dp_readpos); CF_CHECK(chk_dp_readpos_long);
 CF_CHECK(chk_dp_locate); CF_CHECK(chk_dp_rewind); CF_CHECK(chk_mam_supported);
 CF_CHECK(chk_mam_values); CF_CHECK(chk_mam_alloc); CF_CHECK(chk_dp_unload);
+CF_CHECK(chk_drv_density); CF_CHECK(chk_drv_compression); CF_CHECK(chk_dp_locate16);
+CF_CHECK(chk_dp_readpos_ext);
 
 #endif

@@ -34,6 +34,22 @@ static const char *op_name(const struct conform_exchange *e, const char *lu)
     return n ? n : "?";
 }
 
+static void class_counts(const struct conform_run *r, enum conform_class k, unsigned *p,
+                         unsigned *f, unsigned *s)
+{
+    *p = *f = *s = 0;
+    for (size_t i = 0; i < r->n_res; i++) {
+        if (r->res[i].check->cls != k)
+            continue;
+        if (r->res[i].verdict == CONFORM_PASS)
+            (*p)++;
+        else if (r->res[i].verdict == CONFORM_FAIL)
+            (*f)++;
+        else if (r->res[i].verdict == CONFORM_SKIP)
+            (*s)++;
+    }
+}
+
 static json_t *exchange_json(const struct conform_exchange *e)
 {
     char hex[2 * CONFORM_DATA_KEEP + 1], st[300];
@@ -90,6 +106,16 @@ enum conform_rc conform_report_json(const struct conform_run *r, const char *pat
     json_object_set_new(sum, "failed", json_integer(f));
     json_object_set_new(sum, "skipped", json_integer(s));
     json_object_set_new(root, "summary", sum);
+    /* The same counts per class: a certifier reads "mandatory" and "client-relied"
+     * separately (standard vs host-compat verdicts). */
+    json_t *by = json_object();
+    for (int k = CONFORM_MANDATORY; k <= CONFORM_CLIENT; k++) {
+        unsigned cp = 0, cf = 0, cs = 0;
+        class_counts(r, (enum conform_class)k, &cp, &cf, &cs);
+        json_object_set_new(by, conform_class_name((enum conform_class)k),
+                            json_pack("{s:i,s:i,s:i}", "passed", cp, "failed", cf, "skipped", cs));
+    }
+    json_object_set_new(root, "summary_by_class", by);
     json_object_set_new(root, "tool", json_string("rsm-conform"));
     json_object_set_new(root, "device_uri", json_string(r->opts.device_uri));
     json_object_set_new(root, "safe", json_boolean(r->opts.safe));
@@ -206,6 +232,13 @@ enum conform_rc conform_report_md(const struct conform_run *r, const char *path)
             r->opts.scratch ? ", scratch " : "", r->opts.scratch ? r->opts.scratch : "");
     fprintf(f, "\n## Summary\n\n| passed | failed | skipped |\n|---|---|---|\n| %u | %u | %u |\n\n",
             p, fl, s);
+    fprintf(f, "| class | passed | failed | skipped |\n|---|---|---|---|\n");
+    for (int k = CONFORM_MANDATORY; k <= CONFORM_CLIENT; k++) {
+        unsigned cp, cf, cs;
+        class_counts(r, (enum conform_class)k, &cp, &cf, &cs);
+        fprintf(f, "| %s | %u | %u | %u |\n", conform_class_name((enum conform_class)k), cp, cf, cs);
+    }
+    fputc('\n', f);
     fprintf(f, "## Checks\n\n| id | verdict | title | clause | class | ms | reason |\n"
                "|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < r->n_res; i++) {
@@ -323,6 +356,14 @@ enum conform_rc conform_report_html(const struct conform_run *r, const char *pat
     fprintf(f, "</table>\n<h2>Summary</h2>\n<p><span class=\"PASS\">%u passed</span>, "
                "<span class=\"FAIL\">%u failed</span>, <span class=\"SKIP\">%u skipped</span></p>\n",
             p, fl, s);
+    fputs("<table>\n<tr><th>class</th><th>passed</th><th>failed</th><th>skipped</th></tr>\n", f);
+    for (int k = CONFORM_MANDATORY; k <= CONFORM_CLIENT; k++) {
+        unsigned cp, cf, cs;
+        class_counts(r, (enum conform_class)k, &cp, &cf, &cs);
+        fprintf(f, "<tr><td>%s</td><td>%u</td><td>%u</td><td>%u</td></tr>\n",
+                conform_class_name((enum conform_class)k), cp, cf, cs);
+    }
+    fputs("</table>\n", f);
     fputs("<h2>Checks</h2>\n<table>\n<tr><th>id</th><th>verdict</th><th>title</th><th>clause</th>"
           "<th>class</th><th>ms</th><th>details and evidence</th></tr>\n", f);
     for (size_t i = 0; i < r->n_res; i++) {

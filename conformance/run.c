@@ -228,7 +228,22 @@ bool cf_exec(struct conform_run *r, struct conform_dev *d, const char *lu, const
     cmd.timeout_ms = timeout_ms ? timeout_ms : 600000;
     double t0 = cf_now_ms();
     out->xrc = d->ops->exec(d->impl, &cmd);
+    /* BUSY and TASK SET FULL say "try again" (SAM-5 5.3.1): a certification run must not
+     * fail a check on them, but the retries are noted. */
+    unsigned busy = 0;
+    while (out->xrc == XPORT_OK && (cmd.status == 0x08 || cmd.status == 0x28) && busy < 50) {
+        struct timespec ts = {0, 100L * 1000L * 1000L};
+        nanosleep(&ts, NULL);
+        busy++;
+        cmd.status = 0;
+        cmd.sense_len = 0;
+        cmd.xfer_len = 0;
+        out->xrc = d->ops->exec(d->impl, &cmd);
+    }
     double ms = cf_now_ms() - t0;
+    if (busy)
+        cf_note(r, "%s: command %02Xh answered BUSY/TASK SET FULL %u times before this answer",
+                lu, cdb_len ? cdb[0] : 0, busy);
     if (out->xrc == XPORT_OK) {
         out->status = cmd.status;
         out->xfer_len = cmd.xfer_len;
@@ -491,9 +506,14 @@ bool cf_parse_res(const uint8_t *buf, size_t len, struct conform_elem *out, size
     return true;
 }
 
+uint32_t cf_res_alloc(const struct conform_run *r)
+{
+    return r->res_alloc ? r->res_alloc : 256u * 1024u;
+}
+
 bool cf_inventory(struct conform_run *r, struct conform_elem *out, size_t *n, bool dvcid)
 {
-    uint32_t alloc = 0xFFFFFF > 1u << 20 ? 1u << 20 : 0xFFFFFF;
+    uint32_t alloc = cf_res_alloc(r);
     uint8_t *buf = malloc(alloc);
     *n = 0;
     if (!buf)
@@ -814,6 +834,15 @@ static void discover(struct conform_run *r)
     r->voltag_ok = true;
     if (cf_res(r, T10_ELEM_ALL, 0, 0xFFFF, true, false, false, buf, 16, &x) && !cf_good(&x))
         r->voltag_ok = false;
+    /* Size the report as hosts do: read the header, then ask for what it announces (with
+     * both voltags and DVCID, the largest form; doubled for descriptors that grow). */
+    struct t10_elem_status_hdr h;
+    for (int dv = 1; dv >= 0 && !r->res_alloc; dv--)
+        if (cf_res(r, T10_ELEM_ALL, 0, 0xFFFF, r->voltag_ok, dv, false, buf, 8, &x) && cf_good(&x) &&
+            t10_elem_status_hdr_decode(buf, x.xfer_len, &h) == T10_OK) {
+            uint64_t want = 2 * ((uint64_t)h.byte_count + 8);
+            r->res_alloc = (uint32_t)(want < 4096 ? 4096 : want > 0xFFFFFF ? 0xFFFFFF : want);
+        }
     r->inv0 = calloc(CONFORM_MAX_ELEMS, sizeof *r->inv0);
     if (!r->inv0)
         return;

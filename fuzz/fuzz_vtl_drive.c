@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct vtl_drive_config cfg = {
         .gen = 8, .serial = "FUZZ000001", .state_dir = dir_once(), .clock = NULL,
         .new_capacity_bytes = 4u * 1024 * 1024, .nosync = true, .clean_after_loads = 3,
-        .elem_addr = 0x100,
+        .elem_addr = 0x100, .volatile_use = true, /* inputs must not leak into each other */
     };
     struct vtl_drive *d;
     if (vtl_drive_create(&cfg, &d) != VTL_DRIVE_OK)

@@ -7,14 +7,14 @@
 #   1. builds (or reuses) the guest: qemu/build-guest.sh -> build/qemu/
 #   2. starts the target on 127.0.0.1, on a free port:
 #        vtld (default): build/bin/vtld with a fresh state directory; LUN 0 changer,
-#                        LUN 1 and 2 drives; expectations from `vtlctl --json status`;
-#                        drive 0 is made dirty (`vtlctl dirty 0`) before the boot
+#                        LUN 1 and 2 drives; expectations from `vtlctl --json status`
 #        tgt:            Debian's tgtd as a comparison peer with the same layout as the
 #                        default library (LUN 0 is tgt's controller: changer on LUN 3)
 #   3. boots QEMU with the changer and the drives as scsi-generic devices (scsi-id 0, 1,
 #      2) through QEMU's libiscsi driver, io_timeout raised
 #   4. follows the serial console: "@@STEP name PASS|FAIL|SKIP detail" lines are printed
-#      as they come, then "qemu: N passed, M failed"
+#      as they come, then "qemu: N passed, M failed"; serves the guest's operator
+#      requests (vtlctl dirty / inject) on a second serial port
 #   5. stops everything it started (trap EXIT), also on failure or Ctrl-C
 #
 # Usage: qemu/run.sh [--target vtld|tgt] [--config FILE.yaml] [--keep] [--only "STEPS"]
@@ -87,7 +87,7 @@ KERNEL=${GUEST[0]} INITRD=${GUEST[1]}
 # ---- work directory, cleanup ------------------------------------------------------------
 mkdir -p "$TOP/build/qemu/logs"
 WORK=$(mktemp -d "$TOP/build/qemu/run-$TARGET.XXXXXX")
-QPID= TGTD_PID= TGT_CTL= VTLD_PID= RESULT=1
+QPID= TGTD_PID= TGT_CTL= VTLD_PID= AGENT_PID= RESULT=1
 cleanup() {
   local rc=$?
   set +e
@@ -97,6 +97,7 @@ cleanup() {
     kill -KILL "$QPID" 2>/dev/null
   fi
   [ -n "$QPID" ] && wait "$QPID" 2>/dev/null
+  if [ -n "$AGENT_PID" ]; then kill -TERM "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; fi
   if [ -n "$TGTD_PID" ]; then
     # tgtd ignores SIGTERM: delete the target, then the system; SIGKILL as a last resort
     tgtadm -C "$TGT_CTL" --lld iscsi --mode target --op delete --force --tid 1 >/dev/null 2>&1
@@ -142,7 +143,7 @@ free_port() {
 
 # ---- targets ----------------------------------------------------------------------------
 # Each sets PORT IQN LUN_CHG LUN_D0 LUN_D1 and the expectations written to suite.conf.
-EXPECT_DTE= EXPECT_STORAGE= EXPECT_IE= EXPECT_BARCODES= CLEANER= DIRTY=0 DIRTY_NOTE=
+EXPECT_DTE= EXPECT_STORAGE= EXPECT_IE= EXPECT_BARCODES= CLEANER=
 
 start_tgt() {
   local T v d a b i
@@ -194,7 +195,6 @@ start_tgt() {
   $U element_type=2,address=1045,barcode=CLN000L1,sides=1
   $T --op bind --mode target --tid 1 -I ALL
   EXPECT_DTE=2 EXPECT_STORAGE=24 EXPECT_IE=2 EXPECT_BARCODES="${bcs[*]} CLN000L1" CLEANER=CLN000L1
-  DIRTY=0 DIRTY_NOTE="tgt has no control to set a drive's TapeAlert flags"
 }
 
 start_vtld() {
@@ -218,11 +218,6 @@ start_vtld() {
   EXPECT_IE=$(jq "[$L.elements[] | select(.type==\"mailslot\")] | length" <<<"$st")
   EXPECT_BARCODES=$(jq -r "[$L.elements[] | select(.full and .barcode != null) | .barcode] | join(\" \")" <<<"$st")
   CLEANER=$(jq -r "[$L.elements[] | select(.type==\"slot\" and .cleaning_uses_left != null) | .barcode][0] // \"\"" <<<"$st")
-  if "$VTLCTL" --control "$WORK/ctl.sock" dirty 0 >> "$WORK/target.log" 2>&1; then
-    DIRTY=1
-  else
-    DIRTY=0 DIRTY_NOTE="vtlctl dirty 0 was refused (see target.log)"
-  fi
 }
 
 T_TARGET=$EPOCHREALTIME
@@ -239,7 +234,7 @@ mkdir -p "$WORK/extra/etc"
 {
   echo "# written by qemu/run.sh"
   printf 'TARGET=%q\nEXPECT_DTE=%q\nEXPECT_STORAGE=%q\nEXPECT_IE=%q\n' "$TARGET" "$EXPECT_DTE" "$EXPECT_STORAGE" "$EXPECT_IE"
-  printf 'EXPECT_BARCODES=%q\nCLEANER=%q\nDIRTY=%q\nDIRTY_NOTE=%q\n' "$EXPECT_BARCODES" "$CLEANER" "$DIRTY" "$DIRTY_NOTE"
+  printf 'EXPECT_BARCODES=%q\nCLEANER=%q\n' "$EXPECT_BARCODES" "$CLEANER"
   printf 'BTAPE_BLOCK=%q\nBACULA_OFFLINE=%q\nONLY=%q\n' "${BTAPE_BLOCK:-16384}" "$BACULA_OFFLINE" "$ONLY"
 } > "$WORK/suite.conf"
 cp "$WORK/suite.conf" "$WORK/extra/etc/suite.conf"
@@ -277,12 +272,55 @@ write_junit() {
   say "JUnit report: $out"
 }
 
+# ---- host requests from the guest --------------------------------------------------------
+# The guest cannot reach vtlctl, so it asks the runner over a second serial port (its
+# /dev/ttyS1, a QEMU pipe chardev here): one line "@@HOST CMD ARGS" per request, one line
+# back, "OK ..." or "ERR why". Only these operator actions are served:
+#   dirty DRIVE       the drive asks for cleaning (TapeAlert 14h)
+#   inject BARCODE    an operator puts a cartridge into a free mail slot
+host_request() {
+  local cmd=$1 arg=${2:-} out
+  case $TARGET:$cmd in
+    vtld:dirty|vtld:inject)
+      [[ $arg =~ ^[A-Za-z0-9]{1,16}$ ]] || { echo "ERR bad argument"; return; }
+      if out=$("$VTLCTL" --control "$WORK/ctl.sock" "$cmd" "$arg" 2>&1); then echo "OK ${out//$'\n'/ }"
+      else echo "ERR vtlctl $cmd: ${out//$'\n'/ }"; fi ;;
+    tgt:inject)
+      [[ $arg =~ ^[A-Za-z0-9]{1,10}$ ]] || { echo "ERR bad argument"; return; }
+      # a new tape image named as its barcode, shown in the first mail slot (769)
+      if out=$(tgtimg --op new --device-type tape --barcode="$arg" --size 64 --type data \
+                 --file "$WORK/vtl/$arg" --thin-provisioning 2>&1 &&
+               tgtadm -C "$TGT_CTL" --lld iscsi --mode logicalunit --op update --tid 1 --lun $LUN_CHG \
+                 --params element_type=3,address=769,barcode=$arg,sides=1 2>&1); then echo "OK mail slot 769"
+      else echo "ERR tgtadm: ${out//$'\n'/ }"; fi ;;
+    tgt:dirty) echo "ERR tgt has no control to set a drive's TapeAlert flags" ;;
+    *) echo "ERR unknown request '$cmd'" ;;
+  esac
+}
+host_agent() {
+  local line req
+  exec 5<"$WORK/hostctl.out" 6>"$WORK/hostctl.in"
+  while IFS= read -r -u 5 line; do
+    line=${line%$'\r'}
+    [[ $line == *"@@HOST "* ]] || continue
+    req=${line#*@@HOST }
+    reply=$(host_request $req)
+    echo "$(date -u +%T) guest: $req -> $reply" >> "$WORK/host-requests.log"
+    printf '%s\n' "$reply" >&6
+  done
+}
+mkfifo "$WORK/hostctl.in" "$WORK/hostctl.out"
+: > "$WORK/host-requests.log"
+host_agent &
+AGENT_PID=$!
+
 # ---- boot -------------------------------------------------------------------------------
 URL=iscsi://127.0.0.1:$PORT/$IQN
 : > "$WORK/console.log"
 T_BOOT=$EPOCHREALTIME
 timeout --kill-after=10 "$TMO" qemu-system-x86_64 \
-  -accel tcg -cpu max -m "$MEM" -smp 1 -nographic -no-reboot -nic none \
+  -accel tcg -cpu max -m "$MEM" -smp 1 -display none -monitor none -no-reboot -nic none \
+  -serial stdio -chardev pipe,id=hostctl,path="$WORK/hostctl" -serial chardev:hostctl \
   -kernel "$KERNEL" -initrd "$WORK/initrd.gz" \
   -append "console=ttyS0 panic=-1 loglevel=4 quiet" \
   -iscsi initiator-name=iqn.2026-11.org.openrsm:qemu-guest \

@@ -37,10 +37,6 @@ $(B)/lib/pkgconfig/librsm.pc: rsm/module.mk | $(B)/lib
 	  'Libs.private: -lsqlite3 -lpthread' > $@
 all: $(B)/lib/pkgconfig/librsm.pc
 
-# The shared library's soname is librsm.so.0 (LIB_template): the loader looks for that name.
-all: $(B)/lib/librsm.so.0
-$(B)/lib/librsm.so.0: $(B)/lib/librsm.so
-	$(Q)ln -sf librsm.so $@
 
 # librsm from C++: compile, link against the shared library, run once.
 CXX ?= g++

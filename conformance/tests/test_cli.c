@@ -215,8 +215,7 @@ static void test_exit_status_and_files(void)
 
 static void test_failing_check_exits_1(void)
 {
-    /* The in-process drive LUNs lack REPORT LUNS today (SPC-LUNS-003); whatever the
-     * simulator does, the exit status must agree with the report. */
+    /* Whatever the simulator answers, the exit status must agree with the report. */
     char prog[600], report[600], log[600];
     snprintf(prog, sizeof prog, "%s/rsm-conform", bindir);
     snprintf(report, sizeof report, "%s/luns-report", dir);

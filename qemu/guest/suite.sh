@@ -17,11 +17,13 @@
 #   EXPECT_DTE EXPECT_STORAGE EXPECT_IE   element counts of the library
 #   EXPECT_BARCODES  every barcode in the library, space separated
 #   CLEANER          barcode of a cleaning cartridge in a storage slot
-#   DIRTY            1 if the runner made drive 0 ask for cleaning before boot
-#   DIRTY_NOTE       why not, when DIRTY=0
 #   BTAPE_BLOCK      Maximum Block Size for btape
 #   BACULA_OFFLINE   1: mtx-changer.conf offline=1 (mt offline before each unload)
 #   ONLY             optional: space-separated step names to run (others SKIP)
+#
+# Operator actions the guest cannot do itself (make a drive dirty, put a cartridge into a
+# mail slot) are asked of the runner over /dev/ttyS1: "@@HOST CMD ARG" out, "OK ..." or
+# "ERR why" back (see host_request in qemu/run.sh).
 #
 # Real tools are called by absolute path (busybox applets must not stand in for them).
 . /etc/suite.conf
@@ -163,6 +165,7 @@ wait_ready() {
 # 0, 1, or ? when the page or the flag is missing
 clean_now() {
   run $SG_LOGS -p 0x2e "$TAPE0_SG"
+  [ $RC = 6 ] && run $SG_LOGS -p 0x2e "$TAPE0_SG"    # once more after a UNIT ATTENTION
   CLEAN_NOW=$($BB sed -n 's/^[ \t]*Cleaning required:[ \t]*\([0-9]\).*/\1/p' $OUT | $BB head -n 1)
   CLEAN_NOW=${CLEAN_NOW:-?}
 }
@@ -173,6 +176,22 @@ empty_drive0() {
   case $(dte_state 0) in
     Full*) run $MT -f "$TAPE0" offline; run $MTX -f "$CHG" unload; mtx_status ;;
   esac
+}
+
+# host CMD ARG: ask the runner for an operator action; the answer in HOST_REPLY
+HOSTCTL=/dev/ttyS1
+# kept open for the whole suite: a serial tty drops what arrives while nobody has it open
+HOSTFD=0
+if [ -c $HOSTCTL ] && $BB stty -F $HOSTCTL raw -echo clocal -hupcl 2>/dev/null; then
+  exec 3<>$HOSTCTL && HOSTFD=1
+fi
+host() {
+  [ $HOSTFD = 1 ] || { HOST_REPLY="ERR no host channel"; return 1; }
+  echo "  > host: $*"
+  echo "@@HOST $*" >&3
+  HOST_REPLY=$($BB timeout 30 $BB head -n 1 <&3 | $BB tr -d '\r')
+  echo "  < host: ${HOST_REPLY:-(no answer in 30 s)}"
+  case $HOST_REPLY in OK*) return 0 ;; *) HOST_REPLY=${HOST_REPLY:-ERR no answer}; return 1 ;; esac
 }
 
 md5_tree() { (cd "$1" && $BB find . -type f | $BB sort | while read -r f; do $MD5 "$f"; done); }
@@ -406,12 +425,37 @@ if begin mail-import; then
   fi
 fi
 
-# 14. TapeAlert: drive 0 asks for cleaning (set dirty by the runner before boot) ...
+# 13b. an operator puts a new cartridge into a mail slot (vtlctl inject through the
+# runner): the changer must show it there, and the robot must import it into a free slot
+if begin mail-inject; then
+  if ! host inject IMP001L8; then fail "the runner could not inject: $HOST_REPLY"
+  else
+    # the first command after the import sees UNIT ATTENTION 28/01; mtx may report it once
+    mtx_status || mtx_status
+    IE=$(find_slot full-barcode IMP001L8)
+    EMPTY=$(find_slot empty)
+    if [ -z "$IE" ]; then show_status; fail "IMP001L8 not in any element after inject"
+    elif [ -z "$EMPTY" ]; then fail "no empty storage slot to import to"
+    elif ! run $MTX -f "$CHG" transfer "$IE" "$EMPTY"; then fail "transfer $IE $EMPTY: $(last)"
+    else
+      mtx_status; a=$(elem_state "$IE") b=$(elem_state "$EMPTY")
+      if [ "$a" = Empty ] && [ "$b" = "Full IMP001L8" ]; then pass "IMP001L8 appeared in mail slot $IE, imported to slot $EMPTY"
+      else show_status; fail "after import: mail slot $IE '$a', slot $EMPTY '$b'"; fi
+    fi
+  fi
+fi
+
+# 14. TapeAlert: drive 0 is clean, the operator makes it ask for cleaning (vtlctl dirty 0
+# through the runner), and LOG SENSE 2Eh must then show flag 14h (clean now) ...
 if begin tapealert-dirty; then
-  clean_now; v=$CLEAN_NOW
-  if [ "${DIRTY:-0}" != 1 ]; then fail "drive not made dirty: ${DIRTY_NOTE:-the runner cannot do it on this target}; flag read '$v', rc=$RC $(last)"
-  elif [ "$v" = 1 ]; then pass "LOG SENSE 2Eh: Cleaning required (clean now, flag 14h) = 1"
-  else fail "LOG SENSE 2Eh rc=$RC: clean-now flag '$v' (want 1): $(last)"; fi
+  clean_now; before=$CLEAN_NOW
+  if [ "$before" = "?" ]; then fail "LOG SENSE 2Eh rc=$RC: no TapeAlert page or no flag 14h: $(last)"
+  elif ! host dirty 0; then fail "before: flag 14h = $before; the runner could not make drive 0 dirty: $HOST_REPLY"
+  else
+    clean_now
+    if [ "$before" = 0 ] && [ "$CLEAN_NOW" = 1 ]; then pass "flag 14h (clean now, sg_logs: Cleaning required) 0 -> 1 after vtlctl dirty 0"
+    else fail "flag 14h before $before, after vtlctl dirty 0: $CLEAN_NOW (want 0 then 1)"; fi
+  fi
 fi
 # ... and loading the cleaning cartridge clears it
 if begin clean; then

@@ -10,9 +10,9 @@
 #include "rsm/api/session.h"
 #include "rsm/api/wstr.h"
 
-#define SESSION(s, h)                                                                             \
-    struct rsm_session *s = rsm_session_acquire(h);                                               \
-    if (!s)                                                                                       \
+#define SESSION(s, h)                                                                              \
+    struct rsm_session *s = rsm_session_acquire(h);                                                \
+    if (!s)                                                                                        \
     return rsm_api_ret(ERROR_INVALID_HANDLE)
 
 static DWORD done(struct rsm_session *s, rsm_rc rc)
@@ -109,8 +109,8 @@ DWORD WINAPI AllocateNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaPool, LPNTMS_
     rsm_guid_from_api(&pool, lpMediaPool);
     rsm_guid_from_api(&side, lpPartition);
     rsm_guid_from_api(&lmid, lpMediaId);
-    rsm_rc rc = rsm_media_allocate(s->engine, &s->caller, &pool, lpPartition ? &side : NULL,
-                                   &lmid, dwOptions, dwTimeout, &from);
+    rsm_rc rc = rsm_media_allocate(s->engine, &s->caller, &pool, lpPartition ? &side : NULL, &lmid,
+                                   dwOptions, dwTimeout, &from);
     if (rc == RSM_OK) {
         rsm_guid_to_api(lpMediaId, &lmid);
         if (lpAllocateInformation)
@@ -200,8 +200,8 @@ DWORD WINAPI UpdateNtmsOmidInfo(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD la
          * label libraries' job (rsm/dev), so the type is recorded as "RAW" until then. */
         if (numberOfBytes == 0 || numberOfBytes > NTMS_OMIDLABELID_LENGTH)
             return done(s, RSM_E_INVALID_PARAMETER);
-        rc = rsm_media_update_omid(s->engine, &s->caller, &lmid, "RAW", "", lpBuffer,
-                                   numberOfBytes);
+        rc =
+            rsm_media_update_omid(s->engine, &s->caller, &lmid, "RAW", "", lpBuffer, numberOfBytes);
     } else if (labelType == NTMS_OMID_TYPE_FILESYSTEM_INFO) {
         if (numberOfBytes < sizeof(NTMS_FILESYSTEM_INFO))
             return done(s, RSM_E_INVALID_PARAMETER);

@@ -18,13 +18,15 @@ _Static_assert((int)NTMS_PHYSICAL_MEDIA == (int)RSM_OT_PHYSICAL_MEDIA &&
                    (int)NTMS_POOLTYPE_APPLICATION == (int)RSM_POOL_APPLICATION &&
                    (int)NTMS_CONTROL_ACCESS == (int)RSM_CONTROL_ACCESS &&
                    READ_CONTROL == RSM_READ_CONTROL && WRITE_DAC == RSM_WRITE_DAC &&
-                   (int)RSM_ACE_EVERYONE == (int)RSM_SD_EVERYONE && (int)RSM_ACE_GROUP == (int)RSM_SD_GROUP &&
-                   (int)RSM_ACE_USER == (int)RSM_SD_USER && sizeof(RSM_ACE) == sizeof(struct rsm_ace) &&
+                   (int)RSM_ACE_EVERYONE == (int)RSM_SD_EVERYONE &&
+                   (int)RSM_ACE_GROUP == (int)RSM_SD_GROUP &&
+                   (int)RSM_ACE_USER == (int)RSM_SD_USER &&
+                   sizeof(RSM_ACE) == sizeof(struct rsm_ace) &&
                    (int)NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE == (int)RSM_ALLOC_ERROR_IF_UNAVAILABLE,
                "engine model values are the ntmsapi.h values");
 
-#define WF(dst, src) rsm_utf8_to_wfield((dst), sizeof(dst) / sizeof((dst)[0]), (src), SIZE_MAX)
-#define UF(dst, src) rsm_wfield_to_utf8((dst), sizeof(dst), (src), sizeof(src) / sizeof((src)[0]))
+#define WF(dst, src)  rsm_utf8_to_wfield((dst), sizeof(dst) / sizeof((dst)[0]), (src), SIZE_MAX)
+#define UF(dst, src)  rsm_wfield_to_utf8((dst), sizeof(dst), (src), sizeof(src) / sizeof((src)[0]))
 #define G2A(dst, src) rsm_guid_to_api(&(dst), &(src))
 #define A2G(dst, src) rsm_guid_from_api(&(dst), &(src))
 
@@ -300,9 +302,9 @@ void rsm_objinfo_from_w(const NTMS_OBJECTINFORMATIONW *w, struct rsm_objinfo *o)
 }
 
 /* Acquire the session or return ERROR_INVALID_HANDLE from the calling function. */
-#define SESSION(s, h)                                                                             \
-    struct rsm_session *s = rsm_session_acquire(h);                                               \
-    if (!s)                                                                                       \
+#define SESSION(s, h)                                                                              \
+    struct rsm_session *s = rsm_session_acquire(h);                                                \
+    if (!s)                                                                                        \
     return rsm_api_ret(ERROR_INVALID_HANDLE)
 
 static DWORD done(struct rsm_session *s, rsm_rc rc)
@@ -410,8 +412,8 @@ DWORD WINAPI SetNtmsObjectInformationA(HANDLE hSession, LPNTMS_GUID lpObjectId,
     return rsm_api_ret(err);
 }
 
-static DWORD attr_get(HANDLE hSession, LPNTMS_GUID lpObjectId, const char *name,
-                      LPVOID data, LPDWORD size)
+static DWORD attr_get(HANDLE hSession, LPNTMS_GUID lpObjectId, const char *name, LPVOID data,
+                      LPDWORD size)
 {
     SESSION(s, hSession);
     if (!lpObjectId || !name || !size)
@@ -517,8 +519,7 @@ DWORD WINAPI GetNtmsObjectSecurity(HANDLE hSession, LPNTMS_GUID lpObjectId, DWOR
                                    LPDWORD lpnLengthNeeded)
 {
     SESSION(s, hSession);
-    if (!lpObjectId || !lpnLengthNeeded || (nLength && !lpSecurityDescriptor) ||
-        !type_ok(dwType))
+    if (!lpObjectId || !lpnLengthNeeded || (nLength && !lpSecurityDescriptor) || !type_ok(dwType))
         return done(s, RSM_E_INVALID_PARAMETER);
     struct rsm_guid id;
     rsm_guid_from_api(&id, lpObjectId);

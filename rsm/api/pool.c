@@ -9,9 +9,9 @@
 #include "rsm/api/session.h"
 #include "rsm/api/wstr.h"
 
-#define SESSION(s, h)                                                                             \
-    struct rsm_session *s = rsm_session_acquire(h);                                               \
-    if (!s)                                                                                       \
+#define SESSION(s, h)                                                                              \
+    struct rsm_session *s = rsm_session_acquire(h);                                                \
+    if (!s)                                                                                        \
     return rsm_api_ret(ERROR_INVALID_HANDLE)
 
 static DWORD done(struct rsm_session *s, rsm_rc rc)
@@ -48,8 +48,8 @@ static DWORD create_pool(HANDLE h, const char *name, LPNTMS_GUID lpMediaType, DW
     }
     struct rsm_guid mt, out;
     rsm_guid_from_api(&mt, lpMediaType);
-    rsm_rc rc = rsm_pool_create(s->engine, &s->caller, name, lpMediaType ? &mt : NULL, dwAction,
-                                acl, &out);
+    rsm_rc rc =
+        rsm_pool_create(s->engine, &s->caller, name, lpMediaType ? &mt : NULL, dwAction, acl, &out);
     free(acl);
     if (rc == RSM_OK)
         rsm_guid_to_api(lpPoolId, &out);
@@ -60,8 +60,7 @@ DWORD WINAPI CreateNtmsMediaPoolA(HANDLE hSession, LPCSTR lpPoolName, LPNTMS_GUI
                                   DWORD dwAction, LPSECURITY_ATTRIBUTES lpSecurityAttributes,
                                   LPNTMS_GUID lpPoolId)
 {
-    return create_pool(hSession, lpPoolName, lpMediaType, dwAction, lpSecurityAttributes,
-                       lpPoolId);
+    return create_pool(hSession, lpPoolName, lpMediaType, dwAction, lpSecurityAttributes, lpPoolId);
 }
 
 DWORD WINAPI CreateNtmsMediaPoolW(HANDLE hSession, LPCWSTR lpPoolName, LPNTMS_GUID lpMediaType,

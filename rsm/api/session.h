@@ -20,9 +20,9 @@
 
 struct rsm_session {
     uint32_t magic;
-    int refs;   /* guarded by the session-list lock in session.c */
+    int refs;           /* guarded by the session-list lock in session.c */
     _Atomic int closed; /* set under the list lock; read by waits through caller.cancel */
-    pid_t pid; /* handles are process-local: a forked child cannot use its parent's */
+    pid_t pid;          /* handles are process-local: a forked child cannot use its parent's */
     struct rsm_engine *engine;
     struct rsm_caller caller;
     struct rsm_session *next;

@@ -11,6 +11,7 @@
 #include "rsm/dev/changer.h"
 #include "rsm/dev/io.h"
 #include "scsi/elem.h"
+#include "scsi/luns.h"
 #include "scsi/mode.h"
 
 struct rsm_chg {
@@ -21,6 +22,8 @@ struct rsm_chg {
     bool supported[256]; /* from RSOC; all false when it was not answered */
     bool rsoc_listed;
     bool no_dvcid, no_voltag; /* refused once with 24/00: never asked again */
+    uint8_t *res;             /* READ ELEMENT STATUS data buffer, kept between calls */
+    size_t res_cap;
     uint8_t init_range_op;    /* 37h or E7h */
 };
 
@@ -183,6 +186,7 @@ void rsm_chg_close(struct rsm_chg *chg)
     if (!chg)
         return;
     rsm_dev_io_fini(&chg->io);
+    free(chg->res);
     free(chg);
 }
 
@@ -237,8 +241,11 @@ static enum t10_rc on_elem(const struct t10_elem_desc *d, void *arg)
     /* Volume tags are only meaningful on a full element; an empty one may carry stale
      * or blank bytes. */
     if (ctx->out->voltag && d->full) {
-        snprintf(e->barcode, sizeof e->barcode, "%s", d->pvoltag.id);
-        snprintf(e->alt_barcode, sizeof e->alt_barcode, "%s", d->avoltag.id);
+        /* Both strings are at most 32 characters and NUL-terminated (elem.h); a plain
+         * copy keeps the per-element cost of a 10,000-slot inventory down. */
+        memcpy(e->barcode, d->pvoltag.id, sizeof e->barcode);
+        memcpy(e->alt_barcode, d->avoltag.id, sizeof e->alt_barcode);
+        e->barcode[sizeof e->barcode - 1] = e->alt_barcode[sizeof e->alt_barcode - 1] = '\0';
     }
     if (d->has_ident && d->ident.id_len) {
         e->ident_len = d->ident.id_len < RSM_DEV_ID_CAP ? d->ident.id_len : RSM_DEV_ID_CAP;
@@ -251,14 +258,109 @@ static enum t10_rc on_elem(const struct t10_elem_desc *d, void *arg)
     return T10_OK;
 }
 
-/* Byte count of one descriptor we expect before the changer told us its real length. */
+/* Byte count of one descriptor we expect before the changer told us its real length.
+ * No room for alternate volume tags (almost no changer sends them): if one does, the
+ * page comes back truncated and the next request is sized from its real length. */
 static size_t desc_estimate(bool voltag, bool dvcid)
 {
-    return T10_ELEM_DESC_FIXED_LEN + (voltag ? 2 * T10_VOLTAG_LEN : 0) +
+    return T10_ELEM_DESC_FIXED_LEN + (voltag ? T10_VOLTAG_LEN : 0) +
            (dvcid ? T10_ELEM_IDENT_HDR_LEN + RSM_DEV_ID_CAP : 0);
 }
 
 #define RES_ALLOC_MAX 0xFFFFFFu /* ALLOCATION LENGTH is 24 bits */
+
+/* Room for @len bytes in the handle's READ ELEMENT STATUS buffer, kept between calls so
+ * repeated inventories do not fault in fresh pages each time. */
+static uint8_t *res_buf(struct rsm_chg *chg, size_t len)
+{
+    if (len > chg->res_cap) {
+        uint8_t *nb = realloc(chg->res, len);
+        if (!nb)
+            return NULL;
+        chg->res = nb;
+        chg->res_cap = len;
+    }
+    return chg->res;
+}
+
+/* Appends @count elements of @type from @first to @out (room for them is the caller's
+ * job), paging as changer.h says. Sets out->voltag/dvcid to what was used. */
+static enum rsm_dev_rc res_into(struct rsm_chg *chg, uint8_t type, uint16_t first, uint16_t count,
+                                unsigned flags, struct rsm_chg_status *out)
+{
+    size_t n0 = out->n, goal = n0 + count;
+    bool voltag = (flags & RSM_CHG_RES_VOLTAG) && !chg->no_voltag;
+    bool dvcid = (flags & RSM_CHG_RES_DVCID) && !chg->no_dvcid;
+    size_t desc_len = desc_estimate(voltag, dvcid);
+    uint16_t start = first;
+    unsigned stalls = 0;
+    out->voltag = voltag;
+    out->dvcid = dvcid;
+
+    while (out->n < goal) {
+        size_t want = goal - out->n;
+        size_t alloc = T10_ELEM_HDR_LEN + T10_ELEM_PAGE_HDR_LEN + want * desc_len;
+        if (alloc > RES_ALLOC_MAX)
+            alloc = RES_ALLOC_MAX;
+        uint8_t *buf = res_buf(chg, alloc);
+        if (!buf)
+            return RSM_DEV_E_NOMEM;
+        struct t10_cdb c = {.kind = T10_CDB_READ_ELEMENT_STATUS};
+        c.u.res.voltag = voltag;
+        c.u.res.dvcid = dvcid;
+        c.u.res.curdata = (flags & RSM_CHG_RES_CURDATA) != 0;
+        c.u.res.elem_type = type;
+        c.u.res.start_addr = start;
+        c.u.res.n_elems = (uint16_t)want;
+        c.u.res.alloc_len = (uint32_t)alloc;
+        size_t n;
+        enum rsm_dev_rc rc = rsm_dev_io_exec(&chg->io, &c, XPORT_DIR_IN, buf, alloc, &n);
+        if (rc == RSM_DEV_E_ILLEGAL && chg->io.last.asc == 0x24 && (dvcid || voltag)) {
+            /* Linux ch: a changer that refuses VolTag is asked again without it and the
+             * refusal remembered. DVCID is the newer bit, so it is dropped first. */
+            if (dvcid) {
+                dvcid = false;
+                chg->no_dvcid = true;
+            } else {
+                voltag = false;
+                chg->no_voltag = true;
+            }
+            out->voltag = voltag;
+            out->dvcid = dvcid;
+            desc_len = desc_estimate(voltag, dvcid);
+            continue;
+        }
+        if (rc != RSM_DEV_OK)
+            return rc;
+        struct res_ctx ctx = {.out = out, .cap = goal, .next_addr = start, .type = type};
+        struct t10_elem_status_hdr hdr;
+        bool truncated = false;
+        /* The page header says the real descriptor length: size the next request by it. */
+        struct t10_elem_page pg;
+        if (n >= T10_ELEM_HDR_LEN + T10_ELEM_PAGE_HDR_LEN &&
+            t10_elem_page_decode(buf + T10_ELEM_HDR_LEN, n - T10_ELEM_HDR_LEN, &pg) == T10_OK &&
+            pg.desc_len >= T10_ELEM_DESC_FIXED_LEN)
+            desc_len = pg.desc_len;
+        if (t10_elem_status_walk(buf, n, &hdr, on_elem, &ctx, &truncated) != T10_OK)
+            return RSM_DEV_E_PROTOCOL;
+        if (ctx.added == 0) {
+            if (!truncated || hdr.n_elems == 0)
+                break; /* the changer has no more elements from @start */
+            /* Not even one descriptor fitted: the byte count says how much one needs. */
+            if (++stalls > 2)
+                return RSM_DEV_E_PROTOCOL;
+            desc_len = hdr.byte_count / hdr.n_elems + 1;
+            continue;
+        }
+        stalls = 0;
+        if (!truncated && ctx.added >= hdr.n_elems && hdr.n_elems < want)
+            break; /* fewer elements exist than were asked for: all of them are here */
+        if (ctx.last_addr == UINT16_MAX)
+            break;
+        start = (uint16_t)(ctx.last_addr + 1);
+    }
+    return RSM_DEV_OK;
+}
 
 enum rsm_dev_rc rsm_chg_read_status(struct rsm_chg *chg, uint8_t type, uint16_t first,
                                     uint16_t count, unsigned flags, struct rsm_chg_status *out)
@@ -273,135 +375,58 @@ enum rsm_dev_rc rsm_chg_read_status(struct rsm_chg *chg, uint8_t type, uint16_t 
         first = r->first;
     if (count == 0)
         return RSM_DEV_OK;
-    out->elems = calloc(count, sizeof *out->elems);
+    out->elems = malloc(count * sizeof *out->elems);
     if (!out->elems)
         return RSM_DEV_E_NOMEM;
-    bool voltag = (flags & RSM_CHG_RES_VOLTAG) && !chg->no_voltag;
-    bool dvcid = (flags & RSM_CHG_RES_DVCID) && !chg->no_dvcid;
-    size_t desc_len = desc_estimate(voltag, dvcid);
-    uint8_t *buf = NULL;
-    size_t buf_cap = 0;
-    uint16_t start = first;
-    enum rsm_dev_rc rc = RSM_DEV_OK;
-    unsigned stalls = 0;
-
-    while (out->n < count) {
-        size_t want = count - out->n;
-        size_t alloc = T10_ELEM_HDR_LEN + T10_ELEM_PAGE_HDR_LEN + want * desc_len;
-        if (alloc > RES_ALLOC_MAX)
-            alloc = RES_ALLOC_MAX;
-        if (alloc > buf_cap) {
-            uint8_t *nb = realloc(buf, alloc);
-            if (!nb) {
-                rc = RSM_DEV_E_NOMEM;
-                break;
-            }
-            buf = nb;
-            buf_cap = alloc;
-        }
-        struct t10_cdb c = {.kind = T10_CDB_READ_ELEMENT_STATUS};
-        c.u.res.voltag = voltag;
-        c.u.res.dvcid = dvcid;
-        c.u.res.curdata = (flags & RSM_CHG_RES_CURDATA) != 0;
-        c.u.res.elem_type = type;
-        c.u.res.start_addr = start;
-        c.u.res.n_elems = (uint16_t)want;
-        c.u.res.alloc_len = (uint32_t)alloc;
-        size_t n;
-        rc = rsm_dev_io_exec(&chg->io, &c, XPORT_DIR_IN, buf, alloc, &n);
-        if (rc == RSM_DEV_E_ILLEGAL && chg->io.last.asc == 0x24 && (dvcid || voltag)) {
-            /* Linux ch: a changer that refuses VolTag is asked again without it and the
-             * refusal remembered. DVCID is the newer bit, so it is dropped first. */
-            if (dvcid) {
-                dvcid = false;
-                chg->no_dvcid = true;
-            } else {
-                voltag = false;
-                chg->no_voltag = true;
-            }
-            desc_len = desc_estimate(voltag, dvcid);
-            continue;
-        }
-        if (rc != RSM_DEV_OK)
-            break;
-        out->voltag = voltag;
-        out->dvcid = dvcid;
-        struct res_ctx ctx = {.out = out, .cap = count, .next_addr = start, .type = type};
-        struct t10_elem_status_hdr hdr;
-        bool truncated = false;
-        /* The page header says the real descriptor length: use it for the next page. */
-        struct t10_elem_page pg;
-        if (n >= T10_ELEM_HDR_LEN + T10_ELEM_PAGE_HDR_LEN &&
-            t10_elem_page_decode(buf + T10_ELEM_HDR_LEN, n - T10_ELEM_HDR_LEN, &pg) == T10_OK &&
-            pg.desc_len >= T10_ELEM_DESC_FIXED_LEN)
-            desc_len = pg.desc_len;
-        if (t10_elem_status_walk(buf, n, &hdr, on_elem, &ctx, &truncated) != T10_OK) {
-            rc = RSM_DEV_E_PROTOCOL;
-            break;
-        }
-        if (ctx.added == 0) {
-            if (!truncated || hdr.n_elems == 0)
-                break; /* the changer has no more elements from @start */
-            /* Not even one descriptor fitted: the data says how many bytes it needs. */
-            if (++stalls > 2) {
-                rc = RSM_DEV_E_PROTOCOL;
-                break;
-            }
-            if (hdr.n_elems)
-                desc_len = hdr.byte_count / hdr.n_elems + 1;
-            continue;
-        }
-        stalls = 0;
-        if (!truncated && ctx.added >= hdr.n_elems && hdr.n_elems < want)
-            break; /* fewer elements exist than were asked for: all of them are here */
-        if (ctx.last_addr == UINT16_MAX)
-            break;
-        start = (uint16_t)(ctx.last_addr + 1);
-    }
-    free(buf);
+    out->cap = count;
+    enum rsm_dev_rc rc = res_into(chg, type, first, count, flags, out);
     if (rc != RSM_DEV_OK)
         rsm_chg_status_free(out);
     return rc;
 }
 
-static int cmp_elem(const void *a, const void *b)
-{
-    const struct rsm_chg_elem *x = a, *y = b;
-    return (x->addr > y->addr) - (x->addr < y->addr);
-}
-
 enum rsm_dev_rc rsm_chg_read_all(struct rsm_chg *chg, unsigned flags, struct rsm_chg_status *out)
 {
-    memset(out, 0, sizeof *out);
-    size_t total = (size_t)chg->layout.mt.count + chg->layout.st.count + chg->layout.ie.count +
-                   chg->layout.dt.count;
-    out->elems = calloc(total ? total : 1, sizeof *out->elems);
-    if (!out->elems)
-        return RSM_DEV_E_NOMEM;
-    out->voltag = (flags & RSM_CHG_RES_VOLTAG) != 0;
-    out->dvcid = (flags & RSM_CHG_RES_DVCID) != 0;
-    for (uint8_t t = T10_ELEM_TRANSPORT; t <= T10_ELEM_DT; t++) {
-        const struct rsm_chg_range *r = rsm_chg_range_of(&chg->layout, t);
+    const struct rsm_chg_layout *l = &chg->layout;
+    size_t total = (size_t)l->mt.count + l->st.count + l->ie.count + l->dt.count;
+    out->n = 0;
+    if (total > out->cap || !out->elems) {
+        struct rsm_chg_elem *ne = realloc(out->elems, (total ? total : 1) * sizeof *ne);
+        if (!ne)
+            return RSM_DEV_E_NOMEM;
+        out->elems = ne;
+        out->cap = total ? total : 1;
+    }
+    /* Types in the order of their first addresses: the result is sorted without a sort. */
+    uint8_t order[4] = {T10_ELEM_TRANSPORT, T10_ELEM_STORAGE, T10_ELEM_IE, T10_ELEM_DT};
+    for (int i = 1; i < 4; i++)
+        for (int j = i; j > 0 && rsm_chg_range_of(l, order[j])->first <
+                                     rsm_chg_range_of(l, order[j - 1])->first;
+             j--) {
+            uint8_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    bool voltag = (flags & RSM_CHG_RES_VOLTAG) != 0, dvcid = false;
+    for (int i = 0; i < 4; i++) {
+        uint8_t t = order[i];
+        const struct rsm_chg_range *r = rsm_chg_range_of(l, t);
         if (!r->count)
             continue;
         unsigned f = flags;
         if (t != T10_ELEM_DT)
             f &= ~RSM_CHG_RES_DVCID;
-        struct rsm_chg_status part;
-        enum rsm_dev_rc rc = rsm_chg_read_status(chg, t, r->first, r->count, f, &part);
+        enum rsm_dev_rc rc = res_into(chg, t, r->first, r->count, f, out);
         if (rc != RSM_DEV_OK) {
-            rsm_chg_status_free(out);
+            out->n = 0;
             return rc;
         }
-        memcpy(out->elems + out->n, part.elems, part.n * sizeof *part.elems);
-        out->n += part.n;
-        if (!part.voltag)
-            out->voltag = false;
+        voltag = voltag && out->voltag;
         if (t == T10_ELEM_DT)
-            out->dvcid = part.dvcid;
-        rsm_chg_status_free(&part);
+            dvcid = out->dvcid;
     }
-    qsort(out->elems, out->n, sizeof *out->elems, cmp_elem);
+    out->voltag = voltag;
+    out->dvcid = dvcid;
     return RSM_DEV_OK;
 }
 
@@ -491,4 +516,22 @@ enum rsm_dev_rc rsm_chg_ie_open(struct rsm_chg *chg, uint16_t addr)
 enum rsm_dev_rc rsm_chg_ie_close(struct rsm_chg *chg, uint16_t addr)
 {
     return ie_action(chg, addr, T10_IE_CLOSE);
+}
+
+enum rsm_dev_rc rsm_chg_report_luns(struct rsm_chg *chg, uint16_t *luns, size_t cap, size_t *n)
+{
+    enum { ALLOC = T10_LUNS_HDR_LEN + 256 * T10_LUN_LEN };
+    uint8_t buf[ALLOC];
+    size_t got;
+    *n = 0;
+    struct t10_cdb c = {.kind = T10_CDB_REPORT_LUNS};
+    c.u.report_luns.alloc_len = ALLOC;
+    enum rsm_dev_rc rc = rsm_dev_io_exec(&chg->io, &c, XPORT_DIR_IN, buf, ALLOC, &got);
+    if (rc != RSM_DEV_OK)
+        return rc;
+    size_t listed, bad;
+    bool trunc;
+    if (t10_report_luns_decode(buf, got, luns, cap, n, &listed, &bad, &trunc) != T10_OK)
+        return RSM_DEV_E_PROTOCOL;
+    return RSM_DEV_OK;
 }

@@ -72,9 +72,12 @@ struct rsm_chg_elem {
     uint8_t ident[RSM_DEV_ID_CAP];
 };
 
-/* A set of elements in ascending address order. Owned: rsm_chg_status_free(). */
+/* A set of elements in ascending address order. Owned: rsm_chg_status_free().
+ * A zeroed struct is empty. rsm_chg_read_all() reuses the array of a status it filled
+ * before (@cap says its room), so a caller that inventories again and again does not
+ * allocate each time. */
 struct rsm_chg_status {
-    size_t n;
+    size_t n, cap;
     struct rsm_chg_elem *elems;
     bool voltag, dvcid; /* what the data carries (after any fallback) */
 };
@@ -121,8 +124,10 @@ enum rsm_dev_rc rsm_chg_test_ready(struct rsm_chg *chg);
 #define RSM_CHG_RES_CURDATA 0x04u
 enum rsm_dev_rc rsm_chg_read_status(struct rsm_chg *chg, uint8_t type, uint16_t first,
                                     uint16_t count, unsigned flags, struct rsm_chg_status *out);
-/* Every element of every type in the layout (MT, ST, IE, DT), merged in address order.
- * DVCID is asked only for drives (it means nothing elsewhere). */
+/* Every element of every type in the layout (MT, ST, IE, DT), in address order (types
+ * are read in the order of their first addresses). DVCID is asked only for drives (it
+ * means nothing elsewhere). @out must be zeroed or hold an earlier result, whose array is
+ * reused when large enough; on failure out->n is 0 (the array stays, still owned). */
 enum rsm_dev_rc rsm_chg_read_all(struct rsm_chg *chg, unsigned flags, struct rsm_chg_status *out);
 
 /* MOVE MEDIUM from @src to @dst with the default transport (0). */
@@ -140,6 +145,10 @@ enum rsm_dev_rc rsm_chg_prevent(struct rsm_chg *chg, bool prevent);
 /* OPEN / CLOSE IMPORT/EXPORT ELEMENT for the mail slot at @addr (0: all, SMC-3). */
 enum rsm_dev_rc rsm_chg_ie_open(struct rsm_chg *chg, uint16_t addr);
 enum rsm_dev_rc rsm_chg_ie_close(struct rsm_chg *chg, uint16_t addr);
+
+/* REPORT LUNS on the changer's target (select report 0): up to @cap LUNs into @luns,
+ * *@n how many were stored. */
+enum rsm_dev_rc rsm_chg_report_luns(struct rsm_chg *chg, uint16_t *luns, size_t cap, size_t *n);
 
 /* The range of @type in the layout (NULL for an unknown type). */
 const struct rsm_chg_range *rsm_chg_range_of(const struct rsm_chg_layout *l, uint8_t type);

@@ -231,12 +231,13 @@ static void note_events(struct rsm_dev_io *io, const struct rsm_dev_sense *s)
         io->events |= RSM_DEV_EV_OTHER_UA;
 }
 
-static void parse_sense(const struct xport_cmd *cmd, struct rsm_dev_sense *out)
+static void parse_sense_bytes(const uint8_t *sense, size_t len, uint8_t status,
+                              struct rsm_dev_sense *out)
 {
     memset(out, 0, sizeof *out);
-    out->status = cmd->status;
+    out->status = status;
     struct t10_sense t;
-    if (cmd->sense_len == 0 || t10_sense_parse(cmd->sense, cmd->sense_len, &t) != T10_OK)
+    if (len == 0 || t10_sense_parse(sense, len, &t) != T10_OK)
         return;
     out->valid = true;
     out->key = t.key;
@@ -248,6 +249,17 @@ static void parse_sense(const struct xport_cmd *cmd, struct rsm_dev_sense *out)
     out->info_valid = t.info_valid;
     /* Fixed format carries a 32-bit INFORMATION field; SSC puts signed residues there. */
     out->info = t.descriptor ? (int64_t)t.info : (int64_t)(int32_t)(uint32_t)t.info;
+}
+
+static void parse_sense(const struct xport_cmd *cmd, struct rsm_dev_sense *out)
+{
+    parse_sense_bytes(cmd->sense, cmd->sense_len, cmd->status, out);
+}
+
+void rsm_dev_io_take_sense(struct rsm_dev_io *io, const uint8_t *sense, size_t len)
+{
+    parse_sense_bytes(sense, len, 0, &io->last);
+    note_events(io, &io->last);
 }
 
 enum rsm_dev_rc rsm_dev_io_exec(struct rsm_dev_io *io, const struct t10_cdb *c, enum xport_dir dir,

@@ -55,6 +55,10 @@ enum rsm_dev_rc rsm_dev_io_ident(struct rsm_dev_io *io, uint8_t pdt, struct rsm_
  * true for each opcode listed. */
 void rsm_dev_io_load_rsoc(struct rsm_dev_io *io, bool *supported);
 
+/* Takes sense data returned as data (REQUEST SENSE) into io->last (status GOOD) and
+ * records its events. */
+void rsm_dev_io_take_sense(struct rsm_dev_io *io, const uint8_t *sense, size_t len);
+
 /* Sense to result (the table in README.md). */
 enum rsm_dev_rc rsm_dev_classify(const struct rsm_dev_sense *s);
 

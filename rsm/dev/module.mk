@@ -13,3 +13,8 @@ test_rsm_dev_LIBS := $(RSMDEV_LINK) cutest
 test_rsm_dev_LDLIBS := $(RSMDEV_LDLIBS) -lcunit
 # The iscsi:// suite starts the daemon.
 $(B)/tests/test_rsm_dev: | $(B)/bin/vtld
+
+BENCH += bench_rsm_dev
+bench_rsm_dev_SRCS := rsm/dev/bench/bench_rsm_dev.c
+bench_rsm_dev_LIBS := $(RSMDEV_LINK)
+bench_rsm_dev_LDLIBS := $(RSMDEV_LDLIBS)

@@ -39,7 +39,8 @@ static rsm_rc copy_db(sqlite3 *src, const char *dst_path)
             rc = rsm_db_map(sqlite3_errcode(dst));
     }
     /* The copy is a plain rollback-journal file: self-contained, one file to back up. */
-    if (rc == RSM_OK && sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+    if (rc == RSM_OK &&
+        sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
         rc = RSM_E_DB_FAILURE;
     if (sqlite3_close(dst) != SQLITE_OK && rc == RSM_OK)
         rc = RSM_E_DB_FAILURE;

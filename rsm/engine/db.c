@@ -48,8 +48,8 @@ rsm_rc rsm_db_open(const char *path, int max_version, struct rsm_db **out)
     struct rsm_db *db = calloc(1, sizeof *db);
     if (!db)
         return RSM_E_NOMEM;
-    int src = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                                SQLITE_OPEN_NOMUTEX, NULL);
+    int src = sqlite3_open_v2(
+        path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     rsm_rc rc = rsm_db_map(src);
     if (rc == RSM_OK && sqlite3_busy_timeout(db->h, 10000) != SQLITE_OK)
         rc = RSM_E_DB_FAILURE;

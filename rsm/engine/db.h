@@ -48,8 +48,9 @@ sqlite3 *rsm_db_handle(struct rsm_db *db);
 sqlite3_stmt *rsm_db_stmt(struct rsm_db *db, const char *sql);
 /* Steps @st once expecting SQLITE_DONE, resets it, and maps the result. */
 rsm_rc rsm_db_step_done(sqlite3_stmt *st);
-/* SQLite result code to rsm_rc (SQLITE_FULL -> DB_FULL, constraint -> INVALID_PARAMETER
- * is NOT assumed: everything but OK/ROW/DONE is DB_FAILURE or DB_FULL). */
+/* SQLite result code to rsm_rc: OK/ROW/DONE -> RSM_OK, FULL -> DB_FULL, NOMEM -> NOMEM,
+ * anything else (constraints included: callers check their preconditions first) ->
+ * DB_FAILURE. */
 rsm_rc rsm_db_map(int sqlite_rc);
 
 rsm_rc rsm_db_begin(struct rsm_db *db);
@@ -58,7 +59,8 @@ rsm_rc rsm_db_end(struct rsm_db *db, rsm_rc rc);
 
 /* Binding and column helpers for GUID blobs. A NULL or null GUID binds SQL NULL. */
 int rsm_db_bind_guid(sqlite3_stmt *st, int idx, const struct rsm_guid *g);
-int rsm_db_bind_guid_nn(sqlite3_stmt *st, int idx, const struct rsm_guid *g); /* zeros stay a blob */
+int rsm_db_bind_guid_nn(sqlite3_stmt *st, int idx,
+                        const struct rsm_guid *g);                     /* zeros stay a blob */
 void rsm_db_col_guid(sqlite3_stmt *st, int col, struct rsm_guid *out); /* NULL -> zeros */
 /* Copies column text into @out (NUL-terminated, truncated to @cap-1 bytes on a UTF-8
  * boundary); NULL -> "". */

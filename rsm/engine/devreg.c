@@ -55,8 +55,9 @@ rsm_rc rsm_engine_register_library(struct rsm_engine *e, const struct rsm_dev_li
     rsm_rc rc = rsm_db_begin(e->db);
     struct rsm_guid g;
     if (rc == RSM_OK)
-        rc = lookup(e->db, "SELECT o.guid FROM library l JOIN obj o ON o.guid=l.guid WHERE o.name=?3", NULL, 0, lib->name,
-                    NULL, &g);
+        rc = lookup(e->db,
+                    "SELECT o.guid FROM library l JOIN obj o ON o.guid=l.guid WHERE o.name=?3",
+                    NULL, 0, lib->name, NULL, &g);
     if (rc == RSM_E_NOT_FOUND) {
         rsm_guid_new(&g);
         rc = rsm_obj_insert(e->db, &g, RSM_OT_LIBRARY, lib->name, "");
@@ -95,8 +96,9 @@ rsm_rc rsm_engine_register_library(struct rsm_engine *e, const struct rsm_dev_li
 static rsm_rc unit_type(struct rsm_engine *e, bool drive, const struct rsm_dev_unit *u,
                         struct rsm_guid *out)
 {
-    rsm_rc rc = lookup(e->db, drive ? "SELECT guid FROM drive_type WHERE vendor=?3 AND product=?4"
-                                    : "SELECT guid FROM changer_type WHERE vendor=?3 AND product=?4",
+    rsm_rc rc = lookup(e->db,
+                       drive ? "SELECT guid FROM drive_type WHERE vendor=?3 AND product=?4"
+                             : "SELECT guid FROM changer_type WHERE vendor=?3 AND product=?4",
                        NULL, 0, u->vendor, u->product, out);
     if (rc != RSM_E_NOT_FOUND)
         return rc;
@@ -132,8 +134,9 @@ static rsm_rc register_unit(struct rsm_engine *e, bool drive, const struct rsm_g
     if (rc == RSM_OK)
         rc = unit_type(e, drive, u, &type);
     if (rc == RSM_OK)
-        rc = lookup(e->db, drive ? "SELECT guid FROM drive WHERE library=?1 AND number=?2"
-                                 : "SELECT guid FROM changer WHERE library=?1 AND number=?2",
+        rc = lookup(e->db,
+                    drive ? "SELECT guid FROM drive WHERE library=?1 AND number=?2"
+                          : "SELECT guid FROM changer WHERE library=?1 AND number=?2",
                     library, u->number, NULL, NULL, &g);
     if (rc == RSM_E_NOT_FOUND) {
         rsm_guid_new(&g);
@@ -153,11 +156,12 @@ static rsm_rc register_unit(struct rsm_engine *e, bool drive, const struct rsm_g
             rc = rsm_db_step_done(st);
         }
     }
-    sqlite3_stmt *st = rsm_db_stmt(e->db, drive
-        ? "UPDATE drive SET dtype=?2, serial=?3, revision=?4, devname=?5, port=?6, bus=?7,"
-          " target=?8, lun=?9 WHERE guid=?1"
-        : "UPDATE changer SET ctype=?2, serial=?3, revision=?4, devname=?5, port=?6, bus=?7,"
-          " target=?8, lun=?9 WHERE guid=?1");
+    sqlite3_stmt *st = rsm_db_stmt(
+        e->db,
+        drive ? "UPDATE drive SET dtype=?2, serial=?3, revision=?4, devname=?5, port=?6, bus=?7,"
+                " target=?8, lun=?9 WHERE guid=?1"
+              : "UPDATE changer SET ctype=?2, serial=?3, revision=?4, devname=?5, port=?6, bus=?7,"
+                " target=?8, lun=?9 WHERE guid=?1");
     if (rc == RSM_OK && !st)
         rc = RSM_E_DB_FAILURE;
     if (rc == RSM_OK) {
@@ -348,8 +352,10 @@ rsm_rc rsm_dev_media_seen(struct rsm_engine *e, const struct rsm_guid *slot, con
     if (rc == RSM_OK && found == RSM_OK) {
         /* The slot it was last seen in is empty now (unless it is the same one). */
         struct rsm_guid old;
-        if (lookup(e->db, "SELECT ifnull(location, zeroblob(16)) FROM pmedia WHERE guid=?1 AND "
-                          "loc_type=16", &pm, 0, NULL, NULL, &old) == RSM_OK &&
+        if (lookup(e->db,
+                   "SELECT ifnull(location, zeroblob(16)) FROM pmedia WHERE guid=?1 AND "
+                   "loc_type=16",
+                   &pm, 0, NULL, NULL, &old) == RSM_OK &&
             !rsm_guid_is_null(&old) && !rsm_guid_eq(&old, slot))
             rc = set_slot_state(e->db, &old, RSM_SLOT_EMPTY);
     }
@@ -462,8 +468,8 @@ rsm_rc rsm_dev_media_state(struct rsm_engine *e, const struct rsm_guid *pmedia, 
         return RSM_E_INVALID_PARAMETER;
     rsm_engine_lock(e);
     rsm_rc rc = rsm_db_begin(e->db);
-    sqlite3_stmt *st = rc == RSM_OK ? rsm_db_stmt(e->db, "UPDATE pmedia SET state=?2 WHERE guid=?1")
-                                    : NULL;
+    sqlite3_stmt *st =
+        rc == RSM_OK ? rsm_db_stmt(e->db, "UPDATE pmedia SET state=?2 WHERE guid=?1") : NULL;
     if (rc == RSM_OK && !st)
         rc = RSM_E_DB_FAILURE;
     if (rc == RSM_OK) {
@@ -518,9 +524,9 @@ rsm_rc rsm_dev_media_bulk(struct rsm_engine *e, const struct rsm_guid *library,
     int64_t now = rsm_db_now_ms();
     sqlite3_stmt *ins_obj = rsm_db_stmt(e->db, "INSERT INTO obj(guid,type,name,descr,created,"
                                                "modified) VALUES(?1,?2,?3,'',?4,?4)");
-    sqlite3_stmt *ins_pm = rsm_db_stmt(e->db,
-        "INSERT INTO pmedia(guid,pool,library,loc_type,mtype,barcode,barcode_state,seqno,"
-        "n_sides) VALUES(?1,?2,?3,16,?4,?5,?6,?7,?8)");
+    sqlite3_stmt *ins_pm = rsm_db_stmt(
+        e->db, "INSERT INTO pmedia(guid,pool,library,loc_type,mtype,barcode,barcode_state,seqno,"
+               "n_sides) VALUES(?1,?2,?3,16,?4,?5,?6,?7,?8)");
     sqlite3_stmt *ins_side = rsm_db_stmt(e->db, "INSERT INTO side(guid,pmedia,pool,state,side_no)"
                                                 " VALUES(?1,?2,?3,?4,?5)");
     if (rc == RSM_OK && (!ins_obj || !ins_pm || !ins_side))

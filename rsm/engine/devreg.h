@@ -20,7 +20,7 @@
 #include "rsm/engine/engine.h"
 
 struct rsm_dev_library {
-    const char *name;     /* unique; required */
+    const char *name;      /* unique; required */
     uint32_t library_type; /* RSM_LIB_ONLINE or RSM_LIB_STANDALONE */
     int barcode_reader;
 };

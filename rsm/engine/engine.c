@@ -20,14 +20,35 @@ static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct rsm_engine *registry;
 
 static const char *const rc_names[RSM_E_COUNT] = {
-    "RSM_OK", "RSM_E_INVALID_PARAMETER", "RSM_E_INVALID_HANDLE", "RSM_E_NOMEM",
-    "RSM_E_NOT_FOUND", "RSM_E_ACCESS_DENIED", "RSM_E_INSUFFICIENT_BUFFER",
-    "RSM_E_INVALID_NAME", "RSM_E_ALREADY_EXISTS", "RSM_E_NOT_EMPTY", "RSM_E_INVALID_MEDIA",
-    "RSM_E_INVALID_LIBRARY", "RSM_E_INVALID_MEDIA_POOL", "RSM_E_MEDIA_INCOMPATIBLE",
-    "RSM_E_MEDIA_UNAVAILABLE", "RSM_E_MEDIA_OFFLINE", "RSM_E_LIBRARY_OFFLINE",
-    "RSM_E_INVALID_STATE", "RSM_E_BUSY", "RSM_E_TIMEOUT", "RSM_E_CANCELLED",
-    "RSM_E_RESOURCE_DISABLED", "RSM_E_DB_FAILURE", "RSM_E_DB_FULL", "RSM_E_NO_DATA",
-    "RSM_E_NOT_CONNECTED", "RSM_E_SHARING_VIOLATION", "RSM_E_NO_SECURITY", "RSM_E_BAD_FORMAT",
+    "RSM_OK",
+    "RSM_E_INVALID_PARAMETER",
+    "RSM_E_INVALID_HANDLE",
+    "RSM_E_NOMEM",
+    "RSM_E_NOT_FOUND",
+    "RSM_E_ACCESS_DENIED",
+    "RSM_E_INSUFFICIENT_BUFFER",
+    "RSM_E_INVALID_NAME",
+    "RSM_E_ALREADY_EXISTS",
+    "RSM_E_NOT_EMPTY",
+    "RSM_E_INVALID_MEDIA",
+    "RSM_E_INVALID_LIBRARY",
+    "RSM_E_INVALID_MEDIA_POOL",
+    "RSM_E_MEDIA_INCOMPATIBLE",
+    "RSM_E_MEDIA_UNAVAILABLE",
+    "RSM_E_MEDIA_OFFLINE",
+    "RSM_E_LIBRARY_OFFLINE",
+    "RSM_E_INVALID_STATE",
+    "RSM_E_BUSY",
+    "RSM_E_TIMEOUT",
+    "RSM_E_CANCELLED",
+    "RSM_E_RESOURCE_DISABLED",
+    "RSM_E_DB_FAILURE",
+    "RSM_E_DB_FULL",
+    "RSM_E_NO_DATA",
+    "RSM_E_NOT_CONNECTED",
+    "RSM_E_SHARING_VIOLATION",
+    "RSM_E_NO_SECURITY",
+    "RSM_E_BAD_FORMAT",
     "RSM_E_NOT_SUPPORTED",
 };
 
@@ -100,8 +121,7 @@ static rsm_rc verify_db_file(const char *path)
     if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         rc = RSM_E_DB_FAILURE;
     sqlite3_stmt *st = NULL;
-    if (rc == RSM_OK &&
-        sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+    if (rc == RSM_OK && sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
         rc = RSM_E_DB_FAILURE;
     if (rc == RSM_OK) {
         const unsigned char *t = NULL;
@@ -175,8 +195,8 @@ static rsm_rc load_wellknown(struct rsm_engine *e)
         const char *key;
         struct rsm_guid *g;
     } k[] = {{"offline_library", &e->offline_lib}, {"root_pool", &e->root_pool},
-             {"computer", &e->computer},          {"top_free", &e->top_free},
-             {"top_import", &e->top_import},      {"top_foreign", &e->top_foreign}};
+             {"computer", &e->computer},           {"top_free", &e->top_free},
+             {"top_import", &e->top_import},       {"top_foreign", &e->top_foreign}};
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
         rsm_rc rc = rsm_db_meta_guid(e->db, k[i].key, k[i].g);
         if (rc != RSM_OK)
@@ -315,8 +335,7 @@ rsm_rc rsm_engine_wellknown(struct rsm_engine *e, const char *which, struct rsm_
 static const struct {
     const char *sql, *what;
 } invariants[] = {
-    {"SELECT count(*) FROM pmedia WHERE pool NOT IN (SELECT guid FROM pool)",
-     "medium in no pool"},
+    {"SELECT count(*) FROM pmedia WHERE pool NOT IN (SELECT guid FROM pool)", "medium in no pool"},
     {"SELECT count(*) FROM pmedia p JOIN pool q ON q.guid=p.pool WHERE q.mtype IS NULL",
      "medium in a container pool"},
     {"SELECT count(*) FROM pmedia p WHERE (SELECT count(*) FROM side s WHERE s.pmedia=p.guid)"
@@ -324,11 +343,15 @@ static const struct {
      "side count differs from n_sides"},
     {"SELECT count(*) FROM side WHERE (lmedia IS NULL) <> (state NOT IN (5,6))",
      "allocated side without LMID or LMID on a free side"},
-    {"SELECT count(*) FROM obj o WHERE o.type=11 AND (SELECT count(*) FROM side s WHERE "
-     "s.lmedia=o.guid) <> 1",
-     "LMID not bound to exactly one side"},
-    {"SELECT count(*) FROM side s JOIN obj o ON o.guid=s.lmedia WHERE o.type <> 11",
-     "side bound to an object that is not an LMID"},
+    {"SELECT count(*) FROM obj o LEFT JOIN side s ON s.guid=o.ref WHERE o.type=11 AND "
+     "(s.guid IS NULL OR s.lmedia IS NOT o.guid)",
+     "LMID not bound to its side"},
+    {"SELECT count(*) FROM side s LEFT JOIN obj o ON o.guid=s.lmedia WHERE s.lmedia IS NOT "
+     "NULL AND (o.guid IS NULL OR o.type <> 11 OR o.ref IS NOT s.guid)",
+     "side bound to a missing or foreign LMID"},
+    {"SELECT count(*) FROM (SELECT lmedia FROM side WHERE lmedia IS NOT NULL GROUP BY lmedia "
+     "HAVING count(*) > 1)",
+     "LMID bound to several sides"},
     {"SELECT count(*) FROM side s JOIN pmedia p ON p.guid=s.pmedia JOIN pool q ON "
      "q.guid=p.pool WHERE s.state IN (5,6,9) AND q.pooltype <> 1000",
      "allocated side outside an application pool"},
@@ -365,7 +388,8 @@ rsm_rc rsm_engine_check(struct rsm_engine *e, char *why, size_t cap)
         }
     }
     sqlite3_finalize(st);
-    if (rc == RSM_OK && sqlite3_prepare_v2(h, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK) {
+    if (rc == RSM_OK &&
+        sqlite3_prepare_v2(h, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW) {
             snprintf(why, cap, "foreign_key_check: table %s", sqlite3_column_text(st, 0));
             rc = RSM_E_DB_FAILURE;

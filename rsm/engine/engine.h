@@ -70,13 +70,13 @@ rsm_rc rsm_enumerate(struct rsm_engine *e, const struct rsm_caller *c,
                      struct rsm_guid *list, uint32_t cap, uint32_t *n);
 /* Fills @out for object @id, which must be of @type (INVALID_PARAMETER if it is another
  * type, NOT_FOUND if unknown). ACCESS_DENIED without USE on the governing container. */
-rsm_rc rsm_object_get(struct rsm_engine *e, const struct rsm_caller *c,
-                      const struct rsm_guid *id, uint32_t type, struct rsm_objinfo *out);
+rsm_rc rsm_object_get(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *id,
+                      uint32_t type, struct rsm_objinfo *out);
 /* Writes the writable fields of @in (see model.h) to object @id of type in->type.
  * Errors: NOT_FOUND, INVALID_PARAMETER (type mismatch, bad value, duplicate pool name),
  * ACCESS_DENIED (rights, or a type that has nothing writable). */
-rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
-                      const struct rsm_guid *id, const struct rsm_objinfo *in);
+rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *id,
+                      const struct rsm_objinfo *in);
 /* Enable or disable a drive, library or physical medium. Errors: INVALID_PARAMETER (other
  * type or type mismatch), NOT_FOUND, INVALID_STATE (already so), LIBRARY_OFFLINE (the
  * offline library), ACCESS_DENIED (MODIFY on the library / pool). */
@@ -103,12 +103,12 @@ struct rsm_acl {
 };
 /* The descriptor of @id. Pools, libraries and the computer carry one; other objects are
  * governed by their container and give NO_SECURITY. */
-rsm_rc rsm_security_get(struct rsm_engine *e, const struct rsm_caller *c,
-                        const struct rsm_guid *id, struct rsm_acl *out);
+rsm_rc rsm_security_get(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *id,
+                        struct rsm_acl *out);
 /* Replaces the parts of the descriptor selected by @what (1 owner, 2 group, 4 entries).
  * Needs WRITE_DAC (or ownership; owner changes need uid 0 or the owner). */
-rsm_rc rsm_security_set(struct rsm_engine *e, const struct rsm_caller *c,
-                        const struct rsm_guid *id, uint32_t what, const struct rsm_acl *in);
+rsm_rc rsm_security_set(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *id,
+                        uint32_t what, const struct rsm_acl *in);
 
 /* ---- pools (pool.c) ------------------------------------------------------------------- */
 /* Creates or opens application pool @path ("A\B\C", optional leading '\'). @media_type

@@ -13,23 +13,29 @@ static const char *enum_sql(uint32_t type, uint32_t ctype)
 {
     switch (type) {
     case RSM_OT_CHANGER:
-        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM changer"
-             : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM changer WHERE library=?1" : NULL;
+        return ctype == RSM_OT_UNKNOWN   ? "SELECT guid FROM changer"
+               : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM changer WHERE library=?1"
+                                         : NULL;
     case RSM_OT_DRIVE:
-        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM drive"
-             : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM drive WHERE library=?1" : NULL;
+        return ctype == RSM_OT_UNKNOWN   ? "SELECT guid FROM drive"
+               : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM drive WHERE library=?1"
+                                         : NULL;
     case RSM_OT_IEDOOR:
-        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM iedoor"
-             : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM iedoor WHERE library=?1" : NULL;
+        return ctype == RSM_OT_UNKNOWN   ? "SELECT guid FROM iedoor"
+               : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM iedoor WHERE library=?1"
+                                         : NULL;
     case RSM_OT_IEPORT:
-        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM ieport"
-             : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM ieport WHERE library=?1" : NULL;
+        return ctype == RSM_OT_UNKNOWN   ? "SELECT guid FROM ieport"
+               : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM ieport WHERE library=?1"
+                                         : NULL;
     case RSM_OT_STORAGESLOT:
-        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM slot"
-             : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM slot WHERE library=?1" : NULL;
+        return ctype == RSM_OT_UNKNOWN   ? "SELECT guid FROM slot"
+               : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM slot WHERE library=?1"
+                                         : NULL;
     case RSM_OT_LIBREQUEST:
-        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM libreq"
-             : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM libreq WHERE library=?1" : NULL;
+        return ctype == RSM_OT_UNKNOWN   ? "SELECT guid FROM libreq"
+               : ctype == RSM_OT_LIBRARY ? "SELECT guid FROM libreq WHERE library=?1"
+                                         : NULL;
     case RSM_OT_CHANGER_TYPE:
         return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM changer_type" : NULL;
     case RSM_OT_DRIVE_TYPE:
@@ -41,33 +47,36 @@ static const char *enum_sql(uint32_t type, uint32_t ctype)
     case RSM_OT_OPREQUEST:
         return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM opreq" : NULL;
     case RSM_OT_MEDIA_TYPE:
-        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM media_type"
-             : ctype == RSM_OT_LIBRARY ? "SELECT mtype FROM lib_mtype WHERE library=?1" : NULL;
+        return ctype == RSM_OT_UNKNOWN   ? "SELECT guid FROM media_type"
+               : ctype == RSM_OT_LIBRARY ? "SELECT mtype FROM lib_mtype WHERE library=?1"
+                                         : NULL;
     case RSM_OT_MEDIA_POOL:
         /* NULL: the top level = system container pools and the root pool's children. */
-        return ctype == RSM_OT_UNKNOWN
-                   ? "SELECT guid FROM pool WHERE parent IS NULL AND guid<>?2 "
-                     "UNION ALL SELECT guid FROM pool WHERE parent=?2"
-             : ctype == RSM_OT_MEDIA_POOL ? "SELECT guid FROM pool WHERE parent=?1" : NULL;
+        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM pool WHERE parent IS NULL AND guid<>?2 "
+                                         "UNION ALL SELECT guid FROM pool WHERE parent=?2"
+               : ctype == RSM_OT_MEDIA_POOL ? "SELECT guid FROM pool WHERE parent=?1"
+                                            : NULL;
     case RSM_OT_LOGICAL_MEDIA:
-        return ctype == RSM_OT_UNKNOWN    ? "SELECT lmedia FROM side WHERE lmedia IS NOT NULL"
-             : ctype == RSM_OT_MEDIA_POOL ? "SELECT lmedia FROM side WHERE pool=?1 AND lmedia IS NOT NULL"
-             : ctype == RSM_OT_PARTITION
-                 ? "SELECT lmedia FROM side WHERE guid=?1 AND lmedia IS NOT NULL"
-                 : NULL;
+        return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM obj WHERE type=11"
+               : ctype == RSM_OT_MEDIA_POOL
+                   ? "SELECT lmedia FROM side WHERE pool=?1 AND lmedia IS NOT NULL"
+               : ctype == RSM_OT_PARTITION
+                   ? "SELECT lmedia FROM side WHERE guid=?1 AND lmedia IS NOT NULL"
+                   : NULL;
     case RSM_OT_PARTITION:
         return ctype == RSM_OT_UNKNOWN ? "SELECT guid FROM side"
-             : ctype == RSM_OT_LOGICAL_MEDIA ? "SELECT guid FROM side WHERE lmedia=?1"
-             : ctype == RSM_OT_PHYSICAL_MEDIA
-                 ? "SELECT guid FROM side WHERE pmedia=?1 ORDER BY side_no"
-             : ctype == RSM_OT_MEDIA_POOL
-                 ? "SELECT s.guid FROM pmedia p JOIN side s ON s.pmedia=p.guid WHERE p.pool=?1"
-                 : NULL;
+               : ctype == RSM_OT_LOGICAL_MEDIA
+                   ? "SELECT ref FROM obj WHERE guid=?1 AND ref IS NOT NULL"
+               : ctype == RSM_OT_PHYSICAL_MEDIA
+                   ? "SELECT guid FROM side WHERE pmedia=?1 ORDER BY side_no"
+               : ctype == RSM_OT_MEDIA_POOL
+                   ? "SELECT s.guid FROM pmedia p JOIN side s ON s.pmedia=p.guid WHERE p.pool=?1"
+                   : NULL;
     case RSM_OT_PHYSICAL_MEDIA:
-        return ctype == RSM_OT_UNKNOWN    ? "SELECT guid FROM pmedia"
-             : ctype == RSM_OT_MEDIA_POOL ? "SELECT guid FROM pmedia WHERE pool=?1"
-             : ctype == RSM_OT_LIBRARY    ? "SELECT guid FROM pmedia WHERE library=?1"
-                                          : NULL;
+        return ctype == RSM_OT_UNKNOWN      ? "SELECT guid FROM pmedia"
+               : ctype == RSM_OT_MEDIA_POOL ? "SELECT guid FROM pmedia WHERE pool=?1"
+               : ctype == RSM_OT_LIBRARY    ? "SELECT guid FROM pmedia WHERE library=?1"
+                                            : NULL;
     default:
         return NULL;
     }

@@ -55,7 +55,7 @@ void rsm_guid_new(struct rsm_guid *out)
     pthread_mutex_lock(&guid_mu);
     if (ms <= guid_last_ms) {
         ms = guid_last_ms;
-        if (++guid_seq == 0)   /* 65536 ids in one ms: borrow the next millisecond */
+        if (++guid_seq == 0) /* 65536 ids in one ms: borrow the next millisecond */
             ms = ++guid_last_ms;
     } else {
         guid_last_ms = ms;
@@ -86,6 +86,6 @@ void rsm_guid_str(const struct rsm_guid *g, char *out, size_t cap)
 {
     const uint8_t *b = g->b;
     snprintf(out, cap, "{%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }

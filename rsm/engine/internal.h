@@ -18,11 +18,11 @@
 /* One engine per database directory per process (engine.c keeps the list). */
 struct rsm_engine {
     char dir[PATH_MAX];
-    int refs;                 /* guarded by the registry lock in engine.c */
-    int lock_fd;              /* shared flock on DIR/rsm.lock while open */
-    pid_t pid;                /* process that opened it: a forked child opens its own */
-    pthread_mutex_t mu;       /* guards db and everything below */
-    pthread_cond_t changed;   /* broadcast when media may have become allocatable */
+    int refs;               /* guarded by the registry lock in engine.c */
+    int lock_fd;            /* shared flock on DIR/rsm.lock while open */
+    pid_t pid;              /* process that opened it: a forked child opens its own */
+    pthread_mutex_t mu;     /* guards db and everything below */
+    pthread_cond_t changed; /* broadcast when media may have become allocatable */
     struct rsm_db *db;
     struct rsm_guid offline_lib, root_pool, computer;
     struct rsm_guid top_free, top_import, top_foreign; /* system container pools */
@@ -41,8 +41,11 @@ void rsm_utf8_copy(char *dst, size_t cap, const char *src);
 rsm_rc rsm_schema_migrate(struct rsm_db *db, int max_version);
 
 /* obj.c: object rows. */
-rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type,
-                      const char *name, const char *descr);
+rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type, const char *name,
+                      const char *descr);
+/* A logical medium: its obj row, bound to @side (the caller sets side.lmedia). */
+rsm_rc rsm_lmid_insert(struct rsm_db *db, const struct rsm_guid *g, const char *name,
+                       const struct rsm_guid *side);
 /* Type of object @g: NOT_FOUND if absent. */
 rsm_rc rsm_obj_type(struct rsm_db *db, const struct rsm_guid *g, uint32_t *type);
 rsm_rc rsm_obj_touch(struct rsm_db *db, const struct rsm_guid *g);
@@ -88,8 +91,8 @@ rsm_rc rsm_media_next_seqno(struct rsm_db *db, char *out, size_t cap);
 rsm_rc rsm_media_insert(struct rsm_engine *e, const struct rsm_guid *pm, const char *name,
                         const struct rsm_guid *pool, const struct rsm_guid *library,
                         const struct rsm_guid *location, uint32_t loc_type,
-                        const struct rsm_guid *mtype, const char *barcode,
-                        uint32_t n_sides, uint32_t side_state, const struct rsm_guid *side_ids);
+                        const struct rsm_guid *mtype, const char *barcode, uint32_t n_sides,
+                        uint32_t side_state, const struct rsm_guid *side_ids);
 
 /* engine.c: integrity and schema-version check of a database file (import/export). */
 rsm_rc rsm_db_verify_file(const char *path);

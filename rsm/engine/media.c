@@ -112,11 +112,16 @@ static rsm_rc side_query(struct rsm_db *db, const char *sql, const struct rsm_gu
 /* The side named by @id, which may be an LMID or a side GUID. INVALID_MEDIA if neither. */
 static rsm_rc resolve_side(struct rsm_db *db, const struct rsm_guid *id, struct side_info *s)
 {
-    rsm_rc rc = side_query(db, "SELECT guid,pmedia,lmedia,state,alloc_count FROM side "
-                               "WHERE lmedia=?1", id, s);
+    rsm_rc rc = side_query(
+        db,
+        "SELECT s.guid,s.pmedia,s.lmedia,s.state,s.alloc_count FROM obj o JOIN side s ON "
+        "s.guid=o.ref WHERE o.guid=?1 AND s.lmedia=o.guid",
+        id, s);
     if (rc == RSM_E_INVALID_MEDIA)
-        rc = side_query(db, "SELECT guid,pmedia,lmedia,state,alloc_count FROM side "
-                            "WHERE guid=?1", id, s);
+        rc = side_query(db,
+                        "SELECT guid,pmedia,lmedia,state,alloc_count FROM side "
+                        "WHERE guid=?1",
+                        id, s);
     return rc;
 }
 
@@ -143,8 +148,8 @@ static uint32_t count_g(struct rsm_db *db, const char *sql, const struct rsm_gui
     rsm_db_bind_guid_nn(st, 1, a);
     if (b)
         rsm_db_bind_guid_nn(st, 2, b);
-    uint32_t n = sqlite3_step(st) == SQLITE_ROW ? (uint32_t)sqlite3_column_int64(st, 0)
-                                                : UINT32_MAX;
+    uint32_t n =
+        sqlite3_step(st) == SQLITE_ROW ? (uint32_t)sqlite3_column_int64(st, 0) : UINT32_MAX;
     sqlite3_reset(st);
     return n;
 }
@@ -171,9 +176,9 @@ rsm_rc rsm_media_insert(struct rsm_engine *e, const struct rsm_guid *pm, const c
         rc = rsm_obj_insert(e->db, pm, RSM_OT_PHYSICAL_MEDIA, nm, "");
     if (rc == RSM_E_ALREADY_EXISTS)
         rc = RSM_E_INVALID_MEDIA;
-    sqlite3_stmt *st = rsm_db_stmt(e->db,
-        "INSERT INTO pmedia(guid,pool,library,location,loc_type,mtype,barcode,barcode_state,"
-        "seqno,state,n_sides) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,0,?10)");
+    sqlite3_stmt *st = rsm_db_stmt(
+        e->db, "INSERT INTO pmedia(guid,pool,library,location,loc_type,mtype,barcode,barcode_state,"
+               "seqno,state,n_sides) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,0,?10)");
     if (rc == RSM_OK && !st)
         rc = RSM_E_DB_FAILURE;
     if (rc == RSM_OK) {
@@ -228,8 +233,8 @@ static rsm_rc relocate(struct rsm_engine *e, const struct medium *m, const struc
     if (rc == RSM_OK && to->type == RSM_POOL_SCRATCH)
         /* Entering a free pool: every usable side becomes Available (the free-media label
          * is written by the device layer's WRITESCRATCH work item when it mounts). */
-        rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state<>3", &m->guid,
-                    NULL, 0);
+        rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state<>3", &m->guid, NULL,
+                    0);
     if (rc == RSM_OK)
         rc = rsm_obj_touch(e->db, &m->guid);
     return rc;
@@ -240,16 +245,15 @@ static uint32_t sides_in(struct rsm_db *db, const struct rsm_guid *pm, const cha
 {
     return count_g(db, sql, pm, NULL);
 }
-#define SQL_N_BOUND "SELECT count(*) FROM side WHERE pmedia=?1 AND state IN (5,6,9)"
-#define SQL_N_ALLOC "SELECT count(*) FROM side WHERE pmedia=?1 AND state IN (5,6)"
-#define SQL_N_NOT_IMPORT "SELECT count(*) FROM side WHERE pmedia=?1 AND state<>8"
+#define SQL_N_BOUND       "SELECT count(*) FROM side WHERE pmedia=?1 AND state IN (5,6,9)"
+#define SQL_N_ALLOC       "SELECT count(*) FROM side WHERE pmedia=?1 AND state IN (5,6)"
+#define SQL_N_NOT_IMPORT  "SELECT count(*) FROM side WHERE pmedia=?1 AND state<>8"
 #define SQL_N_NOT_FOREIGN "SELECT count(*) FROM side WHERE pmedia=?1 AND state<>7"
 
 /* The move rules of MoveToNtmsMediaPool (ntms-api.md §2.6) for @m into @to, including
  * rights; does not check the media type (ChangeNtmsMediaType changes it). */
-static rsm_rc move_allowed(struct rsm_engine *e, const struct rsm_caller *c,
-                           const struct medium *m, const struct pool_info *from,
-                           const struct pool_info *to)
+static rsm_rc move_allowed(struct rsm_engine *e, const struct rsm_caller *c, const struct medium *m,
+                           const struct pool_info *from, const struct pool_info *to)
 {
     if (rsm_guid_is_null(&to->mtype))
         return RSM_E_INVALID_MEDIA_POOL; /* container pools hold no media */
@@ -320,8 +324,8 @@ rsm_rc rsm_media_change_type(struct rsm_engine *e, const struct rsm_caller *c,
         rc = rsm_sec_need(e, c, &m.pool, RSM_MODIFY_ACCESS);
     if (rc == RSM_OK)
         rc = move_allowed(e, c, &m, &from, &to);
-    if (rc == RSM_OK && count_g(e->db, "SELECT sides FROM media_type WHERE guid=?1", &to.mtype,
-                                NULL) != m.n_sides)
+    if (rc == RSM_OK &&
+        count_g(e->db, "SELECT sides FROM media_type WHERE guid=?1", &to.mtype, NULL) != m.n_sides)
         rc = RSM_E_MEDIA_INCOMPATIBLE; /* the new type must have as many sides */
     if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE pmedia SET mtype=?2 WHERE guid=?1", pmedia, &to.mtype, 0);
@@ -364,8 +368,8 @@ rsm_rc rsm_media_type_add(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc == RSM_OK)
         rc = type_and_library(e, c, mtype, library);
     if (rc == RSM_OK)
-        rc = exec_g(e->db, "INSERT OR IGNORE INTO lib_mtype(library,mtype) VALUES(?1,?2)",
-                    library, mtype, 0);
+        rc = exec_g(e->db, "INSERT OR IGNORE INTO lib_mtype(library,mtype) VALUES(?1,?2)", library,
+                    mtype, 0);
     if (rc == RSM_OK)
         rc = rsm_pool_ensure_system(e, mtype);
     rc = rsm_db_end(e->db, rc);
@@ -382,21 +386,24 @@ rsm_rc rsm_media_type_delete(struct rsm_engine *e, const struct rsm_caller *c,
     rsm_rc rc = rsm_db_begin(e->db);
     if (rc == RSM_OK)
         rc = type_and_library(e, c, mtype, library);
-    if (rc == RSM_OK &&
-        count_g(e->db, "SELECT count(*) FROM pmedia WHERE library=?1 AND mtype=?2", library,
-                mtype) != 0)
+    if (rc == RSM_OK && count_g(e->db, "SELECT count(*) FROM pmedia WHERE library=?1 AND mtype=?2",
+                                library, mtype) != 0)
         rc = RSM_E_NOT_EMPTY;
     if (rc == RSM_OK)
-        rc = exec_g(e->db, "DELETE FROM lib_mtype WHERE library=?1 AND mtype=?2", library,
-                    mtype, 0);
+        rc =
+            exec_g(e->db, "DELETE FROM lib_mtype WHERE library=?1 AND mtype=?2", library, mtype, 0);
     /* Last trace of the type gone (no medium, no library relation, no application pool):
      * its system pools go too. */
     if (rc == RSM_OK &&
-        count_g(e->db, "SELECT (SELECT count(*) FROM pmedia WHERE mtype=?1) + (SELECT count(*)"
-                       " FROM lib_mtype WHERE mtype=?1) + (SELECT count(*) FROM pool WHERE "
-                       "mtype=?1 AND pooltype=1000)", mtype, NULL) == 0) {
-        rc = exec_g(e->db, "DELETE FROM obj WHERE guid IN (SELECT guid FROM pool WHERE "
-                           "mtype=?1 AND pooltype IN (1,2,3))", mtype, NULL, 0);
+        count_g(e->db,
+                "SELECT (SELECT count(*) FROM pmedia WHERE mtype=?1) + (SELECT count(*)"
+                " FROM lib_mtype WHERE mtype=?1) + (SELECT count(*) FROM pool WHERE "
+                "mtype=?1 AND pooltype=1000)",
+                mtype, NULL) == 0) {
+        rc = exec_g(e->db,
+                    "DELETE FROM obj WHERE guid IN (SELECT guid FROM pool WHERE "
+                    "mtype=?1 AND pooltype IN (1,2,3))",
+                    mtype, NULL, 0);
         if (rc == RSM_OK)
             rc = exec_g(e->db, "DELETE FROM pool WHERE mtype=?1 AND pooltype IN (1,2,3)", mtype,
                         NULL, 0);
@@ -441,9 +448,9 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
         rc = RSM_E_INVALID_PARAMETER; /* only offline media are created here */
     if (rc == RSM_OK)
         rc = rsm_sec_need(e, c, &pool.guid, RSM_MODIFY_ACCESS);
-    if (rc == RSM_OK &&
-        (pm->u.pmedia.n_sides != n_sides ||
-         count_g(e->db, "SELECT sides FROM media_type WHERE guid=?1", &pool.mtype, NULL) != n_sides))
+    if (rc == RSM_OK && (pm->u.pmedia.n_sides != n_sides ||
+                         count_g(e->db, "SELECT sides FROM media_type WHERE guid=?1", &pool.mtype,
+                                 NULL) != n_sides))
         rc = RSM_E_MEDIA_INCOMPATIBLE;
     if (rc == RSM_OK && *barcode) {
         sqlite3_stmt *st = rsm_db_stmt(e->db, "SELECT count(*) FROM pmedia WHERE barcode=?1");
@@ -496,9 +503,8 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
     if (!*name && n_sides == 1 && *sides[0].u.side.omid_info)
         rsm_utf8_copy(name, sizeof name, sides[0].u.side.omid_info);
     if (rc == RSM_OK)
-        rc = rsm_media_insert(e, &pmg, name, &pool.guid, &e->offline_lib, NULL,
-                              RSM_OT_STORAGESLOT, &pool.mtype, barcode, n_sides,
-                              RSM_PART_UNKNOWN, side_ids);
+        rc = rsm_media_insert(e, &pmg, name, &pool.guid, &e->offline_lib, NULL, RSM_OT_STORAGESLOT,
+                              &pool.mtype, barcode, n_sides, RSM_PART_UNKNOWN, side_ids);
     if (rc == RSM_OK) {
         sqlite3_stmt *st = rsm_db_stmt(e->db, "UPDATE pmedia SET mtype_code=?2, density_code=?3"
                                               " WHERE guid=?1");
@@ -538,7 +544,7 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
         if (bound) {
             if (rsm_guid_is_null(&s->lmedia))
                 rsm_guid_new(&s->lmedia);
-            rc = rsm_obj_insert(e->db, &s->lmedia, RSM_OT_LOGICAL_MEDIA, name, "");
+            rc = rsm_lmid_insert(e->db, &s->lmedia, name, &side_ids[i]);
             if (rc == RSM_E_ALREADY_EXISTS)
                 rc = RSM_E_INVALID_MEDIA;
         }
@@ -593,8 +599,8 @@ rsm_rc rsm_media_create(struct rsm_engine *e, const struct rsm_caller *c, struct
 
 /* Binds @s (a side of medium @pm in @pool) to a new LMID: ALLOCATED, count + 1; with
  * RSM_ALLOC_NEW the medium's other Available sides become Reserved. */
-static rsm_rc bind_side(struct rsm_engine *e, const struct side_info *s, const struct rsm_guid *pool,
-                        uint32_t options, struct rsm_guid *lmid)
+static rsm_rc bind_side(struct rsm_engine *e, const struct side_info *s,
+                        const struct rsm_guid *pool, uint32_t options, struct rsm_guid *lmid)
 {
     struct rsm_guid l;
     rsm_guid_new(&l);
@@ -606,13 +612,15 @@ static rsm_rc bind_side(struct rsm_engine *e, const struct side_info *s, const s
     if (sqlite3_step(st) == SQLITE_ROW)
         rsm_db_col_text(st, 0, name, sizeof name);
     sqlite3_reset(st);
-    rsm_rc rc = rsm_obj_insert(e->db, &l, RSM_OT_LOGICAL_MEDIA, name, "");
+    rsm_rc rc = rsm_lmid_insert(e->db, &l, name, &s->guid);
     if (rc == RSM_OK)
-        rc = exec_g(e->db, "UPDATE side SET lmedia=?2, state=5, alloc_count=alloc_count+1 "
-                           "WHERE guid=?1", &s->guid, &l, 0);
+        rc = exec_g(e->db,
+                    "UPDATE side SET lmedia=?2, state=5, alloc_count=alloc_count+1 "
+                    "WHERE guid=?1",
+                    &s->guid, &l, 0);
     if (rc == RSM_OK && (options & RSM_ALLOC_NEW))
-        rc = exec_g(e->db, "UPDATE side SET state=9 WHERE pmedia=?1 AND state=4", &s->pmedia,
-                    NULL, 0);
+        rc = exec_g(e->db, "UPDATE side SET state=9 WHERE pmedia=?1 AND state=4", &s->pmedia, NULL,
+                    0);
     /* The side changed, not the medium: its Modified time stays (and the transaction
      * writes one page fewer, which the allocation rate feels). */
     if (rc == RSM_OK)
@@ -623,7 +631,8 @@ static rsm_rc bind_side(struct rsm_engine *e, const struct side_info *s, const s
 /* An allocatable side of pool @pool: Available, medium enabled and online, least used first. */
 static rsm_rc pick_side(struct rsm_engine *e, const struct rsm_guid *pool, struct side_info *s)
 {
-    sqlite3_stmt *st = rsm_db_stmt(e->db,
+    sqlite3_stmt *st = rsm_db_stmt(
+        e->db,
         "SELECT s.guid, s.pmedia, s.alloc_count FROM side s JOIN pmedia p ON p.guid=s.pmedia "
         "JOIN obj o ON o.guid=s.pmedia JOIN obj lo ON lo.guid=p.library WHERE s.pool=?1 AND "
         "s.state=4 AND p.library<>?2 AND o.enabled=1 AND lo.enabled=1 "
@@ -673,8 +682,9 @@ static rsm_rc try_allocate(struct rsm_engine *e, const struct rsm_caller *c,
         if (rc == RSM_OK && !rsm_guid_eq(&m.pool, pool_id))
             rc = RSM_E_INVALID_MEDIA_POOL;
         if (rc == RSM_OK)
-            rc = side_query(e->db, "SELECT guid,pmedia,lmedia,state,alloc_count FROM side WHERE "
-                                   "pmedia=?1 AND state IN (4,9) ORDER BY side_no LIMIT 1",
+            rc = side_query(e->db,
+                            "SELECT guid,pmedia,lmedia,state,alloc_count FROM side WHERE "
+                            "pmedia=?1 AND state IN (4,9) ORDER BY side_no LIMIT 1",
                             &first.pmedia, &s);
         if (rc != RSM_OK)
             return rc; /* all sides taken: INVALID_MEDIA */
@@ -682,8 +692,10 @@ static rsm_rc try_allocate(struct rsm_engine *e, const struct rsm_caller *c,
         return bind_side(e, &s, pool_id, 0, lmid);
     }
     if (side_id) {
-        rc = side_query(e->db, "SELECT guid,pmedia,lmedia,state,alloc_count FROM side "
-                               "WHERE guid=?1", side_id, &s);
+        rc = side_query(e->db,
+                        "SELECT guid,pmedia,lmedia,state,alloc_count FROM side "
+                        "WHERE guid=?1",
+                        side_id, &s);
         if (rc == RSM_OK)
             rc = load_medium(e->db, &s.pmedia, &m);
         if (rc != RSM_OK)
@@ -863,8 +875,11 @@ rsm_rc rsm_media_deallocate(struct rsm_engine *e, const struct rsm_caller *c,
     rsm_engine_lock(e);
     rsm_rc rc = rsm_db_begin(e->db);
     if (rc == RSM_OK)
-        rc = side_query(e->db, "SELECT guid,pmedia,lmedia,state,alloc_count FROM side "
-                               "WHERE lmedia=?1", lmid, &s);
+        rc = side_query(
+            e->db,
+            "SELECT s.guid,s.pmedia,s.lmedia,s.state,s.alloc_count FROM obj o JOIN side s ON "
+            "s.guid=o.ref WHERE o.guid=?1 AND s.lmedia=o.guid",
+            lmid, &s);
     if (rc == RSM_OK)
         rc = load_medium(e->db, &s.pmedia, &m);
     if (rc == RSM_OK)
@@ -902,8 +917,8 @@ rsm_rc rsm_media_deallocate(struct rsm_engine *e, const struct rsm_caller *c,
 
 /* Side-state change guarded by an expected state and a right on the medium's pool. */
 static rsm_rc side_transition(struct rsm_engine *e, const struct rsm_caller *c,
-                              const struct rsm_guid *id, bool by_lmid_or_side,
-                              uint32_t expect, uint32_t to)
+                              const struct rsm_guid *id, bool by_lmid_or_side, uint32_t expect,
+                              uint32_t to)
 {
     if (!id)
         return RSM_E_INVALID_PARAMETER;
@@ -913,8 +928,10 @@ static rsm_rc side_transition(struct rsm_engine *e, const struct rsm_caller *c,
     rsm_rc rc = rsm_db_begin(e->db);
     if (rc == RSM_OK)
         rc = by_lmid_or_side ? resolve_side(e->db, id, &s)
-                             : side_query(e->db, "SELECT guid,pmedia,lmedia,state,alloc_count "
-                                                 "FROM side WHERE guid=?1", id, &s);
+                             : side_query(e->db,
+                                          "SELECT guid,pmedia,lmedia,state,alloc_count "
+                                          "FROM side WHERE guid=?1",
+                                          id, &s);
     if (rc == RSM_OK)
         rc = load_medium(e->db, &s.pmedia, &m);
     if (rc == RSM_OK)
@@ -952,7 +969,8 @@ rsm_rc rsm_media_swap(struct rsm_engine *e, const struct rsm_caller *c,
         return RSM_E_INVALID_PARAMETER;
     struct side_info s1, s2;
     struct medium m1, m2;
-    const char *q = "SELECT guid,pmedia,lmedia,state,alloc_count FROM side WHERE lmedia=?1";
+    const char *q = "SELECT s.guid,s.pmedia,s.lmedia,s.state,s.alloc_count FROM obj o JOIN "
+                    "side s ON s.guid=o.ref WHERE o.guid=?1 AND s.lmedia=o.guid";
     rsm_engine_lock(e);
     rsm_rc rc = rsm_db_begin(e->db);
     if (rc == RSM_OK)
@@ -973,13 +991,17 @@ rsm_rc rsm_media_swap(struct rsm_engine *e, const struct rsm_caller *c,
         rc = RSM_E_INVALID_MEDIA_POOL;
     if (rc == RSM_OK)
         rc = rsm_sec_need(e, c, &m1.pool, RSM_MODIFY_ACCESS);
-    /* lmedia is UNIQUE: unbind both, then bind crosswise. */
+    /* Bind crosswise, both directions (side.lmedia and the LMIDs' ref). */
     if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE side SET lmedia=NULL WHERE guid=?1", &s1.guid, NULL, 0);
     if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE side SET lmedia=?2 WHERE guid=?1", &s2.guid, lmid1, 0);
     if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE side SET lmedia=?2 WHERE guid=?1", &s1.guid, lmid2, 0);
+    if (rc == RSM_OK)
+        rc = exec_g(e->db, "UPDATE obj SET ref=?2 WHERE guid=?1", lmid1, &s2.guid, 0);
+    if (rc == RSM_OK)
+        rc = exec_g(e->db, "UPDATE obj SET ref=?2 WHERE guid=?1", lmid2, &s1.guid, 0);
     if (rc == RSM_OK)
         rc = rsm_obj_touch(e->db, lmid1);
     if (rc == RSM_OK)
@@ -1006,8 +1028,10 @@ rsm_rc rsm_media_delete(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc == RSM_OK && sides_in(e->db, pmedia, SQL_N_BOUND) != 0)
         rc = RSM_E_INVALID_STATE;
     if (rc == RSM_OK)
-        rc = exec_g(e->db, "DELETE FROM obj WHERE guid IN (SELECT guid FROM side WHERE "
-                           "pmedia=?1)", pmedia, NULL, 0);
+        rc = exec_g(e->db,
+                    "DELETE FROM obj WHERE guid IN (SELECT guid FROM side WHERE "
+                    "pmedia=?1)",
+                    pmedia, NULL, 0);
     if (rc == RSM_OK)
         rc = rsm_obj_delete(e->db, pmedia);
     rc = rsm_db_end(e->db, rc);
@@ -1026,8 +1050,11 @@ rsm_rc rsm_media_update_omid(struct rsm_engine *e, const struct rsm_caller *c,
     rsm_engine_lock(e);
     rsm_rc rc = rsm_db_begin(e->db);
     if (rc == RSM_OK)
-        rc = side_query(e->db, "SELECT guid,pmedia,lmedia,state,alloc_count FROM side "
-                               "WHERE lmedia=?1", lmid, &s);
+        rc = side_query(
+            e->db,
+            "SELECT s.guid,s.pmedia,s.lmedia,s.state,s.alloc_count FROM obj o JOIN side s ON "
+            "s.guid=o.ref WHERE o.guid=?1 AND s.lmedia=o.guid",
+            lmid, &s);
     if (rc == RSM_OK)
         rc = load_medium(e->db, &s.pmedia, &m);
     if (rc == RSM_OK)

@@ -39,26 +39,26 @@ enum rsm_otype {
 enum { RSM_OPSTATE_READY = 0, RSM_OPSTATE_NOT_PRESENT = 21 };
 
 enum rsm_media_state { /* NtmsMediaState */
-    RSM_MEDIASTATE_IDLE = 0,
-    RSM_MEDIASTATE_INUSE = 1,
-    RSM_MEDIASTATE_MOUNTED = 2,
-    RSM_MEDIASTATE_LOADED = 3,
-    RSM_MEDIASTATE_UNLOADED = 4,
-    RSM_MEDIASTATE_OPERROR = 5,
-    RSM_MEDIASTATE_OPREQ = 6,
+                       RSM_MEDIASTATE_IDLE = 0,
+                       RSM_MEDIASTATE_INUSE = 1,
+                       RSM_MEDIASTATE_MOUNTED = 2,
+                       RSM_MEDIASTATE_LOADED = 3,
+                       RSM_MEDIASTATE_UNLOADED = 4,
+                       RSM_MEDIASTATE_OPERROR = 5,
+                       RSM_MEDIASTATE_OPREQ = 6,
 };
 
 enum rsm_part_state { /* NtmsPartitionState */
-    RSM_PART_UNKNOWN = 0,
-    RSM_PART_UNPREPARED = 1,
-    RSM_PART_INCOMPATIBLE = 2,
-    RSM_PART_DECOMMISSIONED = 3,
-    RSM_PART_AVAILABLE = 4,
-    RSM_PART_ALLOCATED = 5,
-    RSM_PART_COMPLETE = 6,
-    RSM_PART_FOREIGN = 7,
-    RSM_PART_IMPORT = 8,
-    RSM_PART_RESERVED = 9,
+                      RSM_PART_UNKNOWN = 0,
+                      RSM_PART_UNPREPARED = 1,
+                      RSM_PART_INCOMPATIBLE = 2,
+                      RSM_PART_DECOMMISSIONED = 3,
+                      RSM_PART_AVAILABLE = 4,
+                      RSM_PART_ALLOCATED = 5,
+                      RSM_PART_COMPLETE = 6,
+                      RSM_PART_FOREIGN = 7,
+                      RSM_PART_IMPORT = 8,
+                      RSM_PART_RESERVED = 9,
 };
 
 enum rsm_pool_type {
@@ -87,25 +87,25 @@ enum { RSM_OPSTATE_SUBMITTED = 1, RSM_OPSTATE_REFUSED = 4, RSM_OPSTATE_COMPLETE 
 #define RSM_CONTROL_ACCESS 0x4u
 #define RSM_READ_CONTROL   0x00020000u
 #define RSM_WRITE_DAC      0x00040000u
-#define RSM_ALL_ACCESS \
+#define RSM_ALL_ACCESS                                                                             \
     (RSM_USE_ACCESS | RSM_MODIFY_ACCESS | RSM_CONTROL_ACCESS | RSM_READ_CONTROL | RSM_WRITE_DAC)
 
 /* String capacities in bytes (UTF-8, NUL included). */
-#define RSM_NAME_CAP    (64 * 4)
-#define RSM_DESCR_CAP   (127 * 4)
-#define RSM_DEVNAME_CAP (64 * 4)
-#define RSM_SERIAL_CAP  (32 * 4)
-#define RSM_VENDOR_CAP  (128 * 4)
-#define RSM_BARCODE_CAP (64 * 4)
-#define RSM_SEQ_CAP     (32 * 4)
-#define RSM_OMIDTYPE_CAP (64 * 4)
-#define RSM_OMIDINFO_CAP (256 * 4)
-#define RSM_OMID_MAX    255 /* NTMS_OMIDLABELID_LENGTH */
-#define RSM_APPNAME_CAP (64 * 4)
-#define RSM_MESSAGE_CAP (256 * 4)
+#define RSM_NAME_CAP      (64 * 4)
+#define RSM_DESCR_CAP     (127 * 4)
+#define RSM_DEVNAME_CAP   (64 * 4)
+#define RSM_SERIAL_CAP    (32 * 4)
+#define RSM_VENDOR_CAP    (128 * 4)
+#define RSM_BARCODE_CAP   (64 * 4)
+#define RSM_SEQ_CAP       (32 * 4)
+#define RSM_OMIDTYPE_CAP  (64 * 4)
+#define RSM_OMIDINFO_CAP  (256 * 4)
+#define RSM_OMID_MAX      255 /* NTMS_OMIDLABELID_LENGTH */
+#define RSM_APPNAME_CAP   (64 * 4)
+#define RSM_MESSAGE_CAP   (256 * 4)
 #define RSM_ATTR_NAME_MAX 31      /* characters, NUL excluded (NTMS_MAXATTR_NAMELEN - 1) */
 #define RSM_ATTR_DATA_MAX 0xFFFFu /* bytes: sizes >= NTMS_MAXATTR_LENGTH are refused */
-#define RSM_POOLPATH_CAP (512 * 4)
+#define RSM_POOLPATH_CAP  (512 * 4)
 
 struct rsm_scsi_addr {
     uint16_t port, bus, target, lun;
@@ -140,7 +140,7 @@ struct rsm_objinfo {
             uint32_t library_type;
             struct rsm_guid cleaner_slot, cleaner_slot_default;
             int supports_drive_cleaning, barcode_reader;
-            uint32_t inventory_method;     /* (w) */
+            uint32_t inventory_method;       /* (w) */
             uint32_t cleaner_uses_remaining; /* (w) */
             uint32_t first_drive, n_drives, first_slot, n_slots, first_door, n_doors;
             uint32_t first_port, n_ports, first_changer, n_changers;

@@ -6,8 +6,8 @@
 
 #include "rsm/engine/internal.h"
 
-rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type,
-                      const char *name, const char *descr)
+rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type, const char *name,
+                      const char *descr)
 {
     sqlite3_stmt *st = rsm_db_stmt(db, "INSERT INTO obj(guid,type,name,descr,created,modified)"
                                        " VALUES(?1,?2,?3,?4,?5,?5)");
@@ -22,6 +22,24 @@ rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type
     sqlite3_reset(st);
     if (src == SQLITE_CONSTRAINT)
         return RSM_E_ALREADY_EXISTS; /* GUID already used */
+    return src == SQLITE_DONE ? RSM_OK : rsm_db_map(src);
+}
+
+rsm_rc rsm_lmid_insert(struct rsm_db *db, const struct rsm_guid *g, const char *name,
+                       const struct rsm_guid *side)
+{
+    sqlite3_stmt *st = rsm_db_stmt(db, "INSERT INTO obj(guid,type,name,descr,created,modified,"
+                                       "ref) VALUES(?1,11,?2,'',?3,?3,?4)");
+    if (!st)
+        return RSM_E_DB_FAILURE;
+    rsm_db_bind_guid_nn(st, 1, g);
+    sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, rsm_db_now_ms());
+    rsm_db_bind_guid_nn(st, 4, side);
+    int src = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (src == SQLITE_CONSTRAINT)
+        return RSM_E_ALREADY_EXISTS;
     return src == SQLITE_DONE ? RSM_OK : rsm_db_map(src);
 }
 
@@ -82,9 +100,8 @@ rsm_rc rsm_obj_delete(struct rsm_db *db, const struct rsm_guid *g)
 rsm_rc rsm_obj_delete_typed(struct rsm_db *db, const struct rsm_guid *g, uint32_t type)
 {
     rsm_rc rc = RSM_OK;
-    sqlite3_stmt *st = type < RSM_OT_COUNT && type_delete[type]
-                           ? rsm_db_stmt(db, type_delete[type])
-                           : NULL;
+    sqlite3_stmt *st =
+        type < RSM_OT_COUNT && type_delete[type] ? rsm_db_stmt(db, type_delete[type]) : NULL;
     if (type < RSM_OT_COUNT && type_delete[type]) {
         if (!st)
             return RSM_E_DB_FAILURE;
@@ -112,8 +129,8 @@ bool rsm_obj_enabled(struct rsm_db *db, const struct rsm_guid *g)
     return en;
 }
 
-#define U32(col) ((uint32_t)sqlite3_column_int64(st, (col)))
-#define TXT(col, f) rsm_db_col_text(st, (col), (f), sizeof(f))
+#define U32(col)     ((uint32_t)sqlite3_column_int64(st, (col)))
+#define TXT(col, f)  rsm_db_col_text(st, (col), (f), sizeof(f))
 #define GUID(col, f) rsm_db_col_guid(st, (col), &(f))
 
 /* Runs @sql (one ?1 = @g) and leaves the row in *pst; NOT_FOUND without one. */
@@ -160,8 +177,10 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
     rsm_rc rc;
     switch (o->type) {
     case RSM_OT_COMPUTER:
-        rc = row(db, "SELECT lr_purge,or_purge,lr_flags,or_flags,pool_policy FROM computer "
-                     "WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT lr_purge,or_purge,lr_flags,or_flags,pool_policy FROM computer "
+                 "WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         o->u.computer.lr_purge_secs = U32(0);
@@ -171,8 +190,9 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         o->u.computer.pool_policy = U32(4);
         break;
     case RSM_OT_LIBRARY: {
-        rc = row(db, "SELECT libtype,flags,inv_method,autorecovery,cleaner_uses,barcode_reader,"
-                     "drive_cleaning,cleaner_slot,cleaner_slot_default FROM library WHERE guid=?1",
+        rc = row(db,
+                 "SELECT libtype,flags,inv_method,autorecovery,cleaner_uses,barcode_reader,"
+                 "drive_cleaning,cleaner_slot,cleaner_slot_default FROM library WHERE guid=?1",
                  g, &st);
         if (rc)
             return rc;
@@ -206,9 +226,10 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
     }
     case RSM_OT_CHANGER_TYPE:
     case RSM_OT_DRIVE_TYPE:
-        rc = row(db, o->type == RSM_OT_DRIVE_TYPE
-                         ? "SELECT vendor,product,devtype,heads FROM drive_type WHERE guid=?1"
-                         : "SELECT vendor,product,devtype,0 FROM changer_type WHERE guid=?1",
+        rc = row(db,
+                 o->type == RSM_OT_DRIVE_TYPE
+                     ? "SELECT vendor,product,devtype,heads FROM drive_type WHERE guid=?1"
+                     : "SELECT vendor,product,devtype,0 FROM changer_type WHERE guid=?1",
                  g, &st);
         if (rc)
             return rc;
@@ -224,8 +245,10 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         }
         break;
     case RSM_OT_CHANGER:
-        rc = row(db, "SELECT number,ctype,serial,revision,devname,port,bus,target,lun,library "
-                     "FROM changer WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT number,ctype,serial,revision,devname,port,bus,target,lun,library "
+                 "FROM changer WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         o->u.changer.number = U32(0);
@@ -237,9 +260,11 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         GUID(9, o->u.changer.library);
         break;
     case RSM_OT_DRIVE:
-        rc = row(db, "SELECT number,state,dtype,devname,serial,revision,port,bus,target,lun,"
-                     "mount_count,last_cleaned,saved_side,library,defer_dismount FROM drive "
-                     "WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT number,state,dtype,devname,serial,revision,port,bus,target,lun,"
+                 "mount_count,last_cleaned,saved_side,library,defer_dismount FROM drive "
+                 "WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         o->u.drive.number = U32(0);
@@ -273,8 +298,10 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         GUID(3, o->u.door.library);
         break;
     case RSM_OT_IEPORT:
-        rc = row(db, "SELECT number,content,position,max_extend_secs,library FROM ieport "
-                     "WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT number,content,position,max_extend_secs,library FROM ieport "
+                 "WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         o->u.port.number = U32(0);
@@ -284,9 +311,11 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         GUID(4, o->u.port.library);
         break;
     case RSM_OT_PHYSICAL_MEDIA:
-        rc = row(db, "SELECT library,pool,location,loc_type,mtype,home_slot,barcode,"
-                     "barcode_state,seqno,state,n_sides,mtype_code,density_code,mounted_side "
-                     "FROM pmedia WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT library,pool,location,loc_type,mtype,home_slot,barcode,"
+                 "barcode_state,seqno,state,n_sides,mtype_code,density_code,mounted_side "
+                 "FROM pmedia WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         GUID(0, o->u.pmedia.library);
@@ -305,17 +334,20 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         GUID(13, o->u.pmedia.mounted_side);
         break;
     case RSM_OT_LOGICAL_MEDIA:
-        rc = row(db, "SELECT pool FROM side WHERE lmedia=?1", g, &st);
+        rc =
+            row(db, "SELECT s.pool FROM obj o JOIN side s ON s.guid=o.ref WHERE o.guid=?1", g, &st);
         if (rc)
             return rc;
         GUID(0, o->u.lmedia.pool);
         sqlite3_reset(st);
         st = NULL;
-        o->u.lmedia.n_sides = count1(db, "SELECT count(*) FROM side WHERE lmedia=?1", g);
+        o->u.lmedia.n_sides = 1; /* an LMID is bound to exactly one side */
         return RSM_OK;
     case RSM_OT_PARTITION: {
-        rc = row(db, "SELECT pmedia,lmedia,state,side_no,omid,omid_type,omid_info,mount_count,"
-                     "alloc_count,capacity FROM side WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT pmedia,lmedia,state,side_no,omid,omid_type,omid_info,mount_count,"
+                 "alloc_count,capacity FROM side WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         __typeof__(o->u.side) *s = &o->u.side;
@@ -336,8 +368,10 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         break;
     }
     case RSM_OT_MEDIA_POOL:
-        rc = row(db, "SELECT pooltype,mtype,parent,alloc_policy,dealloc_policy,max_allocates "
-                     "FROM pool WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT pooltype,mtype,parent,alloc_policy,dealloc_policy,max_allocates "
+                 "FROM pool WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         o->u.pool.pool_type = U32(0);
@@ -348,8 +382,7 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         o->u.pool.max_allocates = U32(5);
         sqlite3_reset(st);
         st = NULL;
-        return rsm_pool_counts(db, g, &o->u.pool.n_pools, &o->u.pool.n_pmedia,
-                               &o->u.pool.n_lmedia);
+        return rsm_pool_counts(db, g, &o->u.pool.n_pools, &o->u.pool.n_pmedia, &o->u.pool.n_lmedia);
     case RSM_OT_MEDIA_TYPE:
         rc = row(db, "SELECT code,sides,rw,devtype FROM media_type WHERE guid=?1", g, &st);
         if (rc)
@@ -360,8 +393,10 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         o->u.media_type.device_type = U32(3);
         break;
     case RSM_OT_LIBREQUEST: {
-        rc = row(db, "SELECT op,option,state,side,drive,pmedia,library,slot,queued,completed,"
-                     "app,user,computer,err,workitem,priority FROM libreq WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT op,option,state,side,drive,pmedia,library,slot,queued,completed,"
+                 "app,user,computer,err,workitem,priority FROM libreq WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         __typeof__(o->u.libreq) *r = &o->u.libreq;
@@ -384,8 +419,10 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
         break;
     }
     case RSM_OT_OPREQUEST: {
-        rc = row(db, "SELECT request,submitted,state,message,arg1type,arg1,arg2type,arg2,app,"
-                     "user,computer FROM opreq WHERE guid=?1", g, &st);
+        rc = row(db,
+                 "SELECT request,submitted,state,message,arg1type,arg1,arg2type,arg2,app,"
+                 "user,computer FROM opreq WHERE guid=?1",
+                 g, &st);
         if (rc)
             return rc;
         __typeof__(o->u.opreq) *r = &o->u.opreq;
@@ -410,15 +447,23 @@ static rsm_rc load_specific(struct rsm_engine *e, struct rsm_objinfo *o)
     return RSM_OK;
 }
 
-rsm_rc rsm_object_get(struct rsm_engine *e, const struct rsm_caller *c,
-                      const struct rsm_guid *id, uint32_t type, struct rsm_objinfo *out)
+rsm_rc rsm_object_get(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *id,
+                      uint32_t type, struct rsm_objinfo *out)
 {
     if (!id || !out || type == RSM_OT_UNKNOWN || type >= RSM_OT_COUNT)
         return RSM_E_INVALID_PARAMETER;
     rsm_engine_lock(e);
+    /* One read transaction for all the object's rows: a consistent view, and one lock
+     * cycle instead of one per query. */
+    rsm_rc rc = rsm_db_step_done(rsm_db_stmt(e->db, "BEGIN"));
+    if (rc != RSM_OK) {
+        rsm_engine_unlock(e);
+        return rc;
+    }
     sqlite3_stmt *st = NULL;
-    rsm_rc rc = row(e->db, "SELECT type,name,descr,created,modified,enabled,opstate FROM obj "
-                           "WHERE guid=?1", id, &st);
+    rc =
+        row(e->db, "SELECT type,name,descr,created,modified,enabled,opstate FROM obj WHERE guid=?1",
+            id, &st);
     if (rc == RSM_OK) {
         memset(out, 0, offsetof(struct rsm_objinfo, u));
         out->type = U32(0);
@@ -437,6 +482,9 @@ rsm_rc rsm_object_get(struct rsm_engine *e, const struct rsm_caller *c,
         rc = rsm_sec_need(e, c, id, RSM_USE_ACCESS);
     if (rc == RSM_OK)
         rc = load_specific(e, out);
+    rsm_rc end = rsm_db_step_done(rsm_db_stmt(e->db, "COMMIT")); /* read-only: ends it */
+    if (rc == RSM_OK)
+        rc = end;
     rsm_engine_unlock(e);
     return rc;
 }
@@ -459,8 +507,8 @@ static bool pool_name_ok(const char *s)
     return *s && !strchr(s, '\\') && strlen(s) < 64 * 4;
 }
 
-rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
-                      const struct rsm_guid *id, const struct rsm_objinfo *in)
+rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *id,
+                      const struct rsm_objinfo *in)
 {
     if (!id || !in || in->type == RSM_OT_UNKNOWN || in->type == RSM_OT_OBJECT ||
         in->type >= RSM_OT_COUNT)
@@ -488,7 +536,8 @@ rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
         if (rc == RSM_OK && pt != RSM_POOL_APPLICATION)
             set_name = false; /* system pools keep their names */
         if (rc == RSM_OK && set_name) {
-            sqlite3_stmt *st = rsm_db_stmt(e->db,
+            sqlite3_stmt *st = rsm_db_stmt(
+                e->db,
                 "SELECT count(*) FROM pool p JOIN obj o ON o.guid=p.guid WHERE p.parent IS ?1"
                 " AND o.name=?2 AND p.guid<>?3");
             if (!st) {
@@ -530,8 +579,10 @@ rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
             if (v[0] > 1 || v[1] > 1)
                 rc = RSM_E_INVALID_PARAMETER;
             else
-                rc = upd(e->db, "UPDATE pool SET alloc_policy=?2,dealloc_policy=?3,"
-                                "max_allocates=?4 WHERE guid=?1", id, 3, v);
+                rc = upd(e->db,
+                         "UPDATE pool SET alloc_policy=?2,dealloc_policy=?3,"
+                         "max_allocates=?4 WHERE guid=?1",
+                         id, 3, v);
         }
     } else if (rc == RSM_OK) {
         switch (type) {
@@ -539,8 +590,10 @@ rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
             int64_t v[5] = {in->u.computer.lr_purge_secs, in->u.computer.or_purge_secs,
                             in->u.computer.lr_flags, in->u.computer.or_flags,
                             in->u.computer.pool_policy};
-            rc = upd(e->db, "UPDATE computer SET lr_purge=?2,or_purge=?3,lr_flags=?4,"
-                            "or_flags=?5,pool_policy=?6 WHERE guid=?1", id, 5, v);
+            rc = upd(e->db,
+                     "UPDATE computer SET lr_purge=?2,or_purge=?3,lr_flags=?4,"
+                     "or_flags=?5,pool_policy=?6 WHERE guid=?1",
+                     id, 5, v);
             break;
         }
         case RSM_OT_DRIVE: {
@@ -574,8 +627,10 @@ rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
             int64_t v[4] = {in->u.library.autorecovery ? 1 : 0,
                             in->u.library.cleaner_uses_remaining, flags,
                             in->u.library.inventory_method};
-            rc = upd(e->db, "UPDATE library SET autorecovery=?2,cleaner_uses=?3,flags=?4,"
-                            "inv_method=?5 WHERE guid=?1", id, 4, v);
+            rc = upd(e->db,
+                     "UPDATE library SET autorecovery=?2,cleaner_uses=?3,flags=?4,"
+                     "inv_method=?5 WHERE guid=?1",
+                     id, 4, v);
             break;
         }
         default:
@@ -583,9 +638,9 @@ rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c,
         }
     }
     if (rc == RSM_OK) {
-        sqlite3_stmt *st = rsm_db_stmt(e->db, set_name
-            ? "UPDATE obj SET descr=?2, name=?3, modified=?4 WHERE guid=?1"
-            : "UPDATE obj SET descr=?2, modified=?4 WHERE guid=?1");
+        sqlite3_stmt *st = rsm_db_stmt(
+            e->db, set_name ? "UPDATE obj SET descr=?2, name=?3, modified=?4 WHERE guid=?1"
+                            : "UPDATE obj SET descr=?2, modified=?4 WHERE guid=?1");
         if (!st) {
             rc = RSM_E_DB_FAILURE;
         } else {
@@ -621,8 +676,9 @@ rsm_rc rsm_object_enable(struct rsm_engine *e, const struct rsm_caller *c, uint3
         struct rsm_guid lib = *id;
         if (type != RSM_OT_LIBRARY) {
             sqlite3_stmt *st = NULL;
-            rc = row(e->db, type == RSM_OT_DRIVE ? "SELECT library FROM drive WHERE guid=?1"
-                                                 : "SELECT library FROM pmedia WHERE guid=?1",
+            rc = row(e->db,
+                     type == RSM_OT_DRIVE ? "SELECT library FROM drive WHERE guid=?1"
+                                          : "SELECT library FROM pmedia WHERE guid=?1",
                      id, &st);
             if (rc == RSM_OK) {
                 rsm_db_col_guid(st, 0, &lib);
@@ -639,8 +695,10 @@ rsm_rc rsm_object_enable(struct rsm_engine *e, const struct rsm_caller *c, uint3
         rc = upd(e->db, "UPDATE obj SET enabled=?2, modified=?3 WHERE guid=?1", id, 2, v);
         /* A medium's sides follow it. */
         if (rc == RSM_OK && type == RSM_OT_PHYSICAL_MEDIA)
-            rc = upd(e->db, "UPDATE obj SET enabled=?2, modified=?3 WHERE guid IN "
-                            "(SELECT guid FROM side WHERE pmedia=?1)", id, 2, v);
+            rc = upd(e->db,
+                     "UPDATE obj SET enabled=?2, modified=?3 WHERE guid IN "
+                     "(SELECT guid FROM side WHERE pmedia=?1)",
+                     id, 2, v);
     }
     rc = rsm_db_end(e->db, rc);
     if (rc == RSM_OK && enable)

@@ -53,7 +53,8 @@ rsm_rc rsm_pool_counts(struct rsm_db *db, const struct rsm_guid *pool, uint32_t 
     rsm_rc rc = RSM_OK;
     *n_pools = count_q(db, "SELECT count(*) FROM pool WHERE parent=?1", pool, &rc);
     *n_pmedia = count_q(db, "SELECT count(*) FROM pmedia WHERE pool=?1", pool, &rc);
-    *n_lmedia = count_q(db, "SELECT count(*) FROM side WHERE pool=?1 AND lmedia IS NOT NULL", pool, &rc);
+    *n_lmedia =
+        count_q(db, "SELECT count(*) FROM side WHERE pool=?1 AND lmedia IS NOT NULL", pool, &rc);
     return rc;
 }
 
@@ -118,10 +119,10 @@ rsm_rc rsm_pool_system(struct rsm_engine *e, uint32_t pool_type, const struct rs
         return rsm_db_map(src);
     if (!create)
         return RSM_E_NOT_FOUND;
-    const struct rsm_guid *parent = pool_type == RSM_POOL_SCRATCH  ? &e->top_free
-                                  : pool_type == RSM_POOL_IMPORT   ? &e->top_import
-                                  : pool_type == RSM_POOL_FOREIGN  ? &e->top_foreign
-                                                                   : NULL;
+    const struct rsm_guid *parent = pool_type == RSM_POOL_SCRATCH   ? &e->top_free
+                                    : pool_type == RSM_POOL_IMPORT  ? &e->top_import
+                                    : pool_type == RSM_POOL_FOREIGN ? &e->top_foreign
+                                                                    : NULL;
     if (!parent)
         return RSM_E_INVALID_PARAMETER;
     /* The sub-pool is named after its media type: "Free\LTO Ultrium". */
@@ -234,8 +235,8 @@ rsm_rc rsm_pool_create(struct rsm_engine *e, const struct rsm_caller *c, const c
             struct rsm_guid g;
             rsm_guid_new(&g);
             if (rc == RSM_OK)
-                rc = insert_pool(e->db, &g, comps[n - 1].s, comps[n - 1].len,
-                                 RSM_POOL_APPLICATION, media_type, &parent);
+                rc = insert_pool(e->db, &g, comps[n - 1].s, comps[n - 1].len, RSM_POOL_APPLICATION,
+                                 media_type, &parent);
             if (rc == RSM_OK && acl) {
                 rc = rsm_sec_store(e->db, &g, acl);
             } else if (rc == RSM_OK) {

@@ -24,7 +24,9 @@ static const char schema_v1[] =
     "CREATE TABLE obj(guid BLOB PRIMARY KEY CHECK(length(guid)=16), type INTEGER NOT NULL,"
     "  name TEXT NOT NULL DEFAULT '', descr TEXT NOT NULL DEFAULT '',"
     "  created INTEGER NOT NULL, modified INTEGER NOT NULL,"
-    "  enabled INTEGER NOT NULL DEFAULT 1, opstate INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "  enabled INTEGER NOT NULL DEFAULT 1, opstate INTEGER NOT NULL DEFAULT 0,"
+    /* For a logical medium (type 11): the side it is bound to. */
+    "  ref BLOB) WITHOUT ROWID;"
     "CREATE TABLE computer(guid BLOB PRIMARY KEY,"
     "  lr_purge INTEGER NOT NULL, or_purge INTEGER NOT NULL, lr_flags INTEGER NOT NULL,"
     "  or_flags INTEGER NOT NULL, pool_policy INTEGER NOT NULL) WITHOUT ROWID;"
@@ -96,9 +98,11 @@ static const char schema_v1[] =
     "CREATE TABLE side(guid BLOB PRIMARY KEY,"
     "  pmedia BLOB NOT NULL REFERENCES pmedia ON DELETE CASCADE,"
     "  pool BLOB NOT NULL REFERENCES pool,"
-    /* The LMID bound to the side, if any. A logical medium is its obj row (type 11) and
-     * this reference: its pool is the side's, it has exactly one side. */
-    "  lmedia BLOB REFERENCES obj, state INTEGER NOT NULL,"
+    /* The LMID bound to the side, if any. A logical medium is its obj row (type 11),
+     * whose ref names this side, and this back reference: its pool is the side's, it has
+     * exactly one side. Kept by media.c, verified by rsm_engine_check (no index or foreign
+     * key: allocation then writes three B-tree pages per transaction, not four). */
+    "  lmedia BLOB, state INTEGER NOT NULL,"
     "  side_no INTEGER NOT NULL, omid BLOB, omid_type TEXT NOT NULL DEFAULT '',"
     "  omid_info TEXT NOT NULL DEFAULT '', mount_count INTEGER NOT NULL DEFAULT 0,"
     "  alloc_count INTEGER NOT NULL DEFAULT 0, capacity INTEGER NOT NULL DEFAULT 0)"
@@ -108,8 +112,6 @@ static const char schema_v1[] =
     /* Allocation picks the least-used Available side of a pool. Only Available sides are
      * in this index, so allocating or freeing a side touches one entry, not two. */
     "CREATE INDEX side_pick ON side(pool, alloc_count) WHERE state=4;"
-    /* Most sides have no LMID: index only those that do (one LMID, one side). */
-    "CREATE UNIQUE INDEX side_lmedia ON side(lmedia) WHERE lmedia IS NOT NULL;"
     "CREATE TABLE libreq(guid BLOB PRIMARY KEY,"
     "  library BLOB, op INTEGER NOT NULL, option INTEGER NOT NULL DEFAULT 0,"
     "  state INTEGER NOT NULL DEFAULT 0, side BLOB, drive BLOB, pmedia BLOB, slot BLOB,"
@@ -143,12 +145,18 @@ static const struct {
     const char *name;
     uint32_t code, sides, rw, devtype;
 } known_types[] = {
-    {"LTO Ultrium", 0x56, 1, 1, 0x1F}, {"DLT", 0x27, 1, 1, 0x1F},
-    {"4mm DDS", 0x20, 1, 1, 0x1F},     {"AIT", 0x59, 1, 1, 0x1F},
-    {"SAIT", 0x5D, 1, 1, 0x1F},        {"STK 9840", 0x55, 1, 1, 0x1F},
-    {"STK 9940", 0x5C, 1, 1, 0x1F},    {"VXA", 0x54, 1, 1, 0x1F},
-    {"Cleaner Cartridge", 0x32, 1, 0, 0x1F}, {"CD-ROM", 0x33, 1, 3, 0x02},
-    {"CD-R", 0x34, 1, 2, 0x02},        {"DVD-RAM", 0x58, 2, 1, 0x33},
+    {"LTO Ultrium", 0x56, 1, 1, 0x1F},
+    {"DLT", 0x27, 1, 1, 0x1F},
+    {"4mm DDS", 0x20, 1, 1, 0x1F},
+    {"AIT", 0x59, 1, 1, 0x1F},
+    {"SAIT", 0x5D, 1, 1, 0x1F},
+    {"STK 9840", 0x55, 1, 1, 0x1F},
+    {"STK 9940", 0x5C, 1, 1, 0x1F},
+    {"VXA", 0x54, 1, 1, 0x1F},
+    {"Cleaner Cartridge", 0x32, 1, 0, 0x1F},
+    {"CD-ROM", 0x33, 1, 3, 0x02},
+    {"CD-R", 0x34, 1, 2, 0x02},
+    {"DVD-RAM", 0x58, 2, 1, 0x33},
     {"MO 5.25\" RW", 0x3B, 2, 1, 0x07},
 };
 

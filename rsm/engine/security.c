@@ -105,7 +105,7 @@ static rsm_rc governing(struct rsm_engine *e, const struct rsm_guid *g, struct r
         sql = "SELECT p.pool FROM side s JOIN pmedia p ON p.guid=s.pmedia WHERE s.guid=?1";
         break;
     case RSM_OT_LOGICAL_MEDIA:
-        sql = "SELECT pool FROM side WHERE lmedia=?1";
+        sql = "SELECT s.pool FROM obj o JOIN side s ON s.guid=o.ref WHERE o.guid=?1";
         break;
     case RSM_OT_CHANGER:
         sql = "SELECT library FROM changer WHERE guid=?1";
@@ -203,8 +203,8 @@ static bool has_descriptor_type(uint32_t t)
     return t == RSM_OT_MEDIA_POOL || t == RSM_OT_LIBRARY || t == RSM_OT_COMPUTER;
 }
 
-rsm_rc rsm_security_get(struct rsm_engine *e, const struct rsm_caller *c,
-                        const struct rsm_guid *id, struct rsm_acl *out)
+rsm_rc rsm_security_get(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *id,
+                        struct rsm_acl *out)
 {
     if (!id || !out)
         return RSM_E_INVALID_PARAMETER;
@@ -221,8 +221,8 @@ rsm_rc rsm_security_get(struct rsm_engine *e, const struct rsm_caller *c,
     return rc;
 }
 
-rsm_rc rsm_security_set(struct rsm_engine *e, const struct rsm_caller *c,
-                        const struct rsm_guid *id, uint32_t what, const struct rsm_acl *in)
+rsm_rc rsm_security_set(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *id,
+                        uint32_t what, const struct rsm_acl *in)
 {
     if (!id || !in || in->n > RSM_ACL_MAX || (what & ~0xFu) || !(what & 0x7u))
         return RSM_E_INVALID_PARAMETER;

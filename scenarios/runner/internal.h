@@ -14,95 +14,152 @@
 
 #include "scenarios/runner/scn.h"
 
-#define SCN_MAX_ANY  6   /* results an expectation may accept */
+#define SCN_MAX_ANY  6 /* results an expectation may accept */
 #define SCN_NAME_MAX 64
 #define SCN_DATA_MAX 512
 
 enum scn_kind {
     /* simulator */
-    SCN_INJECT, SCN_REMOVE, SCN_DOOR, SCN_MAILSLOT_DOOR, SCN_FORCE_DOOR, SCN_MOVE_BY_HAND,
-    SCN_DIRTY, SCN_DRIVE_FAULT, SCN_ROBOT_JAM, SCN_CLEAR_JAM, SCN_UNREADABLE,
-    SCN_POWER_CYCLE, SCN_ADVANCE, SCN_FAIL_NEXT, SCN_APPEARS,
+    SCN_INJECT,
+    SCN_REMOVE,
+    SCN_DOOR,
+    SCN_MAILSLOT_DOOR,
+    SCN_FORCE_DOOR,
+    SCN_MOVE_BY_HAND,
+    SCN_DIRTY,
+    SCN_DRIVE_FAULT,
+    SCN_ROBOT_JAM,
+    SCN_CLEAR_JAM,
+    SCN_UNREADABLE,
+    SCN_POWER_CYCLE,
+    SCN_ADVANCE,
+    SCN_FAIL_NEXT,
+    SCN_APPEARS,
     /* device */
-    SCN_CDB, SCN_SCSI,
+    SCN_CDB,
+    SCN_SCSI,
     /* checks */
-    SCN_ELEMENTS, SCN_TAPEALERT, SCN_TIME, SCN_DRIVE_STATE,
+    SCN_ELEMENTS,
+    SCN_TAPEALERT,
+    SCN_TIME,
+    SCN_DRIVE_STATE,
     /* RSM */
     SCN_RSM,
     /* control */
-    SCN_REPEAT, SCN_PICK,
+    SCN_REPEAT,
+    SCN_PICK,
     SCN_KIND_COUNT
 };
 
 /* An element named in a step: "slot 3", "mailslot 1", "drive 2", "transport 1" (1-based
  * within its type) or a raw address (type 0). */
 struct scn_elem {
-    int type;      /* enum vtl_elem_type; 0 = raw address */
-    unsigned num;  /* index (1-based) or the address */
+    int type;     /* enum vtl_elem_type; 0 = raw address */
+    unsigned num; /* index (1-based) or the address */
 };
 
 /* Commands a 'scsi' step names (parse.c's scsi_names[] in the same order). */
-enum scn_scsi_cmd { SC_TUR, SC_RSENSE, SC_INQUIRY, SC_MOVE, SC_INIT, SC_PREVENT, SC_ALLOW,
-                    SC_OPEN_IE, SC_CLOSE_IE, SC_LOAD, SC_UNLOAD, SC_REWIND, SC_WRITE, SC_WFM,
-                    SC_READ, SC_LOG_SENSE, SC_EXCHANGE, SC_POSITION, SC_N };
+enum scn_scsi_cmd {
+    SC_TUR,
+    SC_RSENSE,
+    SC_INQUIRY,
+    SC_MOVE,
+    SC_INIT,
+    SC_PREVENT,
+    SC_ALLOW,
+    SC_OPEN_IE,
+    SC_CLOSE_IE,
+    SC_LOAD,
+    SC_UNLOAD,
+    SC_REWIND,
+    SC_WRITE,
+    SC_WFM,
+    SC_READ,
+    SC_LOG_SENSE,
+    SC_EXCHANGE,
+    SC_POSITION,
+    SC_N
+};
 
-enum scn_drive_fault { SCN_DF_HARD, SCN_DF_WRITE_ERROR, SCN_DF_READ_ERROR, SCN_DF_NOT_READY,
-                       SCN_DF_SLOW, SCN_DF_CLEAR };
+enum scn_drive_fault {
+    SCN_DF_HARD,
+    SCN_DF_WRITE_ERROR,
+    SCN_DF_READ_ERROR,
+    SCN_DF_NOT_READY,
+    SCN_DF_SLOW,
+    SCN_DF_CLEAR
+};
 
 enum scn_rsm_call {
-    SCN_CREATE_POOL, SCN_DELETE_POOL, SCN_SET_POOL_POLICY, SCN_ALLOCATE, SCN_DEALLOCATE,
-    SCN_MOVE_TO_POOL, SCN_GET_INFO, SCN_ENUMERATE, SCN_GET_POOL_NAME, SCN_RSM_CALL_COUNT
+    SCN_CREATE_POOL,
+    SCN_DELETE_POOL,
+    SCN_SET_POOL_POLICY,
+    SCN_ALLOCATE,
+    SCN_DEALLOCATE,
+    SCN_MOVE_TO_POOL,
+    SCN_GET_INFO,
+    SCN_ENUMERATE,
+    SCN_GET_POOL_NAME,
+    /* library control: not implemented by librsm yet (rsm/api/STATUS.md); called for real */
+    SCN_MOUNT,
+    SCN_DISMOUNT,
+    SCN_INVENTORY,
+    SCN_INJECT_MEDIA,
+    SCN_EJECT_MEDIA,
+    SCN_ACCESS_DOOR,
+    SCN_CLEAN_DRIVE,
+    SCN_RSM_CALL_COUNT
 };
 
 /* Expected outcome of a step (each member is checked only when its has_ flag is set). */
 struct scn_expect {
-    unsigned n_result;                  /* "result": any of these names */
+    unsigned n_result; /* "result": any of these names */
     char result[SCN_MAX_ANY][48];
     bool has_status;
     uint8_t status;
     bool has_sense;
     uint8_t key;
     uint16_t asc_ascq;
-    bool has_data;                      /* data-in must start with these bytes */
+    bool has_data; /* data-in must start with these bytes */
     uint8_t data[SCN_DATA_MAX];
     size_t data_len;
-    char *barcode;                      /* remove: the cartridge taken out */
-    char *pool;                         /* RSM GetNtmsObjectInformation: pool full name */
-    int media_state;                    /* -1 unchecked */
-    long count;                         /* -1 unchecked: EnumerateNtmsObject count */
-    char *count_of;                     /* ... or the length of this list variable */
-    char *name;                         /* GetNtmsMediaPoolName */
+    char *barcode;   /* remove: the cartridge taken out */
+    char *pool;      /* RSM GetNtmsObjectInformation: pool full name */
+    int media_state; /* -1 unchecked */
+    long count;      /* -1 unchecked: EnumerateNtmsObject count */
+    char *count_of;  /* ... or the length of this list variable */
+    char *name;      /* GetNtmsMediaPoolName */
 };
 
 /* One expected element in an "elements" check. */
 struct scn_elem_want {
     struct scn_elem elem;
     unsigned line, col;
-    bool empty;          /* must be empty */
-    char *barcode;       /* must hold this ("" = full with no readable label) */
+    bool empty;    /* must be empty */
+    char *barcode; /* must hold this ("" = full with no readable label) */
     bool has_except;
-    uint16_t except;     /* 0: no exception */
+    uint16_t except; /* 0: no exception */
     bool has_access;
     bool access;
-    int svalid_from;     /* -1 unchecked; else the source must be this element */
+    int svalid_from; /* -1 unchecked; else the source must be this element */
     struct scn_elem from;
 };
 
 struct scn_step {
     enum scn_kind kind;
     unsigned line, col;
-    char *label;               /* optional "name:" */
+    char *label; /* optional "name:" */
     /* simulator */
     char *barcode;
-    char *media;               /* media type name */
-    unsigned mailslot;         /* 1-based, 0 = first free */
+    char *media;       /* media type name */
+    unsigned mailslot; /* 1-based, 0 = first free */
     bool open;
     struct scn_elem from, to;
-    unsigned drive;            /* 1-based */
+    unsigned drive; /* 1-based */
     enum scn_drive_fault fault;
-    uint64_t n;                /* counts, blocks, durations in microseconds */
+    uint64_t n; /* counts, blocks, durations in microseconds */
     uint64_t us;
-    int opcode;                /* fail_next: -1 any */
+    int opcode; /* fail_next: -1 any */
     uint8_t key;
     uint16_t asc_ascq;
     /* device */
@@ -112,22 +169,22 @@ struct scn_step {
     size_t cdb_len;
     uint8_t *data_out;
     size_t data_out_len;
-    uint32_t alloc;            /* data-in buffer for raw CDBs */
-    uint32_t write_bytes;      /* scsi WRITE: bytes of seeded random data */
+    uint32_t alloc;       /* data-in buffer for raw CDBs */
+    uint32_t write_bytes; /* scsi WRITE: bytes of seeded random data */
     /* checks */
     struct scn_elem_want *want;
     size_t n_want;
     uint64_t ta_set, ta_clear; /* TapeAlert flags that must be set / clear (bit n-1) */
     bool has_at_least, has_at_most;
     uint64_t at_least_us, at_most_us;
-    char *state;               /* drive state name */
-    int dirty;                 /* -1 unchecked */
+    char *state; /* drive state name */
+    int dirty;   /* -1 unchecked */
     /* RSM */
     enum scn_rsm_call call;
     char *pool;
     char *parent;
     char *name;
-    bool media_type;           /* pool holds LTO media (else only pools) */
+    bool media_type; /* pool holds LTO media (else only pools) */
     uint32_t action, options, alloc_policy, dealloc_policy;
     bool has_alloc_policy, has_dealloc_policy;
     char *save, *push, *pop, *var;
@@ -145,9 +202,9 @@ struct scn_scenario {
     char *name;
     char *description;
     uint64_t seed;
-    char *library_yaml;        /* a sim/ config (never NULL: the default is written out) */
-    bool rsm;                  /* mirror the library into an embedded RSM database */
-    bool rsm_free_all;         /* ... and put every data cartridge in the free pool */
+    char *library_yaml; /* a sim/ config (never NULL: the default is written out) */
+    bool rsm;           /* mirror the library into an embedded RSM database */
+    bool rsm_free_all;  /* ... and put every data cartridge in the free pool */
     struct scn_step *steps;
     size_t n_steps;
 };

@@ -156,8 +156,8 @@ int main(int argc, char **argv)
     if (tap)
         scn_report_tap(stdout, res, n);
     else
-        printf("scenarios: %zu passed, %zu failed; wall %.3f s, virtual %.3f s (%.0fx)\n",
-               passed, n - passed, wall, vt / 1e6, wall > 0 ? vt / 1e6 / wall : 0.0);
+        printf("scenarios: %zu passed, %zu failed; wall %.3f s, virtual %.3f s (%.0fx)\n", passed,
+               n - passed, wall, vt / 1e6, wall > 0 ? vt / 1e6 / wall : 0.0);
     int rc = passed == n ? 0 : 1;
     if (junit) {
         FILE *f = fopen(junit, "w");

@@ -32,18 +32,29 @@ struct parser {
 };
 
 static const char *const kind_names[SCN_KIND_COUNT] = {
-    [SCN_INJECT] = "inject",           [SCN_REMOVE] = "remove",
-    [SCN_DOOR] = "door",               [SCN_MAILSLOT_DOOR] = "mailslot_door",
-    [SCN_FORCE_DOOR] = "force_door_open", [SCN_MOVE_BY_HAND] = "move_by_hand",
-    [SCN_DIRTY] = "dirty",             [SCN_DRIVE_FAULT] = "drive_fault",
-    [SCN_ROBOT_JAM] = "robot_jam",     [SCN_CLEAR_JAM] = "clear_jam",
-    [SCN_UNREADABLE] = "unreadable_barcode", [SCN_POWER_CYCLE] = "power_cycle",
-    [SCN_ADVANCE] = "advance",         [SCN_FAIL_NEXT] = "fail_next",
+    [SCN_INJECT] = "inject",
+    [SCN_REMOVE] = "remove",
+    [SCN_DOOR] = "door",
+    [SCN_MAILSLOT_DOOR] = "mailslot_door",
+    [SCN_FORCE_DOOR] = "force_door_open",
+    [SCN_MOVE_BY_HAND] = "move_by_hand",
+    [SCN_DIRTY] = "dirty",
+    [SCN_DRIVE_FAULT] = "drive_fault",
+    [SCN_ROBOT_JAM] = "robot_jam",
+    [SCN_CLEAR_JAM] = "clear_jam",
+    [SCN_UNREADABLE] = "unreadable_barcode",
+    [SCN_POWER_CYCLE] = "power_cycle",
+    [SCN_ADVANCE] = "advance",
+    [SCN_FAIL_NEXT] = "fail_next",
     [SCN_APPEARS] = "cartridge_appears",
-    [SCN_CDB] = "cdb",                 [SCN_SCSI] = "scsi",
-    [SCN_ELEMENTS] = "elements",       [SCN_TAPEALERT] = "tapealert",
-    [SCN_TIME] = "time",               [SCN_DRIVE_STATE] = "drive_state",
-    [SCN_RSM] = "rsm",                 [SCN_REPEAT] = "repeat",
+    [SCN_CDB] = "cdb",
+    [SCN_SCSI] = "scsi",
+    [SCN_ELEMENTS] = "elements",
+    [SCN_TAPEALERT] = "tapealert",
+    [SCN_TIME] = "time",
+    [SCN_DRIVE_STATE] = "drive_state",
+    [SCN_RSM] = "rsm",
+    [SCN_REPEAT] = "repeat",
     [SCN_PICK] = "pick",
 };
 
@@ -57,6 +68,13 @@ static const char *const call_names[SCN_RSM_CALL_COUNT] = {
     [SCN_GET_INFO] = "GetNtmsObjectInformation",
     [SCN_ENUMERATE] = "EnumerateNtmsObject",
     [SCN_GET_POOL_NAME] = "GetNtmsMediaPoolName",
+    [SCN_MOUNT] = "MountNtmsMedia",
+    [SCN_DISMOUNT] = "DismountNtmsMedia",
+    [SCN_INVENTORY] = "InventoryNtmsLibrary",
+    [SCN_INJECT_MEDIA] = "InjectNtmsMedia",
+    [SCN_EJECT_MEDIA] = "EjectNtmsMedia",
+    [SCN_ACCESS_DOOR] = "AccessNtmsLibraryDoor",
+    [SCN_CLEAN_DRIVE] = "CleanNtmsDrive",
 };
 
 const char *scn_kind_name(enum scn_kind k)
@@ -72,12 +90,18 @@ const char *scn_rsm_call_name(enum scn_rsm_call c)
 const char *scn_rc_name(enum scn_rc rc)
 {
     switch (rc) {
-    case SCN_OK: return "SCN_OK";
-    case SCN_E_INPUT: return "SCN_E_INPUT";
-    case SCN_E_FAILED: return "SCN_E_FAILED";
-    case SCN_E_SETUP: return "SCN_E_SETUP";
-    case SCN_E_NOMEM: return "SCN_E_NOMEM";
-    case SCN_E_IO: return "SCN_E_IO";
+    case SCN_OK:
+        return "SCN_OK";
+    case SCN_E_INPUT:
+        return "SCN_E_INPUT";
+    case SCN_E_FAILED:
+        return "SCN_E_FAILED";
+    case SCN_E_SETUP:
+        return "SCN_E_SETUP";
+    case SCN_E_NOMEM:
+        return "SCN_E_NOMEM";
+    case SCN_E_IO:
+        return "SCN_E_IO";
     }
     return "SCN_E_?";
 }
@@ -105,10 +129,14 @@ __attribute__((format(printf, 3, 4))) static bool fail_at(struct parser *p, cons
 static const char *type_word(const yaml_node_t *n)
 {
     switch (n->type) {
-    case YAML_SCALAR_NODE: return "a scalar";
-    case YAML_SEQUENCE_NODE: return "a list";
-    case YAML_MAPPING_NODE: return "a mapping";
-    default: return "nothing";
+    case YAML_SCALAR_NODE:
+        return "a scalar";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    default:
+        return "nothing";
     }
 }
 
@@ -124,8 +152,7 @@ static const char *scalar(const yaml_node_t *n)
 
 /* ---- typed values ------------------------------------------------------------------- */
 
-static bool want_scalar(struct parser *p, const yaml_node_t *n, const char *what,
-                        const char **out)
+static bool want_scalar(struct parser *p, const yaml_node_t *n, const char *what, const char **out)
 {
     *out = "";
     if (n->type != YAML_SCALAR_NODE)
@@ -252,8 +279,8 @@ static bool get_sense(struct parser *p, const yaml_node_t *n, const char *what, 
     unsigned k, a, q;
     char tail;
     if (sscanf(s, "%x/%x/%x%c", &k, &a, &q, &tail) != 3 || k > 0xF || a > 0xFF || q > 0xFF)
-        return fail_at(p, n, "expected %s as KEY/ASC/ASCQ in hex (e.g. 5/3B/0D), found '%s'",
-                       what, s);
+        return fail_at(p, n, "expected %s as KEY/ASC/ASCQ in hex (e.g. 5/3B/0D), found '%s'", what,
+                       s);
     *key = (uint8_t)k;
     *asc_ascq = (uint16_t)(a << 8 | q);
     return true;
@@ -273,15 +300,20 @@ static bool get_ascq(struct parser *p, const yaml_node_t *n, const char *what, u
     return true;
 }
 
-static bool get_elem(struct parser *p, const yaml_node_t *n, const char *what,
-                     struct scn_elem *out)
+static bool get_elem(struct parser *p, const yaml_node_t *n, const char *what, struct scn_elem *out)
 {
     const char *s;
     if (!want_scalar(p, n, what, &s))
         return false;
-    static const struct { const char *word; int type; } words[] = {
-        {"slot", VTL_ELEM_STORAGE}, {"mailslot", VTL_ELEM_IE}, {"drive", VTL_ELEM_DTE},
-        {"transport", VTL_ELEM_TRANSPORT}, {"address", 0},
+    static const struct {
+        const char *word;
+        int type;
+    } words[] = {
+        {"slot", VTL_ELEM_STORAGE},
+        {"mailslot", VTL_ELEM_IE},
+        {"drive", VTL_ELEM_DTE},
+        {"transport", VTL_ELEM_TRANSPORT},
+        {"address", 0},
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         size_t wl = strlen(words[i].word);
@@ -317,8 +349,8 @@ static bool get_enum(struct parser *p, const yaml_node_t *n, const char *what,
     size_t off = 0;
     for (size_t i = 0; i < n_names && off < sizeof list; i++)
         if (names[i])
-            off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", off ? ", " : "",
-                                    names[i]);
+            off +=
+                (size_t)snprintf(list + off, sizeof list - off, "%s%s", off ? ", " : "", names[i]);
     return fail_at(p, n, "expected %s (one of %s), found '%s'", what, list, s);
 }
 
@@ -343,8 +375,8 @@ static bool check_keys(struct parser *p, const yaml_node_t *n, const char *ctx,
             char list[512] = "";
             size_t off = 0;
             for (size_t i = 0; keys[i] && off < sizeof list; i++)
-                off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
-                                        keys[i]);
+                off +=
+                    (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "", keys[i]);
             return fail_at(p, k, "unknown key '%s' in %s: expected one of %s", ks, ctx, list);
         }
         for (yaml_node_pair_t *b = n->data.mapping.pairs.start; b < a; b++)
@@ -358,7 +390,8 @@ static yaml_node_t *get(struct parser *p, const yaml_node_t *map, const char *ke
 {
     if (map->type != YAML_MAPPING_NODE)
         return NULL;
-    for (yaml_node_pair_t *a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++) {
+    for (yaml_node_pair_t *a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top;
+         a++) {
         const char *ks = scalar(node(p, a->key));
         if (ks && strcmp(ks, key) == 0)
             return node(p, a->value);
@@ -377,14 +410,14 @@ static yaml_node_t *need(struct parser *p, const yaml_node_t *map, const char *k
 /* ---- expectations --------------------------------------------------------------------- */
 
 static const char *const status_names[] = {
-    [0x00] = "GOOD", [0x02] = "CHECK_CONDITION", [0x04] = "CONDITION_MET", [0x08] = "BUSY",
-    [0x18] = "RESERVATION_CONFLICT", [0x28] = "TASK_SET_FULL", [0x30] = "ACA_ACTIVE",
-    [0x40] = "TASK_ABORTED",
+    [0x00] = "GOOD",       [0x02] = "CHECK_CONDITION",      [0x04] = "CONDITION_MET",
+    [0x08] = "BUSY",       [0x18] = "RESERVATION_CONFLICT", [0x28] = "TASK_SET_FULL",
+    [0x30] = "ACA_ACTIVE", [0x40] = "TASK_ABORTED",
 };
 #define N_STATUS (sizeof status_names / sizeof status_names[0])
 
-static const char *const mstate_names[] = {"IDLE", "INUSE", "MOUNTED", "LOADED", "UNLOADED",
-                                           "OPERROR", "OPREQ"};
+static const char *const mstate_names[] = {"IDLE",     "INUSE",   "MOUNTED", "LOADED",
+                                           "UNLOADED", "OPERROR", "OPREQ"};
 
 static bool parse_result_list(struct parser *p, const yaml_node_t *n, struct scn_expect *ex)
 {
@@ -415,8 +448,8 @@ static bool parse_expect(struct parser *p, const yaml_node_t *n, enum scn_kind k
 {
     static const char *const sim_keys[] = {"result", "barcode", NULL};
     static const char *const dev_keys[] = {"status", "sense", "data", NULL};
-    static const char *const rsm_keys[] = {"result", "pool", "state", "count", "count_of",
-                                           "name", NULL};
+    static const char *const rsm_keys[] = {"result",   "pool", "state", "count",
+                                           "count_of", "name", NULL};
     const char *const *keys = kind == SCN_CDB || kind == SCN_SCSI ? dev_keys
                               : kind == SCN_RSM                   ? rsm_keys
                                                                   : sim_keys;
@@ -470,15 +503,28 @@ static bool parse_expect(struct parser *p, const yaml_node_t *n, enum scn_kind k
 static bool parse_steps(struct parser *p, const yaml_node_t *n, const char *ctx,
                         struct scn_step **out, size_t *n_out);
 
-static const char *const fault_names[] = {"hard", "write_error", "read_error", "not_ready",
-                                          "slow", "clear"};
+static const char *const fault_names[] = {"hard",      "write_error", "read_error",
+                                          "not_ready", "slow",        "clear"};
 static const char *const scsi_names[] = {
-    "TEST_UNIT_READY", "REQUEST_SENSE", "INQUIRY", "MOVE_MEDIUM", "INITIALIZE_ELEMENT_STATUS",
-    "PREVENT_MEDIUM_REMOVAL", "ALLOW_MEDIUM_REMOVAL", "OPEN_IMPORT_EXPORT",
-    "CLOSE_IMPORT_EXPORT", "LOAD", "UNLOAD", "REWIND", "WRITE", "WRITE_FILEMARKS", "READ",
-    "LOG_SENSE", "EXCHANGE_MEDIUM", "POSITION_TO_ELEMENT",
+    "TEST_UNIT_READY",
+    "REQUEST_SENSE",
+    "INQUIRY",
+    "MOVE_MEDIUM",
+    "INITIALIZE_ELEMENT_STATUS",
+    "PREVENT_MEDIUM_REMOVAL",
+    "ALLOW_MEDIUM_REMOVAL",
+    "OPEN_IMPORT_EXPORT",
+    "CLOSE_IMPORT_EXPORT",
+    "LOAD",
+    "UNLOAD",
+    "REWIND",
+    "WRITE",
+    "WRITE_FILEMARKS",
+    "READ",
+    "LOG_SENSE",
+    "EXCHANGE_MEDIUM",
+    "POSITION_TO_ELEMENT",
 };
-
 
 /* Named SCSI commands are turned into CDB bytes here, through scsi/cdb.h's builders, so the
  * runner executes them exactly like raw CDBs. Elements in fields are resolved at run time
@@ -487,7 +533,7 @@ static const char *const scsi_names[] = {
 
 static bool parse_scsi(struct parser *p, const yaml_node_t *n, struct scn_step *s)
 {
-    static const char *const keys[] = {"command", "lun", "nexus", "from", "to", "to2",
+    static const char *const keys[] = {"command", "lun",   "nexus", "from", "to",   "to2",
                                        "element", "bytes", "count", "page", "hold", NULL};
     if (!check_keys(p, n, "scsi", keys))
         return false;
@@ -624,12 +670,11 @@ static bool parse_elements(struct parser *p, const yaml_node_t *n, struct scn_st
     return true;
 }
 
-static bool parse_flag_list(struct parser *p, const yaml_node_t *n, const char *what,
-                            uint64_t *out)
+static bool parse_flag_list(struct parser *p, const yaml_node_t *n, const char *what, uint64_t *out)
 {
     if (n->type != YAML_SEQUENCE_NODE)
-        return fail_at(p, n, "expected %s (a list of TapeAlert flag numbers 1..64), found %s",
-                       what, type_word(n));
+        return fail_at(p, n, "expected %s (a list of TapeAlert flag numbers 1..64), found %s", what,
+                       type_word(n));
     for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
         uint64_t f;
         yaml_node_t *v = node(p, *i);
@@ -646,8 +691,7 @@ static bool parse_flags(struct parser *p, const yaml_node_t *n, const char *what
                         const char *const *names, const uint32_t *vals, size_t cnt, uint32_t *out)
 {
     if (n->type != YAML_SEQUENCE_NODE)
-        return fail_at(p, n, "expected %s (a list of option names), found %s", what,
-                       type_word(n));
+        return fail_at(p, n, "expected %s (a list of option names), found %s", what, type_word(n));
     for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
         unsigned k;
         if (!get_enum(p, node(p, *i), what, names, cnt, &k))
@@ -659,14 +703,15 @@ static bool parse_flags(struct parser *p, const yaml_node_t *n, const char *what
 
 static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s)
 {
-    static const char *const keys[] = {"call", "name", "parent", "pool", "barcode", "media",
-                                       "save", "push", "pop", "action", "options", "holds_media",
-                                       "allocation", "deallocation", "type", NULL};
+    static const char *const keys[] = {
+        "call",       "name",         "parent", "pool",   "barcode", "media",
+        "save",       "push",         "pop",    "action", "options", "holds_media",
+        "allocation", "deallocation", "type",   "drive",  NULL};
     if (!check_keys(p, n, "rsm", keys))
         return false;
     yaml_node_t *v = need(p, n, "call", "rsm");
     unsigned c;
-    if (!v || !get_enum(p, v, "call (an implemented API function)", call_names,
+    if (!v || !get_enum(p, v, "call (an API function the runner knows)", call_names,
                         SCN_RSM_CALL_COUNT, &c))
         return false;
     s->call = (enum scn_rsm_call)c;
@@ -686,6 +731,14 @@ static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s
         return false;
     if ((v = get(p, n, "pop")) && !get_str(p, v, "pop", &s->pop))
         return false;
+    uint64_t u;
+    if ((v = get(p, n, "drive"))) {
+        if (!get_uint(p, v, "drive", VTL_MAX_DRIVES, &u))
+            return false;
+        if (u == 0)
+            return fail_at(p, v, "expected drive from 1");
+        s->drive = (unsigned)u;
+    }
     s->media_type = true;
     if ((v = get(p, n, "holds_media")) && !get_bool(p, v, "holds_media", &s->media_type))
         return false;
@@ -731,7 +784,8 @@ static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s
     switch (s->call) {
     case SCN_CREATE_POOL:
         if (!s->name)
-            return fail_at(p, n, "missing key 'name' in rsm (CreateNtmsMediaPool needs a pool name)");
+            return fail_at(p, n,
+                           "missing key 'name' in rsm (CreateNtmsMediaPool needs a pool name)");
         break;
     case SCN_DELETE_POOL:
     case SCN_SET_POOL_POLICY:
@@ -739,24 +793,45 @@ static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s
     case SCN_ENUMERATE:
     case SCN_GET_POOL_NAME:
         if (!s->pool)
-            return fail_at(p, n, "missing key 'pool' in rsm (%s needs a pool)", call_names[s->call]);
+            return fail_at(p, n, "missing key 'pool' in rsm (%s needs a pool)",
+                           call_names[s->call]);
         break;
     case SCN_DEALLOCATE:
         if (!s->var && !s->pop)
-            return fail_at(p, n, "missing key 'media' or 'pop' in rsm (DeallocateNtmsMedia needs "
-                                 "an allocated medium)");
+            return fail_at(p, n,
+                           "missing key 'media' or 'pop' in rsm (DeallocateNtmsMedia needs "
+                           "an allocated medium)");
         break;
     case SCN_MOVE_TO_POOL:
         if (!s->pool || !s->barcode)
-            return fail_at(p, n, "missing key '%s' in rsm (MoveToNtmsMediaPool needs a barcode "
-                                 "and a pool)", s->pool ? "barcode" : "pool");
+            return fail_at(p, n,
+                           "missing key '%s' in rsm (MoveToNtmsMediaPool needs a barcode "
+                           "and a pool)",
+                           s->pool ? "barcode" : "pool");
         s->all_barcodes = strcmp(s->barcode, "all") == 0;
         break;
     case SCN_GET_INFO:
         if (!s->barcode && !s->pool)
-            return fail_at(p, n, "missing key 'barcode' or 'pool' in rsm "
-                                 "(GetNtmsObjectInformation needs an object)");
+            return fail_at(p, n,
+                           "missing key 'barcode' or 'pool' in rsm "
+                           "(GetNtmsObjectInformation needs an object)");
         break;
+    case SCN_MOUNT:
+    case SCN_DISMOUNT:
+    case SCN_EJECT_MEDIA:
+        if (!s->barcode && !s->var)
+            return fail_at(p, n, "missing key 'barcode' or 'media' in rsm (%s needs a medium)",
+                           call_names[s->call]);
+        if (s->call == SCN_MOUNT && !s->drive)
+            return fail_at(p, n, "missing key 'drive' in rsm (MountNtmsMedia needs a drive)");
+        break;
+    case SCN_CLEAN_DRIVE:
+        if (!s->drive)
+            return fail_at(p, n, "missing key 'drive' in rsm (CleanNtmsDrive needs a drive)");
+        break;
+    case SCN_INVENTORY:
+    case SCN_INJECT_MEDIA:
+    case SCN_ACCESS_DOOR:
     case SCN_RSM_CALL_COUNT:
         break;
     }
@@ -786,8 +861,10 @@ static bool parse_action(struct parser *p, const yaml_node_t *n, struct scn_step
             if (!get_str(p, v, "type", &s->media))
                 return false;
             if (vtl_media_parse(s->media, &m) != VTL_OK)
-                return fail_at(p, v, "expected type as a media name (LTO5..LTO9, LTO7-M8, "
-                                     "CLEANING), found '%s'", s->media);
+                return fail_at(p, v,
+                               "expected type as a media name (LTO5..LTO9, LTO7-M8, "
+                               "CLEANING), found '%s'",
+                               s->media);
         }
         return true;
     }
@@ -822,8 +899,8 @@ static bool parse_action(struct parser *p, const yaml_node_t *n, struct scn_step
     case SCN_DRIVE_FAULT: {
         static const char *const dk[] = {"drive", NULL};
         static const char *const sk[] = {"drive", "state", "dirty", "barcode", NULL};
-        static const char *const fk[] = {"drive", "fault", "count", "block", "duration",
-                                         "after_writes", "sense", NULL};
+        static const char *const fk[] = {"drive",    "fault",        "count", "block",
+                                         "duration", "after_writes", "sense", NULL};
         const char *const *keys = s->kind == SCN_DIRTY ? dk : s->kind == SCN_DRIVE_STATE ? sk : fk;
         if (!check_keys(p, n, kind_names[s->kind], keys) ||
             !(v = need(p, n, "drive", kind_names[s->kind])) ||
@@ -853,7 +930,23 @@ static bool parse_action(struct parser *p, const yaml_node_t *n, struct scn_step
             !get_enum(p, v, "fault", fault_names, 6, &f))
             return false;
         s->fault = (enum scn_drive_fault)f;
-        s->n = 1;
+        /* which extra keys each fault takes; any other is a mistake worth reporting */
+        static const char *const fault_keys[][3] = {
+            [SCN_DF_HARD] = {"sense"},       [SCN_DF_WRITE_ERROR] = {"count"},
+            [SCN_DF_READ_ERROR] = {"block"}, [SCN_DF_NOT_READY] = {"after_writes", "duration"},
+            [SCN_DF_SLOW] = {"duration"},    [SCN_DF_CLEAR] = {NULL},
+        };
+        for (yaml_node_pair_t *a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top;
+             a++) {
+            const char *ks = scalar(node(p, a->key));
+            bool fits = !strcmp(ks, "drive") || !strcmp(ks, "fault");
+            for (size_t i = 0; i < 3 && fault_keys[f][i]; i++)
+                fits |= !strcmp(ks, fault_keys[f][i]);
+            if (!fits)
+                return fail_at(p, node(p, a->key), "unexpected key '%s' for fault %s", ks,
+                               fault_names[f]);
+        }
+        s->n = s->fault == SCN_DF_NOT_READY ? 0 : 1;
         if ((v = get(p, n, "count")) && !get_uint(p, v, "count", 1000000, &s->n))
             return false;
         if ((v = get(p, n, "block")) && !get_uint(p, v, "block", UINT64_MAX, &s->n))
@@ -866,11 +959,13 @@ static bool parse_action(struct parser *p, const yaml_node_t *n, struct scn_step
         if ((v = get(p, n, "sense")) && !get_ascq(p, v, "sense", &s->asc_ascq))
             return false;
         if (s->fault == SCN_DF_READ_ERROR && !get(p, n, "block"))
-            return fail_at(p, n, "missing key 'block' in drive_fault (read_error needs the "
-                                 "logical object that fails)");
+            return fail_at(p, n,
+                           "missing key 'block' in drive_fault (read_error needs the "
+                           "logical object that fails)");
         if (s->fault == SCN_DF_SLOW && !get(p, n, "duration"))
-            return fail_at(p, n, "missing key 'duration' in drive_fault (slow needs the extra "
-                                 "time per command)");
+            return fail_at(p, n,
+                           "missing key 'duration' in drive_fault (slow needs the extra "
+                           "time per command)");
         return true;
     }
     case SCN_ROBOT_JAM: {
@@ -1054,8 +1149,10 @@ static bool parse_step(struct parser *p, const yaml_node_t *n, struct scn_step *
             for (unsigned i = 0; i < SCN_KIND_COUNT && off < sizeof list; i++)
                 off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
                                         kind_names[i]);
-            return fail_at(p, k, "unknown key '%s' in a step: expected name, expect or one "
-                                 "action of %s", ks, list);
+            return fail_at(p, k,
+                           "unknown key '%s' in a step: expected name, expect or one "
+                           "action of %s",
+                           ks, list);
         }
         if (action)
             return fail_at(p, k, "a step has one action: '%s' follows '%s'", ks,
@@ -1074,7 +1171,7 @@ static bool parse_step(struct parser *p, const yaml_node_t *n, struct scn_step *
     if (expect) {
         if (s->kind == SCN_ELEMENTS || s->kind == SCN_TAPEALERT || s->kind == SCN_TIME ||
             s->kind == SCN_REPEAT || s->kind == SCN_PICK || s->kind == SCN_DRIVE_STATE)
-            return fail_at(p, expect, "unexpected key 'expect': a %s step is itself a check",
+            return fail_at(p, expect, "unexpected key 'expect': an '%s' step is itself a check",
                            kind_names[s->kind]);
         return parse_expect(p, expect, s->kind, &s->ex);
     }
@@ -1234,11 +1331,12 @@ static bool parse_top(struct parser *p, struct scn_scenario *sc)
 {
     yaml_node_t *root = yaml_document_get_root_node(&p->doc);
     if (!root) {
-        fail_at(p, NULL, "expected a scenario (a mapping with name and steps), found an empty file");
+        fail_at(p, NULL,
+                "expected a scenario (a mapping with name and steps), found an empty file");
         return false;
     }
-    static const char *const keys[] = {"name", "description", "seed", "library", "rsm", "steps",
-                                       NULL};
+    static const char *const keys[] = {"name", "description", "seed", "library",
+                                       "rsm",  "steps",       NULL};
     if (!check_keys(p, root, "the scenario", keys))
         return false;
     yaml_node_t *v;
@@ -1253,8 +1351,10 @@ static bool parse_top(struct parser *p, struct scn_scenario *sc)
         if (s && !strcmp(s, "default")) {
             sc->library_yaml = strdup(default_library);
         } else if (v->type != YAML_MAPPING_NODE) {
-            return fail_at(p, v, "expected library (a library config mapping, or 'default'), "
-                                 "found %s", type_word(v));
+            return fail_at(p, v,
+                           "expected library (a library config mapping, or 'default'), "
+                           "found %s",
+                           type_word(v));
         } else {
             sc->library_yaml = library_text(p, v);
             if (!sc->library_yaml)
@@ -1262,8 +1362,8 @@ static bool parse_top(struct parser *p, struct scn_scenario *sc)
             /* sim/'s own validation, with this file's positions */
             struct vtl_config *cfg = NULL;
             char why[1024] = "";
-            if (vtl_config_load_string(sc->library_yaml, strlen(sc->library_yaml), p->file,
-                                       &cfg, why, sizeof why) != VTL_OK) {
+            if (vtl_config_load_string(sc->library_yaml, strlen(sc->library_yaml), p->file, &cfg,
+                                       why, sizeof why) != VTL_OK) {
                 p->failed = true;
                 snprintf(p->err, p->cap, "%s", why[0] ? why : "library: rejected");
                 return false;
@@ -1286,8 +1386,7 @@ static bool parse_top(struct parser *p, struct scn_scenario *sc)
         if ((x = get(p, v, "free"))) {
             const char *s = scalar(x);
             if (!s || (strcmp(s, "all") && strcmp(s, "none")))
-                return fail_at(p, x, "expected free: all or none, found %s",
-                               s ? s : type_word(x));
+                return fail_at(p, x, "expected free: all or none, found %s", s ? s : type_word(x));
             sc->rsm_free_all = !strcmp(s, "all");
         }
     }
@@ -1298,8 +1397,10 @@ static bool parse_top(struct parser *p, struct scn_scenario *sc)
     const struct scn_step *first;
     if (!sc->rsm && uses_rsm(sc->steps, sc->n_steps, &first)) {
         p->failed = true;
-        snprintf(p->err, p->cap, "%s:%u:%u: an rsm step needs the top-level 'rsm:' section "
-                 "(e.g. rsm: {mirror: true})", p->file, first->line, first->col);
+        snprintf(p->err, p->cap,
+                 "%s:%u:%u: an rsm step needs the top-level 'rsm:' section "
+                 "(e.g. rsm: {mirror: true})",
+                 p->file, first->line, first->col);
         return false;
     }
     if (!sc->name) {
@@ -1342,8 +1443,10 @@ enum scn_rc scn_load_string(const char *text, size_t len, const char *name,
         if (yaml_parser_load(&yp, &extra)) {
             yaml_node_t *r2 = yaml_document_get_root_node(&extra);
             if (r2) {
-                snprintf(err, cap, "%s:%lu:%lu: expected one scenario per file, found a second "
-                         "document", name, (unsigned long)r2->start_mark.line + 1,
+                snprintf(err, cap,
+                         "%s:%lu:%lu: expected one scenario per file, found a second "
+                         "document",
+                         name, (unsigned long)r2->start_mark.line + 1,
                          (unsigned long)r2->start_mark.column + 1);
                 rc = SCN_E_INPUT;
             }

@@ -16,11 +16,21 @@ void scn_xml_escape(FILE *f, const char *s)
     for (; s && *s; s++) {
         unsigned char ch = (unsigned char)*s;
         switch (ch) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&apos;", f);
+            break;
         default:
             /* XML 1.0 forbids most control characters even as references */
             if (ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r')
@@ -42,8 +52,10 @@ void scn_report_junit(FILE *f, const struct scn_result *res, size_t n)
     }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(f, "<testsuites>\n");
-    fprintf(f, "  <testsuite name=\"rsm-scenario\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-               "time=\"%.6f\">\n", n, failures, errors, total);
+    fprintf(f,
+            "  <testsuite name=\"rsm-scenario\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+            "time=\"%.6f\">\n",
+            n, failures, errors, total);
     for (size_t i = 0; i < n; i++) {
         const struct scn_result *r = &res[i];
         fprintf(f, "    <testcase classname=\"");

@@ -46,10 +46,10 @@
 #include "sim/drive/drive.h"
 #include "sim/target/target.h"
 
-#define MAX_NEXUS  16
-#define MAX_VARS   64
-#define MAX_LIST   4096
-#define MAX_MEDIA  2048
+#define MAX_NEXUS        16
+#define MAX_VARS         64
+#define MAX_LIST         4096
+#define MAX_MEDIA        2048
 #define CHECK_NEXUS_NAME "__check"
 
 struct strbuf {
@@ -116,6 +116,8 @@ struct ctx {
     HANDLE h;
     struct rsm_engine *engine;
     GUID lto;
+    GUID library;
+    GUID drive_ids[VTL_MAX_DRIVES];
     struct var vars[MAX_VARS];
     unsigned n_vars;
     struct list lists[MAX_VARS];
@@ -126,7 +128,8 @@ struct ctx {
     struct strbuf trace, fail;
     unsigned steps_run;
     bool failed;
-    char path[64]; /* the running step's number: "3", "4.2#7" */
+    struct pending *stuck; /* commands that never completed (see exec()) */
+    char path[64];         /* the running step's number: "3", "4.2#7" */
 };
 
 /* ---- seeded randomness: splitmix64, the same sequence on every platform ---------------- */
@@ -252,45 +255,76 @@ static void teardown(struct ctx *c)
         (void)nftw(c->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); /* best effort */
 }
 
-struct done_flag {
+/* A command in flight. It lives on the heap with its own data-in buffer: a command that
+ * never completes stays owned by libvtl (which completes it TASK ABORTED when the drive is
+ * destroyed), so neither may be on a caller's stack. Such leftovers are kept in ctx and
+ * freed after teardown. */
+struct pending {
+    struct vtl_cmd cmd;
     bool done;
+    struct pending *next;
+    void *owned; /* a data-out buffer handed over with the command (freed with it) */
+    uint8_t data[];
 };
 
 static void cmd_done(struct vtl_cmd *cmd)
 {
-    ((struct done_flag *)cmd->front_priv)->done = true;
+    ((struct pending *)cmd->front_priv)->done = true;
 }
 
-/* Executes @cdb on @lun for @nexus_id and waits, on virtual time, for it to complete.
- * Returns false (with @why) only if the command can never complete. */
+/* Executes @cdb on @lun for @nexus_id and waits for it to complete: on a virtual clock by
+ * moving time to each next event, on a real or scaled one by sleeping until it is due.
+ * On success *@cmd is the completed command, its data-in copied to @data_in (@cap bytes;
+ * cmd->data_in points there). Returns false (with @why) only if it can never complete. */
 static bool exec(struct ctx *c, uint64_t nexus_id, unsigned lun, const uint8_t *cdb, size_t len,
                  const uint8_t *data_out, size_t data_out_len, uint8_t *data_in, size_t cap,
                  struct vtl_cmd *cmd, char *why, size_t why_cap)
 {
-    struct done_flag flag = {false};
-    memset(cmd, 0, sizeof *cmd);
-    memcpy(cmd->cdb, cdb, len);
-    cmd->cdb_len = len;
-    cmd->nexus_id = nexus_id;
-    cmd->data_out = data_out;
-    cmd->data_out_len = data_out_len;
-    cmd->data_in = data_in;
-    cmd->data_in_cap = cap;
-    cmd->done = cmd_done;
-    cmd->front_priv = &flag;
-    if (vtl_lun_execute(c->lib, lun, cmd) == VTL_EXEC_DONE)
-        return true;
-    /* A day of virtual time is far beyond any robot or tape motion. */
+    struct pending *p = calloc(1, sizeof *p + cap);
+    if (!p) {
+        snprintf(why, why_cap, "out of memory");
+        return false;
+    }
+    memcpy(p->cmd.cdb, cdb, len);
+    p->cmd.cdb_len = len;
+    p->cmd.nexus_id = nexus_id;
+    p->cmd.data_out = data_out;
+    p->cmd.data_out_len = data_out_len;
+    p->cmd.data_in = p->data;
+    p->cmd.data_in_cap = cap;
+    p->cmd.done = cmd_done;
+    p->cmd.front_priv = p;
+    if (vtl_lun_execute(c->lib, lun, &p->cmd) == VTL_EXEC_DONE)
+        p->done = true;
+    /* A day of simulated time is far beyond any robot or tape motion. */
     uint64_t waited = 0;
-    while (!flag.done) {
+    bool virt = vtl_clock_mode(c->clk) == VTL_CLOCK_VIRTUAL;
+    for (unsigned spins = 0; !p->done; spins++) {
         uint64_t next = vtl_clock_next_due_us(c->clk);
-        if (next == UINT64_MAX || waited > 86400ULL * 1000000) {
-            snprintf(why, why_cap, "the command never completed (nothing scheduled on the clock)");
+        if (next == UINT64_MAX || waited > 86400ULL * 1000000 || spins > 10000000) {
+            snprintf(why, why_cap, "the command never completed (nothing left on the clock)");
+            /* libvtl still holds it (and data_out, which the scenario owns for its life) */
+            p->next = c->stuck;
+            c->stuck = p;
             return false;
         }
-        vtl_clock_advance(c->clk, next);
+        if (virt) {
+            vtl_clock_advance(c->clk, next);
+        } else {
+            if (next > 0) {
+                uint64_t us = next < 10000 ? next : 10000;
+                struct timespec ts = {0, (long)us * 1000};
+                nanosleep(&ts, NULL);
+            }
+            vtl_clock_run_due(c->clk);
+        }
         waited += next;
     }
+    *cmd = p->cmd;
+    memcpy(data_in, p->data, p->cmd.data_in_len);
+    cmd->data_in = data_in;
+    cmd->front_priv = NULL;
+    free(p);
     return true;
 }
 
@@ -359,11 +393,16 @@ static bool resolve(struct ctx *c, const struct scn_elem *e, uint16_t *addr)
 static const char *elem_word(int type)
 {
     switch (type) {
-    case VTL_ELEM_STORAGE: return "slot";
-    case VTL_ELEM_IE: return "mailslot";
-    case VTL_ELEM_DTE: return "drive";
-    case VTL_ELEM_TRANSPORT: return "transport";
-    default: return "address";
+    case VTL_ELEM_STORAGE:
+        return "slot";
+    case VTL_ELEM_IE:
+        return "mailslot";
+    case VTL_ELEM_DTE:
+        return "drive";
+    case VTL_ELEM_TRANSPORT:
+        return "transport";
+    default:
+        return "address";
     }
 }
 
@@ -378,8 +417,7 @@ static bool resolve_or_fail(struct ctx *c, const struct scn_step *s, const struc
 
 /* ---- results by name --------------------------------------------------------------------- */
 
-static bool result_ok(struct ctx *c, const struct scn_step *s, const char *actual,
-                      const char *dflt)
+static bool result_ok(struct ctx *c, const struct scn_step *s, const char *actual, const char *dflt)
 {
     if (s->ex.n_result == 0) {
         if (!strcmp(actual, dflt))
@@ -405,17 +443,42 @@ static const struct {
     const char *name;
     DWORD code;
 } win32_names[] = {
-#define E(x) {#x, x}
-    E(ERROR_SUCCESS), E(ERROR_ACCESS_DENIED), E(ERROR_INVALID_HANDLE), E(ERROR_NOT_ENOUGH_MEMORY),
-    E(ERROR_NOT_SUPPORTED), E(ERROR_INVALID_PARAMETER), E(ERROR_INSUFFICIENT_BUFFER),
-    E(ERROR_INVALID_NAME), E(ERROR_BUSY), E(ERROR_ALREADY_EXISTS), E(ERROR_NO_DATA),
-    E(ERROR_TIMEOUT), E(ERROR_INVALID_MEDIA), E(ERROR_INVALID_LIBRARY),
-    E(ERROR_INVALID_MEDIA_POOL), E(ERROR_MEDIA_OFFLINE), E(ERROR_EMPTY), E(ERROR_NOT_EMPTY),
-    E(ERROR_MEDIA_UNAVAILABLE), E(ERROR_OBJECT_NOT_FOUND), E(ERROR_DATABASE_FAILURE),
-    E(ERROR_DATABASE_FULL), E(ERROR_MEDIA_INCOMPATIBLE), E(ERROR_INVALID_OPERATION),
-    E(ERROR_MEDIA_NOT_AVAILABLE), E(ERROR_REQUEST_REFUSED), E(ERROR_INVALID_STATE),
-    E(ERROR_RESOURCE_NOT_AVAILABLE), E(ERROR_CANCELLED), E(ERROR_NO_SECURITY_ON_OBJECT),
-    E(ERROR_CALL_NOT_IMPLEMENTED), E(ERROR_SHARING_VIOLATION),
+#define E(x)                                                                                       \
+    {                                                                                              \
+#x, x                                                                                      \
+    }
+    E(ERROR_SUCCESS),
+    E(ERROR_ACCESS_DENIED),
+    E(ERROR_INVALID_HANDLE),
+    E(ERROR_NOT_ENOUGH_MEMORY),
+    E(ERROR_NOT_SUPPORTED),
+    E(ERROR_INVALID_PARAMETER),
+    E(ERROR_INSUFFICIENT_BUFFER),
+    E(ERROR_INVALID_NAME),
+    E(ERROR_BUSY),
+    E(ERROR_ALREADY_EXISTS),
+    E(ERROR_NO_DATA),
+    E(ERROR_TIMEOUT),
+    E(ERROR_INVALID_MEDIA),
+    E(ERROR_INVALID_LIBRARY),
+    E(ERROR_INVALID_MEDIA_POOL),
+    E(ERROR_MEDIA_OFFLINE),
+    E(ERROR_EMPTY),
+    E(ERROR_NOT_EMPTY),
+    E(ERROR_MEDIA_UNAVAILABLE),
+    E(ERROR_OBJECT_NOT_FOUND),
+    E(ERROR_DATABASE_FAILURE),
+    E(ERROR_DATABASE_FULL),
+    E(ERROR_MEDIA_INCOMPATIBLE),
+    E(ERROR_INVALID_OPERATION),
+    E(ERROR_MEDIA_NOT_AVAILABLE),
+    E(ERROR_REQUEST_REFUSED),
+    E(ERROR_INVALID_STATE),
+    E(ERROR_RESOURCE_NOT_AVAILABLE),
+    E(ERROR_CANCELLED),
+    E(ERROR_NO_SECURITY_ON_OBJECT),
+    E(ERROR_CALL_NOT_IMPLEMENTED),
+    E(ERROR_SHARING_VIOLATION),
 #undef E
 };
 
@@ -535,9 +598,12 @@ static bool check_elements(struct ctx *c, const struct scn_step *s)
         size_t eo = 0, ao = 0;
         bool bad = false;
         if (w->empty || w->barcode) {
-            eo += (size_t)snprintf(exp + eo, sizeof exp - eo, "%s", w->empty ? "empty" : w->barcode);
+            eo +=
+                (size_t)snprintf(exp + eo, sizeof exp - eo, "%s", w->empty ? "empty" : w->barcode);
             ao += (size_t)snprintf(act + ao, sizeof act - ao, "%s",
-                                   !e->full ? "empty" : e->barcode[0] ? e->barcode : "(no label)");
+                                   !e->full        ? "empty"
+                                   : e->barcode[0] ? e->barcode
+                                                   : "(no label)");
             if (w->empty ? e->full : (!e->full || strcmp(w->barcode, e->barcode)))
                 bad = true;
         }
@@ -673,7 +739,7 @@ static bool check_cmd(struct ctx *c, const struct scn_step *s, const struct vtl_
                       const uint8_t *data_in)
 {
     const struct scn_expect *ex = &s->ex;
-    uint8_t want_status = ex->has_status ? ex->status
+    uint8_t want_status = ex->has_status  ? ex->status
                           : ex->has_sense ? VTL_STATUS_CHECK_CONDITION
                                           : VTL_STATUS_GOOD;
     struct t10_sense sn = {0};
@@ -687,8 +753,7 @@ static bool check_cmd(struct ctx *c, const struct scn_step *s, const struct vtl_
         sense_words(act, sizeof act, sn.key, sn.asc_ascq);
     else
         snprintf(act, sizeof act, "none");
-    sb_printf(&c->trace, " status=%02Xh sense=%s", cmd->status,
-              have_sense ? act : "none");
+    sb_printf(&c->trace, " status=%02Xh sense=%s", cmd->status, have_sense ? act : "none");
     if (cmd->status != want_status) {
         fail_step(c, s, "unexpected SCSI status");
         char e[64], a[260];
@@ -737,8 +802,8 @@ static bool run_cdb(struct ctx *c, const struct scn_step *s, const uint8_t *cdb,
     struct vtl_cmd cmd;
     char why[256];
     sb_printf(&c->trace, " lun=%u op=%02Xh", s->lun, cdb[0]);
-    bool ok = exec(c, nexus_get(c, s->nexus), s->lun, cdb, len, out, out_len, in, alloc, &cmd,
-                   why, sizeof why);
+    bool ok = exec(c, nexus_get(c, s->nexus), s->lun, cdb, len, out, out_len, in, alloc, &cmd, why,
+                   sizeof why);
     if (!ok)
         fail_step(c, s, "%s", why);
     else
@@ -746,8 +811,6 @@ static bool run_cdb(struct ctx *c, const struct scn_step *s, const uint8_t *cdb,
     free(in);
     return ok;
 }
-
-
 
 static bool run_scsi(struct ctx *c, const struct scn_step *s)
 {
@@ -759,7 +822,9 @@ static bool run_scsi(struct ctx *c, const struct scn_step *s)
     uint8_t *out = NULL;
     size_t out_len = 0;
     switch (s->opcode) {
-    case SC_TUR: q.kind = T10_CDB_TEST_UNIT_READY; break;
+    case SC_TUR:
+        q.kind = T10_CDB_TEST_UNIT_READY;
+        break;
     case SC_RSENSE:
         q.kind = T10_CDB_REQUEST_SENSE;
         q.u.request_sense.alloc_len = 252;
@@ -793,7 +858,9 @@ static bool run_scsi(struct ctx *c, const struct scn_step *s)
         q.u.position.transport = mt;
         q.u.position.dst = b;
         break;
-    case SC_INIT: q.kind = T10_CDB_INIT_ELEMENT_STATUS; break;
+    case SC_INIT:
+        q.kind = T10_CDB_INIT_ELEMENT_STATUS;
+        break;
     case SC_PREVENT:
     case SC_ALLOW:
         q.kind = T10_CDB_PREVENT_ALLOW;
@@ -813,7 +880,9 @@ static bool run_scsi(struct ctx *c, const struct scn_step *s)
         q.u.load_unload.load = s->opcode == SC_LOAD;
         q.u.load_unload.hold = s->open;
         break;
-    case SC_REWIND: q.kind = T10_CDB_REWIND; break;
+    case SC_REWIND:
+        q.kind = T10_CDB_REWIND;
+        break;
     case SC_WRITE:
         q.kind = T10_CDB_WRITE6;
         q.u.rw6.xfer_len = s->write_bytes;
@@ -850,7 +919,10 @@ static bool run_scsi(struct ctx *c, const struct scn_step *s)
     uint8_t cdb[T10_CDB_MAX];
     size_t len = t10_cdb_build(cdb, sizeof cdb, &q);
     bool ok = run_cdb(c, s, cdb, len, out, out_len, alloc);
-    free(out);
+    if (c->stuck && c->stuck->cmd.data_out == out && out)
+        c->stuck->owned = out; /* libvtl may still read it until teardown */
+    else
+        free(out);
     return ok;
 }
 
@@ -938,15 +1010,25 @@ static bool run_sim(struct ctx *c, const struct scn_step *s)
         if (!drive_of(c, s, &d))
             return false;
         switch (s->fault) {
-        case SCN_DF_HARD: vtl_drive_fault_hard(d, s->asc_ascq); break;
-        case SCN_DF_WRITE_ERROR: vtl_drive_fault_write_error(d, (unsigned)s->n); break;
+        case SCN_DF_HARD:
+            vtl_drive_fault_hard(d, s->asc_ascq);
+            break;
+        case SCN_DF_WRITE_ERROR:
+            vtl_drive_fault_write_error(d, (unsigned)s->n);
+            break;
         case SCN_DF_READ_ERROR:
             if (vtl_drive_fault_read_error(d, 0, s->n) != VTL_DRIVE_OK)
                 rc = VTL_E_INVAL;
             break;
-        case SCN_DF_NOT_READY: vtl_drive_fault_not_ready(d, (unsigned)s->n, s->us); break;
-        case SCN_DF_SLOW: vtl_drive_fault_slow(d, s->us); break;
-        case SCN_DF_CLEAR: vtl_drive_fault_clear(d); break;
+        case SCN_DF_NOT_READY:
+            vtl_drive_fault_not_ready(d, (unsigned)s->n, s->us);
+            break;
+        case SCN_DF_SLOW:
+            vtl_drive_fault_slow(d, s->us);
+            break;
+        case SCN_DF_CLEAR:
+            vtl_drive_fault_clear(d);
+            break;
         }
         return sim_result(c, s, rc);
     case SCN_ROBOT_JAM:
@@ -967,8 +1049,8 @@ static bool run_sim(struct ctx *c, const struct scn_step *s)
         sb_printf(&c->trace, " now=%lluus", (unsigned long long)vtl_clock_now_us(c->clk));
         return true;
     case SCN_FAIL_NEXT:
-        return sim_result(c, s, vtl_fault_next_cmd(c->lib, s->opcode, s->key, s->asc_ascq,
-                                                   (unsigned)s->n));
+        return sim_result(
+            c, s, vtl_fault_next_cmd(c->lib, s->opcode, s->key, s->asc_ascq, (unsigned)s->n));
     default:
         break;
     }
@@ -1010,9 +1092,8 @@ static bool pool_search(struct ctx *c, const GUID *container, const char *name, 
 {
     GUID list[256];
     DWORD n = 256;
-    if (depth > 8 ||
-        EnumerateNtmsObject(c->h, (const LPNTMS_GUID)container, list, &n, NTMS_MEDIA_POOL, 0) !=
-            ERROR_SUCCESS)
+    if (depth > 8 || EnumerateNtmsObject(c->h, (const LPNTMS_GUID)container, list, &n,
+                                         NTMS_MEDIA_POOL, 0) != ERROR_SUCCESS)
         return false;
     for (DWORD i = 0; i < n; i++) {
         char buf[512];
@@ -1089,26 +1170,33 @@ static bool rsm_setup(struct ctx *c, char *why, size_t cap)
         goto fail;
     memcpy(&c->lto, lto.b, sizeof c->lto);
     char name[128];
-    snprintf(name, sizeof name, "%s %s %s", vtl_library_vendor(c->lib),
-             vtl_library_product(c->lib), vtl_library_serial(c->lib));
+    snprintf(name, sizeof name, "%s %s %s", vtl_library_vendor(c->lib), vtl_library_product(c->lib),
+             vtl_library_serial(c->lib));
     struct rsm_dev_library dl = {.name = name, .library_type = RSM_LIB_ONLINE, .barcode_reader = 1};
     if (rsm_engine_register_library(e, &dl, &lib) != RSM_OK)
         goto fail;
-    struct rsm_dev_unit ch = {.number = 0, .vendor = vtl_library_vendor(c->lib),
+    memcpy(&c->library, lib.b, sizeof c->library);
+    struct rsm_dev_unit ch = {.number = 0,
+                              .vendor = vtl_library_vendor(c->lib),
                               .product = vtl_library_product(c->lib),
                               .serial = vtl_library_serial(c->lib),
-                              .revision = vtl_library_revision(c->lib), .devname = "sim:0"};
+                              .revision = vtl_library_revision(c->lib),
+                              .devname = "sim:0"};
     if (rsm_engine_register_changer(e, &lib, &ch, &x) != RSM_OK)
         goto fail;
     for (unsigned i = 0; i < c->n_drives; i++) {
         struct vtl_elem_info ei;
         if (vtl_library_elem_at(c->lib, VTL_ELEM_DTE, i, &ei) != VTL_OK)
             goto fail;
-        struct rsm_dev_unit du = {.number = i, .vendor = ei.drive.vendor,
-                                  .product = ei.drive.product, .serial = ei.drive.serial,
-                                  .revision = ei.drive.revision, .devname = "sim"};
+        struct rsm_dev_unit du = {.number = i,
+                                  .vendor = ei.drive.vendor,
+                                  .product = ei.drive.product,
+                                  .serial = ei.drive.serial,
+                                  .revision = ei.drive.revision,
+                                  .devname = "sim"};
         if (rsm_engine_register_drive(e, &lib, &du, &x) != RSM_OK)
             goto fail;
+        memcpy(&c->drive_ids[i], x.b, sizeof(GUID));
     }
     if (rsm_engine_register_ieport(e, &lib, 0, &x) != RSM_OK ||
         rsm_engine_register_iedoor(e, &lib, 0, &x) != RSM_OK)
@@ -1259,8 +1347,8 @@ static bool run_rsm(struct ctx *c, const struct scn_step *s)
         }
         if (s->barcode && s->ex.media_state >= 0 &&
             info.Info.PhysicalMedia.MediaState != (DWORD)s->ex.media_state) {
-            static const char *const ms[] = {"IDLE", "INUSE", "MOUNTED", "LOADED", "UNLOADED",
-                                             "OPERROR", "OPREQ"};
+            static const char *const ms[] = {"IDLE",     "INUSE",   "MOUNTED", "LOADED",
+                                             "UNLOADED", "OPERROR", "OPREQ"};
             DWORD st = info.Info.PhysicalMedia.MediaState;
             fail_step(c, s, "%s is in another state", s->barcode);
             diff(c, "state", ms[s->ex.media_state], st < 7 ? ms[st] : "?");
@@ -1270,7 +1358,8 @@ static bool run_rsm(struct ctx *c, const struct scn_step *s)
             info.Info.MediaPool.dwNumberOfPhysicalMedia != (DWORD)s->ex.count) {
             char e[32], a[32];
             snprintf(e, sizeof e, "%ld", s->ex.count);
-            snprintf(a, sizeof a, "%lu", (unsigned long)info.Info.MediaPool.dwNumberOfPhysicalMedia);
+            snprintf(a, sizeof a, "%lu",
+                     (unsigned long)info.Info.MediaPool.dwNumberOfPhysicalMedia);
             fail_step(c, s, "pool %s holds another number of media", s->pool);
             diff(c, "dwNumberOfPhysicalMedia", e, a);
             return false;
@@ -1316,6 +1405,50 @@ static bool run_rsm(struct ctx *c, const struct scn_step *s)
             diff(c, "name", s->ex.name, name);
             return false;
         }
+        break;
+    }
+    case SCN_MOUNT:
+    case SCN_DISMOUNT:
+    case SCN_EJECT_MEDIA: {
+        GUID m;
+        struct var *v = s->var ? var_get(c, s->var, false) : NULL;
+        if (v)
+            m = v->g;
+        else
+            m = media_guid(c, s->barcode ? s->barcode : "");
+        if (s->call == SCN_MOUNT) {
+            GUID drv;
+            memset(&drv, 0, sizeof drv);
+            if (s->drive <= c->n_drives)
+                drv = c->drive_ids[s->drive - 1];
+            r = MountNtmsMedia(c->h, &m, &drv, 1, NTMS_MOUNT_READ | NTMS_MOUNT_WRITE, 0, 0, NULL);
+        } else if (s->call == SCN_DISMOUNT) {
+            r = DismountNtmsMedia(c->h, &m, 1, NTMS_DISMOUNT_IMMEDIATE);
+        } else {
+            GUID op;
+            memset(&op, 0, sizeof op);
+            r = EjectNtmsMedia(c->h, &m, &op, NTMS_EJECT_START);
+        }
+        break;
+    }
+    case SCN_INVENTORY:
+        r = InventoryNtmsLibrary(c->h, &c->library, NTMS_INVENTORY_FAST);
+        break;
+    case SCN_INJECT_MEDIA: {
+        GUID op;
+        memset(&op, 0, sizeof op);
+        r = InjectNtmsMedia(c->h, &c->library, &op, NTMS_INJECT_START);
+        break;
+    }
+    case SCN_ACCESS_DOOR:
+        r = AccessNtmsLibraryDoor(c->h, &c->library, NTMS_INVENTORY_NONE);
+        break;
+    case SCN_CLEAN_DRIVE: {
+        GUID drv;
+        memset(&drv, 0, sizeof drv);
+        if (s->drive <= c->n_drives)
+            drv = c->drive_ids[s->drive - 1];
+        r = CleanNtmsDrive(c->h, &drv);
         break;
     }
     case SCN_RSM_CALL_COUNT:
@@ -1365,7 +1498,8 @@ static bool run_step(struct ctx *c, const struct scn_step *s)
     case SCN_TIME: {
         uint64_t now = vtl_clock_now_us(c->clk);
         sb_printf(&c->trace, " now=%lluus", (unsigned long long)now);
-        ok = (!s->has_at_least || now >= s->at_least_us) && (!s->has_at_most || now <= s->at_most_us);
+        ok = (!s->has_at_least || now >= s->at_least_us) &&
+             (!s->has_at_most || now <= s->at_most_us);
         if (!ok) {
             char e[96], a[48];
             if (s->has_at_least && s->has_at_most && s->at_least_us == s->at_most_us)
@@ -1467,9 +1601,6 @@ enum scn_rc scn_run(const struct scn_scenario *sc, const uint64_t *seed_override
         rc = SCN_E_SETUP;
     } else {
         collect_nexus(c, sc->steps, sc->n_steps);
-        /* Setup (logins, loads of configured cartridges) is not the scenario's time. */
-        uint64_t t_setup = vtl_clock_now_us(c->clk);
-        (void)t_setup;
         if (!run_steps(c, sc->steps, sc->n_steps, ""))
             rc = SCN_E_FAILED;
         out->virtual_us = vtl_clock_now_us(c->clk);
@@ -1483,6 +1614,12 @@ enum scn_rc scn_run(const struct scn_scenario *sc, const uint64_t *seed_override
         free(c->fail.s);
     out->trace = c->trace.s ? c->trace.s : strdup("");
     teardown(c);
+    while (c->stuck) {
+        struct pending *p = c->stuck;
+        c->stuck = p->next;
+        free(p->owned);
+        free(p);
+    }
     free(c);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     out->wall_s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;

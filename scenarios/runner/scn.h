@@ -29,7 +29,7 @@ enum scn_rc {
     SCN_E_FAILED, /* the scenario ran and an expectation did not hold */
     SCN_E_SETUP,  /* the library or the database could not be built */
     SCN_E_NOMEM,
-    SCN_E_IO,     /* a file could not be read or written */
+    SCN_E_IO, /* a file could not be read or written */
 };
 const char *scn_rc_name(enum scn_rc rc);
 
@@ -51,15 +51,15 @@ const char *scn_file(const struct scn_scenario *sc);
 
 /* What one run produced. */
 struct scn_result {
-    enum scn_rc rc;          /* SCN_OK: every expectation held */
-    char *name;              /* owned copies */
+    enum scn_rc rc; /* SCN_OK: every expectation held */
+    char *name;     /* owned copies */
     char *file;
-    char *failure;           /* owned; NULL when passed: "file:line: step N (kind): ..."
-                              * followed by an expected/actual diff */
-    char *trace;             /* owned; one line per step run, with its outcome */
+    char *failure; /* owned; NULL when passed: "file:line: step N (kind): ..."
+                    * followed by an expected/actual diff */
+    char *trace;   /* owned; one line per step run, with its outcome */
     unsigned steps_run;
-    uint64_t virtual_us;     /* virtual time that passed in the library */
-    double wall_s;           /* real time the run took */
+    uint64_t virtual_us; /* virtual time that passed in the library */
+    double wall_s;       /* real time the run took */
 };
 
 /* Runs @sc once in its own temporary simulator and database. @seed_override, when not

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * test_scn_library - the whole scenario library (every .yaml file in scenarios/) through the runner, one
- * CUnit test per file, so CI's summary counts scenarios. A failing scenario prints its
+ * test_scn_library - the whole scenario library (every .yaml file in scenarios/) through the
+ * runner, one CUnit test per file, so CI's summary counts scenarios. A failing scenario prints its
  * diff. SCN_LIBRARY_DIR overrides where the files are (default: scenarios, from the
  * repository root where make test runs).
  */
@@ -62,11 +62,12 @@ int main(int argc, char **argv)
         tests[i].pName = base ? base + 1 : files.gl_pathv[i];
         tests[i].pTestFunc = run_one;
     }
-    CU_SuiteInfo suite[] = {{"scenario_library", NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+    CU_SuiteInfo suite[] = {{"scenario_library", NULL, NULL, NULL, NULL, tests},
+                            CU_SUITE_INFO_NULL};
     CU_SuiteInfo *const tables[] = {suite, NULL};
     int rc = cutest_main(argc, argv, tables);
-    printf("scenario library: %zu files, wall %.3f s, virtual %.3f s\n", files.gl_pathc,
-           wall_total, virtual_total / 1e6);
+    printf("scenario library: %zu files, wall %.3f s, virtual %.3f s\n", files.gl_pathc, wall_total,
+           virtual_total / 1e6);
     free(tests);
     globfree(&files);
     return rc;

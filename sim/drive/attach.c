@@ -50,6 +50,7 @@ enum vtl_drive_rc vtl_drive_attach_library(struct vtl_library *lib, const char *
         cfg.state_dir = state_dir;
         cfg.clock = vtl_library_clock(lib);
         cfg.elem_addr = bay.addr;
+        cfg.library = lib;
         rc = vtl_drive_create(&cfg, &arr[done]);
         if (rc != VTL_DRIVE_OK)
             break;

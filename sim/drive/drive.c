@@ -26,8 +26,8 @@
 #include "sim/drive/drive_int.h"
 
 static const struct drv_personality personalities[] = {
-    [VTL_DRIVE_IBM] = {"IBM", "Q3F1", 0x005076, "IBM"},
-    [VTL_DRIVE_HPE] = {"HPE", "J4DB", 0x0017A4, "HPE"},
+    [VTL_DRIVE_IBM] = {"IBM", "Q3F1", 0x005076, "IBM", 0x800000},
+    [VTL_DRIVE_HPE] = {"HPE", "J4DB", 0x0017A4, "HPE", 0xFFFFFF},
 };
 
 /* Vendor identifications each personality answers to (older HP libraries report "HP"). */
@@ -44,6 +44,10 @@ enum vtl_drive_rc vtl_drive_personality_for(const char *vendor, enum vtl_drive_p
         }
     return VTL_DRIVE_EINVAL;
 }
+
+static void use_save(struct vtl_drive *d);
+static void use_load(struct vtl_drive *d);
+static void account_threaded_time(struct vtl_drive *d);
 
 #define DEF_LOAD_US (15u * 1000000u)
 #define DEF_UNLOAD_US (12u * 1000000u)
@@ -124,6 +128,7 @@ enum vtl_drive_rc vtl_drive_create(const struct vtl_drive_config *cfg, struct vt
     d->compression = true; /* LTO drives power on with compression enabled */
     d->iec_mrie = 3;
     d->cleaner_uses_left = -1;
+    use_load(d);
     *out = d;
     return VTL_DRIVE_OK;
 }
@@ -168,6 +173,8 @@ void vtl_drive_destroy(struct vtl_drive *d)
     finish_pending(d, VTL_STATUS_TASK_ABORTED);
     cancel_event(d, &d->state_event);
     cancel_event(d, &d->nr_event);
+    account_threaded_time(d);
+    use_save(d);
     close_tape(d);
     free(d->state_dir);
     free(d);
@@ -507,6 +514,7 @@ static void clean_done(void *arg)
     d->ta_latched &= ~(T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC));
     close_tape(d);
     d->state = VTL_DRIVE_EJECTED; /* cleaners leave the drive at the end of the cycle */
+    use_save(d);
 }
 
 /* Starts threading (or cleaning) the cartridge now in the drive. */
@@ -565,6 +573,7 @@ void vtl_drive_load(struct vtl_drive *d, const struct vtl_cart_info *cart)
         d->since_clean_loads++;
     }
     start_threading(d);
+    use_save(d);
     vtl_drive_assert_state(d);
 }
 
@@ -589,6 +598,7 @@ void vtl_drive_unload(struct vtl_drive *d)
     d->medium_bad = false;
     d->busy_until_us = 0;
     drv_check_dirty(d);
+    use_save(d);
     vtl_drive_assert_state(d);
 }
 
@@ -637,7 +647,7 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
     uint64_t us;
     if (load) {
         if (d->state == VTL_DRIVE_READY) { /* already loaded: LOAD positions at BOP */
-            us = d->tape ? drv_wind_us(d, 0) : 0;
+            us = 0;
             if (d->tape) {
                 struct vtl_tape_pos p;
                 vtl_tape_position(d->tape, &p);
@@ -647,8 +657,8 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
             }
             d->pos_lost = false;
         } else {
-            /* Reload of an ejected or held cartridge: threads again. The requester knows;
-             * other nexuses see 28/00 when it is ready. */
+            /* Reload of an ejected or held cartridge: threads again; the command completes
+             * after the load time. The requester knows; other nexuses get 28/00. */
             if (d->cart.cleaning) {
                 start_threading(d);
                 drv_set_good(cmd);
@@ -670,6 +680,7 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
             d->since_clean_loads++;
             drv_ua_all(d, DRV_ASC_MEDIUM_CHANGED, nx->id);
             drv_check_dirty(d);
+            use_save(d);
             us = d->cfg.load_us;
         }
     } else {
@@ -690,6 +701,7 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
             close_tape(d);
         d->state = hold ? VTL_DRIVE_HELD : VTL_DRIVE_EJECTED;
         drv_check_dirty(d);
+        use_save(d);
     }
     drv_set_good(cmd);
     vtl_drive_assert_state(d);
@@ -701,6 +713,69 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
 }
 
 /* ---- use, dirt and cleaning --------------------------------------------------------- */
+
+/* Persistent use: one "name value" line per counter. Written whole to a new file and
+ * renamed over the old one, so a crash leaves either the previous or the new counts. */
+#define USE_FIELDS(X)                                                                      \
+    X(loads) X(cleanings) X(host_written) X(host_read) X(medium_written) X(medium_read)    \
+    X(since_clean_bytes) X(since_clean_loads) X(since_clean_us) X(write_errors)           \
+    X(read_errors)
+
+static void use_path(const struct vtl_drive *d, char *out, size_t cap, const char *suffix)
+{
+    char name[VTL_SERIAL_MAX + 1];
+    size_t i = 0;
+    for (; d->serial[i] && i < VTL_SERIAL_MAX; i++) { /* a file name, whatever the serial */
+        char ch = d->serial[i];
+        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                  ch == '-' || ch == '_';
+        name[i] = ok ? ch : '_';
+    }
+    name[i] = 0;
+    snprintf(out, cap, "%s/drive-%s.use%s", d->state_dir, name, suffix);
+}
+
+static void use_save(struct vtl_drive *d)
+{
+    if (d->cfg.volatile_use)
+        return;
+    char path[4096], tmp[4096];
+    use_path(d, path, sizeof path, "");
+    use_path(d, tmp, sizeof tmp, ".new");
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return; /* counters are statistics: the drive works on without them */
+#define PUT(name) fprintf(f, #name " %llu\n", (unsigned long long)d->name);
+    USE_FIELDS(PUT)
+#undef PUT
+    fprintf(f, "dirty %d\n", d->dirty ? 1 : 0);
+    bool ok = fflush(f) == 0 && !ferror(f);
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0)
+        (void)remove(tmp); /* the previous file stays valid */
+}
+
+static void use_load(struct vtl_drive *d)
+{
+    if (d->cfg.volatile_use)
+        return;
+    char path[4096], key[32];
+    unsigned long long v;
+    use_path(d, path, sizeof path, "");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    while (fscanf(f, "%31s %llu", key, &v) == 2) {
+#define GET(name) if (!strcmp(key, #name)) d->name = v;
+        USE_FIELDS(GET)
+#undef GET
+        if (!strcmp(key, "dirty"))
+            d->dirty = v != 0;
+    }
+    fclose(f);
+    if (d->dirty) /* the request is still open: TapeAlert shows it again */
+        d->ta_latched |= T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC);
+}
 
 void drv_check_dirty(struct vtl_drive *d)
 {
@@ -718,11 +793,14 @@ void vtl_drive_set_dirty(struct vtl_drive *d, bool dirty)
 {
     if (dirty && !d->dirty)
         d->ta_latched |= T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC);
+    bool changed = dirty != d->dirty;
     if (!dirty) {
         d->ta_latched &= ~(T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC));
         d->since_clean_bytes = d->since_clean_loads = d->since_clean_us = 0;
     }
     d->dirty = dirty;
+    if (changed)
+        use_save(d);
 }
 
 void drv_account(struct vtl_drive *d, const struct vtl_tape_counters *before)

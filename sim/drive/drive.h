@@ -83,6 +83,10 @@ struct vtl_drive_config {
                                    * product, revision, serial and generation replace the
                                    * personality's (so INQUIRY matches the changer's DVCID) */
     uint16_t elem_addr;           /* the changer's address of this bay (VPD B4h) */
+    struct vtl_library *library;  /* borrowed, may be NULL: the library the drive is served
+                                   * with; REPORT LUNS on the drive lists LUN 0 and one LUN
+                                   * per bay (sim/target/target.h numbering). Without it
+                                   * the drive reports LUN 0 alone (a standalone drive) */
     uint64_t load_us;             /* threading time; default 15 s */
     uint64_t unload_us;           /* rewind-less unload time; default 12 s */
     uint64_t full_wind_us;        /* BOP -> end of tape, rewind and locate scale on it;
@@ -98,7 +102,14 @@ struct vtl_drive_config {
     bool auto_eject;              /* the robot may take a loaded cartridge without a host
                                    * UNLOAD (the drive unloads itself) */
     bool nosync;                  /* open images with VTL_TAPE_OPEN_NOSYNC (tests) */
+    bool volatile_use;            /* do not keep use counters and dirt in
+                                   * <state_dir>/drive-<serial>.use (see below) */
 };
+
+/* Use survives restarts: loads, bytes, cleanings, use since the last cleaning and the
+ * cleaning request are written to <state_dir>/drive-<serial>.use (new file + rename) at
+ * every load, unload, cleaning and vtl_drive_set_dirty(), and read back by
+ * vtl_drive_create(). A missing or unreadable file starts the drive clean. */
 
 struct vtl_drive;
 

@@ -59,7 +59,6 @@ enum drv_key {
 #define DRV_MAX_NEXUS 32
 #define DRV_UA_MAX 8
 #define DRV_MAX_READ_FAULTS 8
-#define DRV_MAX_BLOCK 0x800000u   /* READ BLOCK LIMITS maximum: 8 MiB, as LTO drives */
 #define DRV_CLEANER_USES_ATTR 0x1401 /* vendor attribute keeping a cleaner's uses left */
 
 struct drv_nexus {
@@ -76,6 +75,7 @@ struct drv_personality {
     const char *revision;
     uint32_t naa_oui;         /* NAA 5 designator */
     const char *manufacturer; /* MAM 0400h of cartridges created here */
+    uint32_t max_block;       /* READ BLOCK LIMITS maximum (IBM 8 MiB, HPE 16 MiB - 1) */
 };
 
 struct vtl_drive {

@@ -357,7 +357,7 @@ enum vtl_exec drv_mode_select(struct vtl_drive *d, struct vtl_cmd *cmd, const st
             drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_PARAM, (uint16_t)hdr_len, 7, false);
             goto out;
         }
-        if (bd.block_len > DRV_MAX_BLOCK) {
+        if (bd.block_len > d->pers->max_block) {
             drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_PARAM, (uint16_t)(hdr_len + 5), 7, false);
             goto out;
         }
@@ -383,9 +383,14 @@ out:
 
 /* ---- log pages ------------------------------------------------------------------------ */
 
+/* 32h: the data compression page as LTO drives served it before SSC-4 gave it code 1Bh
+ * (same ten parameters); older host tools still ask for it. */
+#define LP_VENDOR_COMPRESSION 0x32
+
 static const uint8_t log_pages[] = {T10_LP_SUPPORTED, T10_LP_WRITE_ERRORS, T10_LP_READ_ERRORS,
                                     T10_LP_SEQUENTIAL, T10_LP_DATA_COMPRESSION,
-                                    T10_LP_TAPEALERT, T10_LP_TAPE_CAPACITY};
+                                    T10_LP_TAPEALERT, T10_LP_TAPE_CAPACITY,
+                                    LP_VENDOR_COMPRESSION};
 
 struct logp { uint16_t code; uint64_t v; uint8_t width; };
 
@@ -445,7 +450,8 @@ enum vtl_exec drv_log_sense(struct vtl_drive *d, struct vtl_cmd *cmd,
         len = log_build(buf, sizeof buf, l->page, p, sizeof p / sizeof p[0], l->param_ptr);
         break;
     }
-    case T10_LP_DATA_COMPRESSION: {
+    case T10_LP_DATA_COMPRESSION:
+    case LP_VENDOR_COMPRESSION: {
         uint64_t hr = tc.host_bytes_read - d->at_load.host_bytes_read;
         uint64_t mr = tc.medium_bytes_read - d->at_load.medium_bytes_read;
         uint64_t hw = tc.host_bytes_written - d->at_load.host_bytes_written;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "scsi/log.h"
+#include "scsi/luns.h"
 #include "scsi/rsoc.h"
 #include "scsi/vpd.h"
 #include "sim/drive/drive_int.h"
@@ -203,6 +204,29 @@ static enum vtl_exec do_send_diag(struct vtl_drive *d, struct vtl_cmd *cmd,
     return VTL_EXEC_DONE;
 }
 
+/* ---- REPORT LUNS ----------------------------------------------------------------------- */
+
+/* SPC-4 6.33: every device server answers REPORT LUNS, drive LUNs included (a host may
+ * address the drive first). The inventory is the target's: LUN 0 (the changer) and LUN
+ * i + 1 for bay i. */
+static enum vtl_exec do_report_luns(struct vtl_drive *d, struct vtl_cmd *cmd,
+                                    const struct t10_cdb_report_luns *r)
+{
+    uint16_t luns[1 + 64];
+    size_t n = 0;
+    if (r->select_report != 0x01) { /* 01h: well-known LUs only, and there are none */
+        luns[n++] = 0;
+        unsigned bays = d->cfg.library ? vtl_library_count(d->cfg.library, VTL_ELEM_DTE) : 0;
+        for (unsigned i = 0; i < bays && n < sizeof luns / sizeof luns[0]; i++)
+            luns[n++] = (uint16_t)(i + 1);
+    }
+    uint8_t buf[T10_LUNS_HDR_LEN + sizeof luns / sizeof luns[0] * T10_LUN_LEN];
+    size_t len = t10_report_luns_build(buf, sizeof buf, luns, n);
+    drv_put_data(cmd, buf, len > sizeof buf ? sizeof buf : len, r->alloc_len);
+    drv_set_good(cmd);
+    return VTL_EXEC_DONE;
+}
+
 /* ---- REPORT SUPPORTED OPERATION CODES ------------------------------------------------ */
 
 /* Every command this LUN serves, with the timeouts RSOC advertises (seconds: nominal,
@@ -224,6 +248,7 @@ static const struct { enum t10_cdb_kind kind; uint32_t nominal, recommended; } s
     {T10_CDB_READ_ATTRIBUTE, 1, 60},         {T10_CDB_WRITE_ATTRIBUTE, 1, 60},
     {T10_CDB_SPACE16, 90, 2400},             {T10_CDB_LOCATE16, 90, 2400},
     {T10_CDB_RSOC, 1, 60},                   {T10_CDB_VERIFY6, 60, 2400},
+    {T10_CDB_REPORT_LUNS, 1, 60},
 };
 #define N_SERVED (sizeof served / sizeof served[0])
 
@@ -308,6 +333,7 @@ enum vtl_exec drv_spc_execute(struct vtl_drive *d, struct vtl_cmd *cmd, const st
     case T10_CDB_RELEASE10: return do_reserve(d, cmd, c);
     case T10_CDB_SEND_DIAGNOSTIC: return do_send_diag(d, cmd, &c->u.send_diag);
     case T10_CDB_RSOC: return do_rsoc(d, cmd, &c->u.rsoc);
+    case T10_CDB_REPORT_LUNS: return do_report_luns(d, cmd, &c->u.report_luns);
     default: return drv_ssc_execute(d, cmd, c);
     }
 }

@@ -241,7 +241,7 @@ static enum vtl_exec do_write(struct vtl_drive *d, struct vtl_cmd *cmd, const st
     }
     uint32_t n = r->xfer_len;
     size_t bs = r->fixed ? d->block_len : n;
-    if (!r->fixed && n > DRV_MAX_BLOCK) {
+    if (!r->fixed && n > d->pers->max_block) {
         drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 2, 7, true);
         return VTL_EXEC_DONE;
     }
@@ -477,7 +477,7 @@ static enum vtl_exec do_block_limits(struct vtl_drive *d, struct vtl_cmd *cmd,
         drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 1, 0, true);
         return VTL_EXEC_DONE;
     }
-    struct t10_block_limits bl = {.granularity = 0, .max_len = DRV_MAX_BLOCK, .min_len = 1};
+    struct t10_block_limits bl = {.granularity = 0, .max_len = d->pers->max_block, .min_len = 1};
     uint8_t buf[T10_BLOCK_LIMITS_LEN];
     size_t len = t10_block_limits_build(buf, sizeof buf, &bl);
     drv_put_data(cmd, buf, len, len);

@@ -17,7 +17,7 @@
  *   S_CLOSING (flush then close) ◄───────────────────────────────────────── S_CLOSING
  *
  * Transitions: S_LOGIN->S_FULL in login_finish(); S_LOGIN->S_CLOSING in login_fail();
- * S_FULL->S_LOGOUT in handle_logout(); any->S_CLOSING in vtl_iscsi_conn_fail();
+ * S_FULL->S_LOGOUT in handle_logout() (conn.c) and after a cold reset (task.c); any->S_CLOSING in vtl_iscsi_conn_fail();
  * S_LOGOUT->S_CLOSING when the caller sees vtl_iscsi_conn_want_close().
  * Invariants: in S_LOGIN no digests are in effect and only Login PDUs are accepted; in
  * S_FULL sess->target is set for a normal session and sess->tsih != 0; in S_CLOSING no
@@ -97,6 +97,7 @@ enum vtl_iscsi_auth_state {
 struct vtl_iscsi_r2t {
     bool used;
     uint32_t ttt, offset, len, received;
+    uint32_t next_datasn;                 /* DataSN restarts at 0 for each R2T */
 };
 
 enum vtl_iscsi_task_state { T_COLLECT, T_SUBMITTED, T_DONE };
@@ -133,19 +134,40 @@ struct vtl_iscsi_task {
     uint8_t *out_buf;                     /* data from the initiator, edtl bytes */
     uint32_t out_received;
     uint32_t unsol_received;
+    uint32_t unsol_datasn;                /* next DataSN of the unsolicited sequence */
     bool unsol_done;
     uint32_t r2t_next;                    /* next offset to solicit */
     uint32_t r2tsn;
     struct vtl_iscsi_r2t r2t[VTL_ISCSI_MAX_R2T_SLOTS];
-    uint8_t *in_buf;                      /* data for the initiator */
+    struct vtl_iscsi_blob *in_blob;       /* data for the initiator (in_buf is its data) */
+    uint8_t *in_buf;
     size_t in_cap;
 };
 
-struct vtl_iscsi_outbuf {
-    struct vtl_iscsi_outbuf *next;
-    size_t len;
+/* Read data shared by a task and the Data-In PDUs that carry it, so a read is never copied
+ * into the output queue (refcounted; loop thread only). */
+struct vtl_iscsi_blob {
+    unsigned refs;
     uint8_t data[];
 };
+struct vtl_iscsi_blob *vtl_iscsi_blob_new(size_t len);   /* refs = 1; NULL if out of memory */
+void vtl_iscsi_blob_unref(struct vtl_iscsi_blob *b);     /* NULL is ignored */
+
+/* One queued PDU: head (BHS, header digest and, for small PDUs, the data, padding and data
+ * digest) in data[], then optionally a slice of a blob and a tail (padding, data digest). */
+struct vtl_iscsi_outbuf {
+    struct vtl_iscsi_outbuf *next;
+    size_t len;                           /* head_len + ext_len + tail_len */
+    size_t head_len;
+    struct vtl_iscsi_blob *blob;          /* holds a reference while queued */
+    const uint8_t *ext;
+    size_t ext_len;
+    uint8_t tail[8];
+    size_t tail_len;
+    uint8_t data[];
+};
+/* The contiguous bytes of @o at byte @off (< o->len): *p and the returned length. */
+size_t vtl_iscsi_outbuf_segment(const struct vtl_iscsi_outbuf *o, size_t off, const uint8_t **p);
 
 struct vtl_iscsi_conn {
     struct vtl_iscsi_conn *next, *prev;   /* server list */
@@ -232,11 +254,30 @@ void vtl_iscsi_conn_fail(struct vtl_iscsi_conn *c, const char *why);
  * carry them) ExpCmdSN/MaxCmdSN; StatSN is taken from c->statsn as set by the caller. */
 enum vtl_iscsi_rc vtl_iscsi_conn_send(struct vtl_iscsi_conn *c, struct vtl_iscsi_bhs *h,
                                       const void *data, size_t data_len);
+/* Like vtl_iscsi_conn_send, but the data segment is @len bytes at @data inside @blob,
+ * queued by reference (the outbuf takes a reference on @blob). */
+enum vtl_iscsi_rc vtl_iscsi_conn_send_blob(struct vtl_iscsi_conn *c, struct vtl_iscsi_bhs *h,
+                                           struct vtl_iscsi_blob *blob, const uint8_t *data,
+                                           size_t len);
 void vtl_iscsi_conn_reject(struct vtl_iscsi_conn *c, uint8_t reason, const uint8_t *bad_bhs);
 void vtl_iscsi_conn_update_window(struct vtl_iscsi_conn *c);
 /* Apply a non-immediate CmdSN; returns false if outside the window (ignore the PDU). */
 bool vtl_iscsi_conn_check_cmdsn(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h);
 uint64_t vtl_iscsi_now_ms(void);
+
+/* A target transfer tag for R2T, text paging or NOP-In (never 0xffffffff). */
+uint32_t vtl_iscsi_new_ttt(struct vtl_iscsi_server *srv);
+
+/* task.c: SCSI Command, Data-Out and Task Management PDUs of a full-feature connection,
+ * and the task list helpers conn.c needs when a connection goes away. */
+void vtl_iscsi_scsi_cmd_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
+                            const uint8_t *data, size_t len);
+void vtl_iscsi_data_out_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
+                            const uint8_t *data, size_t len);
+void vtl_iscsi_tmf_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h);
+/* Removes @t from its connection's list (or the server's orphan list). */
+void vtl_iscsi_task_unlink(struct vtl_iscsi_task *t);
+void vtl_iscsi_task_free(struct vtl_iscsi_task *t);
 
 /* login.c */
 void vtl_iscsi_login_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h, uint8_t *data,
@@ -249,7 +290,5 @@ struct vtl_iscsi_target *vtl_iscsi_target_find(struct vtl_iscsi_server *srv, con
 
 /* server.c: fill @buf with random bytes (getrandom, falling back to a clock mix). */
 void vtl_iscsi_random(void *buf, size_t len);
-/* server.c: the connection's output grew; arrange for it to be flushed. */
-void vtl_iscsi_server_conn_output(struct vtl_iscsi_server *srv, struct vtl_iscsi_conn *c);
 
 #endif

@@ -61,8 +61,9 @@ struct vtl_iscsi_backend_ops {
      * @cmd is the pending command for ABORT TASK, else NULL. Return an enum
      * vtl_iscsi_tmf_rsp. A pending command that the backend aborts must still be
      * completed through cmd->done (any status): the server sends no response for tasks
-     * the initiator aborted. Optional: if NULL every function "completes" with no effect
-     * on the device. */
+     * the initiator aborted, and answers the TMF only once all of them are done (so an
+     * abort may finish later, from the tick). Optional: if NULL every function
+     * "completes" with no effect on the device. */
     int (*task_mgmt)(void *ctx, void *target_ctx, uint64_t nexus_id, int fn, uint16_t lun,
                      struct vtl_cmd *cmd);
 };
@@ -130,8 +131,10 @@ enum vtl_iscsi_rc vtl_iscsi_server_listen(struct vtl_iscsi_server *srv);
 uint16_t vtl_iscsi_server_port(const struct vtl_iscsi_server *srv);
 
 /* vtl_iscsi_server_run_once() - wait up to @timeout_ms (-1: until something happens) for
- * socket events, serve them, run the tick if due and flush output. Returns OK, or ESYS if
- * epoll failed; ESTATE once stop was requested. */
+ * socket events, serve them, run the tick if due and flush output. Responses of commands
+ * completed outside run_once (a done callback called from elsewhere on the loop thread)
+ * go out at the next call. Returns OK, or ESYS if epoll failed; ESTATE once stop was
+ * requested. */
 enum vtl_iscsi_rc vtl_iscsi_server_run_once(struct vtl_iscsi_server *srv, int timeout_ms);
 
 /* vtl_iscsi_server_run() - run_once in a loop until vtl_iscsi_server_stop(). Returns OK

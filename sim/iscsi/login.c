@@ -507,9 +507,7 @@ void vtl_iscsi_text_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
         if (h->cont) {
             struct vtl_iscsi_bhs r = {0};
             c->text_itt = h->itt;
-            c->text_ttt = srv->next_ttt++;
-            if (c->text_ttt == VTL_ISCSI_RSVD_TAG)
-                c->text_ttt = srv->next_ttt++;
+            c->text_ttt = vtl_iscsi_new_ttt(srv);
             r.opcode = VTL_ISCSI_OP_TEXT_RSP;
             r.itt = h->itt;
             r.ttt = c->text_ttt;
@@ -566,9 +564,7 @@ void vtl_iscsi_text_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
     }
     acc_reset(c);
     c->text_itt = h->itt;
-    c->text_ttt = srv->next_ttt++;
-    if (c->text_ttt == VTL_ISCSI_RSVD_TAG)
-        c->text_ttt = srv->next_ttt++;
+    c->text_ttt = vtl_iscsi_new_ttt(srv);
     c->text_rsp = tb.buf;                /* ownership moves to the connection */
     c->text_rsp_len = tb.len;
     c->text_rsp_off = 0;

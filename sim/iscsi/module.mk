@@ -3,7 +3,7 @@
 # full feature phase, epoll server. See sim/iscsi/README.md.
 LIBS += vtliscsi
 vtliscsi_SRCS := sim/iscsi/pdu.c sim/iscsi/text.c sim/iscsi/chap.c sim/iscsi/login.c \
-                 sim/iscsi/conn.c sim/iscsi/server.c
+                 sim/iscsi/conn.c sim/iscsi/task.c sim/iscsi/server.c
 
 TESTS += test_iscsi
 test_iscsi_SRCS := sim/iscsi/tests/test_main.c sim/iscsi/tests/test_pdu.c \

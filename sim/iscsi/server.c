@@ -339,9 +339,14 @@ static bool conn_flush(struct vtl_iscsi_server *srv, struct vtl_iscsi_conn *c)
         int n_iov = 0;
         size_t off = c->out_off;
         for (struct vtl_iscsi_outbuf *o = c->out_head; o && n_iov < MAX_IOV; o = o->next) {
-            iov[n_iov].iov_base = o->data + off;
-            iov[n_iov].iov_len = o->len - off;
-            n_iov++;
+            while (off < o->len && n_iov < MAX_IOV) {   /* head, blob slice, tail */
+                const uint8_t *p;
+                size_t n = vtl_iscsi_outbuf_segment(o, off, &p);
+                iov[n_iov].iov_base = (void *)p;
+                iov[n_iov].iov_len = n;
+                n_iov++;
+                off += n;
+            }
             off = 0;
         }
         struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)n_iov};
@@ -358,13 +363,6 @@ static bool conn_flush(struct vtl_iscsi_server *srv, struct vtl_iscsi_conn *c)
     }
     conn_epoll_update(srv, c);
     return true;
-}
-
-void vtl_iscsi_server_conn_output(struct vtl_iscsi_server *srv, struct vtl_iscsi_conn *c)
-{
-    /* Flushed by the loop after the current event; nothing to do now. */
-    (void)srv;
-    (void)c;
 }
 
 static void conn_close(struct vtl_iscsi_server *srv, struct vtl_iscsi_conn *c)
@@ -418,8 +416,14 @@ static void do_accept(struct vtl_iscsi_server *srv)
             close(fd);
             continue;
         }
-        int one = 1;
+        int one = 1, idle_s = 60, intvl_s = 10, cnt = 6;
         (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        /* A peer that vanishes without closing (host down, cable pulled) in the middle of
+         * a PDU would hold its connection forever; keepalive finds it in about 2 min. */
+        (void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof idle_s);
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl_s, sizeof intvl_s);
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
         char portal[80];
         portal_string(fd, srv->cfg.tpgt, portal, sizeof portal);
         struct vtl_iscsi_conn *c = vtl_iscsi_conn_new(srv, fd, portal);
@@ -573,9 +577,7 @@ void vtl_iscsi_server_free(struct vtl_iscsi_server *srv)
     while (srv->orphans) {
         struct vtl_iscsi_task *t = srv->orphans;
         srv->orphans = t->next;
-        free(t->out_buf);
-        free(t->in_buf);
-        free(t);
+        vtl_iscsi_task_free(t);
     }
     for (size_t i = 0; i < srv->n_targets; i++) {
         free(srv->targets[i].name);

@@ -41,17 +41,24 @@ void fx_open(struct fx *f)
 void fx_library(struct fx *f, int n_slots, int n_media)
 {
     fx_open(f);
-    struct rsm_dev_library lib = {.name = "LIB1", .library_type = RSM_LIB_ONLINE,
-                                  .barcode_reader = 1};
+    struct rsm_dev_library lib = {
+        .name = "LIB1", .library_type = RSM_LIB_ONLINE, .barcode_reader = 1};
     struct rsm_guid g, x;
     CU_ASSERT_FATAL(rsm_engine_register_library(f->e, &lib, &g) == RSM_OK);
     tg(&f->lib, &g);
-    struct rsm_dev_unit ch = {.number = 0, .vendor = "IBM", .product = "3573-TL",
-                              .serial = "CH0001", .revision = "B.50", .devname = "/dev/sch0"};
+    struct rsm_dev_unit ch = {.number = 0,
+                              .vendor = "IBM",
+                              .product = "3573-TL",
+                              .serial = "CH0001",
+                              .revision = "B.50",
+                              .devname = "/dev/sch0"};
     CU_ASSERT_FATAL(rsm_engine_register_changer(f->e, &g, &ch, &x) == RSM_OK);
     for (uint32_t d = 0; d < 2; d++) {
-        struct rsm_dev_unit dr = {.number = d, .vendor = "IBM", .product = "ULT3580-TD8",
-                                  .serial = d ? "DR0002" : "DR0001", .devname = "/dev/nst0"};
+        struct rsm_dev_unit dr = {.number = d,
+                                  .vendor = "IBM",
+                                  .product = "ULT3580-TD8",
+                                  .serial = d ? "DR0002" : "DR0001",
+                                  .devname = "/dev/nst0"};
         CU_ASSERT_FATAL(rsm_engine_register_drive(f->e, &g, &dr, &x) == RSM_OK);
     }
     CU_ASSERT_FATAL(rsm_engine_register_ieport(f->e, &g, 0, &x) == RSM_OK);
@@ -92,9 +99,9 @@ GUID fx_pool(struct fx *f, const char *path, const GUID *mt, DWORD alloc_policy,
 {
     GUID id;
     memset(&id, 0, sizeof id);
-    CU_ASSERT_EQUAL_FATAL(CreateNtmsMediaPoolA(f->h, path, (LPNTMS_GUID)mt, NTMS_OPEN_ALWAYS,
-                                               NULL, &id),
-                          ERROR_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(
+        CreateNtmsMediaPoolA(f->h, path, (LPNTMS_GUID)mt, NTMS_OPEN_ALWAYS, NULL, &id),
+        ERROR_SUCCESS);
     NTMS_OBJECTINFORMATIONW info;
     fx_get(f, &id, NTMS_MEDIA_POOL, &info);
     info.Info.MediaPool.AllocationPolicy = alloc_policy;

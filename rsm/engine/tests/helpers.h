@@ -16,9 +16,9 @@ struct fx {
     char server[300];
     HANDLE h;
     struct rsm_engine *e;
-    GUID lib, lto, dlt, mo;   /* library; LTO, DLT and two-sided MO media types */
+    GUID lib, lto, dlt, mo; /* library; LTO, DLT and two-sided MO media types */
     GUID slots[32];
-    GUID media[32];           /* cartridges registered in slots, in order */
+    GUID media[32]; /* cartridges registered in slots, in order */
     int n_media;
 };
 

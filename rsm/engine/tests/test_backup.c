@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rsm/engine/tests/helpers.h"
 #include "rsm/engine/internal.h"
+#include "rsm/engine/tests/helpers.h"
 
 static int file_exists(const char *dir, const char *rel)
 {

@@ -13,7 +13,7 @@
 #include "rsm/engine/tests/helpers.h"
 
 #define N_MEDIA 12
-#define ROUNDS 5
+#define ROUNDS  5
 
 static void storm(const char *server, const GUID *app, const GUID *freep, const GUID *media,
                   unsigned seed)

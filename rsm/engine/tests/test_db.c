@@ -17,7 +17,8 @@ static int scalar_int(const char *path, const char *sql)
     int v = -1;
     if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
         sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
             v = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);
     }
@@ -35,7 +36,8 @@ static void test_new_database_is_current_and_wal(void)
     CU_ASSERT_EQUAL(scalar_int(path, "SELECT count(*) FROM schema_migration"),
                     RSM_DB_SCHEMA_VERSION);
     CU_ASSERT_EQUAL(scalar_int(path, "SELECT count(*) FROM pragma_journal_mode "
-                                     "WHERE journal_mode='wal'"), 1);
+                                     "WHERE journal_mode='wal'"),
+                    1);
     /* Seeded: one computer, the offline library, root + three system container pools. */
     CU_ASSERT_EQUAL(fx_count(&f, NULL, NTMS_COMPUTER), 1);
     CU_ASSERT_EQUAL(fx_count(&f, NULL, NTMS_LIBRARY), 1);
@@ -53,12 +55,15 @@ static void test_migration_from_version_1(void)
     rsm_db_close(db);
     CU_ASSERT_EQUAL(scalar_int(path, "PRAGMA user_version"), 1);
     CU_ASSERT_EQUAL(scalar_int(path, "SELECT count(*) FROM pragma_table_info('pmedia') "
-                                     "WHERE name='mtype_code'"), 0);
+                                     "WHERE name='mtype_code'"),
+                    0);
     /* Data written by a version-1 program: an attribute on the computer. */
     sqlite3 *h = NULL;
     CU_ASSERT_FATAL(sqlite3_open(path, &h) == SQLITE_OK);
-    CU_ASSERT_EQUAL(sqlite3_exec(h, "INSERT INTO attr(obj,name,value) SELECT value,'v1note',"
-                                    "x'0102' FROM meta WHERE key='computer'", NULL, NULL, NULL),
+    CU_ASSERT_EQUAL(sqlite3_exec(h,
+                                 "INSERT INTO attr(obj,name,value) SELECT value,'v1note',"
+                                 "x'0102' FROM meta WHERE key='computer'",
+                                 NULL, NULL, NULL),
                     SQLITE_OK);
     sqlite3_close(h);
 
@@ -67,7 +72,8 @@ static void test_migration_from_version_1(void)
     CU_ASSERT_FATAL(s != INVALID_HANDLE_VALUE);
     CU_ASSERT_EQUAL(scalar_int(path, "PRAGMA user_version"), RSM_DB_SCHEMA_VERSION);
     CU_ASSERT_EQUAL(scalar_int(path, "SELECT count(*) FROM pragma_table_info('pmedia') "
-                                     "WHERE name='mtype_code'"), 1);
+                                     "WHERE name='mtype_code'"),
+                    1);
     CU_ASSERT_EQUAL(scalar_int(path, "SELECT count(*) FROM schema_migration"), 2);
     GUID comp;
     DWORD n = 1;
@@ -140,7 +146,6 @@ static void test_other_process_sees_changes(void)
     fx_close(&f);
 }
 
-
 static void test_guids_are_ordered_and_unique(void)
 {
     struct rsm_guid prev, cur;
@@ -159,7 +164,6 @@ static void test_guids_are_ordered_and_unique(void)
     CU_ASSERT_EQUAL(strlen(text), 38);
     CU_ASSERT(rsm_guid_is_null(NULL));
 }
-
 
 static void test_full_database_changes_nothing(void)
 {

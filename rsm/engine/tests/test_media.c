@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rsm/engine/tests/helpers.h"
@@ -37,8 +37,8 @@ static void test_new_cartridges_land_in_system_pools(void)
     GUID side = fx_side(&f, &f.media[0], 0);
     CU_ASSERT_EQUAL(side_state(&f, &side), NTMS_PARTSTATE_FOREIGN);
     /* A labelled cartridge of a known format but unknown id goes to Import. */
-    struct rsm_dev_label label = {.type = "MTF", .info = "Other server", .id = (const uint8_t *)"X1",
-                                  .id_len = 2};
+    struct rsm_dev_label label = {
+        .type = "MTF", .info = "Other server", .id = (const uint8_t *)"X1", .id_len = 2};
     struct rsm_guid g;
     CU_ASSERT_EQUAL(rsm_dev_media_seen(f.e, (struct rsm_guid *)&f.slots[4], "B00001L8",
                                        (struct rsm_guid *)&f.lto, &label, &g),
@@ -96,8 +96,8 @@ static void test_move_rules(void)
     GUID p = media_pool(&f, &f.media[0]);
     CU_ASSERT(IsEqualGUID(&p, &app));
     /* A busy medium does not move. */
-    CU_ASSERT_EQUAL(rsm_dev_media_state(f.e, (struct rsm_guid *)&f.media[0], NTMS_MEDIASTATE_LOADED),
-                    RSM_OK);
+    CU_ASSERT_EQUAL(
+        rsm_dev_media_state(f.e, (struct rsm_guid *)&f.media[0], NTMS_MEDIASTATE_LOADED), RSM_OK);
     CU_ASSERT_EQUAL(MoveToNtmsMediaPool(f.h, &f.media[0], &freep), ERROR_BUSY);
     CU_ASSERT_EQUAL(rsm_dev_media_state(f.e, (struct rsm_guid *)&f.media[0], NTMS_MEDIASTATE_IDLE),
                     RSM_OK);
@@ -145,9 +145,9 @@ static void test_allocate_policies_and_deallocate(void)
     CU_ASSERT_EQUAL(fx_count(&f, &app, NTMS_LOGICAL_MEDIA), 1);
     CU_ASSERT_EQUAL(fx_count(&f, &side, NTMS_LOGICAL_MEDIA), 1);
     /* Argument errors. */
-    CU_ASSERT_EQUAL(AllocateNtmsMedia(f.h, &app, NULL, &lmid, NTMS_ALLOCATE_NEW |
-                                      NTMS_ALLOCATE_NEXT, 0, NULL),
-                    ERROR_INVALID_PARAMETER);
+    CU_ASSERT_EQUAL(
+        AllocateNtmsMedia(f.h, &app, NULL, &lmid, NTMS_ALLOCATE_NEW | NTMS_ALLOCATE_NEXT, 0, NULL),
+        ERROR_INVALID_PARAMETER);
     CU_ASSERT_EQUAL(AllocateNtmsMedia(f.h, NULL, NULL, &lmid, 0, 0, NULL), ERROR_INVALID_PARAMETER);
     CU_ASSERT_EQUAL(AllocateNtmsMedia(f.h, &app, NULL, NULL, 0, 0, NULL), ERROR_INVALID_PARAMETER);
     ai.dwSize = 3;
@@ -251,8 +251,8 @@ static void test_import_by_side(void)
 {
     struct fx f;
     fx_library(&f, 4, 0);
-    struct rsm_dev_label label = {.type = "MTF", .info = "Weekly", .id = (const uint8_t *)"ID7",
-                                  .id_len = 3};
+    struct rsm_dev_label label = {
+        .type = "MTF", .info = "Weekly", .id = (const uint8_t *)"ID7", .id_len = 3};
     struct rsm_guid g;
     CU_ASSERT_EQUAL(rsm_dev_media_seen(f.e, (struct rsm_guid *)&f.slots[0], "C00001L8",
                                        (struct rsm_guid *)&f.lto, &label, &g),
@@ -559,7 +559,6 @@ static void test_update_omid(void)
     fx_close(&f);
 }
 
-
 static void test_close_cancels_waiting_allocation(void)
 {
     struct fx f;
@@ -627,8 +626,8 @@ static void test_device_registration_is_idempotent(void)
     CU_ASSERT(memcmp(&g, &f.lib, 16) == 0);
     CU_ASSERT_EQUAL(rsm_engine_register_slot(f.e, (struct rsm_guid *)&f.lib, 2, &g), RSM_OK);
     CU_ASSERT(memcmp(&g, &f.slots[1], 16) == 0);
-    struct rsm_dev_unit dr = {.number = 0, .vendor = "IBM", .product = "ULT3580-TD8",
-                              .serial = "NEWSERIAL"};
+    struct rsm_dev_unit dr = {
+        .number = 0, .vendor = "IBM", .product = "ULT3580-TD8", .serial = "NEWSERIAL"};
     CU_ASSERT_EQUAL(rsm_engine_register_drive(f.e, (struct rsm_guid *)&f.lib, &dr, &g), RSM_OK);
     GUID d;
     memcpy(&d, &g, 16);
@@ -652,8 +651,8 @@ static void *churn(void *arg)
     w->result = ERROR_SUCCESS;
     for (int i = 0; i < 200 && w->result == ERROR_SUCCESS; i++) {
         GUID l;
-        DWORD err = AllocateNtmsMedia(w->h, &w->pool, NULL, &l,
-                                      NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE, 0, NULL);
+        DWORD err = AllocateNtmsMedia(w->h, &w->pool, NULL, &l, NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE,
+                                      0, NULL);
         if (err == ERROR_MEDIA_UNAVAILABLE)
             continue;
         if (err == ERROR_SUCCESS)
@@ -685,7 +684,6 @@ static void test_threads_share_sessions_safely(void)
     fx_close(&f);
 }
 
-
 static void test_processes_allocate_without_conflict(void)
 {
     struct fx f;
@@ -710,8 +708,8 @@ static void test_processes_allocate_without_conflict(void)
         GUID l[3];
         int n = 0;
         for (; n < 3; n++) {
-            DWORD err = AllocateNtmsMedia(h, &app, NULL, &l[n],
-                                          NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE, 0, NULL);
+            DWORD err = AllocateNtmsMedia(h, &app, NULL, &l[n], NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE,
+                                          0, NULL);
             if (err == ERROR_MEDIA_UNAVAILABLE)
                 break;
             if (err != ERROR_SUCCESS)

@@ -182,14 +182,17 @@ static void test_get_every_type(void)
     rsm_engine_lock(f.e);
     sqlite3 *db = rsm_db_handle(f.e->db);
     sqlite3_stmt *st = NULL;
-    CU_ASSERT(sqlite3_prepare_v2(db, "INSERT INTO obj(guid,type,name,created,modified) "
-                                     "VALUES(?1,10,'inventory',1,1)", -1, &st, NULL) == SQLITE_OK);
+    CU_ASSERT(sqlite3_prepare_v2(db,
+                                 "INSERT INTO obj(guid,type,name,created,modified) "
+                                 "VALUES(?1,10,'inventory',1,1)",
+                                 -1, &st, NULL) == SQLITE_OK);
     sqlite3_bind_blob(st, 1, &req, 16, SQLITE_STATIC);
     CU_ASSERT(sqlite3_step(st) == SQLITE_DONE);
     sqlite3_finalize(st);
-    CU_ASSERT(sqlite3_prepare_v2(db, "INSERT INTO libreq(guid,library,op,state,app,err) "
-                                     "VALUES(?1,?2,8,3,'Removable Storage',4325)", -1, &st,
-                                 NULL) == SQLITE_OK);
+    CU_ASSERT(sqlite3_prepare_v2(db,
+                                 "INSERT INTO libreq(guid,library,op,state,app,err) "
+                                 "VALUES(?1,?2,8,3,'Removable Storage',4325)",
+                                 -1, &st, NULL) == SQLITE_OK);
     sqlite3_bind_blob(st, 1, &req, 16, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, &f.lib, 16, SQLITE_STATIC);
     CU_ASSERT(sqlite3_step(st) == SQLITE_DONE);
@@ -257,7 +260,7 @@ static void test_set_writable_fields(void)
     w.Info.Drive.dwDeferDismountDelay = 42;
     wcscpy(w.szDescription, L"left drive");
     wcscpy(w.szName, L"renamed"); /* not writable for drives: ignored */
-    w.Info.Drive.Number = 77;      /* read-only: ignored */
+    w.Info.Drive.Number = 77;     /* read-only: ignored */
     CU_ASSERT_EQUAL(SetNtmsObjectInformationW(f.h, &list[0], &w), ERROR_SUCCESS);
     fx_get(&f, &list[0], NTMS_DRIVE, &w);
     CU_ASSERT_EQUAL(w.Info.Drive.dwDeferDismountDelay, 42);
@@ -314,14 +317,14 @@ static void test_attributes(void)
                     ERROR_SUCCESS);
     char buf[64];
     DWORD len = 4;
-    CU_ASSERT_EQUAL(GetNtmsObjectAttributeA(f.h, &f.media[0], NTMS_PHYSICAL_MEDIA, "Set", buf,
-                                            &len),
-                    ERROR_INSUFFICIENT_BUFFER);
+    CU_ASSERT_EQUAL(
+        GetNtmsObjectAttributeA(f.h, &f.media[0], NTMS_PHYSICAL_MEDIA, "Set", buf, &len),
+        ERROR_INSUFFICIENT_BUFFER);
     CU_ASSERT_EQUAL(len, sizeof blob);
     len = sizeof buf;
-    CU_ASSERT_EQUAL(GetNtmsObjectAttributeW(f.h, &f.media[0], NTMS_PHYSICAL_MEDIA, L"Set", buf,
-                                            &len),
-                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(
+        GetNtmsObjectAttributeW(f.h, &f.media[0], NTMS_PHYSICAL_MEDIA, L"Set", buf, &len),
+        ERROR_SUCCESS);
     CU_ASSERT_EQUAL(len, sizeof blob);
     CU_ASSERT_STRING_EQUAL(buf, blob);
     /* Name limits: 31 characters fit, 32 do not. */
@@ -336,20 +339,20 @@ static void test_attributes(void)
                     ERROR_INVALID_NAME);
     /* Size limit: below 64 KiB. */
     char *big = calloc(1, NTMS_MAXATTR_LENGTH);
-    CU_ASSERT_EQUAL(SetNtmsObjectAttributeA(f.h, &f.lib, NTMS_LIBRARY, "big", big,
-                                            NTMS_MAXATTR_LENGTH),
-                    ERROR_NO_DATA);
-    CU_ASSERT_EQUAL(SetNtmsObjectAttributeA(f.h, &f.lib, NTMS_LIBRARY, "big", big,
-                                            NTMS_MAXATTR_LENGTH - 1),
-                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(
+        SetNtmsObjectAttributeA(f.h, &f.lib, NTMS_LIBRARY, "big", big, NTMS_MAXATTR_LENGTH),
+        ERROR_NO_DATA);
+    CU_ASSERT_EQUAL(
+        SetNtmsObjectAttributeA(f.h, &f.lib, NTMS_LIBRARY, "big", big, NTMS_MAXATTR_LENGTH - 1),
+        ERROR_SUCCESS);
     free(big);
     /* Size 0 deletes. */
     CU_ASSERT_EQUAL(SetNtmsObjectAttributeW(f.h, &f.media[0], NTMS_PHYSICAL_MEDIA, L"Set", NULL, 0),
                     ERROR_SUCCESS);
     len = sizeof buf;
-    CU_ASSERT_EQUAL(GetNtmsObjectAttributeA(f.h, &f.media[0], NTMS_PHYSICAL_MEDIA, "Set", buf,
-                                            &len),
-                    ERROR_OBJECT_NOT_FOUND);
+    CU_ASSERT_EQUAL(
+        GetNtmsObjectAttributeA(f.h, &f.media[0], NTMS_PHYSICAL_MEDIA, "Set", buf, &len),
+        ERROR_OBJECT_NOT_FOUND);
     GUID unknown;
     memset(&unknown, 0x44, sizeof unknown);
     CU_ASSERT_EQUAL(SetNtmsObjectAttributeA(f.h, &unknown, NTMS_LIBRARY, "a", "x", 1),
@@ -412,13 +415,15 @@ static void test_security_descriptor_roundtrip(void)
     fx_library(&f, 2, 1);
     GUID pool = fx_pool(&f, "Secure", &f.lto, 0, 0);
     DWORD need = 0;
-    CU_ASSERT_EQUAL(GetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION |
-                                          OWNER_SECURITY_INFORMATION, NULL, 0, &need),
+    CU_ASSERT_EQUAL(GetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL,
+                                          DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION,
+                                          NULL, 0, &need),
                     ERROR_INSUFFICIENT_BUFFER);
     CU_ASSERT(need >= RSM_SD_SIZE(1));
     SECURITY_DESCRIPTOR *sd = calloc(1, need);
-    CU_ASSERT_EQUAL(GetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION |
-                                          OWNER_SECURITY_INFORMATION, sd, need, &need),
+    CU_ASSERT_EQUAL(GetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL,
+                                          DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION,
+                                          sd, need, &need),
                     ERROR_SUCCESS);
     CU_ASSERT_EQUAL(sd->Revision, RSM_SD_REVISION);
     CU_ASSERT_EQUAL(sd->Owner, (DWORD)getuid());
@@ -432,9 +437,9 @@ static void test_security_descriptor_roundtrip(void)
     nsd->AceCount = 2;
     RSM_SD_ACES(nsd)[0] = (RSM_ACE){RSM_SD_USER, (DWORD)getuid(), NTMS_GENERIC_ALL | WRITE_DAC};
     RSM_SD_ACES(nsd)[1] = (RSM_ACE){RSM_SD_USER, 4242, NTMS_USE_ACCESS};
-    CU_ASSERT_EQUAL(SetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION,
-                                          nsd),
-                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(
+        SetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION, nsd),
+        ERROR_SUCCESS);
     BYTE buf[512];
     CU_ASSERT_EQUAL(GetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION,
                                           buf, sizeof buf, &need),
@@ -443,9 +448,9 @@ static void test_security_descriptor_roundtrip(void)
     CU_ASSERT_EQUAL(RSM_SD_ACES(buf)[1].Id, 4242);
     /* Errors: bad revision, wrong type, objects without a descriptor. */
     nsd->Revision = 1;
-    CU_ASSERT_EQUAL(SetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION,
-                                          nsd),
-                    ERROR_INVALID_PARAMETER);
+    CU_ASSERT_EQUAL(
+        SetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION, nsd),
+        ERROR_INVALID_PARAMETER);
     nsd->Revision = RSM_SD_REVISION;
     CU_ASSERT_EQUAL(SetNtmsObjectSecurity(f.h, &pool, NTMS_LIBRARY, DACL_SECURITY_INFORMATION, nsd),
                     ERROR_INVALID_PARAMETER);
@@ -474,9 +479,9 @@ static void test_access_denied_for_other_caller(void)
     uint32_t gid = 4242;
     CU_ASSERT_EQUAL(rsm_session_set_caller(h2, 4242, &gid, 1), ERROR_SUCCESS);
     GUID lmid;
-    CU_ASSERT_EQUAL(AllocateNtmsMedia(h2, &pool, NULL, &lmid, NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE,
-                                      0, NULL),
-                    ERROR_ACCESS_DENIED);
+    CU_ASSERT_EQUAL(
+        AllocateNtmsMedia(h2, &pool, NULL, &lmid, NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE, 0, NULL),
+        ERROR_ACCESS_DENIED);
     CU_ASSERT_EQUAL(GetLastError(), ERROR_ACCESS_DENIED);
     /* Everyone may use (read) the pool; nobody but the owner may change it. */
     NTMS_OBJECTINFORMATIONW w;
@@ -501,15 +506,15 @@ static void test_access_denied_for_other_caller(void)
     sd->AceCount = 2;
     RSM_SD_ACES(sd)[0] = (RSM_ACE){RSM_SD_USER, (DWORD)getuid(), NTMS_GENERIC_ALL | WRITE_DAC};
     RSM_SD_ACES(sd)[1] = (RSM_ACE){RSM_SD_GROUP, 4242, NTMS_USE_ACCESS | NTMS_CONTROL_ACCESS};
-    CU_ASSERT_EQUAL(SetNtmsObjectSecurity(h2, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION,
-                                          sd),
-                    ERROR_ACCESS_DENIED); /* no WRITE_DAC for 4242 */
-    CU_ASSERT_EQUAL(SetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION,
-                                          sd),
-                    ERROR_SUCCESS);
-    CU_ASSERT_EQUAL(AllocateNtmsMedia(h2, &pool, NULL, &lmid, NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE,
-                                      0, NULL),
-                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(
+        SetNtmsObjectSecurity(h2, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION, sd),
+        ERROR_ACCESS_DENIED); /* no WRITE_DAC for 4242 */
+    CU_ASSERT_EQUAL(
+        SetNtmsObjectSecurity(f.h, &pool, NTMS_MEDIA_POOL, DACL_SECURITY_INFORMATION, sd),
+        ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(
+        AllocateNtmsMedia(h2, &pool, NULL, &lmid, NTMS_ALLOCATE_ERROR_IF_UNAVAILABLE, 0, NULL),
+        ERROR_SUCCESS);
     CU_ASSERT_EQUAL(DeallocateNtmsMedia(h2, &lmid, 0), ERROR_SUCCESS);
     free(sd);
     CloseNtmsSession(h2);

@@ -13,9 +13,9 @@ static void test_create_nested_and_name(void)
     GUID top, mid, leaf, again;
     CU_ASSERT_EQUAL(CreateNtmsMediaPoolA(f.h, "LTO Ultrium", NULL, NTMS_CREATE_NEW, NULL, &top),
                     ERROR_SUCCESS);
-    CU_ASSERT_EQUAL(CreateNtmsMediaPoolA(f.h, "LTO Ultrium\\Backup", NULL, NTMS_CREATE_NEW, NULL,
-                                         &mid),
-                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(
+        CreateNtmsMediaPoolA(f.h, "LTO Ultrium\\Backup", NULL, NTMS_CREATE_NEW, NULL, &mid),
+        ERROR_SUCCESS);
     CU_ASSERT_EQUAL(CreateNtmsMediaPoolW(f.h, L"\\LTO Ultrium\\Backup\\Weekly", &f.lto,
                                          NTMS_OPEN_ALWAYS, NULL, &leaf),
                     ERROR_SUCCESS);
@@ -73,9 +73,9 @@ static void test_create_errors(void)
                     ERROR_ALREADY_EXISTS);
     CU_ASSERT_EQUAL(CreateNtmsMediaPoolA(f.h, "Missing", &f.lto, NTMS_OPEN_EXISTING, NULL, &p),
                     ERROR_OBJECT_NOT_FOUND);
-    CU_ASSERT_EQUAL(CreateNtmsMediaPoolA(f.h, "NoParent\\Child", &f.lto, NTMS_OPEN_ALWAYS, NULL,
-                                         &p),
-                    ERROR_OBJECT_NOT_FOUND);
+    CU_ASSERT_EQUAL(
+        CreateNtmsMediaPoolA(f.h, "NoParent\\Child", &f.lto, NTMS_OPEN_ALWAYS, NULL, &p),
+        ERROR_OBJECT_NOT_FOUND);
     CU_ASSERT_EQUAL(CreateNtmsMediaPoolA(f.h, "Leaf\\Child", &f.lto, NTMS_CREATE_NEW, NULL, &p),
                     ERROR_INVALID_MEDIA_POOL); /* a pool holding media holds no pools */
     const char *bad_names[] = {"", "\\", "A\\", "A\\\\B",
@@ -163,11 +163,41 @@ static void test_delete_rules(void)
     fx_close(&f);
 }
 
+static void test_unicode_names_sized_in_characters(void)
+{
+    struct fx f;
+    fx_open(&f);
+    GUID p;
+    CU_ASSERT_EQUAL(
+        CreateNtmsMediaPoolW(f.h, L"Sauvegarde-\u00e9t\u00e9", &f.lto, NTMS_CREATE_NEW, NULL, &p),
+        ERROR_SUCCESS);
+    wchar_t w[32];
+    DWORD n = 5;
+    CU_ASSERT_EQUAL(GetNtmsMediaPoolNameW(f.h, &p, w, &n), ERROR_INSUFFICIENT_BUFFER);
+    CU_ASSERT_EQUAL(n, 15); /* 14 characters + NUL */
+    n = 15;
+    CU_ASSERT_EQUAL(GetNtmsMediaPoolNameW(f.h, &p, w, &n), ERROR_SUCCESS);
+    CU_ASSERT(wcscmp(w, L"Sauvegarde-\u00e9t\u00e9") == 0);
+    char a[32];
+    n = 15; /* enough characters, not enough bytes for the UTF-8 form */
+    CU_ASSERT_EQUAL(GetNtmsMediaPoolNameA(f.h, &p, a, &n), ERROR_INSUFFICIENT_BUFFER);
+    CU_ASSERT_EQUAL(n, 17);
+    CU_ASSERT_EQUAL(GetNtmsMediaPoolNameA(f.h, &p, a, &n), ERROR_SUCCESS);
+    CU_ASSERT_STRING_EQUAL(a, "Sauvegarde-\xc3\xa9t\xc3\xa9");
+    GUID again;
+    CU_ASSERT_EQUAL(CreateNtmsMediaPoolA(f.h, "Sauvegarde-\xc3\xa9t\xc3\xa9", NULL,
+                                         NTMS_OPEN_EXISTING, NULL, &again),
+                    ERROR_SUCCESS);
+    CU_ASSERT(IsEqualGUID(&p, &again));
+    fx_close(&f);
+}
+
 static CU_TestInfo pool_tests[] = {
     {"create_nested_and_name", test_create_nested_and_name},
     {"create_errors", test_create_errors},
     {"create_with_descriptor", test_create_with_descriptor},
     {"delete_rules", test_delete_rules},
+    {"unicode_names_sized_in_characters", test_unicode_names_sized_in_characters},
     CU_TEST_INFO_NULL,
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "scsi/log.h"
+#include "scsi/luns.h"
 #include "scsi/mam.h"
 #include "scsi/mode.h"
 #include "scsi/rsoc.h"
@@ -119,6 +120,13 @@ static void test_inquiry_and_vpd(void)
     CU_ASSERT_EQUAL(t10_inquiry_decode(buf, r.len, &inq), T10_OK);
     CU_ASSERT_STRING_EQUAL(inq.vendor, "HPE");
     CU_ASSERT_STRING_EQUAL(inq.product, "Ultrium 9-SCSI");
+    /* personality quirk: HPE drives take blocks up to 16 MiB - 1, IBM up to 8 MiB */
+    (void)fx_tur(&f);
+    struct t10_cdb rbl = {.kind = T10_CDB_READ_BLOCK_LIMITS};
+    r = fx_cmd(&f, 1, &rbl, NULL, 0, buf, sizeof buf);
+    struct t10_block_limits bl;
+    CU_ASSERT_EQUAL(t10_block_limits_decode(buf, r.len, &bl), T10_OK);
+    CU_ASSERT_EQUAL(bl.max_len, 0xFFFFFF);
     fx_stop(&f);
 }
 
@@ -133,6 +141,15 @@ static void test_unsupported_opcodes(void)
     CHECK_SENSE(fx_raw(&f, 1, fmt, sizeof fmt, NULL, 0, NULL, 0), 0x5, T10_ASC(0x20, 0x00));
     CHECK_SENSE(fx_raw(&f, 1, verify, sizeof verify, NULL, 0, NULL, 0), 0x5,
                 T10_ASC(0x20, 0x00));
+    /* a standalone drive reports itself as LUN 0, even with a unit attention pending */
+    uint8_t lb[64];
+    struct t10_cdb rl = {.kind = T10_CDB_REPORT_LUNS, .u.report_luns = {.alloc_len = 64}};
+    vtl_drive_reset(f.d);
+    struct res lr = fx_cmd(&f, 1, &rl, NULL, 0, lb, sizeof lb);
+    CHECK_GOOD(lr);
+    CU_ASSERT_EQUAL(lr.len, 16);
+    CU_ASSERT_EQUAL(lb[3], 8); /* LUN LIST LENGTH: one LUN */
+    CHECK_SENSE(fx_tur(&f), 0x6, T10_ASC(0x29, 0x00)); /* the UA was left in place */
     /* reserved bit in REWIND: 24/00 with a field pointer */
     static const uint8_t rew[6] = {0x01, 0x02};
     struct res r = fx_raw(&f, 1, rew, sizeof rew, NULL, 0, NULL, 0);
@@ -300,7 +317,7 @@ static void test_log_pages(void)
     uint8_t pages[16];
     size_t n;
     CU_ASSERT_EQUAL(t10_log_supported_decode(buf, r.len, pages, 16, &n), T10_OK);
-    CU_ASSERT_EQUAL(n, 7);
+    CU_ASSERT_EQUAL(n, 8);
     static uint8_t w[10000];
     fx_pattern(w, sizeof w, 1);
     CHECK_GOOD(fx_write(&f, false, sizeof w, w, sizeof w));
@@ -319,6 +336,10 @@ static void test_log_pages(void)
     r = log_sense(&f, 0x1B, buf, sizeof buf);
     CHECK_GOOD(r);
     CU_ASSERT_EQUAL(log_param(buf, r.len, 0x0007), 10000); /* bytes from host */
+    r = log_sense(&f, 0x32, buf, sizeof buf); /* the pre-SSC-4 code of the same page */
+    CHECK_GOOD(r);
+    CU_ASSERT_EQUAL(buf[0] & 0x3F, 0x32);
+    CU_ASSERT_EQUAL(log_param(buf, r.len, 0x0007), 10000);
     /* LOG SELECT PCR resets the counters */
     struct t10_cdb c = {.kind = T10_CDB_LOG_SELECT, .u.log_select = {.pcr = true, .pc = 1}};
     CHECK_GOOD(fx_cmd(&f, 1, &c, NULL, 0, NULL, 0));
@@ -1123,6 +1144,20 @@ static void test_attach_library(void)
     char serial[64];
     CU_ASSERT_EQUAL(t10_vpd_ascii_decode(buf, c.data_in_len, 0x80, serial, sizeof serial), T10_OK);
     CU_ASSERT_STRING_EQUAL(serial, bay2.drive.serial);
+    /* REPORT LUNS on a drive LUN lists the target's LUNs: changer and every bay */
+    uint8_t lb[256];
+    struct vtl_cmd rl = {.cdb = {0xA0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}, .cdb_len = 12,
+                         .nexus_id = nx, .data_in = lb, .data_in_cap = sizeof lb};
+    CU_ASSERT_EQUAL(vtl_lun_execute(lib, 2, &rl), VTL_EXEC_DONE);
+    CU_ASSERT_EQUAL(rl.status, VTL_STATUS_GOOD);
+    uint16_t luns[16];
+    size_t n_luns, n_listed, n_bad;
+    bool trunc;
+    CU_ASSERT_EQUAL(t10_report_luns_decode(lb, rl.data_in_len, luns, 16, &n_luns, &n_listed,
+                                           &n_bad, &trunc), T10_OK);
+    CU_ASSERT_EQUAL(n_luns, n + 1);
+    CU_ASSERT_EQUAL(luns[0], 0);
+    CU_ASSERT_EQUAL(luns[n], n);
     enum vtl_rc rc = VTL_E_INVAL;
     struct vtl_robot_op mv = {.kind = VTL_ROBOT_MOVE, .src = slot.addr, .dst = bay2.addr};
     CU_ASSERT_EQUAL(vtl_robot_submit(lib, &mv, robot_done, &rc), VTL_OK);
@@ -1148,7 +1183,36 @@ static void test_attach_library(void)
     test_rmtree(dir);
 }
 
+/* Use and the cleaning request survive a restart of the drive (same state directory and
+ * serial); another serial starts clean. */
+static void test_use_survives_restart(void)
+{
+    struct fx f;
+    fx_ready(&f, "S00001L8");
+    CHECK_GOOD(fx_write(&f, false, 4, "abcd", 4));
+    vtl_drive_set_dirty(f.d, true);
+    vtl_drive_unload(f.d);
+    struct vtl_drive_status before;
+    vtl_drive_status(f.d, &before);
+    vtl_drive_destroy(f.d);
+    CU_ASSERT_EQUAL_FATAL(vtl_drive_create(&f.cfg, &f.d), VTL_DRIVE_OK);
+    struct vtl_drive_status after;
+    vtl_drive_status(f.d, &after);
+    CU_ASSERT_TRUE(after.dirty);
+    CU_ASSERT_EQUAL(after.loads, before.loads);
+    CU_ASSERT_EQUAL(after.bytes_written, 4);
+    CU_ASSERT((after.tapealert & T10_TA_FLAG(T10_TA_CLEAN_NOW)) != 0);
+    vtl_drive_destroy(f.d);
+    f.cfg.serial = "OTHER00001";
+    CU_ASSERT_EQUAL_FATAL(vtl_drive_create(&f.cfg, &f.d), VTL_DRIVE_OK);
+    vtl_drive_status(f.d, &after);
+    CU_ASSERT_FALSE(after.dirty);
+    CU_ASSERT_EQUAL(after.loads, 0);
+    fx_stop(&f);
+}
+
 static CU_TestInfo ctl_tests[] = {
+    {"use_survives_restart", test_use_survives_restart},
     {"attach_library", test_attach_library},
     {"compression_effect", test_compression_effect},
     {"st_compression_toggle", test_st_compression_toggle},

@@ -62,6 +62,80 @@ static uint32_t be24(const uint8_t *p)
     return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | be24(p + 1);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* Block commands of the disk LUN; returns false if @cdb is not one of them. */
+static bool disk_cmd(struct fake_backend *fb, struct vtl_cmd *cmd)
+{
+    const uint8_t *cdb = cmd->cdb;
+    const uint32_t n_blocks = FAKE_BUF_LEN / FAKE_BLOCK;
+    uint64_t lba;
+    uint32_t n;
+    bool write;
+    switch (cdb[0]) {
+    case 0x25: {                          /* READ CAPACITY (10) */
+        uint8_t d[8];
+        put_be32(d, n_blocks - 1);
+        put_be32(d + 4, FAKE_BLOCK);
+        give(cmd, d, sizeof d, sizeof d);
+        return true;
+    }
+    case 0x9E: {                          /* READ CAPACITY (16) */
+        if ((cdb[1] & 0x1f) != 0x10)
+            return false;
+        uint8_t d[32] = {0};
+        put_be32(d + 4, n_blocks - 1);
+        put_be32(d + 8, FAKE_BLOCK);
+        give(cmd, d, sizeof d, be32(cdb + 10));
+        return true;
+    }
+    case 0x28: case 0x2A: case 0x2E:      /* READ/WRITE/WRITE AND VERIFY (10) */
+        lba = be32(cdb + 2);
+        n = (uint32_t)cdb[7] << 8 | cdb[8];
+        write = cdb[0] != 0x28;
+        break;
+    case 0xA8: case 0xAA: case 0xAE:      /* (12) */
+        lba = be32(cdb + 2);
+        n = be32(cdb + 6);
+        write = cdb[0] != 0xA8;
+        break;
+    case 0x88: case 0x8A: case 0x8E:      /* (16) */
+        lba = (uint64_t)be32(cdb + 2) << 32 | be32(cdb + 6);
+        n = be32(cdb + 10);
+        write = cdb[0] != 0x88;
+        break;
+    default:
+        return false;
+    }
+    if (lba > n_blocks || n > n_blocks - lba) {
+        check(cmd, 0x05, 0x21, 0x00);     /* LBA OUT OF RANGE */
+        return true;
+    }
+    size_t len = (size_t)n * FAKE_BLOCK;
+    uint8_t *at = fb->buf[FAKE_DISK_LUN] + lba * FAKE_BLOCK;
+    if (write) {
+        /* Only what the CDB asks for is written; more or less data from the initiator is
+         * the transport's residual to report. */
+        size_t have = cmd->data_out_len < len ? cmd->data_out_len : len;
+        if (have)
+            memcpy(at, cmd->data_out, have);
+        return true;
+    }
+    give(cmd, at, len, len);
+    return true;
+}
+
 static void execute(struct fake_backend *fb, uint16_t lun, struct vtl_cmd *cmd)
 {
     const uint8_t *cdb = cmd->cdb;
@@ -72,6 +146,8 @@ static void execute(struct fake_backend *fb, uint16_t lun, struct vtl_cmd *cmd)
         check(cmd, 0x05, 0x25, 0x00);
         return;
     }
+    if (lun == FAKE_DISK_LUN && disk_cmd(fb, cmd))
+        return;
     switch (cdb[0]) {
     case 0x00:                            /* TEST UNIT READY */
         return;
@@ -94,8 +170,8 @@ static void execute(struct fake_backend *fb, uint16_t lun, struct vtl_cmd *cmd)
             give(cmd, sn, sizeof sn, alloc);
             return;
         }
-        inq[0] = lun == 0 ? 0x08 : 0x01;  /* medium changer / sequential access */
-        inq[1] = 0x80;                     /* removable */
+        inq[0] = lun == 0 ? 0x08 : lun == FAKE_DISK_LUN ? 0x00 : 0x01; /* changer/disk/tape */
+        inq[1] = lun == FAKE_DISK_LUN ? 0 : 0x80;  /* removable media, except the disk */
         inq[2] = 0x06;
         inq[3] = 0x02;
         inq[4] = sizeof inq - 5;
@@ -103,7 +179,8 @@ static void execute(struct fake_backend *fb, uint16_t lun, struct vtl_cmd *cmd)
         inq[6] = lun == 0 ? 0x08 : 0;      /* MCHNGR off; changer is its own LUN */
         inq[7] = 0;
         memcpy(inq + 8, "OPENRSM ", 8);
-        memcpy(inq + 16, lun == 0 ? "FAKE CHANGER    " : "FAKE TAPE       ", 16);
+        memcpy(inq + 16, lun == 0 ? "FAKE CHANGER    " : lun == FAKE_DISK_LUN ? "FAKE DISK       "
+                                                                     : "FAKE TAPE       ", 16);
         memcpy(inq + 32, "0001", 4);
         give(cmd, inq, sizeof inq, alloc);
         return;
@@ -161,7 +238,7 @@ static enum vtl_exec fb_submit(void *ctx, void *target_ctx, uint16_t lun, struct
     bump(&fb->n_submit);
     fb->last_cdb_len = cmd->cdb_len;
     fb->last_data_out_len = cmd->data_out_len;
-    if (fb->defer && fb->n_pending < FAKE_MAX_PENDING) {
+    if (__atomic_load_n(&fb->defer, __ATOMIC_SEQ_CST) && fb->n_pending < FAKE_MAX_PENDING) {
         fb->pending[fb->n_pending] = cmd;
         fb->pending_age[fb->n_pending] = 0;
         fb->pending_lun[fb->n_pending] = lun;
@@ -213,7 +290,7 @@ void fake_backend_tick(void *ctx)
 {
     struct fake_backend *fb = ctx;
     for (size_t i = 0; i < fb->n_pending;) {
-        if (++fb->pending_age[i] < fb->defer_ticks) {
+        if (++fb->pending_age[i] < __atomic_load_n(&fb->defer_ticks, __ATOMIC_SEQ_CST)) {
             i++;
             continue;
         }

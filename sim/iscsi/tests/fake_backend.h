@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * sim/iscsi/tests/fake_backend.h - a test double for the iSCSI backend interface: a few
- * LUNs (LUN 0 a medium changer, the others tape drives) that answer INQUIRY, TEST UNIT
- * READY, REQUEST SENSE and WRITE BUFFER / READ BUFFER (mode 02h, data) on a memory
- * buffer, can hold commands and complete them later (from the tick, like a library
+ * LUNs (LUN 0 a medium changer, 1-2 tape drives, 3 a small SBC disk so that libiscsi's
+ * own iSCSI conformance tests, which need block commands, can run) that answer INQUIRY,
+ * TEST UNIT READY, REQUEST SENSE, WRITE BUFFER / READ BUFFER (mode 02h, data) on a memory
+ * buffer, and on the disk READ CAPACITY and READ/WRITE(10/12/16), can hold commands and complete them later (from the tick, like a library
  * clock), and record task management and nexus calls. Used by test_iscsi, the fuzz target
  * and the loopback benchmark; never by the library.
  *
@@ -18,7 +19,9 @@
 
 #include "sim/iscsi/iscsi.h"
 
-#define FAKE_N_LUNS     3
+#define FAKE_N_LUNS     4
+#define FAKE_DISK_LUN   3
+#define FAKE_BLOCK      512
 #define FAKE_BUF_LEN    (2u << 20)
 #define FAKE_MAX_PENDING 64
 

@@ -86,30 +86,40 @@ static void feed(struct vtl_iscsi_bhs *h, const void *data, size_t len)
     free(buf);
 }
 
-/* Pops the next queued PDU; false if none. Checks its digests. */
+/* Pops the next queued PDU (which may sit in several segments); false if none. Checks its
+ * length and digests. */
 static bool next(void)
 {
+    static uint8_t pdu[48 + 4 + sizeof rsp.data + 8];
     size_t len;
     const uint8_t *p = vtl_iscsi_conn_out_peek(conn, &len);
     if (!p)
         return false;
-    CU_ASSERT_FATAL(len >= 48);
-    CU_ASSERT_EQUAL(vtl_iscsi_bhs_decode(p, len, &rsp.h), VTL_ISCSI_OK);
-    size_t off = 48;
+    CU_ASSERT_FATAL(len >= 48);           /* a BHS is never split */
+    CU_ASSERT_EQUAL_FATAL(vtl_iscsi_bhs_decode(p, len, &rsp.h), VTL_ISCSI_OK);
     bool rhd = hd, rdd = dd;               /* what this side negotiated */
-    if (rhd) {
-        CU_ASSERT_EQUAL(vtl_iscsi_digest_get(p + 48), vtl_iscsi_crc32c(p, 48));
-        off += 4;
-    }
+    size_t off = 48 + (rhd ? 4 : 0);
     rsp.len = rsp.h.data_len;
     CU_ASSERT_FATAL(rsp.len <= sizeof rsp.data);
-    memcpy(rsp.data, p + off, rsp.len);
     size_t padded = vtl_iscsi_pad4((uint32_t)rsp.len);
+    size_t total = off + padded + (rdd && rsp.len ? 4 : 0);
+    size_t got = 0;
+    while (got < total) {                  /* gather exactly one PDU */
+        p = vtl_iscsi_conn_out_peek(conn, &len);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        size_t take = len < total - got ? len : total - got;
+        memcpy(pdu + got, p, take);
+        got += take;
+        vtl_iscsi_conn_out_consume(conn, take);
+    }
+    if (rhd)
+        CU_ASSERT_EQUAL(vtl_iscsi_digest_get(pdu + 48), vtl_iscsi_crc32c(pdu, 48));
+    memcpy(rsp.data, pdu + off, rsp.len);
+    for (size_t i = rsp.len; i < padded; i++)
+        CU_ASSERT_EQUAL(pdu[off + i], 0);  /* padding is zero */
     if (rdd && rsp.len)
-        CU_ASSERT_EQUAL(vtl_iscsi_digest_get(p + off + padded),
-                        vtl_iscsi_crc32c(p + off, padded));
-    CU_ASSERT_EQUAL(len, off + padded + (rdd && rsp.len ? 4 : 0));
-    vtl_iscsi_conn_out_consume(conn, len);
+        CU_ASSERT_EQUAL(vtl_iscsi_digest_get(pdu + off + padded),
+                        vtl_iscsi_crc32c(pdu + off, padded));
     return true;
 }
 
@@ -501,6 +511,25 @@ static void test_digests(void)
     nop(7, "ping", 4);
     CU_ASSERT_FATAL(next());               /* next() verifies both digests */
     CU_ASSERT_EQUAL(rsp.h.itt, 7u);
+    /* a read queued by reference (blob): digest over the data and its padding */
+    for (int i = 0; i < 1001; i++)
+        fb.buf[1][i] = (uint8_t)(i * 3);
+    uint8_t cdb[16] = {0x3C, 0x02, 0, 0, 0, 0, 0, 0x03, 0xE9};     /* READ BUFFER 1001 */
+    struct vtl_iscsi_bhs rd = {0};
+    rd.opcode = VTL_ISCSI_OP_SCSI_CMD;
+    rd.final = true;
+    rd.read = true;
+    rd.lun = vtl_iscsi_lun_encode(1);
+    rd.itt = 0x77;
+    rd.edtl = 1001;
+    rd.cmdsn = cmdsn++;
+    memcpy(rd.cdb, cdb, 16);
+    feed(&rd, NULL, 0);
+    CU_ASSERT_FATAL(next());               /* next() checks padding and both digests */
+    CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_DATA_IN);
+    CU_ASSERT_TRUE(rsp.h.has_status);
+    CU_ASSERT_EQUAL(rsp.len, 1001u);
+    CU_ASSERT_EQUAL(memcmp(rsp.data, fb.buf[1], 1001), 0);
     /* corrupt the data digest: Reject (data digest error), connection stays */
     uint8_t buf[128];
     struct vtl_iscsi_bhs h = {0};
@@ -619,17 +648,48 @@ static void test_write_unsolicited_data_out(void)
     CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_R2T);
     CU_ASSERT_EQUAL(rsp.h.buffer_offset, 8192u);
     CU_ASSERT_EQUAL(rsp.h.desired_len, (uint32_t)LEN - 8192u);
-    /* out-of-order data is a protocol error (DataPDUInOrder=Yes) */
-    data_out(0x52, rsp.h.ttt, 9000, pat + 9000, 100, false, 0);
-    uint32_t ttt = rsp.h.ttt;
-    CU_ASSERT_FATAL(next());
-    CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_REJECT);
-    data_out(0x52, ttt, 8192, pat + 8192, LEN - 8192, true, 0);
+    data_out(0x52, rsp.h.ttt, 8192, pat + 8192, LEN - 8192, true, 0);
     CU_ASSERT_FATAL(next());
     CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_SCSI_RSP);
     CU_ASSERT_EQUAL(rsp.h.status, 0);
     CU_ASSERT_EQUAL(memcmp(fb.buf[2] + 100, pat, LEN), 0);
     free(pat);
+}
+
+/* Data-Out that breaks its sequence ends the command with CHECK CONDITION (DATA PHASE
+ * ERROR) after a Reject; the connection goes on. */
+static void test_data_sequence_errors(void)
+{
+    LOGIN_OK("ImmediateData=No\0InitialR2T=Yes\0MaxBurstLength=8192\0");
+    static uint8_t pat[16384];
+    uint8_t cdb[16];
+    buf_cdb(cdb, 0x3B, 0, sizeof pat);
+    /* wrong DataSN (1 instead of 0), wrong offset, wrong TTT, past the end */
+    static const struct { uint32_t datasn, off; bool bad_ttt; } bad[] = {
+        {1, 0, false}, {0, 512, false}, {0, 0, true}, {0, 16000, false},
+    };
+    for (size_t i = 0; i < 4; i++) {
+        uint32_t itt = 0x400 + (uint32_t)i;
+        scsi(itt, 1, cdb, false, true, sizeof pat, true, NULL, 0, false);
+        CU_ASSERT_FATAL(next());
+        CU_ASSERT_EQUAL_FATAL(rsp.h.opcode, VTL_ISCSI_OP_R2T);
+        CU_ASSERT_EQUAL(rsp.h.buffer_offset, 0u);          /* everything solicited */
+        uint32_t ttt = bad[i].bad_ttt ? rsp.h.ttt + 1000 : rsp.h.ttt;
+        data_out(itt, ttt, bad[i].off, pat, 1024, false, bad[i].datasn);
+        CU_ASSERT_FATAL(next());
+        CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_REJECT);
+        CU_ASSERT_FATAL(next());
+        CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_SCSI_RSP);
+        CU_ASSERT_EQUAL(rsp.h.itt, itt);
+        CU_ASSERT_EQUAL(rsp.h.status, VTL_STATUS_CHECK_CONDITION);
+        CU_ASSERT_EQUAL(rsp.data[2 + 2] & 0x0f, 0x0B);
+        CU_ASSERT_EQUAL(rsp.data[2 + 12], 0x4B);
+        data_out(itt, ttt, 1024, pat, 1024, true, 1);       /* the rest is dropped */
+        CU_ASSERT_FALSE(next());
+        CU_ASSERT_EQUAL(conn->n_tasks, 0u);
+    }
+    CU_ASSERT_FALSE(vtl_iscsi_conn_want_close(conn));
+    CU_ASSERT_EQUAL(fake_get(&fb.n_submit), 0u);
 }
 
 static void test_read_phase_collapse_and_residuals(void)
@@ -1152,6 +1212,7 @@ static CU_TestInfo conn_tests[] = {
     {"digests", test_digests},
     {"write_immediate_then_r2t", test_write_immediate_then_r2t},
     {"write_unsolicited_data_out", test_write_unsolicited_data_out},
+    {"data_sequence_errors", test_data_sequence_errors},
     {"read_phase_collapse_and_residuals", test_read_phase_collapse_and_residuals},
     {"check_condition_with_sense", test_check_condition_with_sense},
     {"missing_lun_and_report_luns", test_missing_lun_and_report_luns},
