@@ -3,6 +3,7 @@
  * (contract in library.h, rules in README.md).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,30 +80,47 @@ void rsm_dev_media_type_name(const char *barcode, uint8_t medium, char *out, siz
     put_name(out, cap, "UNKNOWN", 0, NULL);
 }
 
-/* Counts cartridges and media types in lib->elems. */
+/* Counts cartridges and media types in lib->elems. Neighbouring cartridges are mostly of
+ * one type, so a cartridge whose label suffix and medium match the previous one's is
+ * counted without naming it again. */
 static void summarize(struct rsm_dev_lib *lib)
 {
     lib->n_cartridges = 0;
     lib->n_mtypes = 0;
+    size_t prev = SIZE_MAX;
+    char prev_key[3] = "";
+    uint8_t prev_medium = 0xFF;
     for (size_t i = 0; i < lib->elems.n; i++) {
         const struct rsm_chg_elem *e = &lib->elems.elems[i];
         if (!e->full || e->type == T10_ELEM_TRANSPORT)
             continue;
         lib->n_cartridges++;
+        size_t len = strnlen(e->barcode, sizeof e->barcode);
+        char key[3] = {len == 8 ? e->barcode[6] : 0, len == 8 ? e->barcode[7] : 0, 0};
+        if (prev != SIZE_MAX && e->medium == prev_medium && memcmp(key, prev_key, 3) == 0 &&
+            strncmp(e->barcode, "CLN", 3) != 0) {
+            lib->mtypes[prev].count++;
+            continue;
+        }
         char name[16];
         rsm_dev_media_type_name(e->barcode, e->medium, name, sizeof name);
         size_t k = 0;
         while (k < lib->n_mtypes && strcmp(lib->mtypes[k].name, name) != 0)
             k++;
         if (k == lib->n_mtypes) {
-            if (k == RSM_DEV_MTYPES_MAX)
+            if (k == RSM_DEV_MTYPES_MAX) {
+                prev = SIZE_MAX;
                 continue;
+            }
             memset(&lib->mtypes[k], 0, sizeof lib->mtypes[k]);
-            snprintf(lib->mtypes[k].name, sizeof lib->mtypes[k].name, "%s", name);
+            memcpy(lib->mtypes[k].name, name, sizeof name);
             lib->mtypes[k].medium = e->medium;
             lib->n_mtypes++;
         }
         lib->mtypes[k].count++;
+        prev = k;
+        memcpy(prev_key, key, 3);
+        prev_medium = e->medium;
     }
 }
 
