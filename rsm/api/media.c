@@ -9,6 +9,7 @@
 
 #include "rsm/api/session.h"
 #include "rsm/api/wstr.h"
+#include "rsm/client/client.h"
 
 #define SESSION(s, h)                                                                              \
     struct rsm_session *s = rsm_session_acquire(h);                                                \
@@ -23,8 +24,7 @@ static DWORD done(struct rsm_session *s, rsm_rc rc)
 
 /* Calls @fn(engine, caller, id1, id2) for the two-GUID functions. */
 static DWORD two_ids(HANDLE h, LPNTMS_GUID a, LPNTMS_GUID b, bool need_b,
-                     rsm_rc (*fn)(struct rsm_engine *, const struct rsm_caller *,
-                                  const struct rsm_guid *, const struct rsm_guid *))
+                     enum rsm_be_op2 op)
 {
     SESSION(s, h);
     if (!a || (need_b && !b))
@@ -32,59 +32,58 @@ static DWORD two_ids(HANDLE h, LPNTMS_GUID a, LPNTMS_GUID b, bool need_b,
     struct rsm_guid ga, gb;
     rsm_guid_from_api(&ga, a);
     rsm_guid_from_api(&gb, b);
-    return done(s, fn(s->engine, &s->caller, &ga, &gb));
+    return done(s, rsm_be_two(s, op, &ga, &gb));
 }
 
 DWORD WINAPI AddNtmsMediaType(HANDLE hSession, LPNTMS_GUID lpMediaTypeId, LPNTMS_GUID lpLibId)
 {
-    return two_ids(hSession, lpMediaTypeId, lpLibId, true, rsm_media_type_add);
+    return two_ids(hSession, lpMediaTypeId, lpLibId, true, RSM_BE_MEDIA_TYPE_ADD);
 }
 
 DWORD WINAPI DeleteNtmsMediaType(HANDLE hSession, LPNTMS_GUID lpMediaTypeId, LPNTMS_GUID lpLibId)
 {
-    return two_ids(hSession, lpMediaTypeId, lpLibId, true, rsm_media_type_delete);
+    return two_ids(hSession, lpMediaTypeId, lpLibId, true, RSM_BE_MEDIA_TYPE_DELETE);
 }
 
 DWORD WINAPI ChangeNtmsMediaType(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID lpPoolId)
 {
-    return two_ids(hSession, lpMediaId, lpPoolId, true, rsm_media_change_type);
+    return two_ids(hSession, lpMediaId, lpPoolId, true, RSM_BE_MEDIA_CHANGE_TYPE);
 }
 
 DWORD WINAPI SwapNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId1, LPNTMS_GUID lpMediaId2)
 {
-    return two_ids(hSession, lpMediaId1, lpMediaId2, true, rsm_media_swap);
+    return two_ids(hSession, lpMediaId1, lpMediaId2, true, RSM_BE_MEDIA_SWAP);
 }
 
 DWORD WINAPI MoveToNtmsMediaPool(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID lpPoolId)
 {
-    return two_ids(hSession, lpMediaId, lpPoolId, true, rsm_media_move);
+    return two_ids(hSession, lpMediaId, lpPoolId, true, RSM_BE_MEDIA_MOVE);
 }
 
 static DWORD one_id(HANDLE h, LPNTMS_GUID a,
-                    rsm_rc (*fn)(struct rsm_engine *, const struct rsm_caller *,
-                                 const struct rsm_guid *))
+                    enum rsm_be_op1 op)
 {
     SESSION(s, h);
     if (!a)
         return done(s, RSM_E_INVALID_PARAMETER);
     struct rsm_guid g;
     rsm_guid_from_api(&g, a);
-    return done(s, fn(s->engine, &s->caller, &g));
+    return done(s, rsm_be_one(s, op, &g));
 }
 
 DWORD WINAPI DecommissionNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId)
 {
-    return one_id(hSession, lpMediaId, rsm_media_decommission);
+    return one_id(hSession, lpMediaId, RSM_BE_MEDIA_DECOMMISSION);
 }
 
 DWORD WINAPI SetNtmsMediaComplete(HANDLE hSession, LPNTMS_GUID lpMediaId)
 {
-    return one_id(hSession, lpMediaId, rsm_media_complete);
+    return one_id(hSession, lpMediaId, RSM_BE_MEDIA_COMPLETE);
 }
 
 DWORD WINAPI DeleteNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId)
 {
-    return one_id(hSession, lpMediaId, rsm_media_delete);
+    return one_id(hSession, lpMediaId, RSM_BE_MEDIA_DELETE);
 }
 
 DWORD WINAPI DeallocateNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD dwOptions)
@@ -94,7 +93,7 @@ DWORD WINAPI DeallocateNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD d
         return done(s, RSM_E_INVALID_PARAMETER);
     struct rsm_guid g;
     rsm_guid_from_api(&g, lpMediaId);
-    return done(s, rsm_media_deallocate(s->engine, &s->caller, &g, dwOptions));
+    return done(s, rsm_be_media_deallocate(s, &g, dwOptions));
 }
 
 DWORD WINAPI AllocateNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaPool, LPNTMS_GUID lpPartition,
@@ -109,7 +108,7 @@ DWORD WINAPI AllocateNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaPool, LPNTMS_
     rsm_guid_from_api(&pool, lpMediaPool);
     rsm_guid_from_api(&side, lpPartition);
     rsm_guid_from_api(&lmid, lpMediaId);
-    rsm_rc rc = rsm_media_allocate(s->engine, &s->caller, &pool, lpPartition ? &side : NULL, &lmid,
+    rsm_rc rc = rsm_be_media_allocate(s, &pool, lpPartition ? &side : NULL, &lmid,
                                    dwOptions, dwTimeout, &from);
     if (rc == RSM_OK) {
         rsm_guid_to_api(lpMediaId, &lmid);
@@ -140,7 +139,7 @@ DWORD WINAPI CreateNtmsMediaW(HANDLE hSession, LPNTMS_OBJECTINFORMATIONW lpMedia
         rsm_objinfo_from_w(lpMedia, pm);
         for (DWORD i = 0; i < n; i++)
             rsm_objinfo_from_w(&lpList[i], &sides[i]);
-        rc = rsm_media_create(s->engine, &s->caller, pm, sides, n, dwOptions);
+        rc = rsm_be_media_create(s, pm, sides, n, dwOptions);
     }
     if (rc == RSM_OK) {
         rsm_objinfo_to_w(pm, lpMedia);
@@ -201,7 +200,7 @@ DWORD WINAPI UpdateNtmsOmidInfo(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD la
         if (numberOfBytes == 0 || numberOfBytes > NTMS_OMIDLABELID_LENGTH)
             return done(s, RSM_E_INVALID_PARAMETER);
         rc =
-            rsm_media_update_omid(s->engine, &s->caller, &lmid, "RAW", "", lpBuffer, numberOfBytes);
+            rsm_be_media_update_omid(s, &lmid, "RAW", "", lpBuffer, numberOfBytes);
     } else if (labelType == NTMS_OMID_TYPE_FILESYSTEM_INFO) {
         if (numberOfBytes < sizeof(NTMS_FILESYSTEM_INFO))
             return done(s, RSM_E_INVALID_PARAMETER);
@@ -213,7 +212,7 @@ DWORD WINAPI UpdateNtmsOmidInfo(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD la
                          (uint8_t)(fs->SerialNumber >> 16), (uint8_t)(fs->SerialNumber >> 24)};
         if (!*type)
             return done(s, RSM_E_INVALID_PARAMETER);
-        rc = rsm_media_update_omid(s->engine, &s->caller, &lmid, type, info, id, sizeof id);
+        rc = rsm_be_media_update_omid(s, &lmid, type, info, id, sizeof id);
     } else {
         rc = RSM_E_INVALID_PARAMETER;
     }

@@ -10,6 +10,7 @@
 
 #include "rsm/api/session.h"
 #include "rsm/api/wstr.h"
+#include "rsm/client/client.h"
 
 _Static_assert(sizeof(GUID) == sizeof(struct rsm_guid), "GUID is 16 bytes");
 _Static_assert((int)NTMS_PHYSICAL_MEDIA == (int)RSM_OT_PHYSICAL_MEDIA &&
@@ -323,7 +324,7 @@ DWORD WINAPI EnumerateNtmsObject(HANDLE hSession, const LPNTMS_GUID lpContainerI
     struct rsm_guid container;
     rsm_guid_from_api(&container, lpContainerId);
     uint32_t n = 0;
-    rsm_rc rc = rsm_enumerate(s->engine, &s->caller, &container, dwType, dwOptions,
+    rsm_rc rc = rsm_be_enumerate(s, &container, dwType, dwOptions,
                               (struct rsm_guid *)(void *)lpList, *lpdwListSize, &n);
     if (rc == RSM_OK || rc == RSM_E_INSUFFICIENT_BUFFER)
         *lpdwListSize = n; /* count returned, or the count needed */
@@ -346,7 +347,7 @@ DWORD WINAPI GetNtmsObjectInformationW(HANDLE hSession, LPNTMS_GUID lpObjectId,
         return done(s, RSM_E_NOMEM);
     struct rsm_guid id;
     rsm_guid_from_api(&id, lpObjectId);
-    rsm_rc rc = rsm_object_get(s->engine, &s->caller, &id, lpInfo->dwType, o);
+    rsm_rc rc = rsm_be_object_get(s, &id, lpInfo->dwType, o);
     if (rc == RSM_OK)
         rsm_objinfo_to_w(o, lpInfo);
     free(o);
@@ -388,7 +389,7 @@ DWORD WINAPI SetNtmsObjectInformationW(HANDLE hSession, LPNTMS_GUID lpObjectId,
     rsm_objinfo_from_w(lpInfo, o);
     struct rsm_guid id;
     rsm_guid_from_api(&id, lpObjectId);
-    rsm_rc rc = rsm_object_set(s->engine, &s->caller, &id, o);
+    rsm_rc rc = rsm_be_object_set(s, &id, o);
     free(o);
     return done(s, rc);
 }
@@ -421,7 +422,7 @@ static DWORD attr_get(HANDLE hSession, LPNTMS_GUID lpObjectId, const char *name,
     struct rsm_guid id;
     rsm_guid_from_api(&id, lpObjectId);
     uint32_t len = 0;
-    rsm_rc rc = rsm_attr_get(s->engine, &s->caller, &id, name, data, data ? *size : 0, &len);
+    rsm_rc rc = rsm_be_attr_get(s, &id, name, data, data ? *size : 0, &len);
     if (rc == RSM_OK || rc == RSM_E_INSUFFICIENT_BUFFER)
         *size = len; /* actual size, or the size needed */
     return done(s, rc);
@@ -435,7 +436,7 @@ static DWORD attr_set(HANDLE hSession, LPNTMS_GUID lpObjectId, const char *name,
         return done(s, RSM_E_INVALID_PARAMETER);
     struct rsm_guid id;
     rsm_guid_from_api(&id, lpObjectId);
-    return done(s, rsm_attr_set(s->engine, &s->caller, &id, name, data, size));
+    return done(s, rsm_be_attr_set(s, &id, name, data, size));
 }
 
 DWORD WINAPI GetNtmsObjectAttributeA(HANDLE hSession, LPNTMS_GUID lpObjectId, DWORD dwType,
@@ -487,7 +488,7 @@ static DWORD enable(HANDLE hSession, DWORD dwType, LPNTMS_GUID lpObjectId, int o
         return done(s, RSM_E_INVALID_PARAMETER);
     struct rsm_guid id;
     rsm_guid_from_api(&id, lpObjectId);
-    return done(s, rsm_object_enable(s->engine, &s->caller, dwType, &id, on));
+    return done(s, rsm_be_object_enable(s, dwType, &id, on));
 }
 
 DWORD WINAPI EnableNtmsObject(HANDLE hSession, DWORD dwType, LPNTMS_GUID lpObjectId)
@@ -503,14 +504,8 @@ DWORD WINAPI DisableNtmsObject(HANDLE hSession, DWORD dwType, LPNTMS_GUID lpObje
 /* dwType must name the object's real type for the security calls. */
 static rsm_rc check_type(struct rsm_session *s, const struct rsm_guid *id, DWORD type)
 {
-    struct rsm_objinfo *o = malloc(sizeof *o);
-    if (!o)
-        return RSM_E_NOMEM;
-    struct rsm_caller root = s->caller;
-    root.uid = 0; /* only the type is looked at; rights are checked by the security call */
-    rsm_rc rc = rsm_object_get(s->engine, &root, id, type, o);
-    free(o);
-    return rc;
+    /* only the type is looked at; rights are checked by the security call */
+    return rsm_be_object_type(s, id, type);
 }
 
 DWORD WINAPI GetNtmsObjectSecurity(HANDLE hSession, LPNTMS_GUID lpObjectId, DWORD dwType,
@@ -528,7 +523,7 @@ DWORD WINAPI GetNtmsObjectSecurity(HANDLE hSession, LPNTMS_GUID lpObjectId, DWOR
     if (rc == RSM_OK && !acl)
         rc = RSM_E_NOMEM;
     if (rc == RSM_OK)
-        rc = rsm_security_get(s->engine, &s->caller, &id, acl);
+        rc = rsm_be_security_get(s, &id, acl);
     if (rc == RSM_OK) {
         uint32_t n = (RequestedInformation & DACL_SECURITY_INFORMATION) ? acl->n : 0;
         DWORD need = RSM_SD_SIZE(n);
@@ -580,7 +575,7 @@ DWORD WINAPI SetNtmsObjectSecurity(HANDLE hSession, LPNTMS_GUID lpObjectId, DWOR
         const RSM_ACE *ace = RSM_SD_ACES(sd);
         for (uint32_t i = 0; i < acl->n; i++)
             acl->ace[i] = (struct rsm_ace){ace[i].Kind, ace[i].Id, ace[i].Mask};
-        rc = rsm_security_set(s->engine, &s->caller, &id, what, acl);
+        rc = rsm_be_security_set(s, &id, what, acl);
     }
     free(acl);
     return done(s, rc);

@@ -8,6 +8,7 @@
 
 #include "rsm/api/session.h"
 #include "rsm/api/wstr.h"
+#include "rsm/client/client.h"
 
 #define SESSION(s, h)                                                                              \
     struct rsm_session *s = rsm_session_acquire(h);                                                \
@@ -49,7 +50,7 @@ static DWORD create_pool(HANDLE h, const char *name, LPNTMS_GUID lpMediaType, DW
     struct rsm_guid mt, out;
     rsm_guid_from_api(&mt, lpMediaType);
     rsm_rc rc =
-        rsm_pool_create(s->engine, &s->caller, name, lpMediaType ? &mt : NULL, dwAction, acl, &out);
+        rsm_be_pool_create(s, name, lpMediaType ? &mt : NULL, dwAction, acl, &out);
     free(acl);
     if (rc == RSM_OK)
         rsm_guid_to_api(lpPoolId, &out);
@@ -84,7 +85,7 @@ DWORD WINAPI DeleteNtmsMediaPool(HANDLE hSession, LPNTMS_GUID lpPoolId)
         return done(s, RSM_E_INVALID_PARAMETER);
     struct rsm_guid g;
     rsm_guid_from_api(&g, lpPoolId);
-    return done(s, rsm_pool_delete(s->engine, &s->caller, &g));
+    return done(s, rsm_be_pool_delete(s, &g));
 }
 
 /* The UTF-8 full name of pool @lpPoolId into a malloc()ed string (*out). */
@@ -96,7 +97,7 @@ static rsm_rc pool_name(struct rsm_session *s, LPNTMS_GUID lpPoolId, char **out)
     struct rsm_guid g;
     rsm_guid_from_api(&g, lpPoolId);
     size_t len = 0;
-    rsm_rc rc = rsm_pool_name(s->engine, &s->caller, &g, buf, RSM_POOLPATH_CAP, &len);
+    rsm_rc rc = rsm_be_pool_name(s, &g, buf, RSM_POOLPATH_CAP, &len);
     if (rc != RSM_OK) {
         free(buf);
         return rc == RSM_E_INSUFFICIENT_BUFFER ? RSM_E_INVALID_MEDIA_POOL : rc;

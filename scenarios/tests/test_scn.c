@@ -98,7 +98,7 @@ static void test_missing_field(void)
 static void test_fault_keys(void)
 {
     EXPECT_ERROR("steps:\n  - drive_fault: {drive: 1, fault: hard, block: 3}\n",
-                 "t.yaml:2:44: unexpected key 'block' for fault hard");
+                 "t.yaml:2:42: unexpected key 'block' for fault hard");
     EXPECT_ERROR("steps:\n  - drive_fault: {drive: 1, fault: melt}\n",
                  "t.yaml:2:36: expected fault (one of hard, write_error, read_error, not_ready, "
                  "slow, clear), found 'melt'");

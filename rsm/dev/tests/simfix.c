@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "rsm/dev/tests/simfix.h"
+#include "scsi/cdb.h"
 #include "sim/core/clock.h"
 #include "sim/target/target.h"
 #include "transport/internal.h"
@@ -31,6 +32,13 @@ static enum xport_rc fix_exec(struct xport *xp, struct xport_cmd *cmd)
     memset(&vc, 0, sizeof vc);
     memcpy(vc.cdb, cmd->cdb, cmd->cdb_len);
     vc.cdb_len = cmd->cdb_len;
+    if (a->lun == 0 && cmd->cdb[0] == 0xB8 && f->res_no_dvcid) {
+        struct t10_cdb c;
+        if (t10_cdb_decode(cmd->cdb, cmd->cdb_len, T10_PDT_CHANGER, &c, NULL) == T10_OK) {
+            c.u.res.dvcid = false;
+            vc.cdb_len = t10_cdb_build(vc.cdb, sizeof vc.cdb, &c);
+        }
+    }
     vc.nexus_id = a->nexus;
     if (cmd->dir == XPORT_DIR_OUT) {
         vc.data_out = cmd->buf;
@@ -106,11 +114,16 @@ void simfix_close(struct simfix *f)
 
 struct xport *simfix_xport(struct simfix *f, unsigned lun)
 {
-    struct xport *xp = calloc(1, sizeof *xp);
-    struct adapter *a = calloc(1, sizeof *a);
     char uri[64];
     /* A sim:-shaped URI so library.c can derive a LUN from it. */
     snprintf(uri, sizeof uri, "sim:fixture?lun=%u", lun);
+    return simfix_xport_as(f, lun, uri);
+}
+
+struct xport *simfix_xport_as(struct simfix *f, unsigned lun, const char *uri)
+{
+    struct xport *xp = calloc(1, sizeof *xp);
+    struct adapter *a = calloc(1, sizeof *a);
     if (!xp || !a || !(xp->uri = strdup(uri))) {
         free(xp);
         free(a);

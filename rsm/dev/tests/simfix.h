@@ -23,6 +23,8 @@ struct simfix {
     struct vtl_library *lib;
     struct vtl_ctl_drive_hooks hooks;
     size_t res_clip;        /* nonzero: READ ELEMENT STATUS data-in cut to this */
+    bool res_no_dvcid;      /* the DVCID bit of READ ELEMENT STATUS is ignored, as by
+                             * changers older than SMC-3 */
     unsigned long n_res;    /* READ ELEMENT STATUS commands seen */
     unsigned long n_exec;   /* all commands seen */
 };
@@ -32,5 +34,7 @@ int simfix_open(struct simfix *f, const char *config);
 void simfix_close(struct simfix *f);
 /* A new transport onto @lun (owned: xport_close() before simfix_close()). */
 struct xport *simfix_xport(struct simfix *f, unsigned lun);
+/* Same, with xport_uri() answering @uri (to look like another scheme). */
+struct xport *simfix_xport_as(struct simfix *f, unsigned lun, const char *uri);
 
 #endif

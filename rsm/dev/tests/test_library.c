@@ -502,7 +502,80 @@ static void media_type_names(void)
     CU_ASSERT_STRING_EQUAL(n, "UNKNOWN");
 }
 
+/* A changer that ignores DVCID: drives are tied by the LU VALID LUN its drive elements
+ * report, and without known LUNs (sg:-like URIs) by order - both flagged as such. */
+static void mapping_without_dvcid(void)
+{
+    struct simfix fx;
+    CU_ASSERT_EQUAL_FATAL(simfix_open(&fx, NULL), 0);
+    fx.res_no_dvcid = true;
+    struct xport *c = simfix_xport(&fx, 0);
+    struct xport *d[2] = {simfix_xport(&fx, 2), simfix_xport(&fx, 1)};
+    struct rsm_dev_lib *lib;
+    CU_ASSERT_EQUAL_FATAL(rsm_dev_lib_open_xports(c, d, 2, NULL, &lib), RSM_DEV_OK);
+    CU_ASSERT_EQUAL(lib->drives[0].map, RSM_DEV_MAP_LUN);
+    CU_ASSERT_EQUAL(lib->drives[0].lun, 2);
+    CU_ASSERT_EQUAL(lib->drives[0].elem_addr, lib->layout.dt.first + 1);
+    CU_ASSERT_EQUAL(lib->drives[1].map, RSM_DEV_MAP_LUN);
+    CU_ASSERT_EQUAL(lib->drives[1].elem_addr, lib->layout.dt.first);
+    CU_ASSERT_EQUAL(rsm_dev_lib_elem(lib, lib->layout.dt.first)->ident_len, 0);
+    rsm_dev_lib_close(lib);
+    xport_close(d[0]);
+    xport_close(d[1]);
+    d[0] = simfix_xport_as(&fx, 1, "sg:/dev/sg7");
+    d[1] = simfix_xport_as(&fx, 2, "sg:/dev/sg8");
+    CU_ASSERT_EQUAL_FATAL(rsm_dev_lib_open_xports(c, d, 2, NULL, &lib), RSM_DEV_OK);
+    for (size_t i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL(lib->drives[i].lun, -1);
+        CU_ASSERT_EQUAL(lib->drives[i].map, RSM_DEV_MAP_ORDER);
+        CU_ASSERT_EQUAL(lib->drives[i].elem_addr, lib->layout.dt.first + i);
+        CU_ASSERT_STRING_EQUAL(rsm_dev_map_name(lib->drives[i].map), "order");
+    }
+    rsm_dev_lib_close(lib);
+    /* With DVCID the same sg:-like drives are mapped for certain. */
+    fx.res_no_dvcid = false;
+    CU_ASSERT_EQUAL_FATAL(rsm_dev_lib_open_xports(c, d, 2, NULL, &lib), RSM_DEV_OK);
+    CU_ASSERT_EQUAL(lib->drives[0].map, RSM_DEV_MAP_DVCID);
+    CU_ASSERT_EQUAL(lib->drives[1].map, RSM_DEV_MAP_DVCID);
+    rsm_dev_lib_close(lib);
+    xport_close(d[0]);
+    xport_close(d[1]);
+    xport_close(c);
+    simfix_close(&fx);
+}
+
+/* The snapshot follows the engine's questions after operator actions: an inserted
+ * cartridge shows in a mail slot after the 28/01 event and an inventory. */
+static void inventory_after_ie_event(void)
+{
+    struct simfix fx;
+    CU_ASSERT_EQUAL_FATAL(simfix_open(&fx, NULL), 0);
+    struct xport *c = simfix_xport(&fx, 0);
+    struct rsm_dev_lib *lib;
+    CU_ASSERT_EQUAL_FATAL(rsm_dev_lib_open_xports(c, NULL, 0, NULL, &lib), RSM_DEV_OK);
+    CU_ASSERT_EQUAL(lib->n_drives, 0);
+    (void)rsm_dev_lib_events(lib);
+    struct vtl_cart_info cart;
+    CU_ASSERT_EQUAL_FATAL(vtl_cart_from_barcode("B00007L7", 0, &cart), VTL_OK);
+    CU_ASSERT_EQUAL_FATAL(vtl_fault_cartridge_appears(fx.lib, &cart, 0), VTL_OK);
+    CU_ASSERT_EQUAL(rsm_chg_test_ready(lib->chg), RSM_DEV_OK);
+    uint32_t ev = rsm_dev_lib_events(lib);
+    CU_ASSERT_TRUE(ev & RSM_DEV_EV_INVENTORY);
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(lib, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *e = rsm_dev_lib_find_barcode(lib, "B00007L7");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_EQUAL(e->type, T10_ELEM_IE);
+    CU_ASSERT_TRUE(e->impexp);
+    CU_ASSERT_EQUAL(lib->n_cartridges, 22);
+    CU_ASSERT_EQUAL(lib->n_mtypes, 3); /* LTO8, CLEANER, LTO7 */
+    rsm_dev_lib_close(lib);
+    xport_close(c);
+    simfix_close(&fx);
+}
+
 static CU_TestInfo uri_tests[] = {
+    {"mapping_without_dvcid_by_lun_then_order", mapping_without_dvcid},
+    {"inventory_after_ie_event", inventory_after_ie_event},
     {"sim_uri_discovery_by_report_luns", sim_uri_discovery},
     {"drive_uri_is_standalone_library", sim_uri_standalone_drive},
     {"given_drive_uris_mapped_by_dvcid", sim_uri_given_drives},
