@@ -28,11 +28,6 @@ struct vtl_system {
     bool tapes_temporary;     /* tapes_dir is ours to remove at close */
 };
 
-static enum vtl_exec drive_lun(void *priv, struct vtl_cmd *cmd)
-{
-    return (enum vtl_exec)vtl_drive_lun_exec(priv, cmd);
-}
-
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st, (void)flag, (void)ftw;
@@ -137,20 +132,25 @@ enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir,
 
     /* One emulated drive per data transfer element, on LUN index+1. */
     unsigned n = vtl_library_count(sys->lib, VTL_ELEM_DTE);
-    bool hpe = strncmp(vtl_library_vendor(sys->lib), "HP", 2) == 0;
     for (unsigned i = 0; i < n && i < VTL_MAX_DRIVES; i++) {
         struct vtl_elem_info ei;
         if (vtl_library_elem_at(sys->lib, VTL_ELEM_DTE, i, &ei) != VTL_OK)
             return fail(sys, VTL_E_INVAL, err, err_cap, "drive element missing");
+        /* The bay's identity (the changer's DVCID) is the drive's INQUIRY identity, so
+         * clients can map elements to devices; the library answers REPORT LUNS. Without
+         * a state directory, use counters are not kept either. */
         struct vtl_drive_config dc = {
-            .personality = hpe ? VTL_DRIVE_HPE : VTL_DRIVE_IBM,
             .gen = ei.drive.gen ? ei.drive.gen : 8,
             .serial = ei.drive.serial,
+            .ident = &ei.drive,
+            .library = sys->lib,
             .state_dir = sys->tapes_dir,
             .clock = vtl_library_clock(sys->lib),
             .elem_addr = ei.addr,
             .nosync = sys->tapes_temporary,
+            .volatile_use = sys->tapes_temporary,
         };
+        (void)vtl_drive_personality_for(ei.drive.vendor, &dc.personality);
         if (vtl_drive_create(&dc, &sys->drives[i]) != VTL_DRIVE_OK) {
             snprintf(why, sizeof why, "cannot create drive %u (LTO-%u, serial %s)", i, dc.gen,
                      ei.drive.serial);
@@ -159,7 +159,7 @@ enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir,
         sys->n_drives = i + 1;
         if (vtl_library_set_drive_ops(sys->lib, i, vtl_drive_library_ops(), sys->drives[i]) !=
                 VTL_OK ||
-            vtl_lun_attach(sys->lib, i + 1, drive_lun, sys->drives[i]) != VTL_OK)
+            vtl_lun_attach(sys->lib, i + 1, vtl_drive_lun_exec, sys->drives[i]) != VTL_OK)
             return fail(sys, VTL_E_INVAL, err, err_cap, "cannot attach a drive to the library");
         /* A cartridge already in the bay (config or saved state) is threaded now. */
         if (ei.full)
@@ -187,6 +187,18 @@ size_t vtl_system_luns(const struct vtl_system *sys, uint16_t *luns, size_t cap)
     for (unsigned i = 0; i < sys->n_drives && n < cap; i++)
         luns[n++] = (uint16_t)(i + 1);
     return n;
+}
+
+uint64_t vtl_system_nexus_open(struct vtl_system *sys)
+{
+    return vtl_nexus_open(sys->lib);
+}
+
+void vtl_system_nexus_close(struct vtl_system *sys, uint64_t nexus_id)
+{
+    vtl_nexus_close(sys->lib, nexus_id);
+    for (unsigned i = 0; i < sys->n_drives; i++)
+        vtl_drive_nexus_lost(sys->drives[i], nexus_id);
 }
 
 void vtl_system_run_due(struct vtl_system *sys)

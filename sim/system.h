@@ -63,6 +63,12 @@ unsigned vtl_system_drive_count(const struct vtl_system *sys);
 /* The LUNs served, in order (0, then each drive's); returns how many (at most @cap). */
 size_t vtl_system_luns(const struct vtl_system *sys, uint16_t *luns, size_t cap);
 
+/* I_T nexus life: one id for every LUN of the library. Closing it (logout, connection
+ * loss) drops its unit attentions, reservations and PREVENT on the changer and on every
+ * drive. */
+uint64_t vtl_system_nexus_open(struct vtl_system *sys);
+void vtl_system_nexus_close(struct vtl_system *sys, uint64_t nexus_id);
+
 /* Runs due clock events (robot motions, drive loads, rewinds). */
 void vtl_system_run_due(struct vtl_system *sys);
 

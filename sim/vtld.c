@@ -95,7 +95,7 @@ static int be_nexus_open(void *ctx, void *target_ctx, const char *initiator,
 {
     (void)ctx, (void)initiator, (void)isid;
     struct lib_slot *ls = target_ctx;
-    *nexus_id = vtl_nexus_open(vtl_system_library(ls->sys));
+    *nexus_id = vtl_system_nexus_open(ls->sys);
     return *nexus_id ? 0 : -1;
 }
 
@@ -103,7 +103,7 @@ static void be_nexus_close(void *ctx, void *target_ctx, uint64_t nexus_id)
 {
     (void)ctx;
     struct lib_slot *ls = target_ctx;
-    vtl_nexus_close(vtl_system_library(ls->sys), nexus_id);
+    vtl_system_nexus_close(ls->sys, nexus_id);
 }
 
 static enum vtl_exec be_submit(void *ctx, void *target_ctx, uint16_t lun, struct vtl_cmd *cmd)

@@ -94,7 +94,7 @@ static enum xport_rc sim_open(struct xport *xp, const char *rest, char *err, siz
     sl->refs++;
     p->sl = sl;
     p->lun = lun;
-    p->nexus = vtl_nexus_open(sl->lib);
+    p->nexus = vtl_system_nexus_open(sl->sys);
     xp->priv = p;
     pthread_mutex_unlock(&sim_lock);
     return XPORT_OK;
@@ -170,7 +170,7 @@ static void sim_close(struct xport *xp)
         return;
     pthread_mutex_lock(&sim_lock);
     struct sim_lib *sl = p->sl;
-    vtl_nexus_close(sl->lib, p->nexus);
+    vtl_system_nexus_close(sl->sys, p->nexus);
     if (--sl->refs == 0) {
         struct sim_lib **pp = &sim_libs;
         while (*pp != sl)
