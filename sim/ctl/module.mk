@@ -27,3 +27,8 @@ test_vtld_LIBS := xport $(VTL_ALL_LIBS) cutest
 test_vtld_LDLIBS := $(VTL_ALL_LDLIBS) -liscsi -lcunit
 # test_vtld runs the daemon and the client programs.
 $(B)/tests/test_vtld: | $(B)/bin/vtld $(B)/bin/vtlctl
+
+TESTS += test_system
+test_system_SRCS := sim/ctl/tests/test_system.c
+test_system_LIBS := $(VTL_ALL_LIBS) cutest
+test_system_LDLIBS := $(VTL_ALL_LDLIBS) -lcunit

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * sim/drive/drive.c - a virtual LTO drive's life cycle: creation, the load state machine
  * (drive.h has the diagram), unit attentions per nexus, sense building, clock events,
- * cleaning, fault injection and the command dispatcher.
+ * the cleaning cycle, reset and the command dispatcher.
  *
  * Transitions and the function performing each:
  *   EMPTY -> THREADING       vtl_drive_load() (robot put a data cartridge in)
@@ -45,8 +45,6 @@ enum vtl_drive_rc vtl_drive_personality_for(const char *vendor, enum vtl_drive_p
     return VTL_DRIVE_EINVAL;
 }
 
-static void use_save(struct vtl_drive *d);
-static void use_load(struct vtl_drive *d);
 static void account_threaded_time(struct vtl_drive *d);
 
 #define DEF_LOAD_US (15u * 1000000u)
@@ -128,7 +126,7 @@ enum vtl_drive_rc vtl_drive_create(const struct vtl_drive_config *cfg, struct vt
     d->compression = true; /* LTO drives power on with compression enabled */
     d->iec_mrie = 3;
     d->cleaner_uses_left = -1;
-    use_load(d);
+    drv_use_load(d);
     *out = d;
     return VTL_DRIVE_OK;
 }
@@ -151,7 +149,7 @@ static void finish_pending(struct vtl_drive *d, uint8_t status)
         cmd->done(cmd);
 }
 
-static void cancel_event(struct vtl_drive *d, uint64_t *ev)
+void drv_cancel_event(struct vtl_drive *d, uint64_t *ev)
 {
     if (*ev && d->clk)
         (void)vtl_clock_cancel(d->clk, *ev); /* false only if it already ran */
@@ -171,10 +169,10 @@ void vtl_drive_destroy(struct vtl_drive *d)
     if (!d)
         return;
     finish_pending(d, VTL_STATUS_TASK_ABORTED);
-    cancel_event(d, &d->state_event);
-    cancel_event(d, &d->nr_event);
+    drv_cancel_event(d, &d->state_event);
+    drv_cancel_event(d, &d->nr_event);
     account_threaded_time(d);
-    use_save(d);
+    drv_use_save(d);
     close_tape(d);
     free(d->state_dir);
     free(d);
@@ -185,7 +183,7 @@ uint64_t drv_now(const struct vtl_drive *d)
     return d->clk ? vtl_clock_now_us(d->clk) : 0;
 }
 
-static uint64_t eff(const struct vtl_drive *d, uint64_t us)
+uint64_t drv_eff_us(const struct vtl_drive *d, uint64_t us)
 {
     return d->clk ? vtl_clock_effective_us(d->clk, us) : 0;
 }
@@ -346,7 +344,7 @@ static void pending_fire(void *arg)
 
 enum vtl_exec drv_complete_after(struct vtl_drive *d, struct vtl_cmd *cmd, uint64_t delay_us)
 {
-    uint64_t us = eff(d, delay_us + d->slow_us);
+    uint64_t us = drv_eff_us(d, delay_us + d->slow_us);
     if (!us)
         return VTL_EXEC_DONE;
     uint64_t ev = vtl_clock_schedule(d->clk, us, pending_fire, d);
@@ -359,7 +357,7 @@ enum vtl_exec drv_complete_after(struct vtl_drive *d, struct vtl_cmd *cmd, uint6
 
 void drv_busy_for(struct vtl_drive *d, uint64_t delay_us)
 {
-    uint64_t us = eff(d, delay_us + d->slow_us);
+    uint64_t us = drv_eff_us(d, delay_us + d->slow_us);
     if (us)
         d->busy_until_us = drv_now(d) + us;
 }
@@ -508,19 +506,23 @@ static void clean_done(void *arg)
         return;
     d->cleaner_uses_left--;
     cleaner_store_uses(d);
+    /* The library's inventory shows the cleaner's remaining uses too (READ ELEMENT
+     * STATUS, vtlctl status): tell it, so both counts agree. */
+    if (d->cfg.library && d->cfg.elem_addr)
+        (void)vtl_library_use_cleaner(d->cfg.library, d->cfg.elem_addr);
     d->cleanings++;
     d->dirty = false;
     d->since_clean_bytes = d->since_clean_loads = d->since_clean_us = 0;
     d->ta_latched &= ~(T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC));
     close_tape(d);
     d->state = VTL_DRIVE_EJECTED; /* cleaners leave the drive at the end of the cycle */
-    use_save(d);
+    drv_use_save(d);
 }
 
 /* Starts threading (or cleaning) the cartridge now in the drive. */
 static void start_threading(struct vtl_drive *d)
 {
-    cancel_event(d, &d->state_event);
+    drv_cancel_event(d, &d->state_event);
     if (d->cart.cleaning) {
         if (!d->tape)
             open_image(d);
@@ -544,7 +546,7 @@ static void start_threading(struct vtl_drive *d)
         }
         d->ta_latched |= T10_TA_FLAG(T10_TA_CLEANING_MEDIA); /* cleaning media */
         d->state = VTL_DRIVE_CLEANING;
-        uint64_t us = eff(d, d->cfg.clean_us);
+        uint64_t us = drv_eff_us(d, d->cfg.clean_us);
         if (!us || !(d->state_event = vtl_clock_schedule(d->clk, us, clean_done, d)))
             clean_done(d);
         return;
@@ -555,7 +557,7 @@ static void start_threading(struct vtl_drive *d)
     if (d->readable && !d->tape)
         open_image(d);
     d->state = VTL_DRIVE_THREADING;
-    uint64_t us = eff(d, d->cfg.load_us);
+    uint64_t us = drv_eff_us(d, d->cfg.load_us);
     if (!us || !(d->state_event = vtl_clock_schedule(d->clk, us, load_done, d)))
         become_ready(d);
 }
@@ -573,7 +575,7 @@ void vtl_drive_load(struct vtl_drive *d, const struct vtl_cart_info *cart)
         d->since_clean_loads++;
     }
     start_threading(d);
-    use_save(d);
+    drv_use_save(d);
     vtl_drive_assert_state(d);
 }
 
@@ -588,7 +590,7 @@ static void account_threaded_time(struct vtl_drive *d)
 void vtl_drive_unload(struct vtl_drive *d)
 {
     finish_pending(d, VTL_STATUS_TASK_ABORTED);
-    cancel_event(d, &d->state_event);
+    drv_cancel_event(d, &d->state_event);
     account_threaded_time(d);
     close_tape(d);
     memset(&d->cart, 0, sizeof d->cart);
@@ -598,7 +600,7 @@ void vtl_drive_unload(struct vtl_drive *d)
     d->medium_bad = false;
     d->busy_until_us = 0;
     drv_check_dirty(d);
-    use_save(d);
+    drv_use_save(d);
     vtl_drive_assert_state(d);
 }
 
@@ -680,7 +682,7 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
             d->since_clean_loads++;
             drv_ua_all(d, DRV_ASC_MEDIUM_CHANGED, nx->id);
             drv_check_dirty(d);
-            use_save(d);
+            drv_use_save(d);
             us = d->cfg.load_us;
         }
     } else {
@@ -701,7 +703,7 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
             close_tape(d);
         d->state = hold ? VTL_DRIVE_HELD : VTL_DRIVE_EJECTED;
         drv_check_dirty(d);
-        use_save(d);
+        drv_use_save(d);
     }
     drv_set_good(cmd);
     vtl_drive_assert_state(d);
@@ -710,192 +712,6 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
         return VTL_EXEC_DONE;
     }
     return drv_complete_after(d, cmd, us);
-}
-
-/* ---- use, dirt and cleaning --------------------------------------------------------- */
-
-/* Persistent use: one "name value" line per counter. Written whole to a new file and
- * renamed over the old one, so a crash leaves either the previous or the new counts. */
-#define USE_FIELDS(X)                                                                      \
-    X(loads) X(cleanings) X(host_written) X(host_read) X(medium_written) X(medium_read)    \
-    X(since_clean_bytes) X(since_clean_loads) X(since_clean_us) X(write_errors)           \
-    X(read_errors)
-
-static void use_path(const struct vtl_drive *d, char *out, size_t cap, const char *suffix)
-{
-    char name[VTL_SERIAL_MAX + 1];
-    size_t i = 0;
-    for (; d->serial[i] && i < VTL_SERIAL_MAX; i++) { /* a file name, whatever the serial */
-        char ch = d->serial[i];
-        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                  ch == '-' || ch == '_';
-        name[i] = ok ? ch : '_';
-    }
-    name[i] = 0;
-    snprintf(out, cap, "%s/drive-%s.use%s", d->state_dir, name, suffix);
-}
-
-static void use_save(struct vtl_drive *d)
-{
-    if (d->cfg.volatile_use)
-        return;
-    char path[4096], tmp[4096];
-    use_path(d, path, sizeof path, "");
-    use_path(d, tmp, sizeof tmp, ".new");
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return; /* counters are statistics: the drive works on without them */
-#define PUT(name) fprintf(f, #name " %llu\n", (unsigned long long)d->name);
-    USE_FIELDS(PUT)
-#undef PUT
-    fprintf(f, "dirty %d\n", d->dirty ? 1 : 0);
-    bool ok = fflush(f) == 0 && !ferror(f);
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0)
-        (void)remove(tmp); /* the previous file stays valid */
-}
-
-static void use_load(struct vtl_drive *d)
-{
-    if (d->cfg.volatile_use)
-        return;
-    char path[4096], key[32];
-    unsigned long long v;
-    use_path(d, path, sizeof path, "");
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    while (fscanf(f, "%31s %llu", key, &v) == 2) {
-#define GET(name) if (!strcmp(key, #name)) d->name = v;
-        USE_FIELDS(GET)
-#undef GET
-        if (!strcmp(key, "dirty"))
-            d->dirty = v != 0;
-    }
-    fclose(f);
-    if (d->dirty) /* the request is still open: TapeAlert shows it again */
-        d->ta_latched |= T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC);
-}
-
-void drv_check_dirty(struct vtl_drive *d)
-{
-    const struct vtl_drive_config *c = &d->cfg;
-    uint64_t t = d->since_clean_us;
-    if (d->state == VTL_DRIVE_READY)
-        t += drv_now(d) - d->threaded_at_us;
-    if ((c->clean_after_bytes && d->since_clean_bytes >= c->clean_after_bytes) ||
-        (c->clean_after_loads && d->since_clean_loads >= c->clean_after_loads) ||
-        (c->clean_after_us && t >= c->clean_after_us))
-        vtl_drive_set_dirty(d, true);
-}
-
-void vtl_drive_set_dirty(struct vtl_drive *d, bool dirty)
-{
-    if (dirty && !d->dirty)
-        d->ta_latched |= T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC);
-    bool changed = dirty != d->dirty;
-    if (!dirty) {
-        d->ta_latched &= ~(T10_TA_FLAG(T10_TA_CLEAN_NOW) | T10_TA_FLAG(T10_TA_CLEAN_PERIODIC));
-        d->since_clean_bytes = d->since_clean_loads = d->since_clean_us = 0;
-    }
-    d->dirty = dirty;
-    if (changed)
-        use_save(d);
-}
-
-void drv_account(struct vtl_drive *d, const struct vtl_tape_counters *before)
-{
-    if (!d->tape)
-        return;
-    struct vtl_tape_counters now;
-    vtl_tape_get_counters(d->tape, &now);
-    uint64_t hw = now.host_bytes_written - before->host_bytes_written;
-    uint64_t hr = now.host_bytes_read - before->host_bytes_read;
-    d->host_written += hw;
-    d->host_read += hr;
-    d->medium_written += now.medium_bytes_written - before->medium_bytes_written;
-    d->medium_read += now.medium_bytes_read - before->medium_bytes_read;
-    d->since_clean_bytes += hw + hr;
-    drv_check_dirty(d);
-}
-
-/* ---- faults ------------------------------------------------------------------------- */
-
-void vtl_drive_fault_hard(struct vtl_drive *d, uint16_t asc_ascq)
-{
-    d->failed = true;
-    d->fail_asc = asc_ascq ? asc_ascq : DRV_ASC_INTERNAL_FAILURE;
-    d->ta_latched |= T10_TA_FLAG(T10_TA_HARDWARE_A);
-}
-
-enum vtl_drive_rc vtl_drive_fault_read_error(struct vtl_drive *d, unsigned partition,
-                                             uint64_t object)
-{
-    if (d->n_read_faults == DRV_MAX_READ_FAULTS)
-        return VTL_DRIVE_ENOMEM;
-    d->read_fault[d->n_read_faults].partition = partition;
-    d->read_fault[d->n_read_faults].object = object;
-    d->n_read_faults++;
-    return VTL_DRIVE_OK;
-}
-
-void vtl_drive_fault_write_error(struct vtl_drive *d, unsigned count)
-{
-    d->write_faults = count;
-}
-
-static void nr_over(void *arg)
-{
-    struct vtl_drive *d = arg;
-    d->nr_event = 0;
-    d->nr_active = false;
-    drv_ua_all(d, DRV_ASC_MEDIUM_CHANGED, 0);
-}
-
-static void nr_start(struct vtl_drive *d)
-{
-    d->nr_armed = false;
-    d->nr_active = true;
-    if (d->nr_duration_us != UINT64_MAX) {
-        uint64_t us = eff(d, d->nr_duration_us);
-        if (!us || !(d->nr_event = vtl_clock_schedule(d->clk, us, nr_over, d)))
-            nr_over(d);
-    }
-}
-
-void vtl_drive_fault_not_ready(struct vtl_drive *d, unsigned after_writes, uint64_t duration_us)
-{
-    d->nr_armed = true;
-    d->nr_after_writes = after_writes;
-    d->nr_duration_us = duration_us;
-    if (!after_writes)
-        nr_start(d);
-}
-
-void drv_after_write(struct vtl_drive *d)
-{
-    if (d->nr_armed && d->nr_after_writes && --d->nr_after_writes == 0)
-        nr_start(d);
-}
-
-void vtl_drive_fault_slow(struct vtl_drive *d, uint64_t extra_us)
-{
-    d->slow_us = extra_us;
-}
-
-void vtl_drive_fault_clear(struct vtl_drive *d)
-{
-    d->failed = false;
-    d->fail_asc = 0;
-    d->n_read_faults = 0;
-    d->write_faults = 0;
-    d->nr_armed = false;
-    d->slow_us = 0;
-    cancel_event(d, &d->nr_event);
-    if (d->nr_active) {
-        d->nr_active = false;
-        drv_ua_all(d, DRV_ASC_MEDIUM_CHANGED, 0);
-    }
 }
 
 void vtl_drive_reset(struct vtl_drive *d)
@@ -912,6 +728,9 @@ void vtl_drive_reset(struct vtl_drive *d)
     d->buffered_mode = 1;
     d->d_sense = false;
     d->compression = true;
+    d->iec_dexcpt = d->iec_test = d->iec_armed = false;
+    d->iec_mrie = 3;
+    d->iec_interval = d->iec_report_count = 0;
     if (d->tape)
         (void)vtl_tape_flush(d->tape); /* data the host sent is kept across a reset */
     if (d->state == VTL_DRIVE_READY || d->state == VTL_DRIVE_HELD)
@@ -1089,6 +908,13 @@ enum vtl_exec vtl_drive_execute(struct vtl_drive *d, struct vtl_cmd *cmd)
         return fx;
     }
     enum vtl_exec ex = drv_spc_execute(d, cmd, &c);
+    if (d->iec_armed && ex == VTL_EXEC_DONE && cmd->status == VTL_STATUS_GOOD &&
+        c.kind != T10_CDB_INQUIRY && c.kind != T10_CDB_REQUEST_SENSE &&
+        c.kind != T10_CDB_MODE_SELECT6 && c.kind != T10_CDB_MODE_SELECT10) {
+        /* MRIE 3/4: the command was done; its status carries the exception. */
+        d->iec_armed = false;
+        drv_fail(d, cmd, DRV_KEY_RECOVERED, DRV_ASC_LOG_EXCEPTION);
+    }
     vtl_drive_assert_state(d);
     return ex;
 }
