@@ -24,15 +24,33 @@ struct rsm_chg {
     bool no_dvcid, no_voltag; /* refused once with 24/00: never asked again */
     uint8_t *res;             /* READ ELEMENT STATUS data buffer, kept between calls */
     size_t res_cap;
-    uint8_t init_range_op;    /* 37h or E7h */
+    uint8_t init_range_op; /* 37h or E7h */
 };
 
-const struct rsm_dev_ident *rsm_chg_ident(const struct rsm_chg *chg) { return &chg->ident; }
-const struct rsm_chg_layout *rsm_chg_layout(const struct rsm_chg *chg) { return &chg->layout; }
-const struct rsm_chg_caps *rsm_chg_caps(const struct rsm_chg *chg) { return &chg->caps; }
-const struct rsm_dev_sense *rsm_chg_last_sense(const struct rsm_chg *chg) { return &chg->io.last; }
-struct xport *rsm_chg_xport(const struct rsm_chg *chg) { return chg->io.xp; }
-unsigned long rsm_chg_commands(const struct rsm_chg *chg) { return chg->io.n_cmds; }
+const struct rsm_dev_ident *rsm_chg_ident(const struct rsm_chg *chg)
+{
+    return &chg->ident;
+}
+const struct rsm_chg_layout *rsm_chg_layout(const struct rsm_chg *chg)
+{
+    return &chg->layout;
+}
+const struct rsm_chg_caps *rsm_chg_caps(const struct rsm_chg *chg)
+{
+    return &chg->caps;
+}
+const struct rsm_dev_sense *rsm_chg_last_sense(const struct rsm_chg *chg)
+{
+    return &chg->io.last;
+}
+struct xport *rsm_chg_xport(const struct rsm_chg *chg)
+{
+    return chg->io.xp;
+}
+unsigned long rsm_chg_commands(const struct rsm_chg *chg)
+{
+    return chg->io.n_cmds;
+}
 
 uint32_t rsm_chg_events(struct rsm_chg *chg)
 {
@@ -51,11 +69,16 @@ uint32_t rsm_chg_timeout_ms(const struct rsm_chg *chg, uint8_t opcode, bool *fro
 const struct rsm_chg_range *rsm_chg_range_of(const struct rsm_chg_layout *l, uint8_t type)
 {
     switch (type) {
-    case T10_ELEM_TRANSPORT: return &l->mt;
-    case T10_ELEM_STORAGE: return &l->st;
-    case T10_ELEM_IE: return &l->ie;
-    case T10_ELEM_DT: return &l->dt;
-    default: return NULL;
+    case T10_ELEM_TRANSPORT:
+        return &l->mt;
+    case T10_ELEM_STORAGE:
+        return &l->st;
+    case T10_ELEM_IE:
+        return &l->ie;
+    case T10_ELEM_DT:
+        return &l->dt;
+    default:
+        return NULL;
     }
 }
 
@@ -69,7 +92,10 @@ uint8_t rsm_chg_type_of(const struct rsm_chg_layout *l, uint16_t addr)
     return 0;
 }
 
-enum rsm_dev_rc rsm_chg_test_ready(struct rsm_chg *chg) { return rsm_dev_io_wait_ready(&chg->io); }
+enum rsm_dev_rc rsm_chg_test_ready(struct rsm_chg *chg)
+{
+    return rsm_dev_io_wait_ready(&chg->io);
+}
 
 /* MODE SENSE(6) of @page: DBD=1 first (FreeBSD ch, PBS), DBD=0 when refused (Linux ch
  * uses DBD=0 and some changers reject DBD). *@pg points into @buf. */
@@ -134,8 +160,8 @@ static enum rsm_dev_rc chg_probe(struct rsm_chg *chg)
     for (int i = 0; i < 256; i++)
         chg->rsoc_listed |= chg->supported[i];
     /* IBM and Quantum serve the range form at vendor E7h instead of 37h (t10-notes). */
-    chg->init_range_op = chg->rsoc_listed && !chg->supported[0x37] && chg->supported[0xE7] ? 0xE7
-                                                                                           : 0x37;
+    chg->init_range_op =
+        chg->rsoc_listed && !chg->supported[0x37] && chg->supported[0xE7] ? 0xE7 : 0x37;
     memset(&chg->io.last, 0, sizeof chg->io.last);
     return RSM_DEV_OK;
 }
@@ -206,7 +232,7 @@ struct res_ctx {
     uint16_t next_addr; /* descriptors below this were already taken (a changer that
                          * restarts a page earlier must not duplicate elements) */
     size_t added;
-    uint16_t desc_len;  /* of the last page seen */
+    uint16_t desc_len; /* of the last page seen */
     uint16_t last_addr;
     uint8_t type;
 };
@@ -298,7 +324,10 @@ static enum rsm_dev_rc res_into(struct rsm_chg *chg, uint8_t type, uint16_t firs
     out->voltag = voltag;
     out->dvcid = dvcid;
 
-    while (out->n < goal) {
+    const struct rsm_chg_range *r = rsm_chg_range_of(&chg->layout, type);
+    uint32_t type_end = r ? (uint32_t)r->first + r->count : UINT32_MAX;
+
+    while (out->n < goal && start < type_end) {
         size_t want = goal - out->n;
         size_t alloc = T10_ELEM_HDR_LEN + T10_ELEM_PAGE_HDR_LEN + want * desc_len;
         if (alloc > RES_ALLOC_MAX)
@@ -331,6 +360,8 @@ static enum rsm_dev_rc res_into(struct rsm_chg *chg, uint8_t type, uint16_t firs
             desc_len = desc_estimate(voltag, dvcid);
             continue;
         }
+        if (rc == RSM_DEV_E_BAD_ADDR && out->n > n0)
+            break; /* a continuation past the last element: some changers say 21/01 */
         if (rc != RSM_DEV_OK)
             return rc;
         struct res_ctx ctx = {.out = out, .cap = goal, .next_addr = start, .type = type};
@@ -354,8 +385,9 @@ static enum rsm_dev_rc res_into(struct rsm_chg *chg, uint8_t type, uint16_t firs
             continue;
         }
         stalls = 0;
-        if (!truncated && ctx.added >= hdr.n_elems && hdr.n_elems < want)
-            break; /* fewer elements exist than were asked for: all of them are here */
+        /* Fewer than asked, whole: either the type ends here or the changer caps the
+         * elements per command (some report at most a few hundred). Ask again from the
+         * next address; an answer with no element ends it. */
         if (ctx.last_addr == UINT16_MAX)
             break;
         start = (uint16_t)(ctx.last_addr + 1);

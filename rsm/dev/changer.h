@@ -60,9 +60,9 @@ struct rsm_chg_elem {
     bool full, access, except, impexp, inenab, exenab;
     uint8_t asc, ascq; /* valid when except */
     bool src_valid, invert;
-    uint16_t src_addr; /* 0 unless src_valid */
-    uint8_t medium;    /* enum t10_medium_type: 1 data, 2 cleaning, 4 WORM ... */
-    char barcode[RSM_CHG_BARCODE_CAP];     /* primary volume tag; "" none/unreadable */
+    uint16_t src_addr;                 /* 0 unless src_valid */
+    uint8_t medium;                    /* enum t10_medium_type: 1 data, 2 cleaning, 4 WORM ... */
+    char barcode[RSM_CHG_BARCODE_CAP]; /* primary volume tag; "" none/unreadable */
     char alt_barcode[RSM_CHG_BARCODE_CAP]; /* alternate volume tag; "" none          */
     /* DT only: */
     bool id_valid, lu_valid;

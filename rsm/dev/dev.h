@@ -27,7 +27,7 @@ extern "C" {
  * rsm_drv_last_sense()), so callers can log or map finer than the enum. */
 enum rsm_dev_rc {
     RSM_DEV_OK = 0,
-    RSM_DEV_E_INVAL,          /* bad argument (address out of the layout, NULL, ...)     */
+    RSM_DEV_E_INVAL, /* bad argument (address out of the layout, NULL, ...)     */
     RSM_DEV_E_NOMEM,
     RSM_DEV_E_TRANSPORT,      /* the command did not reach the device or no answer came  */
     RSM_DEV_E_TIMEOUT,        /* the transport's timeout expired                         */

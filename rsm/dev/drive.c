@@ -18,10 +18,22 @@ struct rsm_drv {
     struct rsm_dev_ident ident;
 };
 
-const struct rsm_dev_ident *rsm_drv_ident(const struct rsm_drv *drv) { return &drv->ident; }
-const struct rsm_dev_sense *rsm_drv_last_sense(const struct rsm_drv *drv) { return &drv->io.last; }
-struct xport *rsm_drv_xport(const struct rsm_drv *drv) { return drv->io.xp; }
-unsigned long rsm_drv_commands(const struct rsm_drv *drv) { return drv->io.n_cmds; }
+const struct rsm_dev_ident *rsm_drv_ident(const struct rsm_drv *drv)
+{
+    return &drv->ident;
+}
+const struct rsm_dev_sense *rsm_drv_last_sense(const struct rsm_drv *drv)
+{
+    return &drv->io.last;
+}
+struct xport *rsm_drv_xport(const struct rsm_drv *drv)
+{
+    return drv->io.xp;
+}
+unsigned long rsm_drv_commands(const struct rsm_drv *drv)
+{
+    return drv->io.n_cmds;
+}
 
 uint32_t rsm_drv_events(struct rsm_drv *drv)
 {
@@ -37,7 +49,10 @@ bool rsm_drv_cleaning_requested(const struct rsm_drv *drv)
     return (drv->io.events & RSM_DEV_EV_CLEANING) != 0;
 }
 
-void rsm_drv_clear_cleaning(struct rsm_drv *drv) { drv->io.events &= ~(uint32_t)RSM_DEV_EV_CLEANING; }
+void rsm_drv_clear_cleaning(struct rsm_drv *drv)
+{
+    drv->io.events &= ~(uint32_t)RSM_DEV_EV_CLEANING;
+}
 
 uint32_t rsm_drv_timeout_ms(const struct rsm_drv *drv, uint8_t opcode, bool *from_rsoc)
 {
@@ -112,7 +127,10 @@ enum rsm_dev_rc rsm_drv_test_ready(struct rsm_drv *drv)
     return exec(drv, &c, XPORT_DIR_NONE, NULL, 0, NULL);
 }
 
-enum rsm_dev_rc rsm_drv_wait_ready(struct rsm_drv *drv) { return rsm_dev_io_wait_ready(&drv->io); }
+enum rsm_dev_rc rsm_drv_wait_ready(struct rsm_drv *drv)
+{
+    return rsm_dev_io_wait_ready(&drv->io);
+}
 
 enum rsm_dev_rc rsm_drv_request_sense(struct rsm_drv *drv)
 {
@@ -133,8 +151,14 @@ static enum rsm_dev_rc load_unload(struct rsm_drv *drv, bool load)
     return exec(drv, &c, XPORT_DIR_NONE, NULL, 0, NULL);
 }
 
-enum rsm_dev_rc rsm_drv_load(struct rsm_drv *drv) { return load_unload(drv, true); }
-enum rsm_dev_rc rsm_drv_unload(struct rsm_drv *drv) { return load_unload(drv, false); }
+enum rsm_dev_rc rsm_drv_load(struct rsm_drv *drv)
+{
+    return load_unload(drv, true);
+}
+enum rsm_dev_rc rsm_drv_unload(struct rsm_drv *drv)
+{
+    return load_unload(drv, false);
+}
 
 enum rsm_dev_rc rsm_drv_rewind(struct rsm_drv *drv)
 {
@@ -196,8 +220,7 @@ enum rsm_dev_rc rsm_drv_mode(struct rsm_drv *drv, struct rsm_drv_mode *out)
 
 #define RW6_MAX 0xFFFFFFu /* TRANSFER LENGTH is 24 bits */
 
-enum rsm_dev_rc rsm_drv_read(struct rsm_drv *drv, void *buf, size_t cap, size_t *n,
-                             size_t *n_block)
+enum rsm_dev_rc rsm_drv_read(struct rsm_drv *drv, void *buf, size_t cap, size_t *n, size_t *n_block)
 {
     *n = 0;
     if (n_block)
@@ -332,9 +355,13 @@ struct mam_field {
 };
 
 #define MAM_STR(bit, id, f)                                                                        \
-    {bit, id, offsetof(struct rsm_drv_mam, f), sizeof(((struct rsm_drv_mam *)0)->f), false}
+    {                                                                                              \
+        bit, id, offsetof(struct rsm_drv_mam, f), sizeof(((struct rsm_drv_mam *)0)->f), false      \
+    }
 #define MAM_BIN(bit, id, f)                                                                        \
-    {bit, id, offsetof(struct rsm_drv_mam, f), sizeof(((struct rsm_drv_mam *)0)->f), true}
+    {                                                                                              \
+        bit, id, offsetof(struct rsm_drv_mam, f), sizeof(((struct rsm_drv_mam *)0)->f), true       \
+    }
 static const struct mam_field mam_fields[] = {
     MAM_STR(RSM_MAM_APP_VENDOR, T10_MAM_APP_VENDOR, app_vendor),
     MAM_STR(RSM_MAM_APP_NAME, T10_MAM_APP_NAME, app_name),

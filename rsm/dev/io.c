@@ -325,10 +325,6 @@ enum rsm_dev_rc rsm_dev_io_wait_ready(struct rsm_dev_io *io)
     }
 }
 
-struct desig_ctx {
-    struct rsm_dev_ident *id;
-};
-
 static enum t10_rc on_desig(const struct t10_desig *d, void *arg)
 {
     struct rsm_dev_ident *id = arg;
@@ -394,8 +390,8 @@ static enum t10_rc on_rsoc(const struct t10_rsoc_desc *d, void *arg)
     if (ctx->supported)
         ctx->supported[d->op] = true;
     if (d->ctdp && d->to.recommended_s) {
-        uint32_t ms = d->to.recommended_s > UINT32_MAX / 1000 ? UINT32_MAX
-                                                              : d->to.recommended_s * 1000;
+        uint32_t ms =
+            d->to.recommended_s > UINT32_MAX / 1000 ? UINT32_MAX : d->to.recommended_s * 1000;
         /* Service actions share an opcode: keep the longest so none is cut short. */
         if (ms > ctx->io->rsoc_timeout_ms[d->op])
             ctx->io->rsoc_timeout_ms[d->op] = ms;

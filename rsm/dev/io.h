@@ -19,15 +19,15 @@
 #include "transport/transport.h"
 
 struct rsm_dev_io {
-    struct xport *xp;           /* borrowed, or owned when @owns_xp */
+    struct xport *xp; /* borrowed, or owned when @owns_xp */
     bool owns_xp;
-    struct rsm_dev_opts opts;   /* defaults filled in */
-    uint8_t pdt;                /* decides the default timeouts */
-    struct rsm_dev_sense last;  /* sense of the last command sent */
-    uint32_t events;            /* enum rsm_dev_event bits not yet fetched */
+    struct rsm_dev_opts opts;      /* defaults filled in */
+    uint8_t pdt;                   /* decides the default timeouts */
+    struct rsm_dev_sense last;     /* sense of the last command sent */
+    uint32_t events;               /* enum rsm_dev_event bits not yet fetched */
     uint32_t rsoc_timeout_ms[256]; /* 0: no RSOC figure for this opcode */
-    bool have_rsoc;             /* RSOC answered with timeouts */
-    unsigned long n_cmds;       /* commands sent (re-sends included) */
+    bool have_rsoc;                /* RSOC answered with timeouts */
+    unsigned long n_cmds;          /* commands sent (re-sends included) */
 };
 
 void rsm_dev_io_init(struct rsm_dev_io *io, struct xport *xp, const struct rsm_dev_opts *opts,

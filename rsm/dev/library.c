@@ -23,11 +23,16 @@ struct lib_full {
 const char *rsm_dev_map_name(enum rsm_dev_map m)
 {
     switch (m) {
-    case RSM_DEV_MAP_NONE: return "none";
-    case RSM_DEV_MAP_DVCID: return "dvcid";
-    case RSM_DEV_MAP_LUN: return "lun";
-    case RSM_DEV_MAP_ORDER: return "order";
-    case RSM_DEV_MAP_STANDALONE: return "standalone";
+    case RSM_DEV_MAP_NONE:
+        return "none";
+    case RSM_DEV_MAP_DVCID:
+        return "dvcid";
+    case RSM_DEV_MAP_LUN:
+        return "lun";
+    case RSM_DEV_MAP_ORDER:
+        return "order";
+    case RSM_DEV_MAP_STANDALONE:
+        return "standalone";
     }
     return "?";
 }
@@ -303,8 +308,7 @@ static enum rsm_dev_rc discover_luns(struct lib_full *lf)
 
 static enum rsm_dev_rc read_elems(struct rsm_dev_lib *lib, struct rsm_chg_status *out)
 {
-    enum rsm_dev_rc rc =
-        rsm_chg_read_all(lib->chg, RSM_CHG_RES_VOLTAG | RSM_CHG_RES_DVCID, out);
+    enum rsm_dev_rc rc = rsm_chg_read_all(lib->chg, RSM_CHG_RES_VOLTAG | RSM_CHG_RES_DVCID, out);
     if (rc == RSM_DEV_OK)
         lib->voltag = out->voltag;
     return rc;
@@ -393,9 +397,9 @@ enum rsm_dev_rc rsm_dev_lib_open(const char *uri, const char *const *drive_uris,
         struct rsm_drv *drv;
         char base[RSM_DEV_URI_CAP];
         rc = rsm_drv_open_uri(drive_uris[i], &lf->opts, &drv);
-        if (rc == RSM_DEV_OK && (rc = add_drive(&lf->pub, drv, drive_uris[i],
-                                                uri_lun(drive_uris[i], base, sizeof base))) !=
-                                    RSM_DEV_OK)
+        if (rc == RSM_DEV_OK &&
+            (rc = add_drive(&lf->pub, drv, drive_uris[i],
+                            uri_lun(drive_uris[i], base, sizeof base))) != RSM_DEV_OK)
             rsm_drv_close(drv);
     }
     if (rc == RSM_DEV_OK)
@@ -486,11 +490,26 @@ const struct rsm_chg_elem *rsm_dev_lib_elem(const struct rsm_dev_lib *lib, uint1
     return NULL;
 }
 
+uint32_t rsm_dev_lib_number(const struct rsm_dev_lib *lib, uint16_t addr, uint8_t *type)
+{
+    uint8_t t = rsm_chg_type_of(&lib->layout, addr);
+    if (type)
+        *type = t;
+    return t ? (uint32_t)(addr - rsm_chg_range_of(&lib->layout, t)->first) + 1 : 0;
+}
+
+uint16_t rsm_dev_lib_addr(const struct rsm_dev_lib *lib, uint8_t type, uint32_t number)
+{
+    const struct rsm_chg_range *r = rsm_chg_range_of(&lib->layout, type);
+    if (!r || number == 0 || number > r->count)
+        return 0;
+    return (uint16_t)(r->first + number - 1);
+}
+
 int rsm_dev_lib_drive_at(const struct rsm_dev_lib *lib, uint16_t addr)
 {
     for (size_t i = 0; i < lib->n_drives; i++)
-        if (lib->drives[i].map != RSM_DEV_MAP_NONE && lib->drives[i].elem_addr == addr &&
-            addr != 0)
+        if (lib->drives[i].map != RSM_DEV_MAP_NONE && lib->drives[i].elem_addr == addr && addr != 0)
             return (int)i;
     return -1;
 }

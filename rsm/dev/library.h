@@ -44,10 +44,10 @@ const char *rsm_dev_map_name(enum rsm_dev_map m);
 struct rsm_dev_drive {
     struct rsm_dev_ident ident; /* serial = VPD 80h */
     char uri[RSM_DEV_URI_CAP];
-    int lun;                    /* -1 when not known (sg:) */
-    uint16_t elem_addr;         /* its DT element; 0 when map is NONE or STANDALONE */
+    int lun;            /* -1 when not known (sg:) */
+    uint16_t elem_addr; /* its DT element; 0 when map is NONE or STANDALONE */
     enum rsm_dev_map map;
-    struct rsm_drv *drv;        /* owned by the library handle */
+    struct rsm_drv *drv; /* owned by the library handle */
 };
 
 /* A media type seen in the library, named from the barcode's LTO suffix ("LTO8",
@@ -65,15 +65,15 @@ struct rsm_dev_lib {
     struct rsm_dev_ident ident;   /* the changer's (the drive's when standalone) */
     struct rsm_chg_layout layout; /* zero when standalone */
     struct rsm_chg_caps caps;
-    struct rsm_chg_status elems;  /* every element, address order (empty when standalone) */
-    bool voltag;                  /* barcodes were read (the changer accepted VolTag) */
+    struct rsm_chg_status elems; /* every element, address order (empty when standalone) */
+    bool voltag;                 /* barcodes were read (the changer accepted VolTag) */
     size_t n_drives;
     struct rsm_dev_drive *drives;
     size_t n_mtypes;
     struct rsm_dev_mtype mtypes[RSM_DEV_MTYPES_MAX];
-    unsigned n_cartridges;        /* full ST, IE and DT elements */
-    struct rsm_chg *chg;          /* owned; NULL when standalone */
-    uint32_t events;              /* accumulated; see rsm_dev_lib_events() */
+    unsigned n_cartridges; /* full ST, IE and DT elements */
+    struct rsm_chg *chg;   /* owned; NULL when standalone */
+    uint32_t events;       /* accumulated; see rsm_dev_lib_events() */
 };
 
 /* rsm_dev_lib_open() - discover the library at @uri.
@@ -125,6 +125,12 @@ enum rsm_dev_rc rsm_dev_lib_mount(struct rsm_dev_lib *lib, uint16_t src, size_t 
  * NULL) gets the element used. NOT_FOUND if no destination exists. */
 enum rsm_dev_rc rsm_dev_lib_dismount(struct rsm_dev_lib *lib, size_t drive, uint16_t dst,
                                      uint16_t *dst_out);
+
+/* Element numbering for devreg.h: @addr's 1-based index within its element type
+ * (slot 1 = layout.st.first), and *@type (may be NULL) its type; 0 if @addr is in no
+ * range of the layout. rsm_dev_lib_addr() is the inverse (0 for a number out of range). */
+uint32_t rsm_dev_lib_number(const struct rsm_dev_lib *lib, uint16_t addr, uint8_t *type);
+uint16_t rsm_dev_lib_addr(const struct rsm_dev_lib *lib, uint8_t type, uint32_t number);
 
 /* Media type name for a cartridge (see struct rsm_dev_mtype); writes at most @cap. */
 void rsm_dev_media_type_name(const char *barcode, uint8_t medium, char *out, size_t cap);

@@ -11,8 +11,8 @@ TESTS += test_rsm_dev
 test_rsm_dev_SRCS := $(sort $(wildcard rsm/dev/tests/*.c))
 test_rsm_dev_LIBS := $(RSMDEV_LINK) cutest
 test_rsm_dev_LDLIBS := $(RSMDEV_LDLIBS) -lcunit
-# The iscsi:// suite starts the daemon.
-$(B)/tests/test_rsm_dev: | $(B)/bin/vtld
+# The iscsi:// suite starts the daemon and injects faults with its control client.
+$(B)/tests/test_rsm_dev: | $(B)/bin/vtld $(B)/bin/vtlctl
 
 BENCH += bench_rsm_dev
 bench_rsm_dev_SRCS := rsm/dev/bench/bench_rsm_dev.c

@@ -7,7 +7,8 @@
  *     t10_elem_status_walk); aim: driver <= 1.2x bare;
  *   - a mount + dismount cycle (rsm_dev_lib_mount/_dismount) against its bare commands
  *     (MOVE, TEST UNIT READY, LOAD UNLOAD, MOVE); reported as overhead per cycle.
- * Each figure is the median of 15 runs, in thread CPU time (see now_s()). Prints Markdown rows for bench/run.sh.
+ * Each figure is the median of 15 runs, in thread CPU time (see now_s()). Prints Markdown rows for
+ * bench/run.sh.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,8 +73,11 @@ static size_t bare_inventory(struct xport *xp, const struct rsm_chg_layout *l, u
         c.u.res.n_elems = r[t]->count;
         c.u.res.alloc_len = (uint32_t)(alloc < cap ? alloc : cap);
         uint8_t cdb[16];
-        struct xport_cmd cmd = {.cdb = cdb, .cdb_len = t10_cdb_build(cdb, sizeof cdb, &c),
-                                .dir = XPORT_DIR_IN, .buf = buf, .buf_len = c.u.res.alloc_len};
+        struct xport_cmd cmd = {.cdb = cdb,
+                                .cdb_len = t10_cdb_build(cdb, sizeof cdb, &c),
+                                .dir = XPORT_DIR_IN,
+                                .buf = buf,
+                                .buf_len = c.u.res.alloc_len};
         if (xport_exec(xp, &cmd) != XPORT_OK || cmd.status != 0)
             return 0;
         bool trunc;
@@ -184,11 +188,12 @@ int main(void)
     printf("| rsm/dev: fast inventory, %d-slot library, all full (rsm_dev_lib_inventory) | "
            "%.2f ms CPU (bare RES exchange %.2f ms) | <= 1.2x bare | %.2fx |\n",
            SLOTS, inv_drv * 1e3, inv_bare * 1e3, inv_drv / inv_bare);
-    printf("| rsm/dev: mount + dismount cycle (sim:, zero robot delay) | %.1f us/cycle, "
-           "%.1f SCSI commands/cycle (bare 4-5 commands: %.1f us) | overhead reported | "
-           "+%.1f us/cycle (%.2fx) |\n",
-           c_drv * 1e6, (double)cmds / (RUNS * CYCLES), c_bare * 1e6, (c_drv - c_bare) * 1e6,
-           c_drv / c_bare);
+    printf(
+        "| rsm/dev: mount + dismount cycle (sim:, zero robot delay) | %.1f us CPU/cycle, "
+        "%.1f SCSI commands/cycle (bare MOVE, TUR x2, UNLOAD, MOVE: %.1f us) | overhead reported | "
+        "+%.1f us/cycle (%.2fx) |\n",
+        c_drv * 1e6, (double)cmds / (RUNS * CYCLES), c_bare * 1e6, (c_drv - c_bare) * 1e6,
+        c_drv / c_bare);
     free(buf);
     xport_close(dxp);
     xport_close(cxp);

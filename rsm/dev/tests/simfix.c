@@ -8,6 +8,7 @@
 
 #include "rsm/dev/tests/simfix.h"
 #include "scsi/cdb.h"
+#include "scsi/sense.h"
 #include "sim/core/clock.h"
 #include "sim/target/target.h"
 #include "transport/internal.h"
@@ -32,10 +33,13 @@ static enum xport_rc fix_exec(struct xport *xp, struct xport_cmd *cmd)
     memset(&vc, 0, sizeof vc);
     memcpy(vc.cdb, cmd->cdb, cmd->cdb_len);
     vc.cdb_len = cmd->cdb_len;
-    if (a->lun == 0 && cmd->cdb[0] == 0xB8 && f->res_no_dvcid) {
+    if (a->lun == 0 && cmd->cdb[0] == 0xB8 && (f->res_no_dvcid || f->res_max_elems)) {
         struct t10_cdb c;
         if (t10_cdb_decode(cmd->cdb, cmd->cdb_len, T10_PDT_CHANGER, &c, NULL) == T10_OK) {
-            c.u.res.dvcid = false;
+            if (f->res_no_dvcid)
+                c.u.res.dvcid = false;
+            if (f->res_max_elems && c.u.res.n_elems > f->res_max_elems)
+                c.u.res.n_elems = (uint16_t)f->res_max_elems;
             vc.cdb_len = t10_cdb_build(vc.cdb, sizeof vc.cdb, &c);
         }
     }
@@ -55,6 +59,8 @@ static enum xport_rc fix_exec(struct xport *xp, struct xport_cmd *cmd)
     vc.done = fix_done;
     vc.front_priv = &finished;
     struct vtl_clock *clk = vtl_library_clock(f->lib);
+    /* What an event loop does between commands: motions whose time has come finish. */
+    vtl_system_run_due(f->sys);
     if (vtl_lun_execute(f->lib, a->lun, &vc) == VTL_EXEC_DONE)
         finished = true;
     while (!finished) {
@@ -64,16 +70,22 @@ static enum xport_rc fix_exec(struct xport *xp, struct xport_cmd *cmd)
         if (vtl_clock_mode(clk) == VTL_CLOCK_VIRTUAL || vtl_clock_mode(clk) == VTL_CLOCK_ZERO) {
             vtl_clock_advance(clk, due);
         } else if (due > 0) {
-            struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)((due < 10000 ? due : 10000) * 1000)};
+            struct timespec ts = {.tv_sec = 0,
+                                  .tv_nsec = (long)((due < 10000 ? due : 10000) * 1000)};
             nanosleep(&ts, NULL);
         }
         vtl_system_run_due(f->sys);
     }
     cmd->status = vc.status;
-    cmd->xfer_len = cmd->dir == XPORT_DIR_IN ? vc.data_in_len
-                    : cmd->dir == XPORT_DIR_OUT ? cmd->buf_len : 0;
+    cmd->xfer_len = cmd->dir == XPORT_DIR_IN    ? vc.data_in_len
+                    : cmd->dir == XPORT_DIR_OUT ? cmd->buf_len
+                                                : 0;
     cmd->sense_len = vc.sense_len < XPORT_SENSE_MAX ? vc.sense_len : XPORT_SENSE_MAX;
     memcpy(cmd->sense, vc.sense, cmd->sense_len);
+    struct t10_sense ts;
+    if (vc.status == 2 && t10_sense_parse(vc.sense, vc.sense_len, &ts) == T10_OK && ts.key == 2 &&
+        ts.asc_ascq == T10_ASC(0x04, 0x01))
+        f->n_becoming_ready++;
     return XPORT_OK;
 }
 

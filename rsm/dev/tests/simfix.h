@@ -22,11 +22,14 @@ struct simfix {
     struct vtl_system *sys;
     struct vtl_library *lib;
     struct vtl_ctl_drive_hooks hooks;
-    size_t res_clip;        /* nonzero: READ ELEMENT STATUS data-in cut to this */
-    bool res_no_dvcid;      /* the DVCID bit of READ ELEMENT STATUS is ignored, as by
-                             * changers older than SMC-3 */
-    unsigned long n_res;    /* READ ELEMENT STATUS commands seen */
-    unsigned long n_exec;   /* all commands seen */
+    size_t res_clip;                /* nonzero: READ ELEMENT STATUS data-in cut to this */
+    unsigned res_max_elems;         /* nonzero: READ ELEMENT STATUS reports at most this many
+                                     * elements per command (a changer's own cap) */
+    bool res_no_dvcid;              /* the DVCID bit of READ ELEMENT STATUS is ignored, as by
+                                     * changers older than SMC-3 */
+    unsigned long n_res;            /* READ ELEMENT STATUS commands seen */
+    unsigned long n_exec;           /* all commands seen */
+    unsigned long n_becoming_ready; /* answers NOT READY 04/01 */
 };
 
 /* Builds the library of @config (NULL: the default library). 0 on success. */

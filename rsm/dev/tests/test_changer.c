@@ -174,17 +174,17 @@ static void res_falls_back_without_dvcid_then_voltag(void)
     struct rsm_chg *chg = open_chg(NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(chg);
     struct rsm_chg_status st;
-    CU_ASSERT_EQUAL_FATAL(rsm_chg_read_status(chg, T10_ELEM_DT, 0, 2,
-                                              RSM_CHG_RES_VOLTAG | RSM_CHG_RES_DVCID, &st),
-                          RSM_DEV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_chg_read_status(chg, T10_ELEM_DT, 0, 2, RSM_CHG_RES_VOLTAG | RSM_CHG_RES_DVCID, &st),
+        RSM_DEV_OK);
     CU_ASSERT_TRUE(st.dvcid);
     CU_ASSERT_TRUE(st.elems[0].ident_len > 0);
     rsm_chg_status_free(&st);
     /* The changer refuses the CDB with DVCID: asked again without, and remembered. */
     CU_ASSERT_EQUAL(vtl_fault_next_cmd(f.lib, 0xB8, 0x5, T10_ASC(0x24, 0x00), 1), VTL_OK);
-    CU_ASSERT_EQUAL_FATAL(rsm_chg_read_status(chg, T10_ELEM_DT, 0, 2,
-                                              RSM_CHG_RES_VOLTAG | RSM_CHG_RES_DVCID, &st),
-                          RSM_DEV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_chg_read_status(chg, T10_ELEM_DT, 0, 2, RSM_CHG_RES_VOLTAG | RSM_CHG_RES_DVCID, &st),
+        RSM_DEV_OK);
     CU_ASSERT_FALSE(st.dvcid);
     CU_ASSERT_TRUE(st.voltag);
     CU_ASSERT_EQUAL(st.n, 2);
@@ -198,9 +198,8 @@ static void res_falls_back_without_dvcid_then_voltag(void)
     rsm_chg_status_free(&st);
     /* Then VolTag is refused as well: elements without barcodes, still all of them. */
     CU_ASSERT_EQUAL(vtl_fault_next_cmd(f.lib, 0xB8, 0x5, T10_ASC(0x24, 0x00), 1), VTL_OK);
-    CU_ASSERT_EQUAL_FATAL(rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 24, RSM_CHG_RES_VOLTAG,
-                                              &st),
-                          RSM_DEV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 24, RSM_CHG_RES_VOLTAG, &st), RSM_DEV_OK);
     CU_ASSERT_FALSE(st.voltag);
     CU_ASSERT_EQUAL(st.n, 24);
     CU_ASSERT_TRUE(st.elems[0].full);
@@ -242,18 +241,17 @@ static void res_pages_by_start_address(void)
     CU_ASSERT_EQUAL(rsm_chg_layout(chg)->st.count, 1000);
     struct rsm_chg_status one, paged;
     unsigned long before = f.n_res;
-    CU_ASSERT_EQUAL_FATAL(rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 1000, RSM_CHG_RES_VOLTAG,
-                                              &one),
-                          RSM_DEV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 1000, RSM_CHG_RES_VOLTAG, &one), RSM_DEV_OK);
     CU_ASSERT_EQUAL(f.n_res - before, 1); /* sized right: one command */
     CU_ASSERT_EQUAL(one.n, 1000);
     /* A changer that moves at most 4 KiB per command: the driver continues at the next
      * address until it has every element, each exactly once. */
     f.res_clip = 4096;
     before = f.n_res;
-    CU_ASSERT_EQUAL_FATAL(rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 1000, RSM_CHG_RES_VOLTAG,
-                                              &paged),
-                          RSM_DEV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 1000, RSM_CHG_RES_VOLTAG, &paged),
+        RSM_DEV_OK);
     CU_ASSERT_EQUAL(paged.n, 1000);
     CU_ASSERT_TRUE(f.n_res - before >= 1000 * 48 / 4096);
     unsigned full = 0;
@@ -265,12 +263,32 @@ static void res_pages_by_start_address(void)
     }
     CU_ASSERT_EQUAL(full, 334);
     CU_ASSERT_STRING_EQUAL(paged.elems[999].barcode, "C00999L8");
+    rsm_chg_status_free(&paged);
+    /* A changer that reports at most 128 elements per command, whole: same result. */
+    f.res_clip = 0;
+    f.res_max_elems = 128;
+    before = f.n_res;
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 1000, RSM_CHG_RES_VOLTAG, &paged),
+        RSM_DEV_OK);
+    CU_ASSERT_EQUAL(paged.n, 1000);
+    CU_ASSERT_EQUAL(f.n_res - before, (1000 + 127) / 128);
+    for (size_t i = 0; i < paged.n && i < one.n; i++) {
+        CU_ASSERT_EQUAL(paged.elems[i].addr, 1025 + i);
+        CU_ASSERT_STRING_EQUAL(paged.elems[i].barcode, one.elems[i].barcode);
+    }
+    /* Asking past the end of a type: what exists, then an empty answer ends it. */
+    rsm_chg_status_free(&paged);
+    f.res_max_elems = 0;
+    CU_ASSERT_EQUAL_FATAL(rsm_chg_read_status(chg, T10_ELEM_STORAGE, 1025 + 995, 20, 0, &paged),
+                          RSM_DEV_OK);
+    CU_ASSERT_EQUAL(paged.n, 5);
     rsm_chg_status_free(&one);
     rsm_chg_status_free(&paged);
     /* A window in the middle. */
-    CU_ASSERT_EQUAL_FATAL(rsm_chg_read_status(chg, T10_ELEM_STORAGE, 1025 + 300, 10,
-                                              RSM_CHG_RES_VOLTAG, &one),
-                          RSM_DEV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_chg_read_status(chg, T10_ELEM_STORAGE, 1025 + 300, 10, RSM_CHG_RES_VOLTAG, &one),
+        RSM_DEV_OK);
     CU_ASSERT_EQUAL(one.n, 10);
     CU_ASSERT_EQUAL(one.elems[0].addr, 1325);
     CU_ASSERT_STRING_EQUAL(one.elems[0].barcode, "C00300L8");
@@ -288,8 +306,8 @@ static void motions_and_their_sense(void)
     struct rsm_chg_status st;
     /* EXCHANGE: slot 1 -> slot 2, slot 2's cartridge -> slot 23. */
     CU_ASSERT_EQUAL(rsm_chg_exchange(chg, 1025, 1026, 1047), RSM_DEV_OK);
-    CU_ASSERT_EQUAL_FATAL(rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 24, RSM_CHG_RES_VOLTAG, &st),
-                          RSM_DEV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_chg_read_status(chg, T10_ELEM_STORAGE, 0, 24, RSM_CHG_RES_VOLTAG, &st), RSM_DEV_OK);
     CU_ASSERT_FALSE(st.elems[0].full);
     CU_ASSERT_STRING_EQUAL(st.elems[1].barcode, "A00000L8");
     CU_ASSERT_STRING_EQUAL(st.elems[22].barcode, "A00001L8");
@@ -384,8 +402,11 @@ static void sense_classification_table(void)
         {0x40, 0, 0, 0, RSM_DEV_E_ABORTED},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        struct rsm_dev_sense s = {.valid = rows[i].status == 0x02, .status = rows[i].status,
-                                  .key = rows[i].key, .asc = rows[i].asc, .ascq = rows[i].ascq};
+        struct rsm_dev_sense s = {.valid = rows[i].status == 0x02,
+                                  .status = rows[i].status,
+                                  .key = rows[i].key,
+                                  .asc = rows[i].asc,
+                                  .ascq = rows[i].ascq};
         CU_ASSERT_EQUAL(rsm_dev_classify(&s), rows[i].rc);
         CU_ASSERT_PTR_NOT_NULL(strstr(rsm_dev_rc_name(rows[i].rc), "RSM_DEV_"));
     }

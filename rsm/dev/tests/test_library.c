@@ -177,7 +177,10 @@ static int iscsi_open(struct rsm_dev_lib **out)
     return rsm_dev_lib_open(uri, NULL, 0, NULL, out) == RSM_DEV_OK ? 0 : -1;
 }
 
-static void iscsi_close(struct rsm_dev_lib *lib) { rsm_dev_lib_close(lib); }
+static void iscsi_close(struct rsm_dev_lib *lib)
+{
+    rsm_dev_lib_close(lib);
+}
 
 static void iscsi_jam(bool on)
 {
@@ -244,11 +247,23 @@ static void core_discovery(const struct backend *b)
         /* Independent check of the mapping: the element's DVCID bytes carry the serial. */
         const struct rsm_chg_elem *e = rsm_dev_lib_elem(lib, d->elem_addr);
         CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-        CU_ASSERT_PTR_NOT_NULL(memmem(e->ident, e->ident_len, d->ident.serial,
-                                      strlen(d->ident.serial)));
+        CU_ASSERT_PTR_NOT_NULL(
+            memmem(e->ident, e->ident_len, d->ident.serial, strlen(d->ident.serial)));
         CU_ASSERT_EQUAL(rsm_dev_lib_drive_at(lib, d->elem_addr), (int)i);
     }
     CU_ASSERT_NOT_EQUAL(lib->drives[0].elem_addr, lib->drives[1].elem_addr);
+    /* Numbering for devreg: slot 1 is the first storage element, drive n the n-th bay. */
+    uint8_t type = 0;
+    CU_ASSERT_EQUAL(rsm_dev_lib_number(lib, lib->layout.st.first + 4, &type), 5);
+    CU_ASSERT_EQUAL(type, T10_ELEM_STORAGE);
+    CU_ASSERT_EQUAL(rsm_dev_lib_number(lib, lib->layout.dt.first + 1, &type), 2);
+    CU_ASSERT_EQUAL(type, T10_ELEM_DT);
+    CU_ASSERT_EQUAL(rsm_dev_lib_number(lib, 0x7FFF, &type), 0);
+    CU_ASSERT_EQUAL(type, 0);
+    CU_ASSERT_EQUAL(rsm_dev_lib_addr(lib, T10_ELEM_STORAGE, 24), lib->layout.st.first + 23);
+    CU_ASSERT_EQUAL(rsm_dev_lib_addr(lib, T10_ELEM_STORAGE, 25), 0);
+    CU_ASSERT_EQUAL(rsm_dev_lib_addr(lib, T10_ELEM_IE, 0), 0);
+    CU_ASSERT_EQUAL(rsm_dev_lib_addr(lib, T10_ELEM_IE, 2), lib->layout.ie.first + 1);
     CU_ASSERT_STRING_NOT_EQUAL(lib->drives[0].ident.serial, lib->drives[1].ident.serial);
     CU_ASSERT_TRUE(lun_seen[1] && lun_seen[2]);
     b->close(lib);
@@ -274,8 +289,8 @@ static void core_inventory(const struct backend *b)
         }
     }
     /* Every element of the layout is reported once, in address order. */
-    size_t total = lib->layout.mt.count + lib->layout.st.count + lib->layout.ie.count +
-                   lib->layout.dt.count;
+    size_t total =
+        lib->layout.mt.count + lib->layout.st.count + lib->layout.ie.count + lib->layout.dt.count;
     CU_ASSERT_EQUAL(lib->elems.n, total);
     for (size_t i = 1; i < lib->elems.n; i++)
         CU_ASSERT_TRUE(lib->elems.elems[i - 1].addr < lib->elems.elems[i].addr);
@@ -426,9 +441,15 @@ static void core_errors(const struct backend *b)
     X(errors_mapped_and_no_cartridge_lost, core_errors)
 
 #define WRAP_SIM(name, fn)                                                                         \
-    static void sim_##name(void) { fn(&sim_backend); }
+    static void sim_##name(void)                                                                   \
+    {                                                                                              \
+        fn(&sim_backend);                                                                          \
+    }
 #define WRAP_ISCSI(name, fn)                                                                       \
-    static void iscsi_##name(void) { fn(&iscsi_backend); }
+    static void iscsi_##name(void)                                                                 \
+    {                                                                                              \
+        fn(&iscsi_backend);                                                                        \
+    }
 CORE(WRAP_SIM)
 CORE(WRAP_ISCSI)
 
@@ -573,7 +594,37 @@ static void inventory_after_ie_event(void)
     simfix_close(&fx);
 }
 
+/* A library on a real clock: after the robot puts a tape in, the drive threads it
+ * (NOT READY 04/01) before it is ready; the mount waits that out. */
+static void mount_waits_for_becoming_ready(void)
+{
+    char d[256], path[300];
+    test_mkdtemp(d, sizeof d);
+    snprintf(path, sizeof path, "%s/lib.yaml", d);
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fprintf(fp, "personality: ibm-ts4300\nclock: {mode: scaled, scale: 200}\n"
+                "cartridges:\n  - {barcode: A00000L8, slot: 1}\n");
+    fclose(fp);
+    struct simfix fx;
+    CU_ASSERT_EQUAL_FATAL(simfix_open(&fx, path), 0);
+    struct xport *c = simfix_xport(&fx, 0), *dx = simfix_xport(&fx, 1);
+    struct rsm_dev_lib *lib;
+    CU_ASSERT_EQUAL_FATAL(rsm_dev_lib_open_xports(c, &dx, 1, NULL, &lib), RSM_DEV_OK);
+    CU_ASSERT_EQUAL(rsm_dev_lib_mount(lib, lib->layout.st.first, 0), RSM_DEV_OK);
+    CU_ASSERT_TRUE(fx.n_becoming_ready > 0);
+    CU_ASSERT_EQUAL(rsm_drv_test_ready(lib->drives[0].drv), RSM_DEV_OK);
+    CU_ASSERT_EQUAL(rsm_dev_lib_dismount(lib, 0, 0, NULL), RSM_DEV_OK);
+    CU_ASSERT_TRUE(rsm_dev_lib_elem(lib, lib->layout.st.first)->full);
+    rsm_dev_lib_close(lib);
+    xport_close(dx);
+    xport_close(c);
+    simfix_close(&fx);
+    test_rmtree(d);
+}
+
 static CU_TestInfo uri_tests[] = {
+    {"mount_waits_for_becoming_ready", mount_waits_for_becoming_ready},
     {"mapping_without_dvcid_by_lun_then_order", mapping_without_dvcid},
     {"inventory_after_ie_event", inventory_after_ie_event},
     {"sim_uri_discovery_by_report_luns", sim_uri_discovery},
