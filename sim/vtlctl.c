@@ -50,6 +50,8 @@ static const char usage_text[] =
     "      fault barcode BARCODE [--readable]\n"
     "                                  the label of BARCODE becomes unreadable (or readable)\n"
     "      fault door-open             the main door is left open\n"
+    "      fault exception ADDR ASC/ASCQ\n"
+    "                                  element ADDR reports an exception (00/00 clears it)\n"
     "\n"
     "Options:\n"
     "  -c, --control SOCK   control socket (default $VTL_CONTROL, else ./vtl-state/vtld.sock)\n"
@@ -241,6 +243,18 @@ static json_t *build_request(int argc, char **argv)
             json_object_set_new(args, "barcode", json_string(argv[2]));
             if (argc == 4)
                 json_object_set_new(args, "readable", json_true());
+        } else if (strcmp(kind, "exception") == 0) {
+            unsigned long addr;
+            unsigned asc, ascq;
+            char tail;
+            if (argc != 4 || !parse_uint(argv[2], 0xFFFF, &addr) ||
+                sscanf(argv[3], "%x/%x%c", &asc, &ascq, &tail) != 2 || asc > 0xFF || ascq > 0xFF) {
+                usage_error("fault exception needs ADDR ASC/ASCQ (hex), e.g. 1025 83/00");
+                goto fail;
+            }
+            json_object_set_new(args, "element", json_integer((json_int_t)addr));
+            json_object_set_new(args, "asc", json_integer(asc));
+            json_object_set_new(args, "ascq", json_integer(ascq));
         } else if (strcmp(kind, "jam") == 0 || strcmp(kind, "unjam") == 0 ||
                    strcmp(kind, "door-open") == 0) {
             if (argc != 2)

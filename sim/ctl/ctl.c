@@ -501,6 +501,23 @@ static json_t *cmd_fault(struct ctl_lib *l, json_t *args, struct ctl_err *e)
             return NULL;
         return json_object();
     }
+    if (strcmp(kind, "exception") == 0) {
+        static const char *const ok[] = {"kind", "element", "asc", "ascq", NULL};
+        unsigned long elem = 0, asc = 0, ascq = 0;
+        bool he, ha, hq;
+        if (!args_known(args, ok, "fault exception", e) ||
+            !arg_uint(args, "element", 0xFFFF, &elem, &he, e) ||
+            !arg_uint(args, "asc", 0xFF, &asc, &ha, e) || !arg_uint(args, "ascq", 0xFF, &ascq, &hq, e))
+            return NULL;
+        if (!he || !ha || !hq) {
+            set_err(e, "BAD_REQUEST", "fault exception: 'element', 'asc' and 'ascq' are required");
+            return NULL;
+        }
+        if (lib_fail(vtl_fault_element_exception(l->lib, (uint16_t)elem, (uint16_t)(asc << 8 | ascq)),
+                     "fault exception", e))
+            return NULL;
+        return json_object();
+    }
     static const char *const ok[] = {"kind", NULL};
     if (!args_known(args, ok, "fault", e))
         return NULL;

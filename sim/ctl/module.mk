@@ -32,3 +32,10 @@ TESTS += test_system
 test_system_SRCS := sim/ctl/tests/test_system.c
 test_system_LIBS := $(VTL_ALL_LIBS) cutest
 test_system_LDLIBS := $(VTL_ALL_LDLIBS) -lcunit
+
+# vtld against tgt over iSCSI (bench/tgt-peer.sh starts and stops tgtd).
+BENCH += bench_iscsi
+bench_iscsi_SRCS := bench/bench_iscsi.c
+bench_iscsi_LIBS := xport $(VTL_ALL_LIBS)
+bench_iscsi_LDLIBS := $(VTL_ALL_LDLIBS) -liscsi
+$(B)/bench/bench_iscsi: | $(B)/bin/vtld

@@ -235,6 +235,20 @@ static void test_door_and_fault_commands_reach_library(void)
     json_decref(r);
     CU_ASSERT_FALSE(vtl_fault_jammed(lib));
 
+    r = call("{\"cmd\":\"fault\",\"args\":{\"kind\":\"exception\",\"element\":1025,"
+             "\"asc\":131,\"ascq\":0}}");
+    CU_ASSERT_TRUE(ok(r));
+    json_decref(r);
+    struct vtl_elem_info ex;
+    CU_ASSERT_EQUAL_FATAL(vtl_library_elem(lib, 1025, &ex), VTL_OK);
+    CU_ASSERT_TRUE(ex.except);
+    CU_ASSERT_EQUAL(ex.asc_ascq, 0x8300);
+    r = call("{\"cmd\":\"fault\",\"args\":{\"kind\":\"exception\",\"element\":1025,"
+             "\"asc\":0,\"ascq\":0}}");
+    json_decref(r);
+    vtl_library_elem(lib, 1025, &ex);
+    CU_ASSERT_FALSE(ex.except);
+
     r = call("{\"cmd\":\"fault\",\"args\":{\"kind\":\"barcode\",\"barcode\":\"A00003L8\"}}");
     CU_ASSERT_TRUE(ok(r));
     json_decref(r);
