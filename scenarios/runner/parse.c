@@ -526,11 +526,8 @@ static const char *const scsi_names[] = {
     "POSITION_TO_ELEMENT",
 };
 
-/* Named SCSI commands are turned into CDB bytes here, through scsi/cdb.h's builders, so the
- * runner executes them exactly like raw CDBs. Elements in fields are resolved at run time
- * (they need the library's addresses), so MOVE MEDIUM and friends keep them in the step. */
-#include "scsi/cdb.h"
-
+/* A named SCSI command keeps its fields in the step; run.c builds the CDB with scsi/cdb.h
+ * when it runs, because element names become addresses only once the library exists. */
 static bool parse_scsi(struct parser *p, const yaml_node_t *n, struct scn_step *s)
 {
     static const char *const keys[] = {"command", "lun",   "nexus", "from", "to",   "to2",

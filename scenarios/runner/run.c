@@ -353,10 +353,14 @@ static void drain_ua(struct ctx *c, uint64_t id, unsigned lun)
     }
 }
 
+/* Logs initiator @name in (once): opens its nexus and consumes the login unit attention
+ * on every LUN. False if there is no room for another initiator. */
 static bool nexus_login(struct ctx *c, const char *name)
 {
-    if (nexus_get(c, name) || c->n_nexus >= MAX_NEXUS)
-        return c->n_nexus < MAX_NEXUS || nexus_get(c, name);
+    if (nexus_get(c, name))
+        return true;
+    if (c->n_nexus >= MAX_NEXUS)
+        return false;
     struct nexus *n = &c->nexus[c->n_nexus];
     snprintf(n->name, sizeof n->name, "%s", name);
     n->id = vtl_nexus_open(c->lib);
@@ -368,13 +372,15 @@ static bool nexus_login(struct ctx *c, const char *name)
     return true;
 }
 
-static void collect_nexus(struct ctx *c, const struct scn_step *s, size_t n)
+static bool collect_nexus(struct ctx *c, const struct scn_step *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (s[i].nexus[0])
-            nexus_login(c, s[i].nexus);
-        collect_nexus(c, s[i].steps, s[i].n_steps);
+        if (s[i].nexus[0] && !nexus_login(c, s[i].nexus))
+            return false;
+        if (!collect_nexus(c, s[i].steps, s[i].n_steps))
+            return false;
     }
+    return true;
 }
 
 static bool resolve(struct ctx *c, const struct scn_elem *e, uint16_t *addr)
@@ -1596,11 +1602,12 @@ enum scn_rc scn_run(const struct scn_scenario *sc, const uint64_t *seed_override
         rc = SCN_E_SETUP;
     } else if (!build_library(c, why, sizeof why) || (sc->rsm && !rsm_setup(c, why, sizeof why))) {
         rc = SCN_E_SETUP;
-    } else if (!nexus_login(c, "host") || !nexus_login(c, CHECK_NEXUS_NAME)) {
-        snprintf(why, sizeof why, "cannot open an I_T nexus");
+    } else if (!nexus_login(c, "host") || !nexus_login(c, CHECK_NEXUS_NAME) ||
+               !collect_nexus(c, sc->steps, sc->n_steps)) {
+        snprintf(why, sizeof why, "cannot log in every initiator (at most %d names)",
+                 MAX_NEXUS - 2);
         rc = SCN_E_SETUP;
     } else {
-        collect_nexus(c, sc->steps, sc->n_steps);
         if (!run_steps(c, sc->steps, sc->n_steps, ""))
             rc = SCN_E_FAILED;
         out->virtual_us = vtl_clock_now_us(c->clk);

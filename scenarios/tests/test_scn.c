@@ -264,6 +264,48 @@ static void test_result_and_status_diff(void)
     scn_result_free(&r);
 }
 
+static void test_check_diffs(void)
+{
+    struct scn_result r;
+    run_text("steps:\n  - dirty: {drive: 1}\n  - tapealert: {lun: 1, set: [3], clear: [20]}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:3: step 2 (tapealert) failed: TapeAlert flags differ "
+                                      "on LUN 1\n"
+                                      "  flags:\n"
+                                      "    - expected: set [3], clear [20]\n"
+                                      "    + actual:   [20, 21]\n");
+    scn_result_free(&r);
+    run_text("steps:\n  - drive_state: {drive: 2, state: READY}\n", NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure,
+                           "t.yaml:2: step 1 (drive_state) failed: drive 2 is in another "
+                           "state\n"
+                           "  state:\n"
+                           "    - expected: READY\n"
+                           "    + actual:   EMPTY\n");
+    scn_result_free(&r);
+    run_text("rsm: {mirror: true}\nsteps:\n"
+             "  - rsm: {call: EnumerateNtmsObject, pool: \"Unrecognized\\\\LTO Ultrium\"}\n"
+             "    expect: {count: 3}\n"
+             "  - door: open\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure,
+                           "t.yaml:3: step 1 (rsm) failed: pool Unrecognized\\LTO Ultrium "
+                           "holds another number of objects\n"
+                           "  count:\n"
+                           "    - expected: 3\n"
+                           "    + actual:   20\n");
+    scn_result_free(&r);
+    run_text("rsm: {mirror: true}\nsteps:\n"
+             "  - rsm: {call: GetNtmsObjectInformation, barcode: A00002L8}\n"
+             "    expect: {pool: \"Free\\\\LTO Ultrium\"}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:3: step 1 (rsm) failed: A00002L8 is in another pool\n"
+                                      "  pool:\n"
+                                      "    - expected: Free\\LTO Ultrium\n"
+                                      "    + actual:   Unrecognized\\LTO Ultrium\n");
+    scn_result_free(&r);
+}
+
 static void test_time_is_virtual(void)
 {
     struct scn_result r;
@@ -304,6 +346,27 @@ static void test_setup_failure_reported(void)
     CU_ASSERT_EQUAL(run_text("steps:\n  - dirty: {drive: 5}\n", NULL, &r), SCN_E_FAILED);
     CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:2: step 1 (dirty) failed: the library has no drive 5 "
                                       "(it has 2)\n");
+    scn_result_free(&r);
+}
+
+static void test_library_forms_run_on_virtual_time(void)
+{
+    /* A flow-style library without a clock key gets the virtual clock too; 'default' is the
+     * default library. Both take the personality's 9 s per move. */
+    struct scn_result r;
+    CU_ASSERT_EQUAL(
+        run_text("library: {personality: ibm-ts4300, slots: 4, mailslots: 1, drives: 1,\n"
+                 "          cartridges: [{barcode: F00001L8, slot: 1}]}\n"
+                 "steps:\n  - scsi: {command: MOVE_MEDIUM, from: slot 1, to: slot 4}\n"
+                 "  - time: {equals: 9s}\n  - elements: {slot 4: F00001L8}\n",
+                 NULL, &r),
+        SCN_OK);
+    scn_result_free(&r);
+    CU_ASSERT_EQUAL(run_text("library: default\nsteps:\n"
+                             "  - scsi: {command: MOVE_MEDIUM, from: slot 21, to: slot 24}\n"
+                             "  - time: {equals: 9s}\n  - elements: {slot 24: CLN000L1}\n",
+                             NULL, &r),
+                    SCN_OK);
     scn_result_free(&r);
 }
 
@@ -568,12 +631,14 @@ static CU_TestInfo run_tests[] = {
     {"elements_diff", test_elements_diff},
     {"sense_diff", test_sense_diff},
     {"result_and_status_diff", test_result_and_status_diff},
+    {"tapealert_drive_rsm_diffs", test_check_diffs},
     {"time_is_virtual", test_time_is_virtual},
     {"runs_are_isolated", test_runs_are_isolated},
     {"missing_drive_reported", test_setup_failure_reported},
     {"same_seed_same_trace", test_same_seed_same_trace},
     {"junit_and_tap", test_junit_well_formed},
     {"zero_clock", test_zero_clock},
+    {"library_forms_run_on_virtual_time", test_library_forms_run_on_virtual_time},
     {"cli_check_run_junit_tap_exit_codes", test_cli},
     CU_TEST_INFO_NULL,
 };

@@ -415,13 +415,14 @@ void drv_gen_rules(const struct vtl_drive *d, enum vtl_media m, bool *rd, bool *
     *wr = c <= g && c + 1 >= g;
 }
 
-static const char *media_image_name(const struct vtl_drive *d, enum vtl_media m)
+/* The tape store's media name for @m, written into @buf (the caller's: libraries on
+ * different threads must not share a buffer). */
+static const char *media_image_name(const struct vtl_drive *d, enum vtl_media m, char buf[8])
 {
-    static char buf[8];
     if (m == VTL_MEDIA_LTO7_M8)
         return "LTO7M8";
     unsigned g = media_gen(m);
-    snprintf(buf, sizeof buf, "LTO%u", g ? g : d->cfg.gen);
+    snprintf(buf, 8, "LTO%u", g ? g : d->cfg.gen);
     return buf;
 }
 
@@ -450,8 +451,9 @@ static void open_image(struct vtl_drive *d)
     unsigned flags = d->cfg.nosync ? VTL_TAPE_OPEN_NOSYNC : 0;
     enum vtl_tape_rc rc = vtl_tape_open(d->state_dir, d->cart.barcode, flags, &d->tape);
     if (rc == VTL_TAPE_ENOENT) {
+        char name_buf[8];
         struct vtl_tape_create_opts o = {
-            .media = d->cart.cleaning ? "LTO8" : media_image_name(d, d->cart.media),
+            .media = d->cart.cleaning ? "LTO8" : media_image_name(d, d->cart.media, name_buf),
             .capacity_bytes = d->cart.cleaning ? 1024 * 1024 : d->cfg.new_capacity_bytes,
             .worm = d->cart.worm,
             .open_flags = flags,

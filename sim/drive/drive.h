@@ -10,7 +10,8 @@
  * on the library clock (sim/core/clock.h), never a sleep. All T10 bytes go through scsi/.
  * Where to start reading: sim/drive/README.md (state diagram, commands, quirks), then
  * drive.c (life cycle), drive_ssc.c (medium commands), drive_spc.c (SPC set), drive_pages.c
- * (mode and log pages), drive_mam.c (MAM), attach.c (a drive in every bay of a library).
+ * (mode and log pages), drive_mam.c (MAM), drive_use.c (use, cleaning thresholds),
+ * drive_fault.c (injected faults), attach.c (a drive in every bay of a library).
  *
  * Load state machine (vtl_drive_assert_state() checks the per-state invariants):
  *

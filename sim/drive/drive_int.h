@@ -2,7 +2,8 @@
  * sim/drive/drive_int.h - private structure of a virtual tape drive, shared by the files
  * of sim/drive/ only: drive.c (life cycle, clock, faults, cleaning), drive_ssc.c (medium
  * commands), drive_spc.c (SPC commands, VPD, RSOC), drive_pages.c (mode and log pages),
- * drive_mam.c (READ/WRITE ATTRIBUTE), attach.c (bays of a library).
+ * drive_mam.c (READ/WRITE ATTRIBUTE), drive_use.c (use and dirt), drive_fault.c
+ * (injected faults), attach.c (bays of a library).
  *
  * Owner of every field: the thread that runs the library clock (see drive.h).
  */
@@ -105,6 +106,7 @@ struct vtl_drive {
     bool d_sense;
     bool compression;               /* DCE of page 0Fh */
     bool iec_dexcpt, iec_test;
+    bool iec_armed;                 /* a TEST exception waits for a command to ride on */
     uint8_t iec_mrie;
     uint32_t iec_interval, iec_report_count;
 
@@ -149,6 +151,10 @@ struct vtl_drive {
 /* ---- drive.c: shared helpers ---- */
 
 uint64_t drv_now(const struct vtl_drive *d);
+/* The delay the clock really applies for @us of simulated time (0 on a zero clock). */
+uint64_t drv_eff_us(const struct vtl_drive *d, uint64_t us);
+/* Cancels clock event *@ev if pending and zeroes it. */
+void drv_cancel_event(struct vtl_drive *d, uint64_t *ev);
 /* Nexus slot for @id (created with UA 29/00 on first sight). Never NULL. */
 struct drv_nexus *drv_nexus(struct vtl_drive *d, uint64_t id);
 void drv_ua_all(struct vtl_drive *d, uint16_t asc, uint64_t except_id);
@@ -180,6 +186,9 @@ bool drv_medium_ready(struct vtl_drive *d, struct vtl_cmd *cmd);
 /* Account use after a command that moved data; raises the cleaning request. */
 void drv_account(struct vtl_drive *d, const struct vtl_tape_counters *before);
 void drv_check_dirty(struct vtl_drive *d);
+/* drive_use.c: the use file (written whole: new file + rename; read at creation). */
+void drv_use_save(struct vtl_drive *d);
+void drv_use_load(struct vtl_drive *d);
 /* Host asked for LOAD/UNLOAD. */
 enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load, bool hold,
                             bool immed);

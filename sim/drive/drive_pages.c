@@ -302,6 +302,14 @@ static void apply_page(struct vtl_drive *d, const uint8_t *page)
             d->iec_mrie = p.mrie;
             d->iec_interval = p.interval;
             d->iec_report_count = p.report_count;
+            /* TEST: one false informational exception, reported the way MRIE says
+             * (SPC-4 7.5.10): 2 unit attention to every nexus, 3/4 RECOVERED ERROR on
+             * the next command that succeeds, 6 only on REQUEST SENSE. */
+            if (p.test && !p.dexcpt) {
+                if (p.mrie == 2)
+                    drv_ua_all(d, DRV_ASC_LOG_EXCEPTION, 0);
+                d->iec_armed = p.mrie == 3 || p.mrie == 4;
+            }
         }
         break;
     }

@@ -49,7 +49,7 @@ static enum vtl_exec do_request_sense(struct vtl_drive *d, struct vtl_cmd *cmd,
         t10_sense_init(&s, r->desc, DRV_KEY_HARDWARE, d->fail_asc);
     } else if (!drv_state_sense(d, &key, &asc)) {
         t10_sense_init(&s, r->desc, key, asc);
-    } else if (d->iec_test && !d->iec_dexcpt) {
+    } else if (d->iec_test && !d->iec_dexcpt && d->iec_mrie == 6) {
         /* Informational exceptions page TEST bit: a false failure prediction, once. */
         d->iec_test = false;
         t10_sense_init(&s, r->desc, DRV_KEY_NO_SENSE, DRV_ASC_LOG_EXCEPTION);

@@ -3,7 +3,8 @@
 # benchmark. Link order: vtldrive before vtltape, vtl and t10.
 LIBS += vtldrive
 vtldrive_SRCS := sim/drive/drive.c sim/drive/drive_ssc.c sim/drive/drive_spc.c \
-                 sim/drive/drive_pages.c sim/drive/drive_mam.c sim/drive/attach.c
+                 sim/drive/drive_pages.c sim/drive/drive_mam.c sim/drive/drive_use.c \
+                 sim/drive/drive_fault.c sim/drive/attach.c
 
 TESTS += test_drive
 test_drive_SRCS := $(wildcard sim/drive/tests/*.c)

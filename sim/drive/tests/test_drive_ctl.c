@@ -916,6 +916,21 @@ static void test_details(void)
     r = fx_cmd(&f, 1, &rs, NULL, 0, buf, sizeof buf);
     CU_ASSERT_EQUAL(t10_sense_parse(buf, r.len, &s), T10_OK);
     CU_ASSERT_EQUAL(s.asc_ascq, T10_ASC(0x00, 0x17));
+    /* MRIE 4 (unconditionally generate recovered error): the next successful command
+     * completes with RECOVERED ERROR 5D/FF, once */
+    n = t10_mode_hdr_build(sel, sizeof sel, false, &h);
+    iec = (struct t10_mode_iec){.test = true, .mrie = 4};
+    n += t10_mode_iec_build(sel + n, sizeof sel - n, &iec, false);
+    CHECK_GOOD(fx_cmd(&f, 1, &ms, sel, n, NULL, 0));
+    CHECK_SENSE(fx_tur(&f), 0x1, T10_ASC(0x5D, 0xFF));
+    CHECK_GOOD(fx_tur(&f));
+    /* MRIE 2: a unit attention to every nexus */
+    n = t10_mode_hdr_build(sel, sizeof sel, false, &h);
+    iec = (struct t10_mode_iec){.test = true, .mrie = 2};
+    n += t10_mode_iec_build(sel + n, sizeof sel - n, &iec, false);
+    CHECK_GOOD(fx_cmd(&f, 1, &ms, sel, n, NULL, 0));
+    CHECK_SENSE(fx_tur(&f), 0x6, T10_ASC(0x5D, 0xFF));
+    CHECK_GOOD(fx_tur(&f));
     /* MODE SENSE changeable values: DCE is a changeable bit, DCC is not */
     struct t10_cdb msn = {.kind = T10_CDB_MODE_SENSE6,
                           .u.mode_sense = {.dbd = true, .pc = T10_PC_CHANGEABLE, .page = 0x0F,
