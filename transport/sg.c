@@ -72,8 +72,10 @@ static enum xport_rc sg_exec(struct xport *xp, struct xport_cmd *cmd)
         xport_set_error(xp, "SG_IO: %s", strerror(errno));
         return XPORT_E_IO;
     }
-    /* Host or driver trouble (no device, timeout) is the transport's failure. */
-    if (io.host_status != 0 || (io.driver_status & 0x0F) != 0) {
+    /* Host or driver trouble (no device, timeout) is the transport's failure. The kernel
+     * sets DRIVER_SENSE (08h) whenever sense came back: that is the device speaking, so
+     * only the low three bits (DRIVER_BUSY .. DRIVER_HARD) count. */
+    if (io.host_status != 0 || (io.driver_status & 0x07) != 0) {
         xport_set_error(xp, "SG_IO: host status %u, driver status %u", io.host_status,
                         io.driver_status);
         return io.host_status == 3 /* DID_TIME_OUT */ ? XPORT_E_TIMEOUT : XPORT_E_IO;

@@ -463,8 +463,19 @@ static void open_image(struct vtl_drive *d)
             stamp_new_medium(d);
     }
     d->medium_bad = rc != VTL_TAPE_OK;
-    if (d->medium_bad)
+    if (d->medium_bad) {
         d->tape = NULL;
+        return;
+    }
+    /* Libraries write the cartridge's label into MAM BARCODE (0806h) when it is loaded,
+     * so hosts (sg_read_attr, LTFS, backup software) can tie the medium to its label. A
+     * host may rewrite it; the library only fills it in when it is missing. */
+    struct vtl_tape_attr a;
+    if (vtl_tape_attr_get(d->tape, 0x0806, &a) != VTL_TAPE_OK) {
+        char v[33];
+        snprintf(v, sizeof v, "%-32.32s", d->cart.barcode);
+        (void)vtl_tape_attr_set(d->tape, 0x0806, 1, false, v, 32, true);
+    }
 }
 
 static void become_ready(struct vtl_drive *d)

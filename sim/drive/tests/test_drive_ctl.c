@@ -451,6 +451,24 @@ static void test_cleaning_life_cycle(void)
     fx_stop(&f);
 }
 
+/* The library fills MAM BARCODE (0806h) with the label on load, as sg_read_attr shows. */
+static void test_mam_barcode_filled_on_load(void)
+{
+    struct fx f;
+    fx_ready(&f, "BAR042L8");
+    static uint8_t buf[4096];
+    struct t10_cdb rd = {.kind = T10_CDB_READ_ATTRIBUTE,
+                         .u.read_attr = {.sa = T10_RA_VALUES, .first_attr = 0x0806,
+                                         .alloc_len = sizeof buf}};
+    struct res r = fx_cmd(&f, 1, &rd, NULL, 0, buf, sizeof buf);
+    CHECK_GOOD(r);
+    CU_ASSERT_TRUE_FATAL(r.len >= 4 + 5 + 32);
+    CU_ASSERT_EQUAL(buf[4] << 8 | buf[5], 0x0806);
+    CU_ASSERT_EQUAL(buf[6] & 0x80, 0);   /* a host attribute: writable */
+    CU_ASSERT_EQUAL(memcmp(buf + 4 + 5, "BAR042L8                        ", 32), 0);
+    fx_stop(&f);
+}
+
 static void test_mam_round_trip(void)
 {
     struct fx f;
@@ -1241,6 +1259,7 @@ static CU_TestInfo ctl_tests[] = {
     {"log_pages", test_log_pages},
     {"tapealert_read_clears", test_tapealert_read_clears},
     {"cleaning_life_cycle", test_cleaning_life_cycle},
+    {"mam_barcode_filled_on_load", test_mam_barcode_filled_on_load},
     {"mam_round_trip", test_mam_round_trip},
     {"load_unload_and_prevent", test_load_unload_and_prevent},
     {"unit_attention_per_nexus_and_reservations", test_unit_attention_per_nexus_and_reservations},
