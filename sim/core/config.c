@@ -344,6 +344,8 @@ static enum vtl_rc pers_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, ya
         return walk_map(c, v, "drive", drive_keys, pers_drive_kv, &p->drive);
     case 11:
         return walk_map(c, v, "delays", delay_keys, delays_kv, &p->delays);
+    case 12:
+        return get_bool(c, v, "drive_unload_on_move", &p->drive_unload_on_move);
     }
     return rc;
 }
@@ -386,6 +388,7 @@ static const char *const pers_keys[] = {"name",
                                         "elements",
                                         "drive",
                                         "delays",
+                                        "drive_unload_on_move",
                                         NULL};
 
 /* Parses a personality document; @serial gets its default library serial. */

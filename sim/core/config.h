@@ -49,6 +49,9 @@ struct vtl_personality {
     enum vtl_dvcid_format dvcid;
     uint8_t init_range_opcode;    /* 0x37 (SMC-3) or vendor 0xE7 */
     bool ie_accepts_cleaning;     /* may a cleaning cartridge be exported? */
+    bool drive_unload_on_move;    /* MOVE MEDIUM from a loaded drive makes the library
+                                   * unload the drive itself (no host UNLOAD needed), as
+                                   * the stock mtx-changer of Bacula (offline=0) expects */
     int cleaning_uses;            /* default uses of a new cleaning cartridge */
     struct vtl_drive_ident drive; /* default drive model (serial is a prefix) */
     struct vtl_delays delays;

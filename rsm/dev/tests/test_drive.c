@@ -157,13 +157,16 @@ static void data_path_blocks_filemarks_position(void)
     down();
 }
 
-static void unload_required_before_robot_takes_tape(void)
+static void prevent_blocks_robot_then_library_unloads(void)
 {
     up();
     load_slot(3);
-    /* A threaded tape: the robot is refused (53/02) until the host unloads. */
+    /* While the host prevents removal on the drive, the robot is refused (53/02). */
+    CU_ASSERT_EQUAL(rsm_drv_prevent(drv, true), RSM_DEV_OK);
     CU_ASSERT_EQUAL(rsm_chg_move(chg, 257, 1027), RSM_DEV_E_PREVENTED);
-    CU_ASSERT_EQUAL(rsm_drv_unload(drv), RSM_DEV_OK);
+    CU_ASSERT_EQUAL(rsm_drv_prevent(drv, false), RSM_DEV_OK);
+    /* Then the library unloads the threaded drive itself (the personalities'
+     * drive_unload_on_move, as real libraries do for mtx-changer's offline=0). */
     CU_ASSERT_EQUAL(rsm_chg_move(chg, 257, 1027), RSM_DEV_OK);
     CU_ASSERT_EQUAL(rsm_drv_test_ready(drv), RSM_DEV_E_NO_MEDIUM);
     down();
@@ -218,7 +221,7 @@ static CU_TestInfo tests[] = {
     {"open_identity_and_no_medium", open_identity_and_no_medium},
     {"wait_ready_after_load", wait_ready_polls_becoming_ready},
     {"data_path_blocks_filemarks_position", data_path_blocks_filemarks_position},
-    {"unload_required_before_robot_takes_tape", unload_required_before_robot_takes_tape},
+    {"prevent_blocks_robot_then_library_unloads", prevent_blocks_robot_then_library_unloads},
     {"tapealert_cleaning_requested", tapealert_cleaning_and_write_protect},
     {"mam_partial_write", mam_partial_write},
     CU_TEST_INFO_NULL,
