@@ -16,7 +16,7 @@ pkgs=(
 )
 if [ "${1:-}" = "--qemu" ]; then
   pkgs+=(qemu-system-x86 qemu-block-extra qemu-utils linux-image-amd64 busybox-static
-         mtx mt-st sg3-utils tar cpio kmod bacula-sd tgt)
+         mtx mt-st sg3-utils tar cpio kmod bacula-sd tgt dash lsscsi jq iproute2)
 fi
 
 missing=()

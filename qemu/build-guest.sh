@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --force) FORCE=1 ;;
     --out) OUT=$2; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
     *) echo "build-guest: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -76,6 +76,9 @@ hash_inputs() {
 }
 
 mkdir -p "$OUT"
+# one builder at a time (parallel runs share build/qemu/)
+exec 9> "$OUT/.lock"
+flock 9
 HASH=$(hash_inputs)
 if [ $FORCE = 0 ] && [ -f "$OUT/inputs.sha256" ] && [ "$(cat "$OUT/inputs.sha256")" = "$HASH" ] \
    && [ -s "$OUT/vmlinux" ] && [ -s "$OUT/initramfs.cpio.gz" ]; then
@@ -100,8 +103,9 @@ if [ $FORCE = 1 ] || [ ! -s "$OUT/vmlinux" ] || [ "$(cat "$OUT/vmlinux.kver" 2>/
 fi
 
 # ---- initramfs tree
-R=$OUT/rootfs
-rm -rf "$R"
+R=$(mktemp -d "$OUT/rootfs.XXXXXX")
+chmod 755 "$R"
+trap 'rm -rf "$R"' EXIT
 mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,tmp,etc,root,mods,run/bacula} \
          "$R"/var/lib/bacula "$R"/etc/bacula/scripts "$R"/suite
 

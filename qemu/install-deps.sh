@@ -15,7 +15,7 @@ pkgs=(
   mtx mt-st sg3-utils tar lsscsi                # real clients in the guest
   bacula-sd                                     # btape + mtx-changer
   tgt libiscsi-bin                              # comparison target; iscsi-ls
-  xz-utils perl                                 # vmlinux extraction; console timestamps
+  xz-utils jq iproute2                          # vmlinux extraction; vtlctl JSON; ss
 )
 
 missing=()

@@ -36,11 +36,11 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
-TARGET=vtld TARGET_SET=0 KEEP=0 ONLY= TMO=900 REBUILD=0 VERBOSE=0 CONFIG= BACULA_OFFLINE=0 JUNIT=
+TARGET=vtld KEEP=0 ONLY='' TMO=900 REBUILD=0 VERBOSE=0 CONFIG='' BACULA_OFFLINE=0 JUNIT=''
 while [ $# -gt 0 ]; do
   case $1 in
-    --target) TARGET=$2; TARGET_SET=1; shift ;;
-    --target=*) TARGET=${1#*=}; TARGET_SET=1 ;;
+    --target) TARGET=$2; shift ;;
+    --target=*) TARGET=${1#*=} ;;
     --config) CONFIG=$(realpath "$2"); shift ;;
     --keep) KEEP=1 ;;
     --only) ONLY=$2; shift ;;
@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
     --bacula-offline) BACULA_OFFLINE=1 ;;
     --junit) JUNIT=$(realpath -m "$2"); shift ;;
     --verbose|-v) VERBOSE=1 ;;
-    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
     *) echo "qemu/run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -87,16 +87,21 @@ KERNEL=${GUEST[0]} INITRD=${GUEST[1]}
 # ---- work directory, cleanup ------------------------------------------------------------
 mkdir -p "$TOP/build/qemu/logs"
 WORK=$(mktemp -d "$TOP/build/qemu/run-$TARGET.XXXXXX")
-QPID= TGTD_PID= TGT_CTL= VTLD_PID= AGENT_PID= RESULT=1
+QPID='' TGTD_PID='' TGT_CTL='' VTLD_PID='' AGENT_PID='' WATCH_PID='' RESULT=1
 cleanup() {
   local rc=$?
   set +e
   if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
+    # QPID is timeout(1), which passes SIGTERM on to QEMU; SIGKILL goes to both
     kill -TERM "$QPID" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$QPID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$QPID" 2>/dev/null
+    if kill -0 "$QPID" 2>/dev/null; then
+      for p in $(pgrep -P "$QPID"); do kill -KILL "$p" 2>/dev/null; done
+      kill -KILL "$QPID" 2>/dev/null
+    fi
   fi
   [ -n "$QPID" ] && wait "$QPID" 2>/dev/null
+  if [ -n "$WATCH_PID" ]; then kill -TERM "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; fi
   if [ -n "$AGENT_PID" ]; then kill -TERM "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; fi
   if [ -n "$TGTD_PID" ]; then
     # tgtd ignores SIGTERM: delete the target, then the system; SIGKILL as a last resort
@@ -118,7 +123,8 @@ cleanup() {
     wait "$VTLD_PID" 2>/dev/null
   fi
   if [ $KEEP = 1 ] || [ $RESULT != 0 ]; then
-    local dest="$TOP/build/qemu/logs/$TARGET-$(date -u +%Y%m%dT%H%M%SZ)"
+    local dest
+    dest="$TOP/build/qemu/logs/$TARGET-$(date -u +%Y%m%dT%H%M%SZ)"
     mkdir -p "$dest"
     cp "$WORK"/*.log "$WORK"/suite.conf "$dest/" 2>/dev/null
     [ -n "$CONFIG" ] && cp "$CONFIG" "$dest/" 2>/dev/null
@@ -143,10 +149,10 @@ free_port() {
 
 # ---- targets ----------------------------------------------------------------------------
 # Each sets PORT IQN LUN_CHG LUN_D0 LUN_D1 and the expectations written to suite.conf.
-EXPECT_DTE= EXPECT_STORAGE= EXPECT_IE= EXPECT_BARCODES= CLEANER=
+EXPECT_DTE='' EXPECT_STORAGE='' EXPECT_IE='' EXPECT_BARCODES='' CLEANER=''
 
 start_tgt() {
-  local T v d a b i
+  local T d a b i
   TGT_CTL=$((1000 + RANDOM % 30000))
   PORT=$(free_port)
   IQN=iqn.2026-11.org.openrsm:tgt-peer
@@ -331,10 +337,26 @@ timeout --kill-after=10 "$TMO" qemu-system-x86_64 \
   -device scsi-generic,drive=tape0,bus=scsi0.0,channel=0,scsi-id=1,lun=0,io_timeout=900 \
   -drive if=none,id=tape1,format=raw,file=$URL/$LUN_D1 \
   -device scsi-generic,drive=tape1,bus=scsi0.0,channel=0,scsi-id=2,lun=0,io_timeout=900 \
-  < /dev/null > "$WORK/console.log" 2>&1 &
+  < /dev/null >> "$WORK/console.log" 2>&1 &     # O_APPEND: the watchdog appends too
 QPID=$!
+# if the target dies, QEMU's iSCSI driver retries forever and the guest hangs: stop it
+watch_target() {
+  local pid=$1 st
+  while kill -0 "$QPID" 2>/dev/null; do
+    st=$(ps -o stat= -p "$pid" 2>/dev/null | tr -d ' ' || true)   # ps fails once it is gone
+    case $st in
+      ''|Z*) echo "@@STEP target-alive FAIL $TARGET (pid $pid) exited while the guest ran (0s)" >> "$WORK/console.log"
+             kill -TERM "$QPID" 2>/dev/null; sleep 3
+             for p in $(pgrep -P "$QPID"); do kill -KILL "$p" 2>/dev/null; done
+             return ;;
+    esac
+    sleep 1
+  done
+}
+watch_target "${VTLD_PID:-$TGTD_PID}" &
+WATCH_PID=$!
 
-PASSED=0 FAILED=0 SKIPPED=0 DONE= BOOT_S= FAILS=()
+PASSED=0 FAILED=0 SKIPPED=0 DONE='' BOOT_S='' FAILS=()
 while IFS= read -r line; do
   line=${line%$'\r'}
   [[ $line == ?*@@* ]] && line="@@${line#*@@}"   # a marker after firmware output
@@ -351,10 +373,13 @@ while IFS= read -r line; do
 done < <(tail -n +1 -F --pid=$QPID "$WORK/console.log" 2>/dev/null)
 wait $QPID && QRC=0 || QRC=$?
 QPID=
+kill "$WATCH_PID" 2>/dev/null || true; wait "$WATCH_PID" 2>/dev/null || true
 
 if [ -z "$DONE" ]; then
   FAILED=$((FAILED + 1)); FAILS+=("guest-finished")
-  if [ $QRC = 124 ] || [ $QRC = 137 ]; then why="timed out after $TMO s"; else why="qemu exited with $QRC"; fi
+  if [[ " ${FAILS[*]} " == *" target-alive "* ]]; then why="QEMU stopped after the target died"
+  elif [ $QRC = 124 ] || [ $QRC = 137 ]; then why="timed out after $TMO s"
+  else why="qemu exited with $QRC"; fi
   echo "  guest-finished FAIL the guest did not report @@DONE ($why); last console lines:"
   grep -v '^@@' "$WORK/console.log" | tail -n 15 | sed 's/^/    /'
 fi

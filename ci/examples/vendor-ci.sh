@@ -30,7 +30,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-CONFIG= PORT= JUNIT_DIR=$PWD/junit ATTACH=1 BIN=
+CONFIG='' PORT='' JUNIT_DIR=$PWD/junit ATTACH=1 BIN=''
 while [ $# -gt 0 ]; do
   case $1 in
     --config) CONFIG=$(realpath "$2"); shift ;;
@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     --no-attach) ATTACH=0 ;;
     --bin) BIN=$(realpath "$2"); shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
     *) break ;;
   esac
   shift
@@ -82,7 +82,7 @@ step() {     # step NAME CMD...: run a setup command, record it, stop on failure
   fi
 }
 
-VTLD_PID= LOGGED_IN=0
+VTLD_PID='' LOGGED_IN=0
 cleanup() {
   local rc=$?
   set +e
@@ -128,11 +128,11 @@ export VTL_DRIVE_URIS
 # ---- 2. attach with open-iscsi ------------------------------------------------------------------
 # the devices of our session, by LUN: /sys/class/scsi_host/hostH is the session's host
 find_devices() {
-  local host sid d hctl lun type sgs=() nsts=()
+  local host sid d hctl lun type t sgs=() nsts=()
   sid=$(iscsiadm -m session 2>/dev/null | awk -v t="$IQN" -v p="127.0.0.1:$PORT" '$3 ~ p && $4 == t {gsub(/[\[\]]/, "", $2); print $2}')
   host=$(iscsiadm -m session -r "$sid" -P 3 | awk '/Host Number:/ {print $3; exit}')
   [ -n "$host" ] || return 1
-  VTL_CHANGER= VTL_DRIVES= VTL_DRIVE_SGS=
+  VTL_CHANGER='' VTL_DRIVES='' VTL_DRIVE_SGS=''
   for lun in $(seq 0 "$NDRIVES"); do
     hctl="$host:0:0:$lun"
     [ -d "/sys/bus/scsi/devices/$hctl/scsi_generic" ] || return 1
@@ -144,7 +144,9 @@ find_devices() {
     else
       [ "$type" = 1 ] && [ -d "/sys/bus/scsi/devices/$hctl/scsi_tape" ] || return 1
       sgs+=("$d")
-      nsts+=("/dev/$(ls "/sys/bus/scsi/devices/$hctl/scsi_tape" | grep -E '^nst[0-9]+$')")
+      for t in "/sys/bus/scsi/devices/$hctl"/scsi_tape/nst*; do
+        case ${t##*/} in nst[0-9]|nst[0-9][0-9]) nsts+=("/dev/${t##*/}") ;; esac
+      done
     fi
   done
   VTL_DRIVES="${nsts[*]}" VTL_DRIVE_SGS="${sgs[*]}"
