@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages OpenRSM builds and tests with, if any are missing.
 # Idempotent: when everything is present it prints one line and changes nothing.
-# Usage: ci/install-deps.sh [--qemu]   (--qemu adds the guest-test packages)
+# Usage: ci/install-deps.sh [--qemu]   (--qemu also runs qemu/install-deps.sh)
 set -euo pipefail
 
 pkgs=(
@@ -14,10 +14,10 @@ pkgs=(
   libiscsi-dev libiscsi-bin   # iSCSI initiator (RSM, harness) and iscsi-ls etc. for tests
   zlib1g-dev libzstd-dev      # tape image compression
 )
-if [ "${1:-}" = "--qemu" ]; then
-  pkgs+=(qemu-system-x86 qemu-block-extra qemu-utils linux-image-amd64 busybox-static
-         mtx mt-st sg3-utils tar cpio kmod bacula-sd tgt dash lsscsi jq iproute2)
-fi
+# The QEMU guest suite's packages (emulator, guest kernel, tape tools) are installed by
+# qemu/install-deps.sh; --qemu runs it after these.
+with_qemu=0
+[ "${1:-}" = "--qemu" ] && with_qemu=1
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -28,6 +28,7 @@ for p in "${pkgs[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#pkgs[@]} packages present"
+  [ $with_qemu -eq 1 ] && exec "$(dirname "$0")/../qemu/install-deps.sh"
   exit 0
 fi
 echo "install-deps: installing ${missing[*]}"
@@ -36,3 +37,5 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+[ $with_qemu -eq 1 ] && exec "$(dirname "$0")/../qemu/install-deps.sh"
+exit 0
