@@ -5,18 +5,18 @@ INCLUDES += -Irsm/include
 
 LIBS += rsm
 rsm_SHARED := 1
-rsm_SRCS := $(sort $(wildcard rsm/api/*.c rsm/engine/*.c))
-rsm_LDLIBS := -lsqlite3 -lpthread
+rsm_SRCS := $(sort $(wildcard rsm/api/*.c rsm/engine/*.c rsm/client/*.c))
+rsm_LDLIBS := -ljansson -lsqlite3 -lpthread
 
 TESTS += test_rsm_engine
 test_rsm_engine_SRCS := $(sort $(wildcard rsm/engine/tests/*.c))
 test_rsm_engine_LIBS := rsm cutest
-test_rsm_engine_LDLIBS := -lcunit -lsqlite3 -lpthread
+test_rsm_engine_LDLIBS = -lcunit $(rsm_LDLIBS)
 
 BENCH += bench_rsm
 bench_rsm_SRCS := bench/bench_rsm.c
 bench_rsm_LIBS := rsm
-bench_rsm_LDLIBS := -lsqlite3 -lpthread
+bench_rsm_LDLIBS = $(rsm_LDLIBS)
 
 # pkg-config file for applications: cc app.c $(pkg-config --cflags --libs librsm)
 # (paths point into this build tree; an install step would rewrite prefix).
@@ -31,10 +31,10 @@ $(B)/lib/pkgconfig/librsm.pc: rsm/module.mk | $(B)/lib
 	  'Name: librsm' \
 	  'Description: OpenRSM Removable Storage Manager API (Windows NTMS compatible)' \
 	  'Version: 0.1.0' \
-	  'Requires.private: sqlite3' \
+	  'Requires.private: sqlite3 jansson' \
 	  'Cflags: -I$${includedir} -I$${includedir}/openrsm' \
 	  'Libs: -L$${libdir} -lrsm' \
-	  'Libs.private: -lsqlite3 -lpthread' > $@
+	  'Libs.private: -ljansson -lsqlite3 -lpthread' > $@
 all: $(B)/lib/pkgconfig/librsm.pc
 
 

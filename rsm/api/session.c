@@ -3,10 +3,11 @@
  * GUID/time conversions shared by the API files.
  *
  * Server names: "embedded:DIR" runs the engine in this process on the database in DIR
- * (created if missing); NULL or "" uses $RSM_EMBEDDED as DIR when it is set, and
- * otherwise means the local rsmd service, which this build cannot reach yet
- * (ERROR_NOT_CONNECTED, as Windows reports an unreachable RSM service). Any other name
- * is a remote server: also ERROR_NOT_CONNECTED.
+ * (created if missing); "unix:PATH" talks to the rsmd listening on socket PATH; NULL or ""
+ * uses $RSM_EMBEDDED as DIR when it is set, and otherwise the local rsmd service at
+ * $RSM_SOCKET, else /run/rsm/rsmd.sock. When no rsmd answers the result is
+ * ERROR_NOT_CONNECTED, as Windows reports an unreachable RSM service. Any other name is a
+ * remote host, which this build does not reach: also ERROR_NOT_CONNECTED.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "rsm/api/session.h"
 #include "rsm/api/wstr.h"
+#include "rsm/client/client.h"
 
 #define SESSION_MAGIC 0x52534d53u /* "RSMS" */
 
@@ -44,10 +46,45 @@ void rsm_session_release(struct rsm_session *s)
     int last = --s->refs == 0;
     pthread_mutex_unlock(&sessions_mu);
     if (last) {
-        rsm_engine_close(s->engine);
+        if (s->engine)
+            rsm_engine_close(s->engine);
+        if (s->remote)
+            rsm_remote_close(s->remote);
         s->magic = 0;
         free(s);
     }
+}
+
+static HANDLE publish(struct rsm_session *s)
+{
+    s->magic = SESSION_MAGIC;
+    s->pid = getpid();
+    s->refs = 1; /* the handle's own reference, dropped by CloseNtmsSession */
+    pthread_mutex_lock(&sessions_mu);
+    s->next = sessions;
+    sessions = s;
+    pthread_mutex_unlock(&sessions_mu);
+    return (HANDLE)s;
+}
+
+/* A session on rsmd: the daemon identifies us by our socket credentials and checks the
+ * right to open a session (USE on the computer) in its hello. */
+static HANDLE open_remote(const char *path, const char *app)
+{
+    struct rsm_session *s = calloc(1, sizeof *s);
+    if (!s) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return INVALID_HANDLE_VALUE;
+    }
+    rsm_caller_self(&s->caller);
+    s->caller.cancel = &s->closed;
+    rsm_rc rc = rsm_remote_open(path, app && *app ? app : NULL, &s->remote);
+    if (rc != RSM_OK) {
+        free(s);
+        SetLastError(rsm_rc_to_win32(rc));
+        return INVALID_HANDLE_VALUE;
+    }
+    return publish(s);
 }
 
 static HANDLE open_session(const char *server, const char *app, DWORD options)
@@ -56,8 +93,14 @@ static HANDLE open_session(const char *server, const char *app, DWORD options)
         SetLastError(ERROR_INVALID_PARAMETER);
         return INVALID_HANDLE_VALUE;
     }
-    const char *dir = NULL;
-    if (server && !strncmp(server, "embedded:", 9)) {
+    const char *dir = NULL, *sock = NULL;
+    if (server && !strncmp(server, "unix:", 5)) {
+        sock = server + 5;
+        if (!*sock) {
+            SetLastError(ERROR_INVALID_COMPUTERNAME);
+            return INVALID_HANDLE_VALUE;
+        }
+    } else if (server && !strncmp(server, "embedded:", 9)) {
         dir = server + 9;
         if (!*dir) {
             SetLastError(ERROR_INVALID_COMPUTERNAME);
@@ -67,7 +110,11 @@ static HANDLE open_session(const char *server, const char *app, DWORD options)
         dir = getenv("RSM_EMBEDDED");
         if (dir && !*dir)
             dir = NULL;
+        if (!dir)
+            sock = rsm_client_default_socket();
     }
+    if (sock)
+        return open_remote(sock, app);
     if (!dir) {
         SetLastError(ERROR_NOT_CONNECTED); /* rsmd / remote servers: not reachable here */
         return INVALID_HANDLE_VALUE;
@@ -104,14 +151,7 @@ static HANDLE open_session(const char *server, const char *app, DWORD options)
         SetLastError(rsm_rc_to_win32(rc));
         return INVALID_HANDLE_VALUE;
     }
-    s->magic = SESSION_MAGIC;
-    s->pid = getpid();
-    s->refs = 1; /* the handle's own reference, dropped by CloseNtmsSession */
-    pthread_mutex_lock(&sessions_mu);
-    s->next = sessions;
-    sessions = s;
-    pthread_mutex_unlock(&sessions_mu);
-    return (HANDLE)s;
+    return publish(s);
 }
 
 HANDLE WINAPI OpenNtmsSessionA(LPCSTR lpServer, LPCSTR lpApplication, DWORD dwOptions)
@@ -151,7 +191,10 @@ DWORD WINAPI CloseNtmsSession(HANDLE hSession)
     pthread_mutex_unlock(&sessions_mu);
     /* A call of this session waiting in the engine (allocation) ends with
      * ERROR_CANCELLED; the handle's own reference keeps s alive until after the wake. */
-    rsm_engine_wake(s->engine);
+    if (s->engine)
+        rsm_engine_wake(s->engine);
+    else
+        rsm_remote_cancel(s->remote);
     rsm_session_release(s); /* the handle's reference, taken at open */
     return ERROR_SUCCESS;
 }
@@ -163,6 +206,11 @@ DWORD rsm_session_set_caller(HANDLE h, uint32_t uid, const uint32_t *gids, uint3
         return ERROR_INVALID_HANDLE;
     if (n_gids > RSM_CALLER_MAX_GROUPS)
         n_gids = RSM_CALLER_MAX_GROUPS;
+    if (s->remote) {
+        rsm_rc rc = rsm_remote_set_caller(s->remote, uid, gids, n_gids);
+        rsm_session_release(s);
+        return rsm_rc_to_win32(rc);
+    }
     s->caller.uid = uid;
     s->caller.n_gids = n_gids;
     if (n_gids)

@@ -23,7 +23,8 @@ struct rsm_session {
     int refs;           /* guarded by the session-list lock in session.c */
     _Atomic int closed; /* set under the list lock; read by waits through caller.cancel */
     pid_t pid;          /* handles are process-local: a forked child cannot use its parent's */
-    struct rsm_engine *engine;
+    struct rsm_engine *engine; /* embedded mode; NULL when the session is on rsmd */
+    struct rsm_remote *remote; /* rsmd mode (rsm/client/client.h); NULL when embedded */
     struct rsm_caller caller;
     struct rsm_session *next;
 };
@@ -35,8 +36,8 @@ void rsm_session_release(struct rsm_session *s);
 /* Test hook: make the session act for another identity (uid and groups), as rsmd will for
  * a peer authenticated with SO_PEERCRED. Returns ERROR_SUCCESS or ERROR_INVALID_HANDLE. */
 DWORD rsm_session_set_caller(HANDLE h, uint32_t uid, const uint32_t *gids, uint32_t n_gids);
-/* The engine of a session (tests use it to register devices through devreg.h); NULL for an
- * invalid handle. Borrowed: valid while the session is open. */
+/* The engine of an embedded session (tests use it to register devices through devreg.h); NULL for an
+ * invalid handle or a session on rsmd. Borrowed: valid while the session is open. */
 struct rsm_engine *rsm_session_engine(HANDLE h);
 
 /* The Win32/NTMS error code of @rc: the one table (errmap.c). */

@@ -26,21 +26,6 @@ static DWORD unsupported_nohandle(void)
     return ERROR_NOT_SUPPORTED;
 }
 
-/* ---- mounts (§2.6) ------------------------------------------------------------------- */
-
-DWORD WINAPI MountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID lpDriveId,
-                            DWORD dwCount, DWORD dwOptions, int dwPriority, DWORD dwTimeout,
-                            LPNTMS_MOUNT_INFORMATION lpMountInformation)
-{
-    return unsupported(hSession);
-}
-
-DWORD WINAPI DismountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD dwCount,
-                               DWORD dwOptions)
-{
-    return unsupported(hSession);
-}
-
 /* ---- library control (§2.5) ---------------------------------------------------------- */
 
 DWORD WINAPI DeleteNtmsLibrary(HANDLE hSession, LPNTMS_GUID lpLibraryId)
@@ -66,16 +51,6 @@ DWORD WINAPI InjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpLibraryId,
 }
 
 DWORD WINAPI AccessNtmsLibraryDoor(HANDLE hSession, LPNTMS_GUID lpLibraryId, DWORD dwAction)
-{
-    return unsupported(hSession);
-}
-
-DWORD WINAPI DismountNtmsDrive(HANDLE hSession, LPNTMS_GUID lpDriveId)
-{
-    return unsupported(hSession);
-}
-
-DWORD WINAPI InventoryNtmsLibrary(HANDLE hSession, LPNTMS_GUID lpLibraryId, DWORD dwAction)
 {
     return unsupported(hSession);
 }

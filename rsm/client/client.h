@@ -14,6 +14,7 @@
 #define RSM_CLIENT_CLIENT_H
 
 #include "rsm/api/session.h"
+#include "rsm/engine/libctl.h"
 
 struct rsm_remote;
 
@@ -80,6 +81,16 @@ rsm_rc rsm_be_media_deallocate(struct rsm_session *s, const struct rsm_guid *lmi
 rsm_rc rsm_be_media_update_omid(struct rsm_session *s, const struct rsm_guid *lmid,
                                 const char *label_type, const char *label_info, const uint8_t *id,
                                 uint32_t id_len);
+/* Library control (rsm/engine/libctl.h): in client mode the daemon drives the devices. */
+rsm_rc rsm_be_lc_add(struct rsm_session *s, const char *uri, const char *const *drive_uris,
+                     size_t n_drive_uris, struct rsm_guid *out);
+rsm_rc rsm_be_lc_inventory(struct rsm_session *s, const struct rsm_guid *library, uint32_t action,
+                           struct rsm_lc_inventory *out);
+rsm_rc rsm_be_lc_mount(struct rsm_session *s, const struct rsm_guid *media, struct rsm_guid *drives,
+                       uint32_t n, uint32_t options);
+rsm_rc rsm_be_lc_dismount(struct rsm_session *s, const struct rsm_guid *media, uint32_t n,
+                          uint32_t options);
+rsm_rc rsm_be_lc_dismount_drive(struct rsm_session *s, const struct rsm_guid *drive);
 rsm_rc rsm_be_db_export(struct rsm_session *s);
 rsm_rc rsm_be_db_import(struct rsm_session *s);
 

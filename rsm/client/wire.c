@@ -173,44 +173,57 @@ int rsm_wire_get_acl(const json_t *v, struct rsm_acl *out)
 
 json_t *rsm_wire_objinfo(const struct rsm_objinfo *o)
 {
+    /* Only the union member's bytes up to the last non-zero one travel: most of the
+     * record is empty text buffers, and the header is in readable fields anyway. */
+    const uint8_t *u = (const uint8_t *)&o->u;
+    size_t len = sizeof o->u;
+    while (len && !u[len - 1])
+        len--;
     return json_pack("{s:I,s:o,s:s,s:s,s:b,s:I,s:I,s:I,s:o}", "type", (json_int_t)o->type,
                      "guid", rsm_wire_guid(&o->guid), "name", o->name, "descr", o->descr,
                      "enabled", o->enabled, "opstate", (json_int_t)o->opstate, "created_ms",
-                     (json_int_t)o->created_ms, "modified_ms", (json_int_t)o->modified_ms, "raw",
-                     rsm_wire_bytes(o, sizeof *o));
+                     (json_int_t)o->created_ms, "modified_ms", (json_int_t)o->modified_ms, "u",
+                     rsm_wire_bytes(u, len));
 }
 
-static void copy_str(char *dst, size_t cap, const char *src)
+static int copy_str(char *dst, size_t cap, const json_t *v)
 {
+    const char *src = json_string_value(v);
+    if (!src)
+        return -1;
     size_t n = strlen(src);
     if (n >= cap)
-        n = cap - 1;
+        n = cap - 1; /* the engine's caps hold any NTMS name; longer input is cut */
     memcpy(dst, src, n);
     dst[n] = 0;
+    return 0;
 }
 
 int rsm_wire_get_objinfo(const json_t *v, struct rsm_objinfo *out)
 {
+    memset(out, 0, sizeof *out);
+    json_int_t type, opstate, created, modified;
+    int enabled;
+    json_t *guid, *name, *descr, *u;
+    if (json_unpack((json_t *)v, "{s:I,s:o,s:o,s:o,s:b,s:I,s:I,s:I,s:o}", "type", &type, "guid",
+                    &guid, "name", &name, "descr", &descr, "enabled", &enabled, "opstate",
+                    &opstate, "created_ms", &created, "modified_ms", &modified, "u", &u))
+        return -1;
     size_t len = 0;
-    uint8_t *raw = rsm_wire_get_bytes(json_object_get(v, "raw"), &len);
-    if (!raw || len != sizeof *out) {
+    uint8_t *raw = rsm_wire_get_bytes(u, &len);
+    if (!raw || len > sizeof out->u || rsm_wire_get_guid(guid, &out->guid, NULL) ||
+        copy_str(out->name, sizeof out->name, name) ||
+        copy_str(out->descr, sizeof out->descr, descr)) {
         free(raw);
         return -1;
     }
-    memcpy(out, raw, sizeof *out);
+    memcpy(&out->u, raw, len);
     free(raw);
-    /* The readable fields win, so a script may edit them without touching "raw". */
-    json_t *x;
-    if ((x = json_object_get(v, "type")) && json_is_integer(x))
-        out->type = (uint32_t)json_integer_value(x);
-    if ((x = json_object_get(v, "name")) && json_is_string(x))
-        copy_str(out->name, sizeof out->name, json_string_value(x));
-    if ((x = json_object_get(v, "descr")) && json_is_string(x))
-        copy_str(out->descr, sizeof out->descr, json_string_value(x));
-    if ((x = json_object_get(v, "guid")) && rsm_wire_get_guid(x, &out->guid, NULL))
-        return -1;
-    out->name[sizeof out->name - 1] = 0;
-    out->descr[sizeof out->descr - 1] = 0;
+    out->type = (uint32_t)type;
+    out->enabled = enabled;
+    out->opstate = (uint32_t)opstate;
+    out->created_ms = created;
+    out->modified_ms = modified;
     return 0;
 }
 
@@ -239,7 +252,7 @@ int rsm_wire_send(int fd, const json_t *msg)
     return rc;
 }
 
-json_t *rsm_wire_read_line(int fd, char **buf, size_t *cap, size_t *have, int *err)
+json_t *rsm_wire_read_line(int fd, size_t max, char **buf, size_t *cap, size_t *have, int *err)
 {
     *err = 0;
     for (;;) {
@@ -254,14 +267,14 @@ json_t *rsm_wire_read_line(int fd, char **buf, size_t *cap, size_t *have, int *e
                 *err = -3;
             return j;
         }
-        if (*have >= RSM_WIRE_MAX_LINE) {
+        if (*have >= max) {
             *err = -2;
             return NULL;
         }
         if (*cap - *have < 4096) {
             size_t ncap = *cap ? *cap * 2 : 65536;
-            if (ncap > RSM_WIRE_MAX_LINE + 65536)
-                ncap = RSM_WIRE_MAX_LINE + 65536;
+            if (ncap > max + 65536)
+                ncap = max + 65536;
             char *nb = realloc(*buf, ncap);
             if (!nb) {
                 *err = -1;

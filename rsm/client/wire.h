@@ -18,10 +18,13 @@
 
 /* Protocol version sent in "hello"; bumped on any incompatible change. */
 #define RSM_WIRE_VERSION 1
-/* Longest request or response line accepted (bytes, newline included). The largest
- * legitimate message is an attribute of RSM_ATTR_DATA_MAX bytes in base64 (~88 KiB) or an
- * enumeration; a peer that sends more is cut off rather than allowed to grow our memory. */
-#define RSM_WIRE_MAX_LINE (4u << 20)
+/* Longest line accepted (bytes, newline included). rsmd reads requests, whose largest
+ * legitimate form is an attribute of RSM_ATTR_DATA_MAX bytes in base64 (~88 KiB) or a
+ * CreateNtmsMedia of 64 sides: a client that sends more is cut off rather than allowed to
+ * grow the daemon's memory (1 MiB per connection at most). librsm reads responses, of
+ * which an enumeration of a million objects (~41 MiB) is the largest. */
+#define RSM_WIRE_MAX_REQUEST  (1u << 20)
+#define RSM_WIRE_MAX_RESPONSE (256u << 20)
 
 /* GUID <-> "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" (the raw 16 bytes in order). JSON null
  * or a missing value decodes as the null GUID with *present = 0. */
@@ -43,18 +46,20 @@ json_t *rsm_wire_acl(const struct rsm_acl *acl);
 int rsm_wire_get_acl(const json_t *v, struct rsm_acl *out);
 
 /* struct rsm_objinfo <-> {"type", "guid", "name", "descr", "enabled", "opstate",
- * "created_ms", "modified_ms", "raw"}: the common header in readable fields and the whole
- * record as base64 of the C structure ("raw"), which the reader checks by size (the "abi"
- * of hello) before copying; then the readable fields override the header. */
+ * "created_ms", "modified_ms", "u"}: the common header as readable fields, and the
+ * type-specific member (the union, rsm/engine/model.h) as base64 of its bytes in memory up
+ * to the last non-zero one; the reader zero-fills the rest. Both ends are the same build
+ * (hello checks the record size, "abi"). */
 json_t *rsm_wire_objinfo(const struct rsm_objinfo *o);
 int rsm_wire_get_objinfo(const json_t *v, struct rsm_objinfo *out);
 
 /* Writes @msg as one compact line (+ '\n') to @fd, retrying short writes and EINTR.
  * 0 on success, -1 on error (errno set). */
 int rsm_wire_send(int fd, const json_t *msg);
-/* Reads one line from @fd into a growing buffer *@buf (capacity *@cap, *@have bytes held,
- * leftovers kept for the next call) and parses it. NULL on EOF, error, overlong line or
- * bad JSON (*@err tells: 0 EOF, -1 I/O, -2 too long, -3 not JSON). */
-json_t *rsm_wire_read_line(int fd, char **buf, size_t *cap, size_t *have, int *err);
+/* Reads one line of at most @max bytes from @fd into a growing buffer *@buf (capacity
+ * *@cap, *@have bytes held, leftovers kept for the next call) and parses it. NULL on EOF,
+ * error, overlong line or bad JSON (*@err tells: 0 EOF, -1 I/O, -2 too long, -3 not JSON;
+ * after -3 the bad line has been consumed and the stream is still in step). */
+json_t *rsm_wire_read_line(int fd, size_t max, char **buf, size_t *cap, size_t *have, int *err);
 
 #endif

@@ -50,6 +50,12 @@ static const char *const rc_names[RSM_E_COUNT] = {
     "RSM_E_NO_SECURITY",
     "RSM_E_BAD_FORMAT",
     "RSM_E_NOT_SUPPORTED",
+    "RSM_E_WRITE_PROTECT",
+    "RSM_E_DRIVE_MEDIA_MISMATCH",
+    "RSM_E_INVALID_DRIVE",
+    "RSM_E_DEVICE_NOT_AVAILABLE",
+    "RSM_E_MEDIA_NOT_AVAILABLE",
+    "RSM_E_UNABLE_TO_LOAD_MEDIUM",
 };
 
 const char *rsm_rc_name(rsm_rc rc)
@@ -304,6 +310,7 @@ void rsm_engine_close(struct rsm_engine *e)
         }
     }
     pthread_mutex_unlock(&registry_mu);
+    rsm_lc_engine_closing(e); /* device handles of its libraries (libctl.c) */
     rsm_db_close(e->db);
     if (e->lock_fd >= 0)
         close(e->lock_fd);

@@ -94,6 +94,9 @@ rsm_rc rsm_media_insert(struct rsm_engine *e, const struct rsm_guid *pm, const c
                         const struct rsm_guid *mtype, const char *barcode, uint32_t n_sides,
                         uint32_t side_state, const struct rsm_guid *side_ids);
 
+/* libctl.c: closes the device handles the engine holds for its libraries (last close). */
+void rsm_lc_engine_closing(struct rsm_engine *e);
+
 /* engine.c: integrity and schema-version check of a database file (import/export). */
 rsm_rc rsm_db_verify_file(const char *path);
 

@@ -37,6 +37,13 @@ typedef enum rsm_rc {
     RSM_E_NO_SECURITY,         /* object type carries no security descriptor */
     RSM_E_BAD_FORMAT,          /* label not recognised */
     RSM_E_NOT_SUPPORTED,       /* not available in this build or mode */
+    /* Library control (libctl.c, mount.c): what devices answer. */
+    RSM_E_WRITE_PROTECT,          /* write mount of a Complete side */
+    RSM_E_DRIVE_MEDIA_MISMATCH,   /* drive of another library, incompatible medium */
+    RSM_E_INVALID_DRIVE,          /* not a drive */
+    RSM_E_DEVICE_NOT_AVAILABLE,   /* library or drive not connected / not answering */
+    RSM_E_MEDIA_NOT_AVAILABLE,    /* cartridge not where the database said (re-inventoried) */
+    RSM_E_UNABLE_TO_LOAD_MEDIUM,  /* the drive failed to load it; it was put back */
     RSM_E_COUNT                /* sentinel */
 } rsm_rc;
 

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT
+ * Library control over iscsi:// against a vtld this suite starts on a free loopback port
+ * (the default library), with the operator's and the robot's misadventures played by
+ * vtlctl: cartridges moved by hand, injected through a mail slot (a unit attention the
+ * next call must act on), taken away, a jammed robot. (vtld refuses a second cartridge
+ * with a known barcode; test_sim.c shows the engine one through its snapshot hook.) The tests
+ * run in order on one library and one database.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rsm/libctl/tests/fix.h"
+#include "rsm/libctl/tests/suites.h"
+#include "tests/lib/cutest.h"
+
+#define IQN "iqn.2026-11.org.openrsm:default"
+
+static char bindir[512], vdir[256], sock_path[512], uri[256];
+static pid_t vtld_pid;
+static struct fix fx;
+static struct rsm_dev_lib *peek; /* our own view: element addresses, what the robot did */
+
+static void msleep(unsigned ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void vtld_kill(void)
+{
+    if (vtld_pid <= 0)
+        return;
+    kill(vtld_pid, SIGTERM);
+    int i;
+    for (i = 0; i < 500 && waitpid(vtld_pid, NULL, WNOHANG) != vtld_pid; i++)
+        msleep(10);
+    if (i == 500) {
+        kill(vtld_pid, SIGKILL);
+        waitpid(vtld_pid, NULL, 0);
+    }
+    vtld_pid = 0;
+}
+
+static int suite_init(void)
+{
+    const char *b = getenv("B");
+    snprintf(bindir, sizeof bindir, "%s/bin", b && *b ? b : "build");
+    test_mkdtemp(vdir, sizeof vdir);
+    char vtld[600], state[300], portfile[300], logf[300];
+    snprintf(vtld, sizeof vtld, "%s/vtld", bindir);
+    snprintf(state, sizeof state, "%s/state", vdir);
+    snprintf(portfile, sizeof portfile, "%s/port", vdir);
+    snprintf(logf, sizeof logf, "%s/vtld.log", vdir);
+    snprintf(sock_path, sizeof sock_path, "%s/ctl.sock", vdir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        execl(vtld, "vtld", "--state-dir", state, "--listen", "127.0.0.1:0", "--port-file",
+              portfile, "--control", sock_path, (char *)NULL);
+        _exit(127);
+    }
+    unsigned port = 0;
+    for (int i = 0; i < 500 && !port; i++) { /* up to 10 s: sanitizer builds start slowly */
+        FILE *f = fopen(portfile, "r");
+        if (f) {
+            if (fscanf(f, "%u", &port) != 1)
+                port = 0;
+            fclose(f);
+        }
+        if (!port) {
+            if (waitpid(pid, NULL, WNOHANG) == pid)
+                break;
+            msleep(20);
+        }
+    }
+    vtld_pid = pid;
+    if (!port) {
+        fprintf(stderr, "vtld did not start; see %s\n", logf);
+        vtld_kill();
+        return -1;
+    }
+    snprintf(uri, sizeof uri, "iscsi://127.0.0.1:%u/" IQN "/0", port);
+    if (rsm_dev_lib_open(uri, NULL, 0, NULL, &peek) != RSM_DEV_OK)
+        return -1;
+    return fix_open(&fx);
+}
+
+static int suite_clean(void)
+{
+    fix_close(&fx);
+    if (peek)
+        rsm_dev_lib_close(peek);
+    peek = NULL;
+    vtld_kill();
+    test_rmtree(vdir);
+    return 0;
+}
+
+/* Runs vtlctl against our vtld; returns its exit status. */
+static int vtlctl(const char *a1, const char *a2, const char *a3)
+{
+    char prog[600];
+    snprintf(prog, sizeof prog, "%s/vtlctl", bindir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0)
+            dup2(fd, 1);
+        execl(prog, "vtlctl", "--control", sock_path, a1, a2, a3, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static const char *addr_txt(uint8_t type, uint32_t number, char *buf)
+{
+    snprintf(buf, 16, "%u", rsm_dev_lib_addr(peek, type, number));
+    return buf;
+}
+
+static struct rsm_guid pm_of(const char *barcode)
+{
+    struct rsm_guid g;
+    memset(&g, 0, sizeof g);
+    CU_ASSERT_EQUAL(fix_pmedia(&fx, barcode, &g), 0);
+    return g;
+}
+
+static struct rsm_guid slot(uint32_t n)
+{
+    struct rsm_guid g;
+    memset(&g, 0, sizeof g);
+    CU_ASSERT_EQUAL(fix_element(&fx, RSM_OT_STORAGESLOT, n, &g), 0);
+    return g;
+}
+
+static NTMS_GUID lmid; /* A00001L8, allocated by iscsi_mount_dismount */
+
+static void iscsi_add(void)
+{
+    CU_ASSERT_EQUAL_FATAL(rsm_library_add(fx.h, uri, NULL, 0, &fx.lib), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(fix_count(&fx, NULL, RSM_OT_LIBRARY), 2);
+    CU_ASSERT_EQUAL(fix_count(&fx, &fx.lib, RSM_OT_DRIVE), 2);
+    CU_ASSERT_EQUAL(fix_count(&fx, &fx.lib, RSM_OT_STORAGESLOT), 24);
+    CU_ASSERT_EQUAL(fix_media_in_library(&fx), 21);
+    struct rsm_guid pm = pm_of("A00000L8");
+    CU_ASSERT_EQUAL(fix_pool_type(&fx, &pm), RSM_POOL_FOREIGN);
+}
+
+static void iscsi_mount_dismount(void)
+{
+    CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, "A00001L8", &lmid), 0);
+    NTMS_GUID d;
+    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_WRITE, 0, 0, NULL),
+                          ERROR_SUCCESS);
+    struct rsm_guid dg, pm = pm_of("A00001L8");
+    rsm_guid_from_api(&dg, &d);
+    CU_ASSERT_EQUAL(fix_get(&fx, &dg, RSM_OT_DRIVE).u.drive.state, NTMS_DRIVESTATE_LOADED);
+    CU_ASSERT_EQUAL(fix_get(&fx, &pm, RSM_OT_PHYSICAL_MEDIA).u.pmedia.state,
+                    NTMS_MEDIASTATE_LOADED);
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, "A00001L8");
+    CU_ASSERT_TRUE(el && el->type == 4);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_SUCCESS);
+    struct rsm_guid s2 = slot(2);
+    struct rsm_objinfo p = fix_get(&fx, &pm, RSM_OT_PHYSICAL_MEDIA);
+    CU_ASSERT_TRUE(rsm_guid_eq(&p.u.pmedia.location, &s2));
+    CU_ASSERT_EQUAL(p.u.pmedia.state, NTMS_MEDIASTATE_IDLE);
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    el = rsm_dev_lib_find_barcode(peek, "A00001L8");
+    CU_ASSERT_TRUE(el && el->addr == rsm_dev_lib_addr(peek, 2, 2));
+}
+
+static void iscsi_hand_move_followed(void)
+{
+    char a[16], b[16];
+    CU_ASSERT_EQUAL_FATAL(vtlctl("move", addr_txt(2, 3, a), addr_txt(2, 23, b)), 0);
+    DWORD n_moved = 0, n_new = 9, n_gone = 9;
+    CU_ASSERT_EQUAL(
+        rsm_library_inventory(fx.h, &fx.lib, FALSE, &n_new, &n_moved, &n_gone, NULL, NULL),
+        ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(n_moved, 1);
+    CU_ASSERT_EQUAL(n_new, 0);
+    CU_ASSERT_EQUAL(n_gone, 0);
+    struct rsm_guid pm = pm_of("A00002L8"), s23 = slot(23);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &s23));
+}
+
+static void iscsi_inject_reinventories_next_call(void)
+{
+    CU_ASSERT_EQUAL_FATAL(vtlctl("inject", "NEW100L8", NULL), 0);
+    /* No explicit inventory: the mail slot's unit attention makes the mount look first. */
+    NTMS_GUID d;
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, 0, NULL), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_SUCCESS);
+    struct rsm_guid pm = pm_of("NEW100L8");
+    struct rsm_objinfo p = fix_get(&fx, &pm, RSM_OT_PHYSICAL_MEDIA);
+    struct rsm_guid lib;
+    rsm_guid_from_api(&lib, &fx.lib);
+    CU_ASSERT_TRUE(rsm_guid_eq(&p.u.pmedia.library, &lib));
+    CU_ASSERT_EQUAL(p.u.pmedia.location_type, RSM_OT_STORAGESLOT);
+    /* A cartridge without a label RSM recognises: the Unrecognized pool (devreg.h). */
+    uint32_t pt = fix_pool_type(&fx, &pm);
+    CU_ASSERT_TRUE(pt == RSM_POOL_FOREIGN || pt == RSM_POOL_IMPORT);
+    CU_ASSERT_EQUAL(fix_media_in_library(&fx), 22);
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, "NEW100L8");
+    CU_ASSERT_TRUE(el && el->type == 2); /* taken from the mail slot into storage */
+}
+
+static void iscsi_missing_goes_offline(void)
+{
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, "NEW100L8");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(el);
+    char a[16], b[16];
+    snprintf(a, sizeof a, "%u", el->addr);
+    CU_ASSERT_EQUAL_FATAL(vtlctl("move", a, addr_txt(3, 1, b)), 0);
+    CU_ASSERT_EQUAL_FATAL(vtlctl("remove", "NEW100L8", NULL), 0);
+    DWORD n_gone = 0;
+    CU_ASSERT_EQUAL(rsm_library_inventory(fx.h, &fx.lib, FALSE, NULL, NULL, &n_gone, NULL, NULL),
+                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(n_gone, 1);
+    struct rsm_guid pm = pm_of("NEW100L8"), off;
+    CU_ASSERT_EQUAL(rsm_engine_wellknown(fx.e, "offline_library", &off), RSM_OK);
+    CU_ASSERT_TRUE(fix_library_is(&fx, &pm, &off));
+    CU_ASSERT_EQUAL(fix_media_in_library(&fx), 21);
+    /* An offline medium cannot be mounted. */
+    struct rsm_guid side;
+    uint32_t ns = 0;
+    CU_ASSERT_EQUAL(rsm_enumerate(fx.e, &fx.c, &pm, RSM_OT_PARTITION, 0, &side, 1, &ns), RSM_OK);
+    NTMS_GUID sapi, d;
+    rsm_guid_to_api(&sapi, &side);
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &sapi, &d, 1,
+                                   NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_IF_OFFLINE, 0, 0, NULL),
+                    ERROR_MEDIA_OFFLINE);
+    /* Brought back, it is the same medium again (not a new one). */
+    CU_ASSERT_EQUAL(vtlctl("inject", "NEW100L8", NULL), 0);
+    DWORD n_new = 9;
+    CU_ASSERT_EQUAL(rsm_library_inventory(fx.h, &fx.lib, FALSE, &n_new, NULL, NULL, NULL, NULL),
+                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(n_new, 0);
+    struct rsm_guid again = pm_of("NEW100L8"), lib;
+    CU_ASSERT_TRUE(rsm_guid_eq(&again, &pm));
+    CU_ASSERT_EQUAL(fix_media_in_library(&fx), 22);
+    rsm_guid_from_api(&lib, &fx.lib);
+    CU_ASSERT_TRUE(fix_library_is(&fx, &pm, &lib));
+}
+
+static void iscsi_jam_loses_nothing(void)
+{
+    CU_ASSERT_EQUAL_FATAL(vtlctl("fault", "jam", NULL), 0);
+    NTMS_GUID d;
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, 0, NULL),
+                    ERROR_LIBRARY_OFFLINE);
+    struct rsm_guid pm = pm_of("A00001L8"), s2 = slot(2);
+    struct rsm_objinfo p = fix_get(&fx, &pm, RSM_OT_PHYSICAL_MEDIA);
+    CU_ASSERT_EQUAL(p.u.pmedia.state, NTMS_MEDIASTATE_IDLE);
+    CU_ASSERT_TRUE(rsm_guid_eq(&p.u.pmedia.location, &s2));
+    struct rsm_guid chg, lib;
+    uint32_t n = 0;
+    rsm_guid_from_api(&lib, &fx.lib);
+    CU_ASSERT_EQUAL(rsm_enumerate(fx.e, &fx.c, &lib, RSM_OT_CHANGER, 0, &chg, 1, &n), RSM_OK);
+    CU_ASSERT_EQUAL(fix_get(&fx, &chg, RSM_OT_CHANGER).opstate, NTMS_NEEDS_SERVICE);
+    CU_ASSERT_EQUAL(vtlctl("fault", "unjam", NULL), 0);
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, "A00001L8");
+    CU_ASSERT_TRUE(el && el->addr == rsm_dev_lib_addr(peek, 2, 2)); /* nothing moved */
+    /* Serviced: the next mount works and the changer is ready again. */
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, 0, NULL), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(fix_get(&fx, &chg, RSM_OT_CHANGER).opstate, NTMS_READY);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_SUCCESS);
+    char why[256];
+    CU_ASSERT_EQUAL(rsm_engine_check(fx.e, why, sizeof why), RSM_OK);
+}
+
+static void iscsi_omid_names_unreadable_barcode(void)
+{
+    /* A00001L8 was mounted for write earlier: its MAM carries its side's GUID. Its label
+     * becomes unreadable and the cartridge is moved by hand to an empty slot. */
+    CU_ASSERT_EQUAL_FATAL(vtlctl("fault", "barcode", "A00001L8"), 0);
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    uint32_t empty = 0;
+    for (uint32_t n = 24; n >= 1 && !empty; n--) {
+        const struct rsm_chg_elem *el = rsm_dev_lib_elem(peek, rsm_dev_lib_addr(peek, 2, n));
+        if (el && !el->full)
+            empty = n;
+    }
+    CU_ASSERT_FATAL(empty != 0);
+    char a[16], b[16];
+    CU_ASSERT_EQUAL_FATAL(vtlctl("move", addr_txt(2, 2, a), addr_txt(2, empty, b)), 0);
+    CU_ASSERT_EQUAL(InventoryNtmsLibrary(fx.h, &fx.lib, NTMS_INVENTORY_OMID), ERROR_SUCCESS);
+    struct rsm_guid pm = pm_of("A00001L8"), se = slot(empty), lib;
+    rsm_guid_from_api(&lib, &fx.lib);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &se));
+    CU_ASSERT_TRUE(fix_library_is(&fx, &pm, &lib));
+    CU_ASSERT_EQUAL(fix_media_in_library(&fx), 22); /* no stranger without a barcode */
+    /* The next fast inventory keeps it there (the barcode-less cartridge is the one the
+     * database has in that slot). */
+    CU_ASSERT_EQUAL(InventoryNtmsLibrary(fx.h, &fx.lib, NTMS_INVENTORY_FAST), ERROR_SUCCESS);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &se));
+    CU_ASSERT_EQUAL(fix_media_in_library(&fx), 22);
+    /* And it still mounts. */
+    NTMS_GUID d;
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, 0, NULL), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_SUCCESS);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &se));
+}
+
+static CU_TestInfo iscsi_tests[] = {
+    {"add", iscsi_add},
+    {"mount_dismount", iscsi_mount_dismount},
+    {"hand_move_followed", iscsi_hand_move_followed},
+    {"inject_reinventories_next_call", iscsi_inject_reinventories_next_call},
+    {"missing_goes_offline", iscsi_missing_goes_offline},
+    {"jam_loses_nothing", iscsi_jam_loses_nothing},
+    {"omid_names_unreadable_barcode", iscsi_omid_names_unreadable_barcode},
+    CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo libctl_iscsi_suites[] = {
+    {"libctl_iscsi", suite_init, suite_clean, NULL, NULL, iscsi_tests},
+    CU_SUITE_INFO_NULL,
+};

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: MIT
+ * rsmd: the RSM service. It owns the media database (the engine, rsm/engine) and serves
+ * librsm clients over a Unix stream socket with the JSON-lines protocol of PROTOCOL.md.
+ *
+ * One thread per connection: a call that waits in the engine (an allocation with a
+ * timeout) or a client that stalls mid-line or stops reading holds only its own thread;
+ * the engine releases its lock while waiting. Request lines are bounded (RSM_WIRE_MAX_REQUEST), sends
+ * time out (a client that does not read its answers is dropped), and the number of
+ * connections is capped (--max-clients). SIGTERM/SIGINT: stop accepting, wake and cancel
+ * every call, close every connection, close the database, remove the socket, exit 0.
+ *
+ * Identity: SO_PEERCRED on accept; the engine checks every call against the caller's uid
+ * and groups. The socket is mode 0660, group --socket-group (default: the operator group,
+ * else rsmd's group): membership of that group is what lets a local user reach the service.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "rsm/client/client.h"
+#include "rsm/client/wire.h"
+#include "rsm/dev/changer.h"
+#include "rsm/dev/drive.h"
+#include "rsm/dev/library.h"
+#include "rsm/server/server.h"
+
+#define SEND_TIMEOUT_SECS 10
+
+/* librsm reaches the device drivers through weak references (rsm/engine/devlink.h): the
+ * daemon, which owns the hardware, links them, and these references make the linker take
+ * their objects from the static library. */
+static void *const device_layer[] __attribute__((used)) = {
+    (void *)rsm_dev_lib_open, (void *)rsm_dev_lib_mount, (void *)rsm_chg_move,
+    (void *)rsm_chg_test_ready, (void *)rsm_drv_mam_write,
+};
+
+struct worker {
+    struct rsm_conn conn;
+    int fd;
+    pthread_t thread;
+    _Atomic int done;
+    struct worker *next;
+};
+
+static pthread_mutex_t workers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct worker *workers;
+static int stop_pipe[2] = {-1, -1};
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    stopping = 1;
+    int saved = errno;
+    ssize_t w = write(stop_pipe[1], "x", 1); /* wakes poll() in the accept loop */
+    (void)w;
+    errno = saved;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: rsmd --db DIR [--socket SOCK] [--operator-group GROUP]\n"
+            "            [--socket-group GROUP] [--max-clients N] [--help]\n"
+            "\n"
+            "The Removable Storage Manager service: serves the RSM (NTMS) API on a Unix socket.\n"
+            "\n"
+            "  --db DIR               database directory (created if missing, mode 0700)\n"
+            "  --socket SOCK          socket path (default $RSM_SOCKET, else %s);\n"
+            "                         created mode 0660\n"
+            "  --operator-group GROUP members administer every object, as root does\n"
+            "  --socket-group GROUP   group owning the socket (default: the operator group,\n"
+            "                         else rsmd's own group); only its members and root connect\n"
+            "  --max-clients N        connections served at once (default 1024)\n"
+            "\n"
+            "SIGTERM or SIGINT stops it cleanly. Exit status: 0 after a clean stop, 1 on a\n"
+            "start-up failure (database, socket), 2 on a usage error.\n",
+            RSM_DEFAULT_SOCKET);
+}
+
+static int parse_group(const char *s, gid_t *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s && !*end) {
+        *out = (gid_t)v;
+        return 0;
+    }
+    struct group *g = getgrnam(s);
+    if (!g)
+        return -1;
+    *out = g->gr_gid;
+    return 0;
+}
+
+/* While a call may wait in the engine (an allocation with a timeout), a watcher notices a
+ * client that hangs up (CloseNtmsSession on another thread, or a dead process) and cancels
+ * the wait, as closing an embedded session does; otherwise the wait would hold its thread
+ * and an operator request until the timeout. */
+struct watch {
+    struct worker *w;
+    int done_pipe[2];
+};
+
+static void *watch_hangup(void *arg)
+{
+    struct watch *wa = arg;
+    struct pollfd p[2] = {{.fd = wa->w->fd, .events = POLLRDHUP},
+                          {.fd = wa->done_pipe[0], .events = POLLIN}};
+    while (poll(p, 2, -1) < 0 && errno == EINTR)
+        ;
+    if (!(p[1].revents & POLLIN) && (p[0].revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+        wa->w->conn.cancel = 1;
+        rsm_engine_wake(wa->w->conn.engine);
+    }
+    return NULL;
+}
+
+static bool may_wait(const json_t *req)
+{
+    const char *op = json_string_value(json_object_get(req, "op"));
+    json_t *t = json_object_get(json_object_get(req, "args"), "timeout_ms");
+    return op && !strcmp(op, "media_allocate") && json_integer_value(t) != 0;
+}
+
+static void *serve(void *arg)
+{
+    struct worker *w = arg;
+    char *buf = NULL;
+    size_t cap = 0, have = 0;
+    for (;;) {
+        int err;
+        json_t *req = rsm_wire_read_line(w->fd, RSM_WIRE_MAX_REQUEST, &buf, &cap, &have, &err);
+        if (!req && err == -3) {
+            /* Not JSON: answer once with a null id, then keep the connection (the line was
+             * consumed, so the stream is still in step). */
+            json_t *resp = json_pack("{s:n,s:o,s:{}}", "id", "rc",
+                                     rsm_wire_rc(RSM_E_INVALID_PARAMETER), "result");
+            int bad = rsm_wire_send(w->fd, resp);
+            json_decref(resp);
+            if (bad)
+                break;
+            continue;
+        }
+        if (!req)
+            break; /* hang-up, error or an overlong line: drop the client */
+        struct watch wa = {.w = w, .done_pipe = {-1, -1}};
+        pthread_t watcher;
+        bool watching = may_wait(req) && !pipe2(wa.done_pipe, O_CLOEXEC);
+        if (watching && pthread_create(&watcher, NULL, watch_hangup, &wa)) {
+            close(wa.done_pipe[0]);
+            close(wa.done_pipe[1]);
+            watching = false;
+        }
+        json_t *resp = rsm_conn_handle(&w->conn, req);
+        json_decref(req);
+        if (watching) {
+            ssize_t wr = write(wa.done_pipe[1], "x", 1);
+            (void)wr;
+            pthread_join(watcher, NULL);
+            close(wa.done_pipe[0]);
+            close(wa.done_pipe[1]);
+        }
+        int bad = !resp || rsm_wire_send(w->fd, resp);
+        json_decref(resp);
+        if (bad || stopping)
+            break;
+    }
+    free(buf);
+    shutdown(w->fd, SHUT_RDWR);
+    w->done = 1;
+    return NULL;
+}
+
+/* Joins finished workers (called from the accept loop; only it frees workers). */
+static void reap(int all)
+{
+    pthread_mutex_lock(&workers_mu);
+    struct worker **p = &workers;
+    while (*p) {
+        struct worker *w = *p;
+        if (all || w->done) {
+            *p = w->next;
+            pthread_mutex_unlock(&workers_mu);
+            pthread_join(w->thread, NULL);
+            close(w->fd);
+            free(w);
+            pthread_mutex_lock(&workers_mu);
+        } else {
+            p = &w->next;
+        }
+    }
+    pthread_mutex_unlock(&workers_mu);
+}
+
+static int make_socket(const char *path, gid_t group)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path) {
+        fprintf(stderr, "rsmd: socket path too long: %s\n", path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    /* The parent directory (for /run/rsm) is created if missing. */
+    char dir[sizeof sa.sun_path];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = 0;
+        if (mkdir(dir, 0755) && errno != EEXIST) {
+            fprintf(stderr, "rsmd: cannot create %s: %s\n", dir, strerror(errno));
+            return -1;
+        }
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    /* A socket file left by a daemon that died is replaced; a live daemon is not. */
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+        fprintf(stderr, "rsmd: another rsmd is serving %s\n", path);
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    unlink(path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    mode_t old = umask(0117); /* the socket is born 0660: no window with wider access */
+    int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    umask(old);
+    if (rc || chmod(path, 0660) || (group != (gid_t)-1 && chown(path, (uid_t)-1, group)) ||
+        listen(fd, 128)) {
+        fprintf(stderr, "rsmd: cannot listen on %s: %s\n", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL, *sock = NULL;
+    gid_t operator_gid = (gid_t)-1, socket_gid = (gid_t)-1;
+    long max_clients = 1024;
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"socket", required_argument, NULL, 's'},
+        {"operator-group", required_argument, NULL, 'o'},
+        {"socket-group", required_argument, NULL, 'g'},
+        {"max-clients", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': db = optarg; break;
+        case 's': sock = optarg; break;
+        case 'o':
+            if (parse_group(optarg, &operator_gid)) {
+                fprintf(stderr, "rsmd: unknown group %s\n", optarg);
+                return 2;
+            }
+            break;
+        case 'g':
+            if (parse_group(optarg, &socket_gid)) {
+                fprintf(stderr, "rsmd: unknown group %s\n", optarg);
+                return 2;
+            }
+            break;
+        case 'm':
+            max_clients = strtol(optarg, NULL, 10);
+            if (max_clients < 1) {
+                fprintf(stderr, "rsmd: bad --max-clients %s\n", optarg);
+                return 2;
+            }
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!db || optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (!sock)
+        sock = rsm_client_default_socket();
+    if (socket_gid == (gid_t)-1)
+        socket_gid = operator_gid;
+
+    struct rsm_engine *engine;
+    rsm_rc rc = rsm_engine_open(db, &engine);
+    if (rc != RSM_OK) {
+        fprintf(stderr, "rsmd: cannot open database %s: %s\n", db, rsm_rc_name(rc));
+        return 1;
+    }
+    if (pipe2(stop_pipe, O_CLOEXEC)) {
+        rsm_engine_close(engine);
+        return 1;
+    }
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int lfd = make_socket(sock, socket_gid);
+    if (lfd < 0) {
+        rsm_engine_close(engine);
+        return 1;
+    }
+    fprintf(stderr, "rsmd: serving %s on %s\n", rsm_engine_dir(engine), sock);
+
+    while (!stopping) {
+        struct pollfd p[2] = {{.fd = lfd, .events = POLLIN}, {.fd = stop_pipe[0], .events = POLLIN}};
+        if (poll(p, 2, 1000) < 0 && errno != EINTR)
+            break;
+        reap(0);
+        if (stopping || !(p[0].revents & POLLIN))
+            continue;
+        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct ucred cred;
+        socklen_t len = sizeof cred;
+        /* Connections still being served; finished ones not yet joined do not count. */
+        long live = 0;
+        pthread_mutex_lock(&workers_mu);
+        for (struct worker *w = workers; w; w = w->next)
+            live += !w->done;
+        pthread_mutex_unlock(&workers_mu);
+        int full = live >= max_clients;
+        if (full || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+            close(fd); /* the client sees a hang-up: ERROR_NOT_CONNECTED */
+            continue;
+        }
+        struct timeval tv = {.tv_sec = SEND_TIMEOUT_SECS};
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        struct worker *w = calloc(1, sizeof *w);
+        if (!w) {
+            close(fd);
+            continue;
+        }
+        w->fd = fd;
+        w->conn.engine = engine;
+        rsm_conn_identify(&w->conn, cred.uid, cred.gid, cred.pid, operator_gid);
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, 256 * 1024);
+        pthread_mutex_lock(&workers_mu);
+        if (pthread_create(&w->thread, &attr, serve, w)) {
+            pthread_mutex_unlock(&workers_mu);
+            close(fd);
+            free(w);
+        } else {
+            w->next = workers;
+            workers = w;
+            pthread_mutex_unlock(&workers_mu);
+        }
+        pthread_attr_destroy(&attr);
+    }
+
+    /* Stop: no new clients; cancel waits, hang up on everyone, join them. */
+    close(lfd);
+    unlink(sock);
+    pthread_mutex_lock(&workers_mu);
+    for (struct worker *w = workers; w; w = w->next) {
+        w->conn.cancel = 1;
+        shutdown(w->fd, SHUT_RDWR);
+    }
+    pthread_mutex_unlock(&workers_mu);
+    rsm_engine_wake(engine);
+    reap(1);
+    rsm_engine_close(engine);
+    fprintf(stderr, "rsmd: stopped\n");
+    return 0;
+}
