@@ -590,18 +590,23 @@ static int cmd_view(int argc, char **argv)
 static int help_createpool(void)
 {
     puts("usage: rsm createpool NAME [--action create|get|getcreate] [--type MEDIATYPE]\n"
+         "                       [--scratch]\n"
          "       rsm createpool /m<NAME> [/a<action>] [/tg<GUID> | /tf<NAME>]\n"
          "Creates application pool NAME (\"Parent\\Child\" nests). --type is a media type\n"
          "by GUID or name; without it the pool can only hold other pools. Actions:\n"
          "create (default: fail if it exists), get (open only), getcreate (either).\n"
-         "Prints the pool's GUID.");
+         "--scratch: the pool draws media from the free pool when it has none and\n"
+         "returns them there on deallocation (NTMS_ALLOCATE_FROMSCRATCH,\n"
+         "NTMS_DEALLOCATE_TOSCRATCH). Prints the pool's GUID.");
     return EX_OK;
 }
 
 static int cmd_createpool(int argc, char **argv)
 {
     const char *name = NULL, *type = NULL, *action = "create";
+    int scratch = 0;
     static const struct option opts[] = {{"action", required_argument, NULL, 'a'},
+                                         {"scratch", no_argument, NULL, 's'},
                                          {"type", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {"json", no_argument, NULL, 'j'},
@@ -625,6 +630,7 @@ static int cmd_createpool(int argc, char **argv)
         switch (ch) {
         case 'a': action = optarg; break;
         case 't': type = optarg; break;
+        case 's': scratch = 1; break;
         case 'j': json_out = 1; break;
         case 'h': return help_createpool();
         default: return usage_error("createpool: bad option");
@@ -652,6 +658,16 @@ static int cmd_createpool(int argc, char **argv)
     err = CreateNtmsMediaPoolA(session, name, type ? &mt : NULL, act, NULL, &pool);
     if (err)
         return fail(err, "createpool %s", name);
+    if (scratch) {
+        NTMS_OBJECTINFORMATIONA info = {.dwSize = sizeof info, .dwType = NTMS_MEDIA_POOL};
+        if ((err = GetNtmsObjectInformationA(session, &pool, &info)) == ERROR_SUCCESS) {
+            info.Info.MediaPool.AllocationPolicy = NTMS_ALLOCATE_FROMSCRATCH;
+            info.Info.MediaPool.DeallocationPolicy = NTMS_DEALLOCATE_TOSCRATCH;
+            err = SetNtmsObjectInformationA(session, &pool, &info);
+        }
+        if (err)
+            return fail(err, "createpool %s: setting the scratch policies", name);
+    }
     char s[39];
     guid_str(&pool, s);
     if (json_out)
@@ -978,6 +994,36 @@ static int cmd_mount(int argc, char **argv)
 
 /* Commands whose API functions this build does not have yet. Each still parses --help,
  * then makes the real call path's answer: ERROR_NOT_SUPPORTED, exit code 4. */
+/* movetopool POOL MEDIUM... : MoveToNtmsMediaPool for each physical medium (barcode, name
+ * or GUID), e.g. to prepare unrecognized cartridges as scratch media: movetopool
+ * "Free\\LTO Ultrium" A00000L8. Stops at the first refusal; media already moved stay. */
+static int cmd_movetopool(int argc, char **argv)
+{
+    if (argc < 2 || is_help(argv[1])) {
+        puts("usage: rsm movetopool POOL MEDIUM...\n"
+             "Moves each physical medium (barcode, name or GUID) into POOL (name, path such\n"
+             "as 'Free\\LTO Ultrium', or GUID), as MoveToNtmsMediaPool does: the pools'\n"
+             "rules apply (an allocated medium cannot leave its application pool).");
+        return argc < 2 ? EX_USAGE : EX_OK;
+    }
+    if (argc < 3)
+        return usage_error("movetopool: which media?");
+    DWORD err = open_session();
+    if (err)
+        return fail(err, "cannot open a session");
+    GUID pool;
+    if ((err = find_pool(argv[1], &pool)))
+        return fail(err, "movetopool: pool '%s'", argv[1]);
+    for (int i = 2; i < argc; i++) {
+        GUID pm;
+        if ((err = find_named(NTMS_PHYSICAL_MEDIA, argv[i], &pm)))
+            return fail(err, "movetopool: medium '%s'", argv[i]);
+        if ((err = MoveToNtmsMediaPool(session, &pm, &pool)))
+            return fail(err, "movetopool %s", argv[i]);
+    }
+    return EX_OK;
+}
+
 static int cmd_unsupported(int argc, char **argv)
 {
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -1006,6 +1052,7 @@ static void usage(FILE *out)
             "  deletepool NAME\n"
             "  allocate POOL [--option errunavail|new|next] [--timeout MS]\n"
             "  deallocate LMID\n"
+            "  movetopool POOL MEDIUM...\n"
             "  export-db | import-db\n"
             "  library add URI [--drive URI]... | library list\n"
             "  inventory LIBRARY [--full]\n"
@@ -1065,6 +1112,8 @@ int main(int argc, char **argv)
         rc = cmd_allocate(cargc, cargv);
     else if (!strcasecmp(cmd, "deallocate"))
         rc = cmd_deallocate(cargc, cargv);
+    else if (!strcasecmp(cmd, "movetopool"))
+        rc = cmd_movetopool(cargc, cargv);
     else if (!strcmp(cmd, "export-db") || !strcmp(cmd, "import-db"))
         rc = cmd_db(cargc, cargv);
     else if (!strcmp(cmd, "library"))

@@ -831,6 +831,33 @@ static void test_cli_pools_and_media(void)
     env_stop(&e);
 }
 
+/* createpool --scratch draws from the free pool; movetopool places chosen media. */
+static void test_cli_scratch_pool_and_movetopool(void)
+{
+    struct env e;
+    env_start(&e, NULL);
+    GUID lto;
+    make_library(e.db, 3, &lto);
+    static char out[65536];
+    /* Without the scratch policy an empty pool has nothing to allocate. */
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s createpool Plain --type 'LTO Ultrium'", e.sock), 0);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s allocate Plain /oerrunavail", e.sock), 1);
+    /* With it, a free cartridge is drawn. */
+    CU_ASSERT_EQUAL(cli(out, sizeof out,
+                        "--socket %s createpool Weekly --type 'LTO Ultrium' --scratch", e.sock), 0);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s allocate Weekly /oerrunavail", e.sock), 0);
+    CU_ASSERT_EQUAL(out[0], '{');
+    /* movetopool puts a chosen free cartridge into Plain, which can then allocate it. */
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s movetopool Plain S00002L8", e.sock), 0);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s --json view media", e.sock), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Plain"));
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s allocate Plain /oerrunavail", e.sock), 0);
+    /* Errors: an unknown medium (1), no media named (2); nothing moves. */
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s movetopool Plain NOPE00L8", e.sock), 1);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s movetopool Plain", e.sock), 2);
+    env_stop(&e);
+}
+
 static void test_cli_errors_and_exit_codes(void)
 {
     struct env e;
@@ -876,6 +903,7 @@ static void test_cli_errors_and_exit_codes(void)
 static CU_TestInfo rsmd_tests[] = {
     {"library_control_over_socket", test_library_control_over_socket},
     {"cli_pools_and_media", test_cli_pools_and_media},
+    {"cli_scratch_pool_and_movetopool", test_cli_scratch_pool_and_movetopool},
     {"cli_errors_and_exit_codes", test_cli_errors_and_exit_codes},
     {"no_daemon_not_connected", test_no_daemon_not_connected},
     {"default_socket_from_environment", test_default_socket_from_environment},
