@@ -166,7 +166,7 @@ bench: $(addprefix $(B)/bench/,$(BENCH)) all
 	$(Q)B=$(B) ./bench/run.sh $(addprefix $(B)/bench/,$(BENCH))
 
 # ---- demo and guest tests (later issues fill these in) ---------------------------------
-demo:
+demo: all
 	$(Q)if [ -x ci/demo.sh ]; then ./ci/demo.sh; else \
 	  echo "make demo: not yet — it needs rsmd and vtld (see README status table)"; fi
 

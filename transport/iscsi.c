@@ -48,6 +48,10 @@ static enum xport_rc iscsi_open(struct xport *xp, const char *rest, char *err, s
     if (url->user[0])
         iscsi_set_initiator_username_pwd(p->ctx, url->user, url->passwd);
     p->lun = url->lun;
+    /* A lost connection is reported to the caller, never retried behind its back: a new
+     * session would swallow the unit attentions RSM relies on, and retrying forever
+     * against a dead target would hang whoever closes the transport. */
+    iscsi_set_noautoreconnect(p->ctx, 1);
     p->timeout_s = 60;
     iscsi_set_timeout(p->ctx, (int)p->timeout_s);
     if (iscsi_full_connect_sync(p->ctx, url->portal, url->lun) != 0) {
@@ -127,6 +131,7 @@ static void iscsi_close(struct xport *xp)
     struct iscsi_priv *p = xp->priv;
     if (!p)
         return;
+    iscsi_set_timeout(p->ctx, 2);   /* a target that is gone must not hold up the close */
     iscsi_logout_sync(p->ctx);
     iscsi_destroy_context(p->ctx);
     free(p);

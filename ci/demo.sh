@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# make demo: one life of a tape, narrated. Starts vtld (the default library: an IBM
+# TS4300-like changer, 2 LTO-8 drives, 20 data cartridges and a cleaner) and rsmd in a
+# temporary directory, then drives them with the rsm and vtlctl commands an operator
+# would type. Everything listens on loopback or on sockets in that directory, and nothing
+# is left behind, even on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${B:-build}
+BIN=$B/bin
+work=$(mktemp -d "${TMPDIR:-/tmp}/openrsm-demo-XXXXXX")
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+say "Start the virtual library (vtld) and the RSM service (rsmd)"
+"$BIN/vtld" --state-dir "$work/vtl" --listen 127.0.0.1:0 --port-file "$work/port" \
+  --control "$work/vtl.sock" 2>"$work/vtld.log" &
+pids+=($!)
+"$BIN/rsmd" --db "$work/db" --socket "$work/rsmd.sock" 2>"$work/rsmd.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/port" ] && [ -S "$work/rsmd.sock" ] && break; sleep 0.05; done
+port=$(cat "$work/port")
+export RSM_SOCKET=$work/rsmd.sock VTL_CONTROL=$work/vtl.sock
+url=iscsi://127.0.0.1:$port/iqn.2026-11.org.openrsm:default
+echo "vtld serves $url (LUN 0 changer, LUN 1-2 drives); rsmd listens on $RSM_SOCKET"
+run iscsi-ls -s "iscsi://127.0.0.1:$port"
+
+say "RSM takes over the library: discovery, drive mapping by serial, inventory"
+run "$BIN/rsm" library add "$url/0"
+run "$BIN/rsm" view libraries
+run "$BIN/rsm" view drives
+
+say "New cartridges arrive Unrecognized; the operator frees two for use"
+run "$BIN/rsm" view pools
+run "$BIN/rsm" movetopool 'Free\LTO Ultrium' A00000L8 A00001L8
+
+say "A backup application creates its pool and allocates a scratch tape"
+run "$BIN/rsm" createpool Weekly --type 'LTO Ultrium' --scratch
+lmid=$("$BIN/rsm" allocate Weekly)
+echo "logical medium: $lmid"
+
+say "Mount it for writing: the robot moves it, the drive threads it, RSM writes its MAM"
+run "$BIN/rsm" mount "$lmid" --write
+run "$BIN/vtlctl" status
+
+say "Dismount: the cartridge goes home"
+run "$BIN/rsm" dismount "$lmid"
+run "$BIN/rsm" view media
+
+say "The operator puts a new cartridge into a mail slot; RSM finds it on the next inventory"
+run "$BIN/vtlctl" inject NEW001L8
+lib=$("$BIN/rsm" --json view libraries | sed -n 's/.*"name": *"\(IBM[^"]*\)".*/\1/p' | head -1)
+run "$BIN/rsm" inventory "$lib"
+run "$BIN/rsm" view media
+
+say "A drive asks for cleaning (TapeAlert 20): vtlctl makes it dirty"
+run "$BIN/vtlctl" dirty 0
+run "$BIN/vtlctl" status
+
+say "Done. Not yet in this version: automatic cleaning, operator requests, eject (see README)"
