@@ -23,16 +23,10 @@
 
 #include "conformance/conform.h"
 #include "tests/lib/cutest.h"
+#include "tests/lib/daemon.h"
 
-static char bindir[512], dir[512];
-static pid_t vtld_pid = -1;
-static unsigned vtld_port;
-
-static void msleep(unsigned ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
+static char bindir[512], dir[256];
+static struct test_vtld vd;
 
 /* Runs @argv with stdout/stderr to @log; returns the exit status (128+signal). */
 static int run(char *const argv[], const char *log)
@@ -61,58 +55,12 @@ static int suite_init(void)
     self[n] = '\0';
     snprintf(bindir, sizeof bindir, "%s/../bin", dirname(self));
     test_mkdtemp(dir, sizeof dir);
-    char vtld[600], state[600], portfile[600], sock[600], logf[600];
-    snprintf(vtld, sizeof vtld, "%s/vtld", bindir);
-    snprintf(state, sizeof state, "%s/state", dir);
-    snprintf(portfile, sizeof portfile, "%s/port", dir);
-    snprintf(sock, sizeof sock, "%s/ctl.sock", dir);
-    snprintf(logf, sizeof logf, "%s/vtld.log", dir);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        execl(vtld, "vtld", "--state-dir", state, "--listen", "127.0.0.1:0", "--port-file",
-              portfile, "--control", sock, "--foreground", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 500; i++) { /* up to 10 s: ASan builds start slowly */
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            unsigned p = 0;
-            int got = fscanf(f, "%u", &p);
-            fclose(f);
-            if (got == 1 && p) {
-                vtld_port = p;
-                vtld_pid = pid;
-                return 0;
-            }
-        }
-        if (waitpid(pid, NULL, WNOHANG) == pid)
-            break;
-        msleep(20);
-    }
-    fprintf(stderr, "vtld did not start; see %s\n", logf);
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return 1;
+    return test_vtld_start(&vd, dir, NULL) != 0;
 }
 
 static int suite_clean(void)
 {
-    if (vtld_pid > 0) {
-        kill(vtld_pid, SIGTERM);
-        int st;
-        for (int i = 0; i < 500 && waitpid(vtld_pid, &st, WNOHANG) != vtld_pid; i++)
-            msleep(20);
-        if (kill(vtld_pid, 0) == 0) {
-            kill(vtld_pid, SIGKILL);
-            waitpid(vtld_pid, NULL, 0);
-        }
-        vtld_pid = -1;
-    }
+    test_vtld_stop(&vd, SIGTERM);
     test_rmtree(dir);
     return 0;
 }
@@ -135,7 +83,7 @@ static void test_iscsi_full_run(void)
 {
     char prog[600], uri[200], report[600], log[600];
     snprintf(prog, sizeof prog, "%s/rsm-conform", bindir);
-    snprintf(uri, sizeof uri, "iscsi://127.0.0.1:%u/iqn.2026-11.org.openrsm:default/0", vtld_port);
+    snprintf(uri, sizeof uri, "iscsi://127.0.0.1:%u/iqn.2026-11.org.openrsm:default/0", vd.port);
     snprintf(report, sizeof report, "%s/iscsi-report", dir);
     snprintf(log, sizeof log, "%s/iscsi-run.log", dir);
     char *argv[] = {prog, "--device", uri, "--report", report, "--safe", "--scratch",

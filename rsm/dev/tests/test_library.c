@@ -22,6 +22,7 @@
 #include "scsi/elem.h"
 #include "scsi/log.h"
 #include "tests/lib/cutest.h"
+#include "tests/lib/daemon.h"
 
 #define IQN "iqn.2026-11.org.openrsm:default"
 
@@ -76,73 +77,18 @@ static const struct backend sim_backend = {"sim", sim_open, sim_close, sim_jam, 
 
 /* ---- iscsi:// backend: vtld started once for the suite ---- */
 
-static char bindir[512], vdir[256], sock_path[512];
-static pid_t vtld_pid;
-static unsigned vtld_port;
-
-static void msleep(unsigned ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
+static char vdir[256];
+static struct test_vtld vd;
 
 static int vtld_start(void)
 {
-    const char *b = getenv("B");
-    snprintf(bindir, sizeof bindir, "%s/bin", b && *b ? b : "build");
     test_mkdtemp(vdir, sizeof vdir);
-    char vtld[600], state[300], portfile[300], logf[300];
-    snprintf(vtld, sizeof vtld, "%s/vtld", bindir);
-    snprintf(state, sizeof state, "%s/state", vdir);
-    snprintf(portfile, sizeof portfile, "%s/port", vdir);
-    snprintf(logf, sizeof logf, "%s/vtld.log", vdir);
-    snprintf(sock_path, sizeof sock_path, "%s/ctl.sock", vdir);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        execl(vtld, "vtld", "--state-dir", state, "--listen", "127.0.0.1:0", "--port-file",
-              portfile, "--control", sock_path, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 500; i++) { /* up to 10 s: sanitizer builds start slowly */
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            unsigned p = 0;
-            int got = fscanf(f, "%u", &p);
-            fclose(f);
-            if (got == 1 && p) {
-                vtld_port = p;
-                vtld_pid = pid;
-                return 0;
-            }
-        }
-        if (waitpid(pid, NULL, WNOHANG) == pid)
-            break;
-        msleep(20);
-    }
-    fprintf(stderr, "vtld did not start; see %s\n", logf);
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
+    return test_vtld_start(&vd, vdir, NULL);
 }
 
 static int vtld_stop(void)
 {
-    if (vtld_pid > 0) {
-        kill(vtld_pid, SIGTERM);
-        int i;
-        for (i = 0; i < 500 && waitpid(vtld_pid, NULL, WNOHANG) != vtld_pid; i++)
-            msleep(10);
-        if (i == 500) {
-            kill(vtld_pid, SIGKILL);
-            waitpid(vtld_pid, NULL, 0);
-        }
-        vtld_pid = 0;
-    }
+    test_vtld_stop(&vd, SIGTERM);
     test_rmtree(vdir);
     return 0;
 }
@@ -150,24 +96,13 @@ static int vtld_stop(void)
 /* Runs vtlctl against our vtld; returns its exit status. */
 static int vtlctl(const char *a1, const char *a2, const char *a3)
 {
-    char prog[600];
-    snprintf(prog, sizeof prog, "%s/vtlctl", bindir);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open("/dev/null", O_WRONLY);
-        if (fd >= 0)
-            dup2(fd, 1);
-        execl(prog, "vtlctl", "--control", sock_path, a1, a2, a3, (char *)NULL);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    char out[4096];
+    return test_vtlctl(&vd, out, sizeof out, a1, a2, a3);
 }
 
 static void iscsi_uri(unsigned lun, char *out, size_t cap)
 {
-    snprintf(out, cap, "iscsi://127.0.0.1:%u/" IQN "/%u", vtld_port, lun);
+    snprintf(out, cap, "iscsi://127.0.0.1:%u/" IQN "/%u", vd.port, lun);
 }
 
 static int iscsi_open(struct rsm_dev_lib **out)

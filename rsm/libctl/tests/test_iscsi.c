@@ -18,77 +18,21 @@
 #include "rsm/libctl/tests/fix.h"
 #include "rsm/libctl/tests/suites.h"
 #include "tests/lib/cutest.h"
+#include "tests/lib/daemon.h"
 
 #define IQN "iqn.2026-11.org.openrsm:default"
 
-static char bindir[512], vdir[256], sock_path[512], uri[256];
-static pid_t vtld_pid;
+static char vdir[256], uri[256];
+static struct test_vtld vd;
 static struct fix fx;
 static struct rsm_dev_lib *peek; /* our own view: element addresses, what the robot did */
 
-static void msleep(unsigned ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static void vtld_kill(void)
-{
-    if (vtld_pid <= 0)
-        return;
-    kill(vtld_pid, SIGTERM);
-    int i;
-    for (i = 0; i < 500 && waitpid(vtld_pid, NULL, WNOHANG) != vtld_pid; i++)
-        msleep(10);
-    if (i == 500) {
-        kill(vtld_pid, SIGKILL);
-        waitpid(vtld_pid, NULL, 0);
-    }
-    vtld_pid = 0;
-}
-
 static int suite_init(void)
 {
-    const char *b = getenv("B");
-    snprintf(bindir, sizeof bindir, "%s/bin", b && *b ? b : "build");
     test_mkdtemp(vdir, sizeof vdir);
-    char vtld[600], state[300], portfile[300], logf[300];
-    snprintf(vtld, sizeof vtld, "%s/vtld", bindir);
-    snprintf(state, sizeof state, "%s/state", vdir);
-    snprintf(portfile, sizeof portfile, "%s/port", vdir);
-    snprintf(logf, sizeof logf, "%s/vtld.log", vdir);
-    snprintf(sock_path, sizeof sock_path, "%s/ctl.sock", vdir);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        execl(vtld, "vtld", "--state-dir", state, "--listen", "127.0.0.1:0", "--port-file",
-              portfile, "--control", sock_path, (char *)NULL);
-        _exit(127);
-    }
-    unsigned port = 0;
-    for (int i = 0; i < 500 && !port; i++) { /* up to 10 s: sanitizer builds start slowly */
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            if (fscanf(f, "%u", &port) != 1)
-                port = 0;
-            fclose(f);
-        }
-        if (!port) {
-            if (waitpid(pid, NULL, WNOHANG) == pid)
-                break;
-            msleep(20);
-        }
-    }
-    vtld_pid = pid;
-    if (!port) {
-        fprintf(stderr, "vtld did not start; see %s\n", logf);
-        vtld_kill();
+    if (test_vtld_start(&vd, vdir, NULL) != 0)
         return -1;
-    }
+    unsigned port = vd.port;
     snprintf(uri, sizeof uri, "iscsi://127.0.0.1:%u/" IQN "/0", port);
     if (rsm_dev_lib_open(uri, NULL, 0, NULL, &peek) != RSM_DEV_OK)
         return -1;
@@ -101,7 +45,7 @@ static int suite_clean(void)
     if (peek)
         rsm_dev_lib_close(peek);
     peek = NULL;
-    vtld_kill();
+    test_vtld_stop(&vd, SIGTERM);
     test_rmtree(vdir);
     return 0;
 }
@@ -109,19 +53,8 @@ static int suite_clean(void)
 /* Runs vtlctl against our vtld; returns its exit status. */
 static int vtlctl(const char *a1, const char *a2, const char *a3)
 {
-    char prog[600];
-    snprintf(prog, sizeof prog, "%s/vtlctl", bindir);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open("/dev/null", O_WRONLY);
-        if (fd >= 0)
-            dup2(fd, 1);
-        execl(prog, "vtlctl", "--control", sock_path, a1, a2, a3, (char *)NULL);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    char out[4096];
+    return test_vtlctl(&vd, out, sizeof out, a1, a2, a3);
 }
 
 static const char *addr_txt(uint8_t type, uint32_t number, char *buf)

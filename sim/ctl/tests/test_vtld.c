@@ -22,134 +22,30 @@
 #include "scsi/elem.h"
 #include "scsi/sense.h"
 #include "tests/lib/cutest.h"
+#include "tests/lib/daemon.h"
 #include "transport/transport.h"
 
 #define IQN "iqn.2026-11.org.openrsm:default"
 
-static char bindir[512];
 static char dir[256];      /* this suite's temporary directory */
-static pid_t vtld_pid;
-static unsigned vtld_port;
-static char sock_path[512];
-
-static void msleep(unsigned ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-/* Runs @argv, capturing stdout+stderr into @out (NUL-terminated). Returns the exit status
- * (or 128+signal). */
-static int run_capture(char *const argv[], char *out, size_t cap)
-{
-    int pipefd[2];
-    if (pipe(pipefd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(pipefd[1], 1);
-        dup2(pipefd[1], 2);
-        close(pipefd[0]);
-        close(pipefd[1]);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    size_t len = 0;
-    ssize_t n;
-    while ((n = read(pipefd[0], out + len, cap - 1 - len)) > 0 && len + 1 < cap)
-        len += (size_t)n;
-    out[len] = '\0';
-    close(pipefd[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* Starts vtld on the suite's state directory; returns its pid and sets vtld_port. */
-static pid_t start_vtld(const char *extra_config)
-{
-    char vtld[600], state[300], portfile[300];
-    snprintf(vtld, sizeof vtld, "%s/vtld", bindir);
-    snprintf(state, sizeof state, "%s/state", dir);
-    snprintf(portfile, sizeof portfile, "%s/port", dir);
-    snprintf(sock_path, sizeof sock_path, "%s/ctl.sock", dir);
-    unlink(portfile);
-    pid_t pid = fork();
-    if (pid == 0) {
-        char logf[300];
-        snprintf(logf, sizeof logf, "%s/vtld.log", dir);
-        int fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2(fd, 2);
-            dup2(fd, 1);
-        }
-        if (extra_config)
-            execl(vtld, "vtld", "--state-dir", state, "--listen", "127.0.0.1:0", "--port-file",
-                  portfile, "--control", sock_path, "--config", extra_config, (char *)NULL);
-        else
-            execl(vtld, "vtld", "--state-dir", state, "--listen", "127.0.0.1:0", "--port-file",
-                  portfile, "--control", sock_path, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 500; i++) {   /* up to 10 s: ASan builds start slowly */
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            unsigned p = 0;
-            int got = fscanf(f, "%u", &p);
-            fclose(f);
-            if (got == 1 && p) {
-                vtld_port = p;
-                return pid;
-            }
-        }
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid)
-            return -1;   /* it exited: a bad configuration */
-        msleep(20);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
-/* Sends @sig and returns the exit status (128+signal if killed). */
-static int stop_vtld(pid_t pid, int sig)
-{
-    kill(pid, sig);
-    int st;
-    for (int i = 0; i < 500; i++) {
-        if (waitpid(pid, &st, WNOHANG) == pid)
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        msleep(20);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &st, 0);
-    return -1;
-}
+static struct test_vtld vd;
 
 static int suite_init(void)
 {
-    const char *b = getenv("B");
-    snprintf(bindir, sizeof bindir, "%s/bin", b && *b ? b : "build");
     test_mkdtemp(dir, sizeof dir);
-    vtld_pid = start_vtld(NULL);
-    if (vtld_pid <= 0)
-        fprintf(stderr, "vtld did not start; see %s/vtld.log\n", dir);
-    return vtld_pid <= 0;
+    return test_vtld_start(&vd, dir, NULL) != 0;
 }
 
 static int suite_clean(void)
 {
-    if (vtld_pid > 0)
-        stop_vtld(vtld_pid, SIGTERM);
+    test_vtld_stop(&vd, SIGTERM);
     test_rmtree(dir);
     return 0;
 }
 
 static void lun_uri(unsigned lun, char *out, size_t cap)
 {
-    snprintf(out, cap, "iscsi://127.0.0.1:%u/" IQN "/%u", vtld_port, lun);
+    snprintf(out, cap, "iscsi://127.0.0.1:%u/" IQN "/%u", vd.port, lun);
 }
 
 /* Executes a CDB built from @c, retrying past unit attentions (up to 5). */
@@ -179,9 +75,9 @@ static int exec_cdb(struct xport *xp, const struct t10_cdb *c, enum xport_dir di
 static void test_iscsi_ls_lists_target_and_luns(void)
 {
     char url[128], out[8192];
-    snprintf(url, sizeof url, "iscsi://127.0.0.1:%u", vtld_port);
+    snprintf(url, sizeof url, "iscsi://127.0.0.1:%u", vd.port);
     char *argv[] = {"iscsi-ls", "-s", url, NULL};
-    int rc = run_capture(argv, out, sizeof out);
+    int rc = test_run_capture(argv, out, sizeof out);
     if (rc != 0)
         fprintf(stderr, "iscsi-ls: %s\n", out);
     CU_ASSERT_EQUAL(rc, 0);
@@ -198,7 +94,7 @@ static void test_iscsi_inq_reports_changer_identity(void)
     char url[200], out[8192];
     lun_uri(0, url, sizeof url);
     char *argv[] = {"iscsi-inq", url, NULL};
-    int rc = run_capture(argv, out, sizeof out);
+    int rc = test_run_capture(argv, out, sizeof out);
     if (rc != 0)
         fprintf(stderr, "iscsi-inq: %s\n", out);
     CU_ASSERT_EQUAL(rc, 0);
@@ -206,7 +102,7 @@ static void test_iscsi_inq_reports_changer_identity(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "IBM"));
     /* VPD 0x80 (page code in decimal for iscsi-inq): the unit serial number. */
     char *argv2[] = {"iscsi-inq", "-e", "1", "-c", "128", url, NULL};
-    rc = run_capture(argv2, out, sizeof out);
+    rc = test_run_capture(argv2, out, sizeof out);
     CU_ASSERT_EQUAL(rc, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "Unit Serial Number"));
 }
@@ -310,7 +206,7 @@ static void test_write_read_filemark_round_trip_through_drive(void)
     for (int i = 0; i < 200 && st != 0; i++) {
         st = exec_cdb(drv, &tur, XPORT_DIR_NONE, NULL, 0, &r, true);
         if (st != 0)
-            msleep(10);
+            test_msleep(10);
     }
     CU_ASSERT_EQUAL_FATAL(st, 0);
 
@@ -359,19 +255,11 @@ static void test_write_read_filemark_round_trip_through_drive(void)
     for (int i = 0; i < 200 && st != 0; i++) {
         st = exec_cdb(chg, &mv, XPORT_DIR_NONE, NULL, 0, &r, true);
         if (st != 0)
-            msleep(10);
+            test_msleep(10);
     }
     CU_ASSERT_EQUAL(st, 0);
     xport_close(drv);
     xport_close(chg);
-}
-
-static int vtlctl(char *out, size_t cap, const char *a1, const char *a2, const char *a3)
-{
-    char prog[600];
-    snprintf(prog, sizeof prog, "%s/vtlctl", bindir);
-    char *argv[] = {prog, "--control", sock_path, (char *)a1, (char *)a2, (char *)a3, NULL};
-    return run_capture(argv, out, cap);
 }
 
 /* Each initiator sees its own unit attention: an injected cartridge raises 28/01 to both
@@ -389,7 +277,7 @@ static void test_two_initiators_see_their_own_unit_attentions(void)
     CU_ASSERT_EQUAL(exec_cdb(a, &tur, XPORT_DIR_NONE, NULL, 0, &r, true), 0);
     CU_ASSERT_EQUAL(exec_cdb(b, &tur, XPORT_DIR_NONE, NULL, 0, &r, true), 0);
 
-    int rc = vtlctl(out, sizeof out, "inject", "UAT001L8", NULL);
+    int rc = test_vtlctl(&vd, out, sizeof out, "inject", "UAT001L8", NULL);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
 
     struct t10_sense s;
@@ -405,7 +293,7 @@ static void test_two_initiators_see_their_own_unit_attentions(void)
     CU_ASSERT_EQUAL(t10_sense_parse(r.sense, r.sense_len, &s), T10_OK);
     CU_ASSERT_EQUAL(s.asc_ascq, 0x2801);
 
-    rc = vtlctl(out, sizeof out, "remove", "UAT001L8", NULL);
+    rc = test_vtlctl(&vd, out, sizeof out, "remove", "UAT001L8", NULL);
     CU_ASSERT_EQUAL(rc, 0);
     xport_close(a);
     xport_close(b);
@@ -467,9 +355,8 @@ static void test_state_survives_sigkill(void)
     CU_ASSERT_EQUAL_FATAL(exec_cdb(xp, &mv, XPORT_DIR_NONE, NULL, 0, &r, true), 0);
     xport_close(xp);
 
-    CU_ASSERT_EQUAL(stop_vtld(vtld_pid, SIGKILL), 128 + SIGKILL);
-    vtld_pid = start_vtld(NULL);
-    CU_ASSERT_FATAL(vtld_pid > 0);
+    CU_ASSERT_EQUAL(test_vtld_stop(&vd, SIGKILL), 128 + SIGKILL);
+    CU_ASSERT_FATAL(test_vtld_start(&vd, dir, NULL) == 0);
     lun_uri(0, url, sizeof url);
     CU_ASSERT_EQUAL_FATAL(xport_open(url, &xp, err, sizeof err), XPORT_OK);
     c.u.res.start_addr = last;
@@ -484,21 +371,20 @@ static void test_state_survives_sigkill(void)
 
 static void test_sigterm_stops_cleanly(void)
 {
-    CU_ASSERT_EQUAL(stop_vtld(vtld_pid, SIGTERM), 0);
-    CU_ASSERT_NOT_EQUAL(access(sock_path, F_OK), 0);   /* control socket removed */
-    vtld_pid = start_vtld(NULL);   /* leave one running for the rest of the suite */
-    CU_ASSERT_FATAL(vtld_pid > 0);
+    CU_ASSERT_EQUAL(test_vtld_stop(&vd, SIGTERM), 0);
+    CU_ASSERT_NOT_EQUAL(access(vd.sock, F_OK), 0);   /* control socket removed */
+    CU_ASSERT_FATAL(test_vtld_start(&vd, dir, NULL) == 0);   /* one for the rest */
 }
 
 static void test_bad_arguments_and_configs_refused(void)
 {
     char vtld[600], out[4096], bad[300];
-    snprintf(vtld, sizeof vtld, "%s/vtld", bindir);
+    snprintf(vtld, sizeof vtld, "%s/vtld", test_bindir());
     char *a1[] = {vtld, "--listen", "nowhere", NULL};
-    CU_ASSERT_EQUAL(run_capture(a1, out, sizeof out), 2);
+    CU_ASSERT_EQUAL(test_run_capture(a1, out, sizeof out), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "--listen"));
     char *a2[] = {vtld, "--bogus", NULL};
-    CU_ASSERT_EQUAL(run_capture(a2, out, sizeof out), 2);
+    CU_ASSERT_EQUAL(test_run_capture(a2, out, sizeof out), 2);
 
     snprintf(bad, sizeof bad, "%s/broken.yaml", dir);
     FILE *f = fopen(bad, "w");
@@ -509,23 +395,23 @@ static void test_bad_arguments_and_configs_refused(void)
     snprintf(state, sizeof state, "%s/badstate", dir);
     char *a3[] = {vtld, "--config", bad, "--state-dir", state, "--listen", "127.0.0.1:0",
                   "--control", "/nonexistent/x.sock", NULL};
-    CU_ASSERT_EQUAL(run_capture(a3, out, sizeof out), 1);
+    CU_ASSERT_EQUAL(test_run_capture(a3, out, sizeof out), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "broken.yaml:"));   /* file:line:column */
 }
 
 static void test_vtlctl_status_and_errors(void)
 {
     char out[65536];
-    CU_ASSERT_EQUAL(vtlctl(out, sizeof out, "status", NULL, NULL), 0);
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "status", NULL, NULL), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "A00000L8"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "CLN000L1"));
-    CU_ASSERT_EQUAL(vtlctl(out, sizeof out, "--json", "status", NULL), 0);
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "--json", "status", NULL), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"libraries\""));
     /* Duplicate barcode: refused by the daemon (exit 1), nothing changed. */
-    CU_ASSERT_EQUAL(vtlctl(out, sizeof out, "inject", "A00000L8", NULL), 1);
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "inject", "A00000L8", NULL), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "VTL_E_EXISTS"));
     /* A usage error never reaches the daemon. */
-    CU_ASSERT_EQUAL(vtlctl(out, sizeof out, "clock", "advance", "soon"), 2);
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "clock", "advance", "soon"), 2);
 }
 
 static CU_TestInfo vtld_tests[] = {
