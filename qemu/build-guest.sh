@@ -6,10 +6,13 @@
 #                                 through its PVH entry point: no XZ decompression under TCG)
 #   build/qemu/initramfs.cpio.gz  busybox (static) + dash as /bin/sh, the kernel modules the
 #                                 guest needs (virtio_scsi, sg, st, ch and their dependencies,
-#                                 in insmod order from modules.dep), the real clients (mtx,
+#                                 in insmod order from modules.dep; target_core_user,
+#                                 tcm_loop and theirs apart in /mods/tcmu.order for the
+#                                 TCMU front end), the real clients (mtx,
 #                                 mt-st, sg3-utils, GNU tar, coreutils' md5sum/dd/date),
 #                                 Bacula's btape with mtx-changer, and, when they are built,
-#                                 the project's rsm-conform, rsmd and rsm; plus /init and the
+#                                 the project's rsm-conform, rsmd, rsm, vtl-tcmu and vtlctl;
+#                                 plus /init and the
 #                                 suite from qemu/guest/.
 #   build/qemu/inputs.sha256      hash of every input; the guest is rebuilt only when it
 #                                 changes (or with --force).
@@ -55,8 +58,11 @@ TOOLS=(
 )
 # Kernel modules wanted (their dependencies are added from modules.dep).
 MODULES="virtio_pci virtio_scsi sg st ch"
-# The project's own programs, copied when built.
-PROJECT_BINS="rsm-conform rsmd rsm"
+# The LIO TCMU front end's modules (run.sh --frontend tcmu): loaded after MODULES, and
+# only in that mode, from /mods/tcmu.order.
+TCMU_MODULES="target_core_user tcm_loop"
+# The project's own programs, copied when built (vtl-tcmu is linked statically).
+PROJECT_BINS="rsm-conform rsmd rsm vtl-tcmu vtlctl"
 
 for t in "${TOOLS[@]}"; do [ -x "$t" ] || die "missing $t: run qemu/install-deps.sh"; done
 [ -x /bin/busybox ] || die "missing /bin/busybox (busybox-static)"
@@ -114,7 +120,8 @@ copy_with_libs() {
   local src=$1 dst=${2:-$1}
   mkdir -p "$R$(dirname "$dst")"
   cp -L "$src" "$R$dst"
-  ldd "$src" 2>/dev/null | awk '/=> \// {print $3} /^[ \t]*\/lib/ {print $1}' | while read -r lib; do
+  # (ldd fails on a static program such as vtl-tcmu: nothing to copy then)
+  { ldd "$src" 2>/dev/null || true; } | awk '/=> \// {print $3} /^[ \t]*\/lib/ {print $1}' | while read -r lib; do
     [ -f "$lib" ] || continue
     [ -f "$R$lib" ] && continue
     mkdir -p "$R$(dirname "$lib")"
@@ -158,16 +165,23 @@ resolve() {
   echo "$path"
 }
 for m in $MODULES; do resolve "$m"; done | awk '!seen[$0]++' > "$OUT/modules.order"
+for m in $TCMU_MODULES; do resolve "$m"; done | awk '!seen[$0]++' \
+  | { grep -vxF -f "$OUT/modules.order" || true; } > "$OUT/tcmu-modules.order"
 : > "$R/mods/load.order"
-while read -r f; do
+: > "$R/mods/tcmu.order"
+# copy_module FILE ORDER: one module, decompressed, appended to an insmod order file
+copy_module() {
+  local f=$1 order=$2 base
   base=$(basename "$f")
   case $base in
     *.ko.xz) xz -dc "$MODDIR/$f" > "$R/mods/${base%.xz}"; base=${base%.xz} ;;
     *.ko.zst) zstd -qdc "$MODDIR/$f" > "$R/mods/${base%.zst}"; base=${base%.zst} ;;
     *) cp "$MODDIR/$f" "$R/mods/$base" ;;
   esac
-  echo "$base" >> "$R/mods/load.order"
-done < "$OUT/modules.order"
+  echo "$base" >> "$order"
+}
+while read -r f; do copy_module "$f" "$R/mods/load.order"; done < "$OUT/modules.order"
+while read -r f; do copy_module "$f" "$R/mods/tcmu.order"; done < "$OUT/tcmu-modules.order"
 
 # /init and the suite
 cp "$HERE/guest/init" "$R/init"; chmod +x "$R/init"
@@ -180,5 +194,6 @@ mv "$OUT/initramfs.cpio.gz.tmp" "$OUT/initramfs.cpio.gz"
 echo "$HASH" > "$OUT/inputs.sha256"
 rm -rf "$R"
 echo "build-guest: kernel $KVER, modules: $(sed 's#.*/##; s#\.ko.*##' "$OUT/modules.order" | tr '\n' ' ')" >&2
+echo "build-guest: TCMU modules: $(sed 's#.*/##; s#\.ko.*##' "$OUT/tcmu-modules.order" | tr '\n' ' ')" >&2
 echo "build-guest: initramfs $(du -h "$OUT/initramfs.cpio.gz" | cut -f1), built in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N)-$T0}") s" >&2
 echo "$OUT/vmlinux"; echo "$OUT/initramfs.cpio.gz"

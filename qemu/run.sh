@@ -17,9 +17,20 @@
 #      requests (vtlctl dirty / inject) on a second serial port
 #   5. stops everything it started (trap EXIT), also on failure or Ctrl-C
 #
-# Usage: qemu/run.sh [--target vtld|tgt] [--config FILE.yaml] [--keep] [--only "STEPS"]
-#                    [--timeout SECS] [--rebuild] [--bacula-offline] [--junit FILE]
-#                    [--verbose]
+# With --frontend tcmu the library is served inside the guest instead: vtl-tcmu (a static
+# build in the initramfs) answers LIO TCMU backstores that tcm_loop exports as SCSI
+# target 1, LUN 0 the changer and LUN 1..N the drives (qemu/guest/tcmu-setup.sh). The host
+# starts vtld only to read the library's expectations (`vtlctl --json status`), then stops
+# it; the operator actions go to vtl-tcmu's control socket inside the guest. After the
+# suite come tcmu-restart (SIGKILL + restart, state kept) and tcmu-teardown.
+#
+# Usage: qemu/run.sh [--target vtld|tgt] [--frontend iscsi|tcmu] [--config FILE.yaml]
+#                    [--keep] [--only "STEPS"] [--timeout SECS] [--rebuild]
+#                    [--bacula-offline] [--bench] [--junit FILE] [--verbose]
+#   --frontend iscsi (default): QEMU's iSCSI driver to the target on the host;
+#              tcmu: vtl-tcmu inside the guest through LIO TCMU + tcm_loop (vtld only)
+#   --bench    after the suite, measure TUR round trips (sg_turs -n 1000 -t) and 256 KiB
+#              writes to /dev/nst0 (qemu/guest/bench.sh)
 #   --config   a vtld library configuration (default: vtld's default library)
 #   --keep     keep the console log, target log and config in build/qemu/logs/ (they are
 #              also kept when the suite fails)
@@ -37,11 +48,15 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
 TARGET=vtld KEEP=0 ONLY='' TMO=900 REBUILD=0 VERBOSE=0 CONFIG='' BACULA_OFFLINE=0 JUNIT=''
+FRONTEND=iscsi BENCH=0
 while [ $# -gt 0 ]; do
   case $1 in
     --target) TARGET=$2; shift ;;
     --target=*) TARGET=${1#*=} ;;
     --config) CONFIG=$(realpath "$2"); shift ;;
+    --frontend) FRONTEND=$2; shift ;;
+    --frontend=*) FRONTEND=${1#*=} ;;
+    --bench) BENCH=1 ;;
     --keep) KEEP=1 ;;
     --only) ONLY=$2; shift ;;
     --timeout) TMO=$2; shift ;;
@@ -55,9 +70,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 case $TARGET in vtld|tgt) ;; *) echo "qemu/run.sh: --target vtld|tgt" >&2; exit 2 ;; esac
+case $FRONTEND in iscsi|tcmu) ;; *) echo "qemu/run.sh: --frontend iscsi|tcmu" >&2; exit 2 ;; esac
+[ $FRONTEND = tcmu ] && [ $TARGET != vtld ] && { echo "qemu/run.sh: --frontend tcmu serves vtld's library only" >&2; exit 2; }
 
 VTLD=${VTLD:-$TOP/build/bin/vtld}
 VTLCTL=${VTLCTL:-$TOP/build/bin/vtlctl}
+VTL_TCMU=$TOP/build/bin/vtl-tcmu
 MEM=${QEMU_MEM:-512M}
 T_START=$EPOCHREALTIME
 
@@ -76,6 +94,10 @@ else
   [ -x "$VTLCTL" ] || die "$VTLCTL not built (make)"
 fi
 [ -n "$CONFIG" ] && [ $TARGET = tgt ] && die "--config is for --target vtld"
+[ $FRONTEND = tcmu ] && { [ -x "$VTL_TCMU" ] || die "$VTL_TCMU not built (make)"; }
+# logs and work directories are named after what served the suite
+RUN_NAME=$TARGET
+[ $FRONTEND = tcmu ] && RUN_NAME=tcmu
 
 # ---- guest ----------------------------------------------------------------------------
 BG_ARGS=()
@@ -86,7 +108,7 @@ KERNEL=${GUEST[0]} INITRD=${GUEST[1]}
 
 # ---- work directory, cleanup ------------------------------------------------------------
 mkdir -p "$TOP/build/qemu/logs"
-WORK=$(mktemp -d "$TOP/build/qemu/run-$TARGET.XXXXXX")
+WORK=$(mktemp -d "$TOP/build/qemu/run-$RUN_NAME.XXXXXX")
 QPID='' TGTD_PID='' TGT_CTL='' VTLD_PID='' AGENT_PID='' WATCH_PID='' RESULT=1
 cleanup() {
   local rc=$?
@@ -124,7 +146,7 @@ cleanup() {
   fi
   if [ $KEEP = 1 ] || [ $RESULT != 0 ]; then
     local dest
-    dest="$TOP/build/qemu/logs/$TARGET-$(date -u +%Y%m%dT%H%M%SZ)"
+    dest="$TOP/build/qemu/logs/$RUN_NAME-$(date -u +%Y%m%dT%H%M%SZ)"
     mkdir -p "$dest"
     cp "$WORK"/*.log "$WORK"/suite.conf "$dest/" 2>/dev/null
     [ -n "$CONFIG" ] && cp "$CONFIG" "$dest/" 2>/dev/null
@@ -234,6 +256,12 @@ for l in $LUN_CHG $LUN_D0 $LUN_D1; do
   grep -q "Lun:$l " "$WORK/iscsi-ls.log" || { cat "$WORK/iscsi-ls.log" >&2; die "$TARGET does not list LUN $l on 127.0.0.1:$PORT"; }
 done
 say "target $TARGET on 127.0.0.1:$PORT ($IQN; changer LUN $LUN_CHG, drives LUN $LUN_D0 $LUN_D1) up in $(secs_since "$T_TARGET") s"
+if [ $FRONTEND = tcmu ]; then
+  # the host's vtld only said what the library holds; the guest serves it itself
+  kill -TERM "$VTLD_PID"; wait "$VTLD_PID" 2>/dev/null || true
+  VTLD_PID=''
+  say "frontend tcmu: vtl-tcmu serves the library inside the guest (tcm_loop target 1, LUN 0..$EXPECT_DTE)"
+fi
 
 # ---- per-run initramfs: the cached image + a cpio with /etc/suite.conf ------------------
 mkdir -p "$WORK/extra/etc"
@@ -242,8 +270,10 @@ mkdir -p "$WORK/extra/etc"
   printf 'TARGET=%q\nEXPECT_DTE=%q\nEXPECT_STORAGE=%q\nEXPECT_IE=%q\n' "$TARGET" "$EXPECT_DTE" "$EXPECT_STORAGE" "$EXPECT_IE"
   printf 'EXPECT_BARCODES=%q\nCLEANER=%q\n' "$EXPECT_BARCODES" "$CLEANER"
   printf 'BTAPE_BLOCK=%q\nBACULA_OFFLINE=%q\nONLY=%q\n' "${BTAPE_BLOCK:-16384}" "$BACULA_OFFLINE" "$ONLY"
+  printf 'FRONTEND=%q\nBENCH=%q\n' "$FRONTEND" "$BENCH"
 } > "$WORK/suite.conf"
 cp "$WORK/suite.conf" "$WORK/extra/etc/suite.conf"
+[ $FRONTEND = tcmu ] && [ -n "$CONFIG" ] && cp "$CONFIG" "$WORK/extra/etc/vtl.yaml"
 (cd "$WORK/extra" && find . | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$WORK/extra.cpio.gz"
 cat "$INITRD" "$WORK/extra.cpio.gz" > "$WORK/initrd.gz"
 
@@ -252,7 +282,7 @@ write_junit() {
   local out=$1 tmp
   mkdir -p "$(dirname "$out")"
   tmp=$(mktemp "$WORK/junit.XXXXXX")
-  grep -a '@@STEP ' "$WORK/console.log" | sed 's/^.*@@STEP //; s/\r$//' | awk -v suite="qemu-$TARGET" \
+  grep -a '@@STEP ' "$WORK/console.log" | sed 's/^.*@@STEP //; s/\r$//' | awk -v suite="qemu-$RUN_NAME" \
     -v done="${DONE:+1}" -v total="$(secs_since "$T_START")" '
     function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); return s }
     {
@@ -322,6 +352,19 @@ AGENT_PID=$!
 
 # ---- boot -------------------------------------------------------------------------------
 URL=iscsi://127.0.0.1:$PORT/$IQN
+# the SCSI devices: the host target through QEMU's iSCSI driver, or none (tcmu: the guest
+# serves the library itself)
+SCSI_ARGS=(
+  -iscsi initiator-name=iqn.2026-11.org.openrsm:qemu-guest
+  -device virtio-scsi-pci,id=scsi0
+  -drive if=none,id=chg,format=raw,file=$URL/$LUN_CHG
+  -device scsi-generic,drive=chg,bus=scsi0.0,channel=0,scsi-id=0,lun=0,io_timeout=900
+  -drive if=none,id=tape0,format=raw,file=$URL/$LUN_D0
+  -device scsi-generic,drive=tape0,bus=scsi0.0,channel=0,scsi-id=1,lun=0,io_timeout=900
+  -drive if=none,id=tape1,format=raw,file=$URL/$LUN_D1
+  -device scsi-generic,drive=tape1,bus=scsi0.0,channel=0,scsi-id=2,lun=0,io_timeout=900
+)
+[ $FRONTEND = tcmu ] && SCSI_ARGS=()
 : > "$WORK/console.log"
 T_BOOT=$EPOCHREALTIME
 timeout --kill-after=10 "$TMO" qemu-system-x86_64 \
@@ -329,14 +372,7 @@ timeout --kill-after=10 "$TMO" qemu-system-x86_64 \
   -serial stdio -chardev pipe,id=hostctl,path="$WORK/hostctl" -serial chardev:hostctl \
   -kernel "$KERNEL" -initrd "$WORK/initrd.gz" \
   -append "console=ttyS0 panic=-1 loglevel=4 quiet" \
-  -iscsi initiator-name=iqn.2026-11.org.openrsm:qemu-guest \
-  -device virtio-scsi-pci,id=scsi0 \
-  -drive if=none,id=chg,format=raw,file=$URL/$LUN_CHG \
-  -device scsi-generic,drive=chg,bus=scsi0.0,channel=0,scsi-id=0,lun=0,io_timeout=900 \
-  -drive if=none,id=tape0,format=raw,file=$URL/$LUN_D0 \
-  -device scsi-generic,drive=tape0,bus=scsi0.0,channel=0,scsi-id=1,lun=0,io_timeout=900 \
-  -drive if=none,id=tape1,format=raw,file=$URL/$LUN_D1 \
-  -device scsi-generic,drive=tape1,bus=scsi0.0,channel=0,scsi-id=2,lun=0,io_timeout=900 \
+  "${SCSI_ARGS[@]}" \
   < /dev/null >> "$WORK/console.log" 2>&1 &     # O_APPEND: the watchdog appends too
 QPID=$!
 # if the target dies, QEMU's iSCSI driver retries forever and the guest hangs: stop it
@@ -353,8 +389,10 @@ watch_target() {
     sleep 1
   done
 }
-watch_target "${VTLD_PID:-$TGTD_PID}" &
-WATCH_PID=$!
+if [ $FRONTEND = iscsi ]; then
+  watch_target "${VTLD_PID:-$TGTD_PID}" &
+  WATCH_PID=$!
+fi
 
 PASSED=0 FAILED=0 SKIPPED=0 DONE='' BOOT_S='' FAILS=()
 while IFS= read -r line; do
@@ -385,6 +423,6 @@ if [ -z "$DONE" ]; then
 fi
 [ $FAILED = 0 ] && RESULT=0
 [ -n "$JUNIT" ] && write_junit "$JUNIT"
-say "target $TARGET: boot $BOOT_S s, qemu $(secs_since "$T_BOOT") s, total $(secs_since "$T_START") s; skipped $SKIPPED${FAILS[*]:+; failed: ${FAILS[*]}}"
+say "target $RUN_NAME: boot $BOOT_S s, qemu $(secs_since "$T_BOOT") s, total $(secs_since "$T_START") s; skipped $SKIPPED${FAILS[*]:+; failed: ${FAILS[*]}}"
 say "$PASSED passed, $FAILED failed"
 exit $RESULT

@@ -14,6 +14,8 @@
 #
 # /etc/suite.conf (written by qemu/run.sh) sets:
 #   TARGET           vtld | tgt (only for messages)
+#   FRONTEND         iscsi (QEMU's iSCSI driver to a host target) | tcmu (vtl-tcmu in this
+#                    guest behind tcm_loop; operator actions go to its vtlctl socket)
 #   EXPECT_DTE EXPECT_STORAGE EXPECT_IE   element counts of the library
 #   EXPECT_BARCODES  every barcode in the library, space separated
 #   CLEANER          barcode of a cleaning cartridge in a storage slot
@@ -73,14 +75,17 @@ run() {
 last() { $BB grep -v '^[[:space:]]*$' $OUT | $BB tail -n 1 | $BB tr -s ' \t' ' ' | $BB cut -c1-160; }
 
 # ---- device discovery -------------------------------------------------------------
-# sg node, st node and SCSI id of every generic device, from sysfs
+# sg node, st node and SCSI id of every generic device, from sysfs. Drive 0 is the tape
+# with the lowest (target id, LUN): scsi-id 1 behind QEMU's iSCSI path, LUN 1 of target 1
+# behind tcm_loop (FRONTEND=tcmu), where the changer and the drives share one target.
 CHG='' TAPE0_SG='' TAPE1_SG='' TAPE0='' TAPE1=''
 discover() {
+  CHG='' TAPE0_SG='' TAPE1_SG='' TAPE0='' TAPE1='' T0KEY=''
   for d in /sys/class/scsi_generic/sg*; do
     [ -e "$d/device/type" ] || continue
     sg=/dev/${d##*/}
     hctl=$($BB basename "$($BB readlink -f "$d/device")")
-    id=$(echo "$hctl" | $BB cut -d: -f3)
+    id=$(echo "$hctl" | $BB cut -d: -f3) lun=$(echo "$hctl" | $BB cut -d: -f4)
     type=$($BB cat "$d/device/type")
     case $type in
       8) CHG=$sg ;;
@@ -88,7 +93,10 @@ discover() {
          for s in "$d"/device/scsi_tape/nst*; do
            case ${s##*/} in nst[0-9]|nst[0-9][0-9]) nst=/dev/${s##*/} ;; esac
          done
-         if [ "$id" = 1 ]; then TAPE0_SG=$sg TAPE0=$nst; else TAPE1_SG=$sg TAPE1=$nst; fi ;;
+         key=$((id * 1000 + lun))
+         if [ -z "$T0KEY" ] || [ $key -lt "$T0KEY" ]; then
+           TAPE1_SG=$TAPE0_SG TAPE1=$TAPE0 TAPE0_SG=$sg TAPE0=$nst T0KEY=$key
+         else TAPE1_SG=$sg TAPE1=$nst; fi ;;
     esac
   done
 }
@@ -188,6 +196,14 @@ if [ -c $HOSTCTL ] && $BB stty -F $HOSTCTL raw -echo clocal -hupcl 2>/dev/null; 
   exec 3<>$HOSTCTL && HOSTFD=1
 fi
 host() {
+  if [ "${FRONTEND:-}" = tcmu ]; then
+    # the library runs in this guest: vtlctl talks to vtl-tcmu's control socket
+    echo "  > vtlctl: $*"
+    if HOST_REPLY=$($BB timeout 30 /usr/bin/vtlctl --control /run/vtl-tcmu.sock "$@" 2>&1); then
+      HOST_REPLY="OK $(echo "$HOST_REPLY" | $BB tr '\n' ' ')"; echo "  < $HOST_REPLY"; return 0
+    fi
+    HOST_REPLY="ERR vtlctl $*: $(echo "$HOST_REPLY" | $BB tr '\n' ' ')"; echo "  < $HOST_REPLY"; return 1
+  fi
   [ $HOSTFD = 1 ] || { HOST_REPLY="ERR no host channel"; return 1; }
   echo "  > host: $*"
   echo "@@HOST $*" >&3

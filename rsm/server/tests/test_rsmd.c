@@ -858,6 +858,33 @@ static void test_cli_scratch_pool_and_movetopool(void)
     env_stop(&e);
 }
 
+/* With --db the CLI runs the engine itself, drivers included: a simulated library added
+ * by URI shows with its drives, slots and media. */
+static void test_cli_embedded_library_add(void)
+{
+    char dir[256];
+    test_mkdtemp(dir, sizeof dir);
+    static char out[65536];
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--db %s/db library add sim:", dir), 0);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--db %s/db --json view libraries", dir), 0);
+    json_t *j = json_loads(out, 0, NULL);
+    CU_ASSERT_FATAL(json_is_array(j));
+    int online = 0;
+    size_t i;
+    json_t *row;
+    json_array_foreach(j, i, row)
+    {
+        if (json_integer_value(json_object_get(row, "drives")) == 2) {
+            online++;
+            CU_ASSERT_EQUAL(json_integer_value(json_object_get(row, "slots")), 24);
+            CU_ASSERT_EQUAL(json_integer_value(json_object_get(row, "media")), 21);
+        }
+    }
+    CU_ASSERT_EQUAL(online, 1);
+    json_decref(j);
+    test_rmtree(dir);
+}
+
 static void test_cli_errors_and_exit_codes(void)
 {
     struct env e;
@@ -904,6 +931,7 @@ static CU_TestInfo rsmd_tests[] = {
     {"library_control_over_socket", test_library_control_over_socket},
     {"cli_pools_and_media", test_cli_pools_and_media},
     {"cli_scratch_pool_and_movetopool", test_cli_scratch_pool_and_movetopool},
+    {"cli_embedded_library_add", test_cli_embedded_library_add},
     {"cli_errors_and_exit_codes", test_cli_errors_and_exit_codes},
     {"no_daemon_not_connected", test_no_daemon_not_connected},
     {"default_socket_from_environment", test_default_socket_from_environment},
