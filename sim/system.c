@@ -150,6 +150,7 @@ enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir,
             .nosync = sys->tapes_temporary,
             .volatile_use = sys->tapes_temporary,
             .auto_eject = sys->cfg->pers.drive_unload_on_move,
+            .compress_images = sys->cfg->compress_images,
         };
         (void)vtl_drive_personality_for(ei.drive.vendor, &dc.personality);
         if (vtl_drive_create(&dc, &sys->drives[i]) != VTL_DRIVE_OK) {

@@ -161,7 +161,7 @@ static void test_library_errors_point_into_the_scenario(void)
     EXPECT_ERROR(
         "name: x\nlibrary:\n  personality: ibm-ts4300\n  slotz: 3\nsteps:\n  - door: open\n",
         "t.yaml:4:3: unknown key 'slotz' in library config (expected one of: personality, "
-        "serial, slots, mailslots, drives, cartridges, clock, delays)");
+        "serial, slots, mailslots, drives, cartridges, clock, delays, compress_images)");
     EXPECT_ERROR("library: {personality: nosuch}\nsteps:\n  - door: open\n",
                  "t.yaml:1:24: personality: unknown personality 'nosuch'");
     EXPECT_ERROR("library: [ibm]\nsteps:\n  - door: open\n",

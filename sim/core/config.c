@@ -544,7 +544,8 @@ struct cfg_arg {
 };
 
 static const char *const cfg_keys[] = {"personality", "serial", "slots",  "mailslots", "drives",
-                                       "cartridges",  "clock",  "delays", NULL};
+                                       "cartridges",  "clock",  "delays", "compress_images",
+                                       NULL};
 
 static enum vtl_rc cfg_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yaml_node_t *v)
 {
@@ -575,6 +576,8 @@ static enum vtl_rc cfg_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yam
     case 7:
         a->delays_node = v;
         return VTL_OK;
+    case 8:
+        return get_bool(c, v, "compress_images", &a->cfg->compress_images);
     }
     return VTL_OK;
 }

@@ -73,6 +73,10 @@ struct vtl_config {
     size_t n_carts;
     enum vtl_clock_mode clock_mode;
     double clock_scale;
+    bool compress_images;      /* store data the host sends compressed (zstd) when the drive's
+                                * compression is on; off by default: the drive reports
+                                * compression as real LTO drives do, but storing blocks as
+                                * sent keeps the data path at memory speed */
     struct vtl_delays delays;
 };
 

@@ -487,7 +487,7 @@ static void become_ready(struct vtl_drive *d)
         (void)vtl_tape_rewind(d->tape); /* a freshly threaded tape is at BOP */
         vtl_tape_count_load(d->tape);
         vtl_tape_get_counters(d->tape, &d->at_load);
-        (void)vtl_tape_set_compression(d->tape, d->compression); /* mode page 0Fh DCE */
+        (void)vtl_tape_set_compression(d->tape, d->compression && d->cfg.compress_images); /* mode page 0Fh DCE */
         d->tape_total = drv_tape_total_bytes(d); /* ends at BOP of partition 0 */
     }
     drv_ua_all(d, DRV_ASC_MEDIUM_CHANGED, 0);
@@ -688,7 +688,7 @@ enum vtl_exec drv_host_load(struct vtl_drive *d, struct vtl_cmd *cmd, bool load,
                 (void)vtl_tape_rewind(d->tape);
                 vtl_tape_count_load(d->tape);
                 vtl_tape_get_counters(d->tape, &d->at_load);
-                (void)vtl_tape_set_compression(d->tape, d->compression);
+                (void)vtl_tape_set_compression(d->tape, d->compression && d->cfg.compress_images);
                 d->tape_total = drv_tape_total_bytes(d);
             }
             d->loads++;

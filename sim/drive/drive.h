@@ -100,6 +100,8 @@ struct vtl_drive_config {
     uint64_t clean_after_bytes;
     uint64_t clean_after_loads;
     uint64_t clean_after_us;      /* time with a cartridge threaded */
+    bool compress_images;         /* compress stored blocks while the host has compression
+                                   * on (mode page 0Fh DCE); otherwise they are stored as sent */
     bool auto_eject;              /* the robot may take a loaded cartridge without a host
                                    * UNLOAD (the drive unloads itself) */
     bool nosync;                  /* open images with VTL_TAPE_OPEN_NOSYNC (tests) */

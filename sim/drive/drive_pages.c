@@ -380,7 +380,7 @@ enum vtl_exec drv_mode_select(struct vtl_drive *d, struct vtl_cmd *cmd, const st
     for (size_t i = 0; i < x->n; i++)
         apply_page(d, x->page[i]);
     if (d->tape)
-        (void)vtl_tape_set_compression(d->tape, d->compression);
+        (void)vtl_tape_set_compression(d->tape, d->compression && d->cfg.compress_images);
     /* Other initiators share these parameters: tell them (SPC-4 7.5.1). */
     drv_ua_all(d, DRV_ASC_MODE_CHANGED, drv_nexus(d, cmd->nexus_id)->id);
     drv_set_good(cmd);

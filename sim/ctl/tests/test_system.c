@@ -5,6 +5,7 @@
 
 #include "scsi/cdb.h"
 #include "scsi/vpd.h"
+#include "sim/core/config.h"
 #include "sim/core/library.h"
 #include "sim/drive/drive.h"
 #include "sim/system.h"
@@ -129,7 +130,29 @@ static void test_bad_config_reports_location(void)
     test_rmtree(dir);
 }
 
+static void test_compress_images_key(void)
+{
+    struct vtl_config *cfg = NULL;
+    char err[256] = "";
+    const char *yes = "personality: ibm-ts4300\ncompress_images: true\n";
+    CU_ASSERT_EQUAL_FATAL(vtl_config_load_string(yes, strlen(yes), "c.yaml", &cfg, err, sizeof err),
+                          VTL_OK);
+    CU_ASSERT_TRUE(cfg->compress_images);
+    vtl_config_free(cfg);
+    cfg = NULL;
+    const char *bad = "personality: ibm-ts4300\ncompress_images: sometimes\n";
+    CU_ASSERT_EQUAL(vtl_config_load_string(bad, strlen(bad), "c.yaml", &cfg, err, sizeof err),
+                    VTL_E_CONFIG);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "c.yaml:2:"));
+    /* The default library stores images as sent. */
+    CU_ASSERT_EQUAL_FATAL(vtl_config_default(&cfg), VTL_OK);
+    CU_ASSERT_FALSE(cfg->compress_images);
+    vtl_config_free(cfg);
+}
+
 static CU_TestInfo system_tests[] = {
+    {"compress_images_key", test_compress_images_key},
     {"cleaning_cycle_counts_down_library_inventory",
      test_cleaning_cycle_counts_down_library_inventory},
     {"drive_identity_matches_bay", test_drive_identity_matches_bay},

@@ -1065,12 +1065,38 @@ static void test_rsoc_and_verify(void)
     fx_stop(&f);
 }
 
-/* Page 0Fh DCE has a measurable effect: compressible data takes less medium with it on,
- * and as much as the host sent with it off (log page 0Ch, bytes to medium). */
+/* Without compressed images (the default), DCE stays on for the host but blocks are
+ * stored as sent: medium bytes equal host bytes, and the data reads back whole. */
+static void test_images_uncompressed_by_default(void)
+{
+    struct fx f;
+    fx_ready(&f, "Z00002L8");
+    static uint8_t zeros[64 * 1024];
+    uint8_t buf[512];
+    CHECK_GOOD(fx_write(&f, false, sizeof zeros, zeros, sizeof zeros));
+    struct res r = log_sense(&f, 0x0C, buf, sizeof buf);
+    CU_ASSERT_EQUAL(log_param(buf, r.len, 0x0000), sizeof zeros);
+    CU_ASSERT(log_param(buf, r.len, 0x0001) >= sizeof zeros);   /* plus record headers */
+    CHECK_GOOD(fx_rewind(&f));
+    static uint8_t rb[64 * 1024];
+    r = fx_read(&f, false, false, sizeof rb, rb, sizeof rb);
+    CHECK_GOOD(r);
+    CU_ASSERT_EQUAL(memcmp(rb, zeros, sizeof rb), 0);
+    fx_stop(&f);
+}
+
+/* With compressed images configured, page 0Fh DCE has a measurable effect: compressible
+ * data takes less medium with it on, and as much as the host sent with it off (log page
+ * 0Ch, bytes to medium). */
 static void test_compression_effect(void)
 {
     struct fx f;
-    fx_ready(&f, "Z00001L8");
+    fx_config(&f, VTL_CLOCK_VIRTUAL);
+    f.cfg.compress_images = true;
+    fx_start(&f);
+    fx_load(&f, "Z00001L8");
+    for (int i = 0; i < 10 && fx_tur(&f).status != VTL_STATUS_GOOD; i++)
+        ;
     static uint8_t zeros[64 * 1024];
     uint8_t buf[512];
     CHECK_GOOD(fx_write(&f, false, sizeof zeros, zeros, sizeof zeros));
@@ -1247,6 +1273,7 @@ static void test_use_survives_restart(void)
 static CU_TestInfo ctl_tests[] = {
     {"use_survives_restart", test_use_survives_restart},
     {"attach_library", test_attach_library},
+    {"images_uncompressed_by_default", test_images_uncompressed_by_default},
     {"compression_effect", test_compression_effect},
     {"st_compression_toggle", test_st_compression_toggle},
     {"dirty_by_threaded_time", test_dirty_by_threaded_time},
