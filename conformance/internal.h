@@ -45,6 +45,9 @@ struct conform_run {
     struct conform_dev *changer;
     struct conform_identity ident;
     bool is_sg;
+    bool resid_untrusted;      /* the transport reports every transfer as full length (QEMU's
+                                * iSCSI driver sets the SG_IO residual to 0): checks that
+                                * compare announced lengths with bytes received SKIP */
 
     /* discovery */
     char discover_err[256];    /* non-empty: the library could not be read */
@@ -88,6 +91,9 @@ struct conform_run {
 /* ---- verdicts and notes (attach to r->cur) ---- */
 void cf_fail(struct conform_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cf_skip(struct conform_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For a check that compares a length the device announces with the bytes received: true
+ * (after recording a SKIP with the reason) when the transport's residuals cannot be trusted. */
+bool cf_skip_if_resid_untrusted(struct conform_run *r);
 void cf_note(struct conform_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cf_timing(struct conform_run *r, const char *kind, double ms, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

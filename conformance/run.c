@@ -785,6 +785,15 @@ static enum t10_rc keep_op(const struct t10_rsoc_desc *d, void *arg)
     return T10_OK;
 }
 
+bool cf_skip_if_resid_untrusted(struct conform_run *r)
+{
+    if (!r->resid_untrusted)
+        return false;
+    cf_skip(r, "the transport reports every transfer as full length (no residual), so the "
+               "bytes received cannot be compared with the lengths the device announces");
+    return true;
+}
+
 static void discover(struct conform_run *r)
 {
     struct cf_reply x;
@@ -796,6 +805,16 @@ static void discover(struct conform_run *r)
     }
     struct t10_inquiry q;
     if (t10_inquiry_decode(buf, x.xfer_len, &q) == T10_OK) {
+        /* A transport that reports the whole allocation length as transferred when the
+         * device announced less cannot say how many bytes really came back. */
+        struct cf_reply y;
+        uint8_t probe[255];
+        bool was = r->mute;
+        r->mute = true;
+        if (cf_inquiry(r, r->changer, "changer", false, 0, probe, sizeof probe, &y) &&
+            cf_good(&y) && (size_t)q.add_len + 5 < sizeof probe && y.xfer_len == sizeof probe)
+            r->resid_untrusted = true;
+        r->mute = was;
         snprintf(r->ident.vendor, sizeof r->ident.vendor, "%s", q.vendor);
         snprintf(r->ident.product, sizeof r->ident.product, "%s", q.product);
         snprintf(r->ident.revision, sizeof r->ident.revision, "%s", q.revision);

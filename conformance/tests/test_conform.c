@@ -37,6 +37,7 @@ enum mutation {
     M_VPD00_UNSORTED, /* VPD 00h page list out of order                                    */
     M_ILI_NO_RESIDUE, /* ILI sense without INFORMATION                                     */
     M_EOD_AS_MEDIUM,  /* READ at EOD answered MEDIUM ERROR 11/00                           */
+    M_NO_RESIDUAL,    /* the transport reports every data-in as full length (QEMU iSCSI)   */
     M_BUSY_ONCE,      /* each MOVE MEDIUM first answered BUSY, then executed                */
     M_NO_CONFLICT,    /* RESERVATION CONFLICT answered as GOOD                              */
 };
@@ -124,6 +125,10 @@ static enum xport_rc fake_exec(void *impl, struct xport_cmd *cmd)
     case M_NO_SKSV:
         if (cmd->status == 0x02 && cmd->sense_len >= 18 && (cmd->sense[0] & 0x7E) == 0x70)
             cmd->sense[15] &= 0x7F;
+        break;
+    case M_NO_RESIDUAL:
+        if (cmd->dir == XPORT_DIR_IN)
+            cmd->xfer_len = cmd->buf_len;
         break;
     case M_INQ_ADDLEN:
         if (op == 0x12 && !(cmd->cdb[1] & 1) && cmd->status == 0 && len >= 5)
@@ -305,6 +310,20 @@ static void test_ili_without_residue_caught(void)
     caught_with(M_ILI_NO_RESIDUE, "SSC-DATA-004", "A00004L8");
 }
 static void test_eod_as_medium_error_caught(void) { caught_with(M_EOD_AS_MEDIUM, "SSC-DATA-009", "A00004L8"); }
+
+/* Over a transport without residuals, length comparisons are skipped with the reason
+ * rather than failed, and a check with other things to verify still runs them. */
+static void test_untrusted_residual_skips_length_checks(void)
+{
+    struct fake_cfg cfg;
+    const char *ids[] = {"SPC-INQ-006", "SMC-MODE-008", NULL};
+    struct conform_run *r = run_with(M_NO_RESIDUAL, &cfg, NULL, ids);
+    const struct conform_result *c = conform_result_find(r, "SPC-INQ-006");
+    CU_ASSERT_EQUAL(c->verdict, CONFORM_SKIP);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c->reason, "residual"));
+    CU_ASSERT_EQUAL(verdict(r, "SMC-MODE-008"), CONFORM_PASS);
+    conform_run_free(r);
+}
 
 static void test_reservation_ignored_caught(void)
 {
@@ -649,6 +668,7 @@ static CU_TestInfo conform_tests[] = {
     {"missing_login_unit_attention_caught", test_missing_login_ua_caught},
     {"unsorted_vpd00_caught", test_unsorted_vpd00_caught},
     {"ili_without_residue_caught", test_ili_without_residue_caught},
+    {"untrusted_residual_skips_length_checks", test_untrusted_residual_skips_length_checks},
     {"eod_as_medium_error_caught", test_eod_as_medium_error_caught},
     {"reservation_not_enforced_caught", test_reservation_ignored_caught},
     {"busy_is_retried_and_noted", test_busy_is_retried},

@@ -557,7 +557,8 @@ if begin rsm-inventory; then
     empty_drive0
     ok=1
     run -t 300 /usr/bin/rsm --db /tmp/rsmdb library add "sg:$CHG" || ok=0
-    [ $ok = 1 ] && { run -t 300 /usr/bin/rsm --db /tmp/rsmdb inventory || ok=0; }
+    lib=$($BB head -n 1 $OUT)   # the library's GUID, as `library add` prints it
+    [ $ok = 1 ] && { run -t 300 /usr/bin/rsm --db /tmp/rsmdb inventory "$lib" || ok=0; }
     [ $ok = 1 ] && { run -t 60 /usr/bin/rsm --db /tmp/rsmdb --json view media || ok=0; }
     if [ $ok = 1 ]; then
       missing=
