@@ -100,7 +100,8 @@ enum scn_rsm_call {
     SCN_GET_INFO,
     SCN_ENUMERATE,
     SCN_GET_POOL_NAME,
-    /* library control: not implemented by librsm yet (rsm/api/STATUS.md); called for real */
+    /* library control: called for real; without the device layer linked (or for inject,
+     * eject, door, cleaning: not implemented, rsm/api/STATUS.md) it answers NOT_SUPPORTED */
     SCN_MOUNT,
     SCN_DISMOUNT,
     SCN_INVENTORY,
