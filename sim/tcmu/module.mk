@@ -4,11 +4,12 @@
 LIBS += vtltcmu
 vtltcmu_SRCS := sim/tcmu/ring.c sim/tcmu/uio.c
 
-# Static, so the QEMU guest's initramfs needs no copy of libyaml, libzstd or libjansson.
+# Static, so the QEMU guest's initramfs needs no copy of libyaml, libzstd or libjansson
+# (except in sanitizer builds: ASan cannot link statically).
 BINS += vtl-tcmu
 vtl-tcmu_SRCS := sim/tcmu/vtl-tcmu.c
 vtl-tcmu_LIBS := vtltcmu $(VTL_ALL_LIBS)
-vtl-tcmu_LDLIBS := -static $(VTL_ALL_LDLIBS)
+vtl-tcmu_LDLIBS := $(if $(SAN),,-static) $(VTL_ALL_LDLIBS)
 
 TESTS += test_tcmu
 test_tcmu_SRCS := sim/tcmu/tests/test_ring.c
