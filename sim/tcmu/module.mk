@@ -15,3 +15,7 @@ TESTS += test_tcmu
 test_tcmu_SRCS := sim/tcmu/tests/test_ring.c
 test_tcmu_LIBS := vtltcmu cutest
 test_tcmu_LDLIBS := -lcunit
+
+FUZZ += fuzz_tcmu_ring
+fuzz_tcmu_ring_SRCS := fuzz/fuzz_tcmu_ring.c
+fuzz_tcmu_ring_LIBS := vtltcmu

@@ -29,8 +29,11 @@ enum vtl_tcmu_rc vtl_tcmu_ring_open(struct vtl_tcmu_ring *r, void *map, size_t m
     struct tcmu_mailbox *mb = map;
     if (mb->version != TCMU_MAILBOX_VERSION && mb->version != 1)
         return VTL_TCMU_EBADMAP;
+    /* The kernel aligns the ring and every entry to TCMU_OP_ALIGN_SIZE (8 bytes); an
+     * unaligned geometry would make every entry access misaligned. */
     if (mb->cmdr_off < sizeof *mb || mb->cmdr_size < sizeof(struct tcmu_cmd_entry_hdr) ||
-        (uint64_t)mb->cmdr_off + mb->cmdr_size > map_len)
+        (uint64_t)mb->cmdr_off + mb->cmdr_size > map_len || mb->cmdr_off % 8 != 0 ||
+        mb->cmdr_size % 8 != 0)
         return VTL_TCMU_EBADMAP;
     r->map = map;
     r->map_len = map_len;
@@ -38,6 +41,8 @@ enum vtl_tcmu_rc vtl_tcmu_ring_open(struct vtl_tcmu_ring *r, void *map, size_t m
     r->cmdr_size = mb->cmdr_size;
     r->flags = mb->version == 1 ? 0 : mb->flags;
     r->rd = __atomic_load_n(&mb->cmd_tail, __ATOMIC_ACQUIRE) % r->cmdr_size;
+    if (r->rd % 8 != 0)
+        return VTL_TCMU_EBADMAP;
     return VTL_TCMU_OK;
 }
 
@@ -104,7 +109,7 @@ enum vtl_tcmu_rc vtl_tcmu_ring_next(struct vtl_tcmu_ring *r, struct vtl_tcmu_req
         uint32_t len = tcmu_hdr_get_len(e->hdr.len_op);
         uint8_t op = (uint8_t)tcmu_hdr_get_op(e->hdr.len_op);
         /* A zero or oversized length would stall or overrun the ring: give up on it. */
-        if (len < sizeof e->hdr || len > r->cmdr_size - r->rd)
+        if (len < sizeof e->hdr || len > r->cmdr_size - r->rd || len % 8 != 0)
             return VTL_TCMU_EBADENT;
         uint32_t here = r->rd;
         r->rd = (r->rd + len) % r->cmdr_size;
@@ -112,7 +117,9 @@ enum vtl_tcmu_rc vtl_tcmu_ring_next(struct vtl_tcmu_ring *r, struct vtl_tcmu_req
             continue;  /* PAD at the end of the ring, TMR notifications */
         out->cmd_id = e->hdr.cmd_id;
         size_t fixed = offsetof(struct tcmu_cmd_entry, req.iov);
-        if (len < fixed)
+        /* The kernel sizes every command entry to hold the response that will overlay it
+         * (tcmu_cmd_get_base_cmd_size()); a shorter one could not be answered in place. */
+        if (len < fixed || len < sizeof(struct tcmu_cmd_entry))
             return VTL_TCMU_EBADENT;
         uint32_t n_iov = e->req.iov_cnt;
         /* Copy everything out now: the response overlays the request (rsp/req union). */
@@ -149,14 +156,28 @@ void vtl_tcmu_ring_complete(struct vtl_tcmu_ring *r, uint16_t cmd_id, uint8_t st
 {
     struct tcmu_mailbox *mb = mailbox(r);
     uint32_t tail = __atomic_load_n(&mb->cmd_tail, __ATOMIC_RELAXED) % r->cmdr_size;
+    if (tail % 8 != 0)
+        return;
+    /* The tail and the entries lie in memory the kernel shares with us: every step is
+     * bounded, and an entry that could not hold its response is left alone (the command
+     * then times out in the kernel rather than corrupting the mapping). */
+    if (r->cmdr_size - tail < sizeof(struct tcmu_cmd_entry_hdr))
+        return;
     struct tcmu_cmd_entry *e = entry_at(r, tail);
     /* PAD and TMR entries between completions are passed over: the kernel skips them
      * when it reaps. */
     while (tail != r->rd && tcmu_hdr_get_op(e->hdr.len_op) != TCMU_OP_CMD) {
-        tail = (tail + tcmu_hdr_get_len(e->hdr.len_op)) % r->cmdr_size;
+        uint32_t step = tcmu_hdr_get_len(e->hdr.len_op);
+        if (step < sizeof e->hdr || step > r->cmdr_size - tail || step % 8 != 0)
+            return;
+        tail = (tail + step) % r->cmdr_size;
+        if (r->cmdr_size - tail < sizeof(struct tcmu_cmd_entry_hdr))
+            return;
         e = entry_at(r, tail);
     }
     uint32_t len = tcmu_hdr_get_len(e->hdr.len_op);
+    if (len < sizeof(struct tcmu_cmd_entry) || len > r->cmdr_size - tail)
+        return;
     e->hdr.cmd_id = cmd_id;  /* out of order: this slot now carries @cmd_id's answer */
     e->hdr.uflags = 0;
     memset(&e->rsp, 0, sizeof e->rsp);
