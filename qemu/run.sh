@@ -40,7 +40,7 @@
 #              unload) instead of its shipped offline=0
 #   --rebuild  rebuild the guest even when its inputs did not change
 #   --junit    also write the steps as a JUnit XML report to FILE
-# env: VTLD (default build/bin/vtld), VTLCTL (build/bin/vtlctl), QEMU_MEM (512M)
+# env: VTLD (default build/bin/vtld), VTLCTL (build/bin/vtlctl), QEMU_MEM (512M; 1536M with --frontend tcmu)
 # Exit status: 0 when every step passed, 1 when one failed or the guest did not finish,
 # 2 on bad usage or missing prerequisites.
 set -euo pipefail
@@ -76,7 +76,9 @@ case $FRONTEND in iscsi|tcmu) ;; *) echo "qemu/run.sh: --frontend iscsi|tcmu" >&
 VTLD=${VTLD:-$TOP/build/bin/vtld}
 VTLCTL=${VTLCTL:-$TOP/build/bin/vtlctl}
 VTL_TCMU=$TOP/build/bin/vtl-tcmu
-MEM=${QEMU_MEM:-512M}
+# Through TCMU the library, its tape images included, lives inside the guest, in RAM:
+# btape's test writes a few hundred MB, stored as sent (compress_images is off).
+if [ "$FRONTEND" = tcmu ]; then MEM=${QEMU_MEM:-1536M}; else MEM=${QEMU_MEM:-512M}; fi
 T_START=$EPOCHREALTIME
 
 say() { echo "qemu: $*"; }
