@@ -98,7 +98,12 @@ bool vtl_tcmu_is_data_out(const uint8_t *cdb)
 enum vtl_tcmu_rc vtl_tcmu_ring_next(struct vtl_tcmu_ring *r, struct vtl_tcmu_req *out)
 {
     struct tcmu_mailbox *mb = mailbox(r);
-    for (;;) {
+    /* Between the read position and the head there are at most cmdr_size / 8 entries
+     * (each at least 8 bytes): a head that is never reached (a corrupt mailbox) must not
+     * spin the handler forever over PAD or TMR entries. */
+    for (uint32_t skipped = 0;; skipped++) {
+        if (skipped > r->cmdr_size / 8)
+            return VTL_TCMU_EBADMAP;
         uint32_t head = __atomic_load_n(&mb->cmd_head, __ATOMIC_ACQUIRE) % r->cmdr_size;
         if (r->rd == head)
             return VTL_TCMU_EMPTY;
