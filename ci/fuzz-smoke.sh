@@ -17,7 +17,22 @@ for t in "$@"; do
     runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$work.log" | grep -oE '[0-9]+$' | tail -1)
     printf "ok    fuzz-smoke:%-20s %9s runs in %ss, no crash\n" "$t" "${runs:-?}" "$secs"
   else
-    echo "FAIL  fuzz-smoke:$t — reproducer in $crashes/"; tail -40 "$work.log"; rc=1
+    # A "timeout" on a loaded 2-core machine may be the machine, not the code: replay each
+    # such input once; only one that is slow again (or any crash, leak, OOM) fails.
+    real_failure=0
+    for a in "$crashes"/*; do
+      [ -e "$a" ] || continue
+      case $(basename "$a") in
+        timeout-*) timeout 10 "$dir/$t" "$a" >/dev/null 2>&1 || real_failure=1 ;;
+        *) real_failure=1 ;;
+      esac
+    done
+    if [ $real_failure -eq 0 ] && ls "$crashes"/timeout-* >/dev/null 2>&1; then
+      echo "ok    fuzz-smoke:$t (a slow input under load replayed quickly: $(ls "$crashes" | tr '\n' ' '))"
+      rm -f "$crashes"/timeout-*
+    else
+      echo "FAIL  fuzz-smoke:$t — reproducer in $crashes/"; tail -40 "$work.log"; rc=1
+    fi
   fi
   rm -rf "$work" "$work.log"
 done
