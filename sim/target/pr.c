@@ -7,6 +7,8 @@
  */
 #include "sim/target/tgt.h"
 
+#include "scsi/pr.h"
+
 #include <string.h>
 
 #define KEY_ILLEGAL           0x5
@@ -102,7 +104,7 @@ enum vtl_exec vtl_pr_in(struct vtl_tctx *t)
         for (size_t i = 0; i < lib->n_nexus && nk < 64; i++)
             if (lib->nexus[i].used && lib->nexus[i].registered)
                 keys[nk++] = lib->nexus[i].key;
-        n = vtl_local_prin_keys_build(out, room, lib->pr_generation, keys, nk);
+        n = t10_prin_keys_build(out, room, lib->pr_generation, keys, nk);
         break;
     }
     case 1: {
@@ -115,12 +117,14 @@ enum vtl_exec vtl_pr_in(struct vtl_tctx *t)
             key = h ? h->key : 0;
         }
         /* All Registrants: the key reported is zero (SPC-4 6.15.3.2). */
-        n = vtl_local_prin_resv_build(out, room, lib->pr_generation, lib->pr_holder != 0, key,
-                                      lib->pr_type);
+        struct t10_prin_resv rv = {.generation = lib->pr_generation,
+                                   .held = lib->pr_holder != 0, .key = key, .type = lib->pr_type};
+        n = t10_prin_resv_build(out, room, &rv);
         break;
     }
     case 2:
-        n = vtl_local_prin_caps_build(out, room, PR_TYPE_MASK);
+        struct t10_prin_caps caps = {.tmv = true, .type_mask = PR_TYPE_MASK};
+        n = t10_prin_caps_build(out, room, &caps);
         break;
     default:
         return vtl_tc_bad_cdb(t, VTL_FP_SERVICE_ACTION.byte, VTL_FP_SERVICE_ACTION.bit);
@@ -134,10 +138,11 @@ enum vtl_exec vtl_pr_out(struct vtl_tctx *t)
     struct vtl_library *lib = t->lib;
     struct vtl_nexus *nx = t->nx;
     /* SPC-4 6.16.3: the basic list is exactly 24 bytes. */
-    if (c->param_len != VTL_LOCAL_PROUT_LEN || vtl_tc_param_len(t, c->param_len) < c->param_len)
+    if (c->param_len != 24 || vtl_tc_param_len(t, c->param_len) < c->param_len)
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_PARAM_LIST_LENGTH, NULL);
-    struct vtl_local_prout p;
-    if (vtl_local_prout_decode(t->cmd->data_out, c->param_len, &p) != T10_OK)
+    struct t10_prout p;
+    struct t10_field_ptr bad;
+    if (t10_prout_decode(t->cmd->data_out, c->param_len, &p, &bad) != T10_OK)
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_PARAM_LIST_LENGTH, NULL);
     if (p.spec_i_pt || p.all_tg_pt || p.aptpl)
         return vtl_tc_bad_param(t, VTL_FP_PR_OUT_FLAGS.byte, -1);

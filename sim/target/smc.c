@@ -333,12 +333,14 @@ enum vtl_exec vtl_smc_send_voltag(struct vtl_tctx *t)
      * refused. */
     if (c->action != 0x05 && c->action != 0x06 && c->action != 0x08 && c->action != 0x09)
         return bad_fp(t, VTL_FP_SVT_ACTION);
-    if (c->param_len < VTL_LOCAL_SVT_LEN || vtl_tc_param_len(t, c->param_len) < VTL_LOCAL_SVT_LEN)
+    if (c->param_len < T10_SVT_LEN || vtl_tc_param_len(t, c->param_len) < T10_SVT_LEN)
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_PARAM_LIST_LENGTH, NULL);
-    char tpl[33];
-    uint16_t min_seq;
-    if (vtl_local_svt_decode(t->cmd->data_out, t->cmd->data_out_len, tpl, &min_seq) != T10_OK)
+    struct t10_svt_params svt;
+    struct t10_field_ptr bad;
+    if (t10_svt_decode(t->cmd->data_out, t->cmd->data_out_len, &svt, &bad) != T10_OK)
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_PARAM_LIST_LENGTH, NULL);
+    const char *tpl = svt.template_id;
+    uint16_t min_seq = svt.min_seq;
     if (!tpl[0])
         return vtl_tc_bad_param(t, VTL_FP_SVT_TEMPLATE.byte, -1);
     t->nx->svt_valid = true;
@@ -348,7 +350,7 @@ enum vtl_exec vtl_smc_send_voltag(struct vtl_tctx *t)
     t->nx->svt_min_seq = min_seq;
     t->nx->svt_type = c->elem_type;
     t->nx->svt_addr = c->elem_addr;
-    memcpy(t->nx->svt_template, tpl, sizeof tpl);
+    memcpy(t->nx->svt_template, svt.template_id, sizeof svt.template_id);
     return vtl_tc_good(t, 0);
 }
 
@@ -393,9 +395,9 @@ enum vtl_exec vtl_smc_rvea(struct vtl_tctx *t)
             reported++;
         }
     }
+    w.send_action = nx->svt_action;
     size_t full = t10_elem_writer_finish(&w);
     if (full == 0 && w.rc != T10_OK)
         return vtl_tc_fail(t, 0x4, T10_ASC(0x44, 0x00), NULL);
-    vtl_local_rvea_set_action(t->cmd->data_in, full < room ? full : room, nx->svt_action);
     return vtl_tc_good(t, full < room ? full : room);
 }

@@ -436,7 +436,10 @@ static void send_volume_tag_then_request_address_finds_matches(void)
     th_run(lib, a, 0, &rv, NULL, 0, 4096, &r);
     TH_CHECK(&r, 0x5, T10_ASC(0x2C, 0x00)); /* no SEND VOLUME TAG yet */
     uint8_t list[40];
-    vtl_local_svt_build(list, sizeof list, "A0001?L8", 0);
+    {
+        struct t10_svt_params sp = {.template_id = "A0001?L8", .min_seq = 0};
+        t10_svt_build(list, sizeof list, &sp);
+    }
     struct t10_cdb svt = th_cdb(T10_CDB_SEND_VOLUME_TAG);
     svt.u.send_voltag = (struct t10_cdb_send_voltag){.action = 5, .param_len = 40};
     th_run(lib, a, 0, &svt, list, 40, 0, &r);
@@ -452,7 +455,10 @@ static void send_volume_tag_then_request_address_finds_matches(void)
     CU_ASSERT_EQUAL(s.addr[0], 1025 + 10);
     CU_ASSERT_EQUAL(r.data[4] & 0x1F, 5);
     /* '*' template */
-    vtl_local_svt_build(list, sizeof list, "CLN*", 0);
+    {
+        struct t10_svt_params sp = {.template_id = "CLN*", .min_seq = 0};
+        t10_svt_build(list, sizeof list, &sp);
+    }
     th_run(lib, a, 0, &svt, list, 40, 0, &r);
     memset(&s, 0, sizeof s);
     th_run(lib, a, 0, &rv, NULL, 0, 4096, &r);
@@ -468,7 +474,10 @@ static void send_volume_tag_then_request_address_finds_matches(void)
     CU_ASSERT_EQUAL(s.n, 0);
     /* action 8 ignores sequence numbers; 5 with a minimum above 0 finds nothing */
     rv.u.req_vol_addr.n_elems = 100;
-    vtl_local_svt_build(list, sizeof list, "A00000L8", 3);
+    {
+        struct t10_svt_params sp = {.template_id = "A00000L8", .min_seq = 3};
+        t10_svt_build(list, sizeof list, &sp);
+    }
     svt.u.send_voltag.action = 8;
     th_run(lib, a, 0, &svt, list, 40, 0, &r);
     TH_GOOD(&r);

@@ -10,6 +10,7 @@
 #include "scsi/mode.h"
 #include "scsi/rsoc.h"
 #include "scsi/vpd.h"
+#include "scsi/pr.h"
 #include "sim/target/local.h"
 #include "sim/target/tests/helpers.h"
 #include "tests/lib/cutest.h"
@@ -558,18 +559,18 @@ static void persistent_reservations_register_reserve_preempt_clear(void)
     TH_GOOD(&r);
     uint32_t gen;
     uint64_t keys[4];
-    size_t nk;
-    CU_ASSERT_EQUAL(vtl_local_prin_keys_decode(r.data, r.len, &gen, keys, 4, &nk), T10_OK);
+    size_t nk, n_listed;
+    bool trunc;
+    CU_ASSERT_EQUAL(t10_prin_keys_decode(r.data, r.len, &gen, keys, 4, &nk, &n_listed, &trunc),
+                    T10_OK);
     CU_ASSERT_EQUAL(nk, 2);
     in.u.pr_in.sa = 1;
     th_run(lib, cx, 0, &in, NULL, 0, 128, &r);
-    bool held;
-    uint64_t key;
-    uint8_t type;
-    CU_ASSERT_EQUAL(vtl_local_prin_resv_decode(r.data, r.len, &gen, &held, &key, &type), T10_OK);
-    CU_ASSERT_TRUE(held);
-    CU_ASSERT_EQUAL(key, 0xA);
-    CU_ASSERT_EQUAL(type, 1);
+    struct t10_prin_resv rv_in;
+    CU_ASSERT_EQUAL(t10_prin_resv_decode(r.data, r.len, &rv_in), T10_OK);
+    CU_ASSERT_TRUE(rv_in.held);
+    CU_ASSERT_EQUAL(rv_in.key, 0xA);
+    CU_ASSERT_EQUAL(rv_in.type, 1);
     /* Write Exclusive: others may read (RES) but not move */
     struct t10_cdb res = th_cdb(T10_CDB_READ_ELEMENT_STATUS);
     res.u.res = (struct t10_cdb_res){.n_elems = 100, .alloc_len = 1024};
