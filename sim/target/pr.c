@@ -122,10 +122,11 @@ enum vtl_exec vtl_pr_in(struct vtl_tctx *t)
         n = t10_prin_resv_build(out, room, &rv);
         break;
     }
-    case 2:
+    case 2: {
         struct t10_prin_caps caps = {.tmv = true, .type_mask = PR_TYPE_MASK};
         n = t10_prin_caps_build(out, room, &caps);
         break;
+    }
     default:
         return vtl_tc_bad_cdb(t, VTL_FP_SERVICE_ACTION.byte, VTL_FP_SERVICE_ACTION.bit);
     }
