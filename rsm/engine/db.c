@@ -130,6 +130,11 @@ rsm_rc rsm_db_begin(struct rsm_db *db)
     return rsm_db_step_done(st);
 }
 
+bool rsm_db_in_txn(struct rsm_db *db)
+{
+    return !sqlite3_get_autocommit(db->h);
+}
+
 rsm_rc rsm_db_end(struct rsm_db *db, rsm_rc rc)
 {
     if (rc == RSM_OK) {

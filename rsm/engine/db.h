@@ -22,6 +22,7 @@
 #ifndef RSM_ENGINE_DB_H
 #define RSM_ENGINE_DB_H
 
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdint.h>
 
@@ -54,6 +55,8 @@ rsm_rc rsm_db_step_done(sqlite3_stmt *st);
 rsm_rc rsm_db_map(int sqlite_rc);
 
 rsm_rc rsm_db_begin(struct rsm_db *db);
+/* True while a transaction is open on @db. */
+bool rsm_db_in_txn(struct rsm_db *db);
 /* Commits if @rc is RSM_OK, else rolls back; returns @rc, or the commit failure. */
 rsm_rc rsm_db_end(struct rsm_db *db, rsm_rc rc);
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rsm/engine/events.h"
 #include "rsm/engine/internal.h"
 
 struct medium {
@@ -756,45 +757,14 @@ static rsm_rc try_allocate(struct rsm_engine *e, const struct rsm_caller *c,
     return rc;
 }
 
-/* Operator request NEWMEDIA for @pool (its own transaction); state read back later. */
-static rsm_rc opreq_new(struct rsm_engine *e, const struct rsm_caller *c,
-                        const struct rsm_guid *pool, struct rsm_guid *out)
-{
-    rsm_guid_new(out);
-    rsm_rc rc = rsm_db_begin(e->db);
-    if (rc == RSM_OK)
-        rc = rsm_obj_insert(e->db, out, RSM_OT_OPREQUEST, "New media", "");
-    sqlite3_stmt *st = rsm_db_stmt(e->db, "INSERT INTO opreq(guid,request,submitted,state,"
-                                          "message,arg1type,arg1,app,user) VALUES(?1,1,?2,1,"
-                                          "?3,12,?4,?5,?6)");
-    if (rc == RSM_OK && !st)
-        rc = RSM_E_DB_FAILURE;
-    if (rc == RSM_OK) {
-        char user[32];
-        snprintf(user, sizeof user, "%u", c->uid);
-        rsm_db_bind_guid_nn(st, 1, out);
-        sqlite3_bind_int64(st, 2, rsm_db_now_ms());
-        sqlite3_bind_text(st, 3, "Media pool needs media: add media or move media to it.", -1,
-                          SQLITE_STATIC);
-        rsm_db_bind_guid_nn(st, 4, pool);
-        sqlite3_bind_text(st, 5, c->app, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, user, -1, SQLITE_STATIC);
-        rc = rsm_db_step_done(st);
-    }
-    return rsm_db_end(e->db, rc);
-}
-
 static void opreq_delete(struct rsm_engine *e, const struct rsm_guid *id)
 {
     rsm_rc rc = rsm_db_begin(e->db);
     if (rc == RSM_OK)
         rc = rsm_obj_delete(e->db, id);
+    if (rc == RSM_OK)
+        rsm_notify(e, RSM_OT_OPREQUEST, RSM_EV_DELETE, id);
     (void)rsm_db_end(e->db, rc);
-}
-
-static uint32_t opreq_state(struct rsm_engine *e, const struct rsm_guid *id)
-{
-    return count_g(e->db, "SELECT state FROM opreq WHERE guid=?1", id, NULL);
 }
 
 static int64_t mono_ms(void)
@@ -833,10 +803,10 @@ rsm_rc rsm_media_allocate(struct rsm_engine *e, const struct rsm_caller *c,
         }
         if (!have_opreq) {
             /* Nothing now: ask an operator for media (NTMS_OPREQ_NEWMEDIA) and wait. */
-            if (opreq_new(e, c, pool, &opreq) == RSM_OK)
+            if (rsm_opreq_raise(e, c, RSM_OPREQ_NEWMEDIA, "Media pool needs media: add media or move media to it.", pool, NULL, &opreq) == RSM_OK)
                 have_opreq = true;
         } else {
-            uint32_t st = opreq_state(e, &opreq);
+            uint32_t st = rsm_opreq_state(e, &opreq);
             if (st == RSM_OPSTATE_REFUSED) {
                 rc = RSM_E_CANCELLED;
                 break;
