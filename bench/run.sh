@@ -14,6 +14,13 @@ for b in "$@"; do
     echo "bench: $(basename "$b") failed" >&2; rc=1
   fi
 done
+# The QEMU guest's rows: TCMU and iSCSI measured in one guest run (qemu/run.sh
+# --bench-only); skipped when QEMU or the guest's packages are missing (exit 2).
+if [ -x qemu/run.sh ] && command -v qemu-system-x86_64 >/dev/null 2>&1; then
+  echo "bench: qemu guest (TCMU and iSCSI)" >&2
+  qemu/run.sh --bench-only --rows "$rows" >&2
+  case $? in 0) ;; 2) echo "bench: qemu guest skipped (prerequisites missing)" >&2 ;; *) echo "bench: qemu guest failed" >&2; rc=1 ;; esac
+fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 {
   echo

@@ -17,13 +17,17 @@
 #   build/qemu/inputs.sha256      hash of every input; the guest is rebuilt only when it
 #                                 changes (or with --force).
 #
-# Usage: qemu/build-guest.sh [--force] [--out DIR]     (env: KVER=6.1.0-56-amd64)
+# Usage: qemu/build-guest.sh [--force] [--out DIR]   (env: KVER=6.1.0-56-amd64; B=build:
+#        the build directory whose bin/ is copied and whose qemu/ is OUT, as build/ above)
 # Needs the packages of qemu/install-deps.sh. Prints the two output paths on success.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
-OUT=$TOP/build/qemu
+# B: the build directory (as for make; default build): its bin/ gives the project's
+# programs and its qemu/ holds the guest, so two build directories never share a guest.
+BUILD=$TOP/${B:-build}
+OUT=$BUILD/qemu
 FORCE=0
 while [ $# -gt 0 ]; do
   case $1 in
@@ -50,7 +54,8 @@ TOOLS=(
   /usr/bin/mt-st
   /usr/bin/sg_inq /usr/bin/sg_logs /usr/bin/sg_read_attr /usr/bin/sg_turs /usr/bin/sg_raw
   /usr/bin/sg_modes /usr/bin/sg_vpd /usr/bin/sg_luns /usr/bin/sg_requests
-  /usr/bin/sg_read_block_limits /usr/bin/sg_decode_sense /usr/bin/sg_map
+  /usr/bin/sg_read_block_limits /usr/bin/sg_decode_sense /usr/bin/sg_map /usr/bin/sg_reset
+  /usr/bin/sg_prevent
   /usr/bin/lsscsi
   /usr/bin/tar /usr/bin/md5sum /usr/bin/dd /usr/bin/date /usr/bin/cmp
   /usr/bin/dash
@@ -76,7 +81,7 @@ hash_inputs() {
       coreutils dash bacula-sd bacula-common lsscsi libc6 "linux-image-$KVER" 2>/dev/null || true
     (cd "$HERE" && sha256sum build-guest.sh guest/*)
     for b in $PROJECT_BINS; do
-      if [ -x "$TOP/build/bin/$b" ]; then echo "$b $(sha256sum < "$TOP/build/bin/$b")"; fi
+      if [ -x "$BUILD/bin/$b" ]; then echo "$b $(sha256sum < "$BUILD/bin/$b")"; fi
     done
   } | sha256sum | cut -d' ' -f1
 }
@@ -151,7 +156,7 @@ printf 'root:x:0:\ntape:x:26:\nbacula:x:0:\n' > "$R/etc/group"
 
 # project binaries, when built
 for b in $PROJECT_BINS; do
-  if [ -x "$TOP/build/bin/$b" ]; then copy_with_libs "$TOP/build/bin/$b" "/usr/bin/$b"; fi
+  if [ -x "$BUILD/bin/$b" ]; then copy_with_libs "$BUILD/bin/$b" "/usr/bin/$b"; fi
 done
 
 # kernel modules: wanted ones and their dependencies, dependencies first

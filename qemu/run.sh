@@ -17,20 +17,32 @@
 #      requests (vtlctl dirty / inject) on a second serial port
 #   5. stops everything it started (trap EXIT), also on failure or Ctrl-C
 #
+# By default (make test-qemu) the suite runs twice against vtld's library, one guest
+# each: over iSCSI, then through TCMU, and the two are reported side by side in
+# $B/qemu/results-both.md (B: the build directory, default build).
+#
 # With --frontend tcmu the library is served inside the guest instead: vtl-tcmu (a static
 # build in the initramfs) answers LIO TCMU backstores that tcm_loop exports as SCSI
 # target 1, LUN 0 the changer and LUN 1..N the drives (qemu/guest/tcmu-setup.sh). The host
 # starts vtld only to read the library's expectations (`vtlctl --json status`), then stops
 # it; the operator actions go to vtl-tcmu's control socket inside the guest. After the
-# suite come tcmu-restart (SIGKILL + restart, state kept) and tcmu-teardown.
+# suite come the TCMU steps of qemu/guest/tcmu-steps.sh: restarts after SIGKILL (one
+# mid-write), LUN RESET and ABORT TASK reaching the library, teardown.
 #
-# Usage: qemu/run.sh [--target vtld|tgt] [--frontend iscsi|tcmu] [--config FILE.yaml]
+# Usage: qemu/run.sh [--target vtld|tgt] [--frontend both|iscsi|tcmu] [--config FILE.yaml]
 #                    [--keep] [--only "STEPS"] [--timeout SECS] [--rebuild]
-#                    [--bacula-offline] [--bench] [--junit FILE] [--verbose]
-#   --frontend iscsi (default): QEMU's iSCSI driver to the target on the host;
-#              tcmu: vtl-tcmu inside the guest through LIO TCMU + tcm_loop (vtld only)
+#                    [--bacula-offline] [--bench] [--bench-only [--rows FILE]]
+#                    [--junit FILE] [--verbose]
+#   --frontend both (default with vtld): one run over iSCSI, then one through TCMU, and
+#              the side-by-side table; iscsi (default with tgt): QEMU's iSCSI driver to
+#              the target on the host; tcmu: vtl-tcmu inside the guest through LIO
+#              TCMU + tcm_loop (vtld only)
 #   --bench    after the suite, measure TUR round trips (sg_turs -n 1000 -t) and 256 KiB
 #              writes to /dev/nst0 (qemu/guest/bench.sh)
+#   --bench-only  no suite: one guest with both front ends at once (vtld's LUNs over
+#              iSCSI and vtl-tcmu's through TCMU) runs only bench.sh, so the two paths
+#              are measured in the same guest run; --rows FILE appends them as
+#              `make bench` rows (bench/run.sh does this)
 #   --config   a vtld library configuration (default: vtld's default library)
 #   --keep     keep the console log, target log and config in build/qemu/logs/ (they are
 #              also kept when the suite fails)
@@ -40,15 +52,18 @@
 #              unload) instead of its shipped offline=0
 #   --rebuild  rebuild the guest even when its inputs did not change
 #   --junit    also write the steps as a JUnit XML report to FILE
-# env: VTLD (default build/bin/vtld), VTLCTL (build/bin/vtlctl), QEMU_MEM (512M; 1536M with --frontend tcmu)
+# env: B (build directory, default build), VTLD (default $B/bin/vtld), VTLCTL
+#      ($B/bin/vtlctl), QEMU_MEM (512M; 1536M when vtl-tcmu runs in the guest)
 # Exit status: 0 when every step passed, 1 when one failed or the guest did not finish,
 # 2 on bad usage or missing prerequisites.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
+BUILD=$TOP/${B:-build}
+ORIG_ARGS=("$@")
 TARGET=vtld KEEP=0 ONLY='' TMO=900 REBUILD=0 VERBOSE=0 CONFIG='' BACULA_OFFLINE=0 JUNIT=''
-FRONTEND=iscsi BENCH=0
+FRONTEND='' BENCH=0 BENCH_ONLY=0 ROWS='' STEPS_OUT=''
 while [ $# -gt 0 ]; do
   case $1 in
     --target) TARGET=$2; shift ;;
@@ -57,6 +72,9 @@ while [ $# -gt 0 ]; do
     --frontend) FRONTEND=$2; shift ;;
     --frontend=*) FRONTEND=${1#*=} ;;
     --bench) BENCH=1 ;;
+    --bench-only) BENCH_ONLY=1 ;;
+    --rows) ROWS=$(realpath -m "$2"); shift ;;
+    --steps-out) STEPS_OUT=$(realpath -m "$2"); shift ;;   # internal: --frontend both
     --keep) KEEP=1 ;;
     --only) ONLY=$2; shift ;;
     --timeout) TMO=$2; shift ;;
@@ -70,15 +88,72 @@ while [ $# -gt 0 ]; do
   shift
 done
 case $TARGET in vtld|tgt) ;; *) echo "qemu/run.sh: --target vtld|tgt" >&2; exit 2 ;; esac
-case $FRONTEND in iscsi|tcmu) ;; *) echo "qemu/run.sh: --frontend iscsi|tcmu" >&2; exit 2 ;; esac
-[ $FRONTEND = tcmu ] && [ $TARGET != vtld ] && { echo "qemu/run.sh: --frontend tcmu serves vtld's library only" >&2; exit 2; }
+if [ -z "$FRONTEND" ]; then
+  if [ $TARGET = vtld ]; then FRONTEND=both; else FRONTEND=iscsi; fi
+fi
+case $FRONTEND in both|iscsi|tcmu) ;; *) echo "qemu/run.sh: --frontend both|iscsi|tcmu" >&2; exit 2 ;; esac
+[ $FRONTEND != iscsi ] && [ $TARGET != vtld ] && { echo "qemu/run.sh: --frontend $FRONTEND serves vtld's library only" >&2; exit 2; }
+[ -n "$ROWS" ] && [ $BENCH_ONLY = 0 ] && { echo "qemu/run.sh: --rows goes with --bench-only" >&2; exit 2; }
+if [ $BENCH_ONLY = 1 ]; then
+  [ $TARGET = vtld ] || { echo "qemu/run.sh: --bench-only measures vtld's library" >&2; exit 2; }
+  # one guest, both front ends at once: "bench" below
+  FRONTEND=bench BENCH=1
+fi
 
-VTLD=${VTLD:-$TOP/build/bin/vtld}
-VTLCTL=${VTLCTL:-$TOP/build/bin/vtlctl}
-VTL_TCMU=$TOP/build/bin/vtl-tcmu
+# ---- both front ends: this script once per front end, then the side-by-side table --------
+if [ $FRONTEND = both ]; then
+  mkdir -p "$BUILD/qemu"
+  BOTH=$(mktemp -d "$BUILD/qemu/both.XXXXXX")
+  trap 'rm -rf "$BOTH"' EXIT
+  rc=0
+  for f in iscsi tcmu; do
+    args=("${ORIG_ARGS[@]}" --frontend $f --steps-out "$BOTH/steps-$f")
+    [ -n "$JUNIT" ] && args+=(--junit "$BOTH/junit-$f.xml")
+    echo "qemu: ---- front end $f ----"
+    "$0" "${args[@]}" || rc=1
+    [ -s "$BOTH/steps-$f" ] || echo "guest-finished FAIL no step reported" > "$BOTH/steps-$f"
+  done
+  TABLE=$BUILD/qemu/results-both.md
+  # one row per step in first-seen order; a cell is the result and its detail, clipped
+  awk -F'\t' -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" -v cmd="qemu/run.sh ${ORIG_ARGS[*]}" '
+    function cell(s) { gsub(/\|/, "\\|", s); if (length(s) > 240) s = substr(s, 1, 237) "..."; return s }
+    FNR == 1 { col++ }
+    { if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+      r[$1, col] = "**" $2 "**" ($3 != "" ? " " cell($3) : "")
+      if ($2 == "PASS") p[col]++; else if ($2 == "FAIL") f[col]++; else s[col]++ }
+    END {
+      printf "Run of %s, `%s`: the same suite in two guests, one per front end.\n\n", when, cmd
+      print "| step | vtld over iSCSI (QEMU libiscsi) | vtld'"'"'s library through LIO TCMU (vtl-tcmu in the guest) |"
+      print "|---|---|---|"
+      for (i = 1; i <= n; i++) {
+        a = r[order[i], 1]; b = r[order[i], 2]
+        printf "| %s | %s | %s |\n", order[i], a == "" ? "-" : a, b == "" ? "-" : b
+      }
+      printf "| **total** | %d passed, %d failed, %d skipped | %d passed, %d failed, %d skipped |\n", p[1], f[1], s[1], p[2], f[2], s[2]
+    }' "$BOTH/steps-iscsi" "$BOTH/steps-tcmu" > "$TABLE"
+  echo "qemu: side by side: ${TABLE#$TOP/}"
+  if [ -n "$JUNIT" ]; then
+    mkdir -p "$(dirname "$JUNIT")"
+    { echo '<?xml version="1.0" encoding="UTF-8"?>'; echo '<testsuites>'
+      for f in iscsi tcmu; do
+        [ -s "$BOTH/junit-$f.xml" ] && sed -n 's#^<testsuites>##; s#</testsuites>$##; /^<?xml/d; /./p' "$BOTH/junit-$f.xml"
+      done
+      echo '</testsuites>'; } > "$JUNIT"
+    echo "qemu: JUnit report: $JUNIT"
+  fi
+  tail -n 1 "$TABLE" | awk -F'|' '{ print "qemu: iSCSI:" $3 "; TCMU:" $4 }'
+  P=$(cat "$BOTH"/steps-* | awk -F'\t' '$2 == "PASS"' | wc -l)
+  F=$(cat "$BOTH"/steps-* | awk -F'\t' '$2 == "FAIL"' | wc -l)
+  echo "qemu: $P passed, $F failed"
+  exit $rc
+fi
+
+VTLD=${VTLD:-$BUILD/bin/vtld}
+VTLCTL=${VTLCTL:-$BUILD/bin/vtlctl}
+VTL_TCMU=$BUILD/bin/vtl-tcmu
 # Through TCMU the library, its tape images included, lives inside the guest, in RAM:
 # btape's test writes a few hundred MB, stored as sent (compress_images is off).
-if [ "$FRONTEND" = tcmu ]; then MEM=${QEMU_MEM:-1536M}; else MEM=${QEMU_MEM:-512M}; fi
+case $FRONTEND in tcmu|bench) MEM=${QEMU_MEM:-1536M} ;; *) MEM=${QEMU_MEM:-512M} ;; esac
 T_START=$EPOCHREALTIME
 
 say() { echo "qemu: $*"; }
@@ -96,21 +171,21 @@ else
   [ -x "$VTLCTL" ] || die "$VTLCTL not built (make)"
 fi
 [ -n "$CONFIG" ] && [ $TARGET = tgt ] && die "--config is for --target vtld"
-[ $FRONTEND = tcmu ] && { [ -x "$VTL_TCMU" ] || die "$VTL_TCMU not built (make)"; }
+[ $FRONTEND != iscsi ] && { [ -x "$VTL_TCMU" ] || die "$VTL_TCMU not built (make)"; }
 # logs and work directories are named after what served the suite
 RUN_NAME=$TARGET
-[ $FRONTEND = tcmu ] && RUN_NAME=tcmu
+[ $FRONTEND != iscsi ] && RUN_NAME=$FRONTEND
 
 # ---- guest ----------------------------------------------------------------------------
 BG_ARGS=()
 [ $REBUILD = 1 ] && BG_ARGS+=(--force)
-mapfile -t GUEST < <("$HERE/build-guest.sh" "${BG_ARGS[@]}")
+mapfile -t GUEST < <(B=${B:-build} "$HERE/build-guest.sh" "${BG_ARGS[@]}")
 KERNEL=${GUEST[0]} INITRD=${GUEST[1]}
 [ -s "$KERNEL" ] && [ -s "$INITRD" ] || die "guest build failed"
 
 # ---- work directory, cleanup ------------------------------------------------------------
-mkdir -p "$TOP/build/qemu/logs"
-WORK=$(mktemp -d "$TOP/build/qemu/run-$RUN_NAME.XXXXXX")
+mkdir -p "$BUILD/qemu/logs"
+WORK=$(mktemp -d "$BUILD/qemu/run-$RUN_NAME.XXXXXX")
 QPID='' TGTD_PID='' TGT_CTL='' VTLD_PID='' AGENT_PID='' WATCH_PID='' RESULT=1
 cleanup() {
   local rc=$?
@@ -148,7 +223,7 @@ cleanup() {
   fi
   if [ $KEEP = 1 ] || [ $RESULT != 0 ]; then
     local dest
-    dest="$TOP/build/qemu/logs/$RUN_NAME-$(date -u +%Y%m%dT%H%M%SZ)"
+    dest="$BUILD/qemu/logs/$RUN_NAME-$(date -u +%Y%m%dT%H%M%SZ)"
     mkdir -p "$dest"
     cp "$WORK"/*.log "$WORK"/suite.conf "$dest/" 2>/dev/null
     [ -n "$CONFIG" ] && cp "$CONFIG" "$dest/" 2>/dev/null
@@ -275,7 +350,7 @@ mkdir -p "$WORK/extra/etc"
   printf 'FRONTEND=%q\nBENCH=%q\n' "$FRONTEND" "$BENCH"
 } > "$WORK/suite.conf"
 cp "$WORK/suite.conf" "$WORK/extra/etc/suite.conf"
-[ $FRONTEND = tcmu ] && [ -n "$CONFIG" ] && cp "$CONFIG" "$WORK/extra/etc/vtl.yaml"
+[ $FRONTEND != iscsi ] && [ -n "$CONFIG" ] && cp "$CONFIG" "$WORK/extra/etc/vtl.yaml"
 (cd "$WORK/extra" && find . | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$WORK/extra.cpio.gz"
 cat "$INITRD" "$WORK/extra.cpio.gz" > "$WORK/initrd.gz"
 
@@ -308,6 +383,36 @@ write_junit() {
     }' > "$tmp"
   mv "$tmp" "$out"
   say "JUnit report: $out"
+}
+
+# ---- --bench-only: `make bench` rows from the guest's "@@BENCH key value" lines ----------
+# keys: tur-FE-changer, tur-FE-drive (median ms of 3 x sg_turs -n 1000), write-FE (MB/s of
+# dd 256 KiB blocks to /dev/nst0); FE is tcmu or iscsi. Aims from the issue: a TCMU TUR
+# at most 0.3 ms; the peer is the iSCSI path measured in the same guest run.
+bench_rows() {
+  grep -a '@@BENCH ' "$WORK/console.log" | sed 's/^.*@@BENCH //; s/\r$//' | awk '
+    { v[$1] = $2 }
+    function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2fx", a / b) : "-" }
+    function ms(k) { return (k in v) ? sprintf("%.3f ms", v[k]) : "not measured" }
+    END {
+      cmd = "qemu/run.sh --bench-only, one TCG guest, both front ends"
+      for (i = 1; i <= 2; i++) {
+        u = i == 1 ? "changer" : "drive"
+        t = "tur-tcmu-" u; s = "tur-iscsi-" u
+        printf "| QEMU guest: TEST UNIT READY round trip, %s LUN, through LIO TCMU (vtl-tcmu in the guest; %s) | %s | <= 0.3 ms | iSCSI path %s; TCMU/iSCSI %s |\n", \
+          u, cmd, ms(t), ms(s), ratio(v[t], v[s])
+      }
+      for (i = 1; i <= 2; i++) {
+        u = i == 1 ? "changer" : "drive"
+        s = "tur-iscsi-" u
+        printf "| QEMU guest: TEST UNIT READY round trip, %s LUN, over iSCSI (QEMU libiscsi to vtld on the host; %s) | %s | - | tgt on the same path 0.47-0.48 ms (qemu recipe) |\n", \
+          u, cmd, ms(s)
+      }
+      w = (("write-tcmu" in v) ? sprintf("%.1f MB/s", v["write-tcmu"]) : "not measured")
+      x = (("write-iscsi" in v) ? sprintf("%.1f MB/s", v["write-iscsi"]) : "not measured")
+      printf "| QEMU guest: dd 256 KiB blocks to drive 0 (st) through LIO TCMU (%s) | %s | - | iSCSI path %s; TCMU/iSCSI %s |\n", cmd, w, x, ratio(v["write-tcmu"], v["write-iscsi"])
+      printf "| QEMU guest: dd 256 KiB blocks to drive 0 (st) over iSCSI (%s) | %s | - | tgt on the same path 73-112 MB/s (qemu recipe) |\n", cmd, x
+    }'
 }
 
 # ---- host requests from the guest --------------------------------------------------------
@@ -391,7 +496,7 @@ watch_target() {
     sleep 1
   done
 }
-if [ $FRONTEND = iscsi ]; then
+if [ $FRONTEND != tcmu ]; then
   watch_target "${VTLD_PID:-$TGTD_PID}" &
   WATCH_PID=$!
 fi
@@ -425,6 +530,14 @@ if [ -z "$DONE" ]; then
 fi
 [ $FAILED = 0 ] && RESULT=0
 [ -n "$JUNIT" ] && write_junit "$JUNIT"
+if [ -n "$STEPS_OUT" ]; then
+  # "name<TAB>RESULT<TAB>detail" per step, for the side-by-side table of --frontend both
+  { grep -a '@@STEP ' "$WORK/console.log" | sed 's/^.*@@STEP //; s/\r$//' |
+      awk '{ n = $1; r = $2; sub(/^[^ ]+ [^ ]+ ?/, ""); printf "%s\t%s\t%s\n", n, r, $0 }'
+    [ -n "$DONE" ] || printf 'guest-finished\tFAIL\tthe guest did not report @@DONE\n'
+  } > "$STEPS_OUT"
+fi
+if [ -n "$ROWS" ]; then bench_rows >> "$ROWS"; fi
 say "target $RUN_NAME: boot $BOOT_S s, qemu $(secs_since "$T_BOOT") s, total $(secs_since "$T_START") s; skipped $SKIPPED${FAILS[*]:+; failed: ${FAILS[*]}}"
 say "$PASSED passed, $FAILED failed"
 exit $RESULT

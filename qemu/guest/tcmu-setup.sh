@@ -1,4 +1,4 @@
-#!/bin/dash
+#!/bin/sh
 # SPDX-License-Identifier: MIT
 # tcmu-setup.sh — serves the library inside the guest through LIO TCMU + tcm_loop, with
 # raw configfs writes (no targetcli, no tcmu-runner), in the order the kernel needs:
@@ -8,7 +8,9 @@
 #        dev_config=openrsm/lunN (its UIO name tcm-user/0/lunN/openrsm/lunN is how
 #        vtl-tcmu finds it); before export: cmd_time_out (a robot move or a long locate
 #        must not be failed by LIO), pgr_support=0 and alua_support=0 (reservations and
-#        ALUA commands reach the simulator instead of being answered by LIO); enable
+#        ALUA commands reach the simulator instead of being answered by LIO),
+#        tmr_notification=1 (LIO tells vtl-tcmu about ABORT TASK and LUN RESET through
+#        the ring; kernels before 5.9 have no such attribute and skip it); enable
 #     2. vtl-tcmu started on those UIO devices; wait for its ready file
 #     3. tcm_loop: one WWN, TPG 1 (= SCSI target id 1), nexus, LUN 0..N-1 linked in order;
 #        each link scans the LUN synchronously through the handler, so the changer
@@ -25,7 +27,10 @@
 # env: VTL_TCMU (default /usr/bin/vtl-tcmu), TCMU_STATE (/tmp/vtl-state),
 #      TCMU_TIMEOUT (cmd_time_out in s, default 900), TCMU_LOG (/tmp/vtl-tcmu.log)
 # Exit status 0 when every configfs write succeeded; what failed goes to stderr.
+# It runs as root in the QEMU guest (busybox) and on any Linux host with LIO (plain
+# coreutils; sim/tcmu/README.md says how).
 BB=/bin/busybox
+[ -x $BB ] || BB=""
 C=/sys/kernel/config/target
 WWN=naa.5001405000000a01
 INI=naa.5001405000000b01
@@ -74,6 +79,9 @@ up() {
     # LIO emulates PR and ALUA unless told otherwise; the simulator owns them
     w 0 $d/attrib/pgr_support
     w 0 $d/attrib/alua_support
+    # task management reaches the simulator as a notice in the ring (LIO still answers
+    # the initiator itself, once the aborted commands are back)
+    [ -e $d/attrib/tmr_notification ] && w 1 $d/attrib/tmr_notification
     w 1 $d/enable || return 1
     l=$((l + 1))
   done

@@ -46,6 +46,11 @@ enum vtl_tcmu_rc vtl_tcmu_ring_open(struct vtl_tcmu_ring *r, void *map, size_t m
     return VTL_TCMU_OK;
 }
 
+bool vtl_tcmu_ring_has_entry(const struct vtl_tcmu_ring *r)
+{
+    return __atomic_load_n(&mailbox(r)->cmd_head, __ATOMIC_ACQUIRE) % r->cmdr_size != r->rd;
+}
+
 bool vtl_tcmu_ring_busy(const struct vtl_tcmu_ring *r)
 {
     return __atomic_load_n(&mailbox(r)->cmd_tail, __ATOMIC_RELAXED) != r->rd;
@@ -95,6 +100,38 @@ bool vtl_tcmu_is_data_out(const uint8_t *cdb)
     }
 }
 
+/* A TMR notice of @len bytes at ring offset @pos (already consumed). Its cmd_id count
+ * comes from memory the kernel wrote, so it is clipped to the entry's length and to
+ * tmr_ids; what is dropped is counted, never read. */
+static enum vtl_tcmu_rc read_tmr(const struct vtl_tcmu_ring *r, uint32_t pos, uint32_t len,
+                                 struct vtl_tcmu_req *out)
+{
+    out->cmd_id = 0;
+    out->cdb_len = 0;
+    out->n_iov = 0;
+    out->data_len = 0;
+    out->tmr_type = 0;
+    out->n_tmr_ids = out->n_tmr_ids_dropped = 0;
+    size_t fixed = offsetof(struct tcmu_tmr_entry, cmd_ids);
+    if (len < fixed) {
+        /* No room even for the function: a notice of an unknown TMR without commands. */
+        out->tmr_type = TCMU_TMR_UNKNOWN;
+        return VTL_TCMU_TMR;
+    }
+    const struct tcmu_tmr_entry *t = (const void *)entry_at(r, pos);
+    uint32_t listed = t->cmd_cnt;
+    uint32_t fits = (len - (uint32_t)fixed) / sizeof t->cmd_ids[0];
+    uint32_t n = listed < fits ? listed : fits;
+    if (n > VTL_TCMU_TMR_IDS_MAX)
+        n = VTL_TCMU_TMR_IDS_MAX;
+    out->tmr_type = t->tmr_type;
+    /* cmd_ids[] is packed at offset 32: copy byte-wise, no unaligned loads */
+    memcpy(out->tmr_ids, (const uint8_t *)t + fixed, n * sizeof out->tmr_ids[0]);
+    out->n_tmr_ids = n;
+    out->n_tmr_ids_dropped = listed - n;
+    return VTL_TCMU_TMR;
+}
+
 enum vtl_tcmu_rc vtl_tcmu_ring_next(struct vtl_tcmu_ring *r, struct vtl_tcmu_req *out)
 {
     struct tcmu_mailbox *mb = mailbox(r);
@@ -118,8 +155,12 @@ enum vtl_tcmu_rc vtl_tcmu_ring_next(struct vtl_tcmu_ring *r, struct vtl_tcmu_req
             return VTL_TCMU_EBADENT;
         uint32_t here = r->rd;
         r->rd = (r->rd + len) % r->cmdr_size;
+        if (op == TCMU_OP_TMR)
+            return read_tmr(r, here, len, out);
         if (op != TCMU_OP_CMD)
-            continue;  /* PAD at the end of the ring, TMR notifications */
+            continue;  /* PAD at the end of the ring */
+        out->tmr_type = 0;
+        out->n_tmr_ids = out->n_tmr_ids_dropped = 0;
         out->cmd_id = e->hdr.cmd_id;
         size_t fixed = offsetof(struct tcmu_cmd_entry, req.iov);
         /* The kernel sizes every command entry to hold the response that will overlay it

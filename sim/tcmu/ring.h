@@ -17,6 +17,12 @@
  *     time (struct vtl_tcmu_req), so nothing is lost. rsp overlays req in the entry.
  * On open, rd starts at cmd_tail: a restarted handler serves what its predecessor left.
  *
+ * Task management (TCMU_MAILBOX_FLAG_CAP_TMR, with the device's attrib/tmr_notification
+ * set to 1): LIO handles ABORT TASK and LUN RESET itself and waits for the commands it
+ * aborts to be completed through the ring; before it waits it queues a TMR entry naming
+ * the function and the cmd_ids of those commands. A TMR entry is a notice, never
+ * completed: vtl_tcmu_ring_next() returns it as VTL_TCMU_TMR and the tail passes over it.
+ *
  * Data: iov_base in an entry is an offset from the start of the mapping, not a pointer.
  * Every iovec is checked against the mapping's size when the entry is read; nothing
  * outside the current entry and its iovecs is ever touched (data pages are allocated by
@@ -35,12 +41,18 @@
 #define VTL_TCMU_CDB_MAX   32
 #define VTL_TCMU_IOV_MAX   1024 /* 4 MiB in 4 KiB blocks; more iovecs: the command is refused */
 #define VTL_TCMU_SENSE_MAX 96   /* TCMU_SENSE_BUFFERSIZE */
+/* cmd_ids one TMR notice carries into struct vtl_tcmu_req (they share the iovecs' room) */
+#define VTL_TCMU_TMR_IDS_MAX (VTL_TCMU_IOV_MAX * 8)
+/* TMR function 128 (TCMU_TMR_LUN_RESET_PRO): the LUN reset a PREEMPT AND ABORT implies.
+ * 1-7 are SAM-5's numbers (enum vtl_tmf). */
+#define VTL_TCMU_TMR_LUN_RESET_PRO 128
 
 enum vtl_tcmu_rc {
     VTL_TCMU_OK = 0,
     VTL_TCMU_EMPTY,     /* no entry to read */
     VTL_TCMU_EBADMAP,   /* mailbox version or ring geometry outside the mapping */
     VTL_TCMU_EBADENT,   /* an entry (length, CDB or iovec) points outside the mapping */
+    VTL_TCMU_TMR,       /* a task management notice (vtl_tcmu_req.tmr_*), nothing to complete */
 };
 
 struct vtl_tcmu_ring {
@@ -51,17 +63,28 @@ struct vtl_tcmu_ring {
     uint32_t flags;      /* mailbox flags (TCMU_MAILBOX_FLAG_CAP_*) */
 };
 
-/* One command, copied out of its ring entry. */
+/* One command (or one TMR notice), copied out of its ring entry. */
 struct vtl_tcmu_req {
     uint16_t cmd_id;
     uint8_t cdb[VTL_TCMU_CDB_MAX];
     size_t cdb_len;
     uint32_t n_iov;
-    struct {
-        uint64_t off;    /* offset in the mapping */
-        uint64_t len;
-    } iov[VTL_TCMU_IOV_MAX];
+    union {
+        struct {
+            uint64_t off;    /* offset in the mapping */
+            uint64_t len;
+        } iov[VTL_TCMU_IOV_MAX];
+        /* VTL_TCMU_TMR: the aborted commands' cmd_ids, as the kernel listed them */
+        uint16_t tmr_ids[VTL_TCMU_TMR_IDS_MAX];
+    };
     size_t data_len;     /* sum of the iovec lengths */
+    /* VTL_TCMU_TMR only: the function (TCMU_TMR_*, numbered as SAM-5 numbers them: 1 ABORT
+     * TASK ... 5 LUN RESET; 128 the LUN reset a PREEMPT AND ABORT implies), how many ids
+     * are in tmr_ids, and how many more the entry listed that did not fit (or that lay
+     * outside the entry: a short entry is clipped, not refused). */
+    uint8_t tmr_type;
+    uint32_t n_tmr_ids;
+    uint32_t n_tmr_ids_dropped;
 };
 
 /* Attaches to a mapping of @map_len bytes. Checks the mailbox (version 2) and that the
@@ -69,11 +92,16 @@ struct vtl_tcmu_req {
  * VTL_TCMU_EBADMAP (then @r is unusable). @map stays borrowed for @r's life. */
 enum vtl_tcmu_rc vtl_tcmu_ring_open(struct vtl_tcmu_ring *r, void *map, size_t map_len);
 
-/* Takes the next command (PAD and TMR entries are skipped). Returns VTL_TCMU_OK with
- * @out filled, VTL_TCMU_EMPTY when rd has reached cmd_head, or VTL_TCMU_EBADENT for an
- * entry that cannot be served (its cmd_id is still in @out->cmd_id when the header was
- * readable, and the entry is consumed: the caller completes it with an error). */
+/* Takes the next command (PAD entries are skipped). Returns VTL_TCMU_OK with @out filled,
+ * VTL_TCMU_TMR with @out's tmr_* fields filled (cmd_id 0, no CDB, no data), VTL_TCMU_EMPTY
+ * when rd has reached cmd_head, or VTL_TCMU_EBADENT for an entry that cannot be served
+ * (its cmd_id is still in @out->cmd_id when the header was readable, and the entry is
+ * consumed: the caller completes it with an error). */
 enum vtl_tcmu_rc vtl_tcmu_ring_next(struct vtl_tcmu_ring *r, struct vtl_tcmu_req *out);
+
+/* True when an entry (command, PAD or TMR) waits between rd and cmd_head: a cheap test
+ * before vtl_tcmu_ring_next(). */
+bool vtl_tcmu_ring_has_entry(const struct vtl_tcmu_ring *r);
 
 /* True while commands were read and not yet completed. */
 bool vtl_tcmu_ring_busy(const struct vtl_tcmu_ring *r);

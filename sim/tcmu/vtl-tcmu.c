@@ -19,10 +19,26 @@
  * Every command comes through one I_T nexus: TCMU does not say which initiator sent a
  * command, and tcm_loop has exactly one.
  *
+ * Task management: LIO answers ABORT TASK and LUN RESET itself, but first waits for the
+ * commands they abort to come back through the ring. With attrib/tmr_notification=1 it
+ * also queues a TMR notice naming the function and those commands; each notice is
+ * forwarded to the device core (vtl_system_task_mgmt) on the LUN of its ring: a LUN RESET
+ * resets that LUN (a robot motion stops, the drive drops its PREVENT and reservations,
+ * unit attentions are raised) and the commands it ends complete at once; an aborted
+ * command's motion runs to its end, as on vtld's iSCSI path. Every notice is logged.
+ *
  * Restart: the library saves its state in STATE_DIR/NAME after every persistent change,
  * before the status goes into the ring, so a SIGKILL loses nothing an initiator was
  * told; a new handler re-attaches to the same UIO devices and serves what is still
- * between cmd_tail and cmd_head.
+ * between cmd_tail and cmd_head. A drive's position is not library state (a real drive
+ * that loses power comes back at BOT), but a killed handler is not a drive losing power:
+ * after every drive command its position goes into STATE_DIR/NAME/tcmu-positions (a
+ * shared mapping, so it survives the process), and a new handler moves each loaded drive
+ * back there through a nexus of its own before it serves the ring. The initiator's nexus
+ * is new to the new handler, so its next command, the one left in the ring included,
+ * gets the power-on UNIT ATTENTION and is not executed: nothing is written twice, and
+ * what an initiator writes next (st's filemark at close) lands after the data instead of
+ * at BOT.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +61,7 @@
 #include "sim/core/config.h"
 #include "sim/core/library.h"
 #include "sim/ctl/ctl.h"
+#include "sim/drive/drive.h"
 #include "sim/system.h"
 #include "sim/target/target.h"
 #include "sim/tcmu/ring.h"
@@ -70,6 +87,8 @@ static const char usage_text[] =
     "\n"
     "SIGTERM or SIGINT stop it cleanly; commands left in the ring are served by the next one.\n";
 
+struct job;
+
 struct dev {
     unsigned lun;
     char path[280];
@@ -80,6 +99,7 @@ struct dev {
     bool completed;   /* a completion since the last kernel notification */
     bool broken;      /* an unreadable entry header: the ring is not served any more */
     unsigned pending; /* commands waiting on the library clock */
+    struct job *waiting; /* those commands, for the TMR notices that name them */
 };
 
 /* One command between the ring and the library. */
@@ -88,7 +108,26 @@ struct job {
     struct dev *dev;
     uint8_t *bounce;  /* owned: data buffer when the iovecs are not one piece */
     bool data_in;
+    bool aborted;     /* named by an ABORT TASK notice: LIO discards its status */
+    struct job *next; /* in dev->waiting while pending */
     struct vtl_tcmu_req req;
+};
+
+/* STATE_DIR/NAME/tcmu-positions: each drive's last position, two copies per drive so a
+ * kill in the middle of an update leaves the other one whole (seq says which is current). */
+struct drive_pos {
+    char barcode[VTL_BARCODE_MAX + 1];
+    uint8_t ready;      /* a loaded cartridge at a known position */
+    uint32_t partition;
+    uint64_t object;
+};
+struct pos_slot {
+    uint32_t seq;
+    struct drive_pos copy[2];
+};
+struct pos_file {
+    char magic[8];      /* "VTLTPOS1" */
+    struct pos_slot drive[VTL_MAX_DRIVES];
 };
 
 static struct {
@@ -100,6 +139,7 @@ static struct {
     int ctl_fd;
     bool verbose;
     bool save_failed;
+    struct pos_file *pos; /* shared mapping of tcmu-positions, or NULL */
     volatile sig_atomic_t stopping;
 } g = {.ctl_fd = -1};
 
@@ -109,11 +149,138 @@ static void on_signal(int sig)
     g.stopping = 1;
 }
 
+/* ---- drive positions across a restart -------------------------------------------------- */
+
+static void run_clock(void);
+
+/* Records drive @index's position when it changed (plain stores into the mapping). */
+static void pos_save(unsigned index)
+{
+    struct vtl_drive *drv = vtl_system_drive(g.sys, index);
+    if (!g.pos || !drv || index >= VTL_MAX_DRIVES)
+        return;
+    struct vtl_drive_status st;
+    vtl_drive_status(drv, &st);
+    struct drive_pos now = {.ready = st.state == VTL_DRIVE_READY && !st.position_lost};
+    if (now.ready) {
+        memcpy(now.barcode, st.barcode, sizeof now.barcode);
+        now.partition = st.partition;
+        now.object = st.object;
+    }
+    struct pos_slot *slot = &g.pos->drive[index];
+    struct drive_pos *cur = &slot->copy[slot->seq & 1];
+    if (cur->ready == now.ready && (!now.ready || (cur->object == now.object &&
+        cur->partition == now.partition && strcmp(cur->barcode, now.barcode) == 0)))
+        return;
+    slot->copy[(slot->seq + 1) & 1] = now;
+    __atomic_store_n(&slot->seq, slot->seq + 1, __ATOMIC_RELEASE);
+}
+
+struct internal_cmd {
+    struct vtl_cmd cmd;
+    bool done, abandoned;
+};
+
+static void internal_done(struct vtl_cmd *cmd)
+{
+    struct internal_cmd *x = cmd->front_priv;
+    x->done = true;
+    if (x->abandoned)
+        free(x);
+}
+
+/* Runs @cdb on LUN @lun for @nexus and waits up to @wait_ms on the library clock; returns
+ * the SCSI status, or -1 when it did not finish (the command is then left to the core). */
+static int run_internal(unsigned lun, uint64_t nexus, const uint8_t *cdb, size_t cdb_len,
+                        unsigned wait_ms)
+{
+    struct internal_cmd *x = calloc(1, sizeof *x);
+    if (!x)
+        return -1;
+    memcpy(x->cmd.cdb, cdb, cdb_len);
+    x->cmd.cdb_len = cdb_len;
+    x->cmd.nexus_id = nexus;
+    x->cmd.done = internal_done;
+    x->cmd.front_priv = x;
+    if (vtl_lun_execute(vtl_system_library(g.sys), lun, &x->cmd) == VTL_EXEC_DONE)
+        x->done = true;
+    for (unsigned t = 0; !x->done && t < wait_ms; t++) {
+        run_clock();
+        if (!x->done)
+            usleep(1000);
+    }
+    if (!x->done) {
+        x->abandoned = true;
+        return -1;
+    }
+    int status = x->cmd.status;
+    free(x);
+    return status;
+}
+
+/* Opens (creating) STATE/tcmu-positions and moves every drive that holds the cartridge it
+ * held before back to its position: TEST UNIT READY until GOOD (the new nexus's UNIT
+ * ATTENTION, a cartridge still threading), then LOCATE(16). */
+static void pos_restore(const char *lib_dir)
+{
+    char path[PATH_MAX];
+    int len = snprintf(path, sizeof path, "%s/tcmu-positions", lib_dir);
+    int fd = len > 0 && (size_t)len < sizeof path ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+    if (fd < 0 || ftruncate(fd, sizeof *g.pos) != 0) {
+        fprintf(stderr, "vtl-tcmu: %s: %s (drive positions are not kept across a restart)\n",
+                path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    void *m = mmap(NULL, sizeof *g.pos, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        fprintf(stderr, "vtl-tcmu: mmap %s: %s\n", path, strerror(errno));
+        return;
+    }
+    g.pos = m;
+    if (memcmp(g.pos->magic, "VTLTPOS1", 8) != 0) {
+        memset(g.pos, 0, sizeof *g.pos);
+        memcpy(g.pos->magic, "VTLTPOS1", 8);
+        return;
+    }
+    uint64_t nexus = vtl_system_nexus_open(g.sys);
+    unsigned n = vtl_system_drive_count(g.sys);
+    for (unsigned i = 0; i < n && i < VTL_MAX_DRIVES; i++) {
+        struct drive_pos was = g.pos->drive[i].copy[g.pos->drive[i].seq & 1];
+        was.barcode[VTL_BARCODE_MAX] = '\0';
+        struct vtl_drive_status st;
+        vtl_drive_status(vtl_system_drive(g.sys, i), &st);
+        if (!was.ready || st.barcode[0] == '\0' || strcmp(st.barcode, was.barcode) != 0)
+            continue;
+        static const uint8_t tur[6] = {0};
+        int rc = -1;
+        for (int k = 0; k < 100 && rc != VTL_STATUS_GOOD; k++)
+            if ((rc = run_internal(i + 1, nexus, tur, sizeof tur, 1000)) != VTL_STATUS_GOOD)
+                usleep(10000);
+        uint8_t loc[16] = {0x92, was.partition ? 0x02 : 0x00, 0, (uint8_t)was.partition};
+        for (int b = 0; b < 8; b++)
+            loc[4 + b] = (uint8_t)(was.object >> (56 - 8 * b));
+        if (rc == VTL_STATUS_GOOD)
+            rc = run_internal(i + 1, nexus, loc, sizeof loc, 600000);
+        fprintf(stderr, "vtl-tcmu: drive %u: %s back at partition %u object %llu: %s\n", i,
+                was.barcode, was.partition, (unsigned long long)was.object,
+                rc == VTL_STATUS_GOOD ? "done" : "failed (it stays where the load put it)");
+    }
+    vtl_system_nexus_close(g.sys, nexus);
+    for (unsigned i = 0; i < n && i < VTL_MAX_DRIVES; i++)
+        pos_save(i);
+}
+
 /* ---- commands ------------------------------------------------------------------------ */
 
 static void finish(struct job *j)
 {
     struct dev *d = j->dev;
+    /* before the status goes out: what the initiator is told is where the drive is */
+    if (d->lun > 0 && j->cmd.cdb[0] != 0x00 && j->cmd.cdb[0] != 0x12)
+        pos_save(d->lun - 1);
     long read_len = -1;
     if (j->data_in) {
         if (j->bounce)
@@ -135,7 +302,16 @@ static void finish(struct job *j)
 static void on_done(struct vtl_cmd *cmd)
 {
     struct job *j = cmd->front_priv;
-    j->dev->pending--;
+    struct dev *d = j->dev;
+    for (struct job **pp = &d->waiting; *pp; pp = &(*pp)->next)
+        if (*pp == j) {
+            *pp = j->next;
+            break;
+        }
+    d->pending--;
+    if (j->aborted)
+        fprintf(stderr, "vtl-tcmu: LUN %u: aborted command %u (op %02x) ended, status %02x\n",
+                d->lun, j->req.cmd_id, j->cmd.cdb[0], j->cmd.status);
     finish(j);
 }
 
@@ -194,6 +370,8 @@ static void submit(struct dev *d, struct job *j)
         return;
     }
     d->pending++;
+    j->next = d->waiting;
+    d->waiting = j;
     /* Without OOOC the kernel expects completions in ring order: wait for this one. */
     if (!vtl_tcmu_ring_ooo(&d->ring)) {
         while (d->pending && !g.stopping) {   /* @j is freed once it completes */
@@ -204,9 +382,80 @@ static void submit(struct dev *d, struct job *j)
     }
 }
 
+static const char *tmr_name(uint8_t type)
+{
+    switch (type) {
+    case VTL_TMF_ABORT_TASK: return "ABORT TASK";
+    case VTL_TMF_ABORT_TASK_SET: return "ABORT TASK SET";
+    case VTL_TMF_CLEAR_ACA: return "CLEAR ACA";
+    case VTL_TMF_CLEAR_TASK_SET: return "CLEAR TASK SET";
+    case VTL_TMF_LUN_RESET: return "LUN RESET";
+    case VTL_TMF_TARGET_WARM_RESET: return "TARGET WARM RESET";
+    case VTL_TMF_TARGET_COLD_RESET: return "TARGET COLD RESET";
+    case VTL_TCMU_TMR_LUN_RESET_PRO: return "PREEMPT AND ABORT";
+    default: return "unknown TMR";
+    }
+}
+
+static const char *tmf_rsp_name(int rsp)
+{
+    switch (rsp) {
+    case VTL_TMF_RSP_COMPLETE: return "function complete";
+    case VTL_TMF_RSP_NO_TASK: return "task does not exist";
+    case VTL_TMF_RSP_NO_LUN: return "LUN does not exist";
+    case VTL_TMF_RSP_NOT_SUPPORTED: return "function not supported";
+    default: return "rejected";
+    }
+}
+
+/* A TMR notice from LIO (ring.h): LIO has already decided the function's outcome for the
+ * initiator and is waiting for the listed commands. TCMU numbers the functions as SAM-5
+ * and enum vtl_tmf do, so they are forwarded as they are; the reset a PREEMPT AND ABORT
+ * implies (128) aborts the listed commands only: reservations belong to the simulator
+ * (pgr_support=0), which already acted on the PERSISTENT RESERVE OUT itself. */
+static void on_tmr(struct dev *d, const struct vtl_tcmu_req *q)
+{
+    unsigned found = 0;
+    for (uint32_t i = 0; i < q->n_tmr_ids; i++)
+        for (struct job *j = d->waiting; j; j = j->next)
+            if (j->req.cmd_id == q->tmr_ids[i] && !j->aborted) {
+                j->aborted = true;
+                found++;
+                /* per command, as vtld's iSCSI target tells the core of each task */
+                (void)vtl_system_task_mgmt(g.sys, g.nexus, VTL_TMF_ABORT_TASK, (uint16_t)d->lun,
+                                           &j->cmd);
+                break;
+            }
+    int rsp = VTL_TMF_RSP_NOT_SUPPORTED;
+    switch (q->tmr_type) {
+    case VTL_TMF_ABORT_TASK:
+        rsp = found ? VTL_TMF_RSP_COMPLETE : VTL_TMF_RSP_NO_TASK;
+        break;
+    case VTL_TCMU_TMR_LUN_RESET_PRO:
+        rsp = VTL_TMF_RSP_COMPLETE;
+        break;
+    case VTL_TMF_ABORT_TASK_SET:
+    case VTL_TMF_CLEAR_TASK_SET:
+    case VTL_TMF_LUN_RESET:
+    case VTL_TMF_TARGET_WARM_RESET:
+    case VTL_TMF_TARGET_COLD_RESET:
+        /* A reset may complete waiting commands (on_done) from inside this call. */
+        rsp = vtl_system_task_mgmt(g.sys, g.nexus, q->tmr_type, (uint16_t)d->lun, NULL);
+        break;
+    default:
+        break;   /* CLEAR ACA (NACA is never accepted) and anything newer */
+    }
+    fprintf(stderr, "vtl-tcmu: LUN %u: %s, %u command%s listed (%u waiting here%s): %s\n",
+            d->lun, tmr_name(q->tmr_type), q->n_tmr_ids + q->n_tmr_ids_dropped,
+            q->n_tmr_ids + q->n_tmr_ids_dropped == 1 ? "" : "s", found,
+            q->n_tmr_ids_dropped ? ", some ids did not fit" : "", tmf_rsp_name(rsp));
+    fflush(stderr);
+}
+
 static void drain(struct dev *d)
 {
-    while (!d->broken) {
+    /* every ring is drained after every wakeup: most have nothing, and a job is 18 KiB */
+    while (!d->broken && vtl_tcmu_ring_has_entry(&d->ring)) {
         struct job *j = malloc(sizeof *j);
         if (!j)
             return;   /* retried at the next wakeup */
@@ -215,6 +464,12 @@ static void drain(struct dev *d)
         enum vtl_tcmu_rc rc = vtl_tcmu_ring_next(&d->ring, &j->req);
         if (rc == VTL_TCMU_OK) {
             submit(d, j);
+            run_clock();
+            continue;
+        }
+        if (rc == VTL_TCMU_TMR) {
+            on_tmr(d, &j->req);
+            free(j);
             run_clock();
             continue;
         }
@@ -480,6 +735,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    pos_restore(lib_dir);
     /* What a previous handler left in the rings is served before anything else. */
     for (unsigned i = 0; i < g.n_devs; i++)
         drain(&g.devs[i]);
@@ -547,6 +803,8 @@ int main(int argc, char **argv)
         unlink(ctl_path);
     }
     vtl_ctl_free(g.ctl);
+    if (g.pos)
+        munmap(g.pos, sizeof *g.pos);
     vtl_system_nexus_close(g.sys, g.nexus);
     vtl_system_close(g.sys);
     fprintf(stderr, "vtl-tcmu: stopped\n");

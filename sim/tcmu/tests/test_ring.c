@@ -71,6 +71,31 @@ static uint16_t fake_queue(struct fake *f, const uint8_t *cdb, size_t cdb_len, u
     return e->hdr.cmd_id;
 }
 
+/* Queues a TMR notice as the kernel does (queue_tmr_ring): the header, the function, the
+ * count and the cmd_ids, rounded up to 8 bytes. @room_ids > @n: the entry is sized for
+ * @room_ids ids. @claim: the count written (normally @n). */
+static void fake_queue_tmr(struct fake *f, uint8_t type, const uint16_t *ids, uint32_t n,
+                           uint32_t claim)
+{
+    struct tcmu_mailbox *mb = mbox(f);
+    size_t len = (sizeof(struct tcmu_tmr_entry) + n * sizeof(uint16_t) + 7) & ~(size_t)7;
+    uint32_t head = mb->cmd_head;
+    if (f->cmdr_size - head < len) {
+        struct tcmu_cmd_entry_hdr *pad = (void *)(f->map + CMDR_OFF + head);
+        memset(pad, 0, sizeof *pad);
+        pad->len_op = (f->cmdr_size - head) | TCMU_OP_PAD;
+        head = 0;
+    }
+    struct tcmu_tmr_entry *t = (void *)(f->map + CMDR_OFF + head);
+    memset(t, 0, len);
+    t->hdr.len_op = (uint32_t)len | TCMU_OP_TMR;
+    t->tmr_type = type;
+    t->cmd_cnt = claim;
+    if (n)
+        memcpy((uint8_t *)t + offsetof(struct tcmu_tmr_entry, cmd_ids), ids, n * sizeof(uint16_t));
+    mb->cmd_head = (head + (uint32_t)len) % f->cmdr_size;
+}
+
 /* The kernel's reaping (tcmu_handle_completions): walks from @*last to cmd_tail. */
 static unsigned fake_reap(struct fake *f, uint32_t *last, uint16_t *ids, uint8_t *status,
                           uint32_t *read_len)
@@ -116,9 +141,12 @@ static void test_command_read_and_completed_with_sense(void)
     fake_init(&f, 4096, TCMU_MAILBOX_FLAG_CAP_READ_LEN);
     CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_open(&r, f.map, f.map_len), VTL_TCMU_OK);
     CU_ASSERT_EQUAL(vtl_tcmu_ring_next(&r, &q), VTL_TCMU_EMPTY);
+    CU_ASSERT_FALSE(vtl_tcmu_ring_has_entry(&r));
     uint64_t iov[1][2] = {{0, 36}};
     uint16_t id = fake_queue(&f, inq, sizeof inq, 1, iov);
+    CU_ASSERT_TRUE(vtl_tcmu_ring_has_entry(&r));
     CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_next(&r, &q), VTL_TCMU_OK);
+    CU_ASSERT_FALSE(vtl_tcmu_ring_has_entry(&r));
     CU_ASSERT_EQUAL(q.cmd_id, id);
     CU_ASSERT_EQUAL(q.cdb_len, 6);
     CU_ASSERT_EQUAL(memcmp(q.cdb, inq, 6), 0);
@@ -241,6 +269,96 @@ static void test_restart_serves_unanswered(void)
     free(f.map);
 }
 
+/* ABORT TASK while a command waits on the library clock: the notice comes out of the ring
+ * in order, names the waiting command, and is passed over when completions move the tail
+ * (in order, and out of order). */
+static void test_tmr_notice_names_aborted_command(void)
+{
+    for (int ooo = 0; ooo <= 1; ooo++) {
+        struct fake f;
+        struct vtl_tcmu_ring r;
+        struct vtl_tcmu_req qa, qt, qb;
+        fake_init(&f, 4096, TCMU_MAILBOX_FLAG_CAP_TMR | (ooo ? TCMU_MAILBOX_FLAG_CAP_OOOC : 0));
+        CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_open(&r, f.map, f.map_len), VTL_TCMU_OK);
+        uint16_t a = fake_queue(&f, tur, sizeof tur, 0, NULL);
+        CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_next(&r, &qa), VTL_TCMU_OK);
+        uint32_t notice_at = mbox(&f)->cmd_head;
+        fake_queue_tmr(&f, TCMU_TMR_ABORT_TASK, &a, 1, 1);
+        uint16_t b = fake_queue(&f, inq, sizeof inq, 0, NULL);
+        CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_next(&r, &qt), VTL_TCMU_TMR);
+        CU_ASSERT_EQUAL(qt.tmr_type, TCMU_TMR_ABORT_TASK);
+        CU_ASSERT_EQUAL(qt.cmd_id, 0);
+        CU_ASSERT_EQUAL(qt.data_len, 0);
+        CU_ASSERT_EQUAL_FATAL(qt.n_tmr_ids, 1);
+        CU_ASSERT_EQUAL(qt.tmr_ids[0], a);
+        CU_ASSERT_EQUAL(qt.n_tmr_ids_dropped, 0);
+        CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_next(&r, &qb), VTL_TCMU_OK);
+        CU_ASSERT_EQUAL(qb.cmd_id, b);
+        CU_ASSERT_EQUAL(qb.n_tmr_ids, 0);
+        CU_ASSERT_EQUAL(vtl_tcmu_ring_next(&r, &qb), VTL_TCMU_EMPTY);
+        uint32_t last = 0, rl[2];
+        uint16_t ids[2];
+        uint8_t st[2];
+        /* the aborted command answers last when the kernel takes any order */
+        vtl_tcmu_ring_complete(&r, ooo ? b : a, 0x00, NULL, 0, -1);
+        vtl_tcmu_ring_complete(&r, ooo ? a : b, 0x40, NULL, 0, -1);
+        CU_ASSERT_FALSE(vtl_tcmu_ring_busy(&r));
+        CU_ASSERT_EQUAL(mbox(&f)->cmd_tail, mbox(&f)->cmd_head);
+        CU_ASSERT_EQUAL_FATAL(fake_reap(&f, &last, ids, st, rl), 2);
+        CU_ASSERT_EQUAL(ids[0], ooo ? b : a);
+        CU_ASSERT_EQUAL(ids[1], ooo ? a : b);
+        /* the notice itself was never overwritten by a response */
+        struct tcmu_tmr_entry *t = (void *)(f.map + CMDR_OFF + notice_at);
+        CU_ASSERT_EQUAL(tcmu_hdr_get_op(t->hdr.len_op), TCMU_OP_TMR);
+        free(f.map);
+    }
+}
+
+/* LUN RESET with no command outstanding (the kernel still notifies, with no ids), a
+ * notice across the ring's end (PAD first), and a count larger than the entry: clipped to
+ * what the entry holds, the rest reported as dropped. */
+static void test_tmr_lun_reset_wrap_and_clipped_count(void)
+{
+    struct fake f;
+    struct vtl_tcmu_ring r;
+    struct vtl_tcmu_req q;
+    fake_init(&f, 512, TCMU_MAILBOX_FLAG_CAP_TMR);
+    CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_open(&r, f.map, f.map_len), VTL_TCMU_OK);
+    fake_queue_tmr(&f, TCMU_TMR_LUN_RESET, NULL, 0, 0);
+    CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_next(&r, &q), VTL_TCMU_TMR);
+    CU_ASSERT_EQUAL(q.tmr_type, TCMU_TMR_LUN_RESET);
+    CU_ASSERT_EQUAL(q.n_tmr_ids, 0);
+    /* TURs (120-byte entries) until 41-160 bytes are left before the end of the ring */
+    while (512 - mbox(&f)->cmd_head > 160) {
+        fake_queue(&f, tur, sizeof tur, 0, NULL);
+        CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_next(&r, &q), VTL_TCMU_OK);
+        vtl_tcmu_ring_complete(&r, q.cmd_id, 0, NULL, 0, -1);
+    }
+    /* a notice one id too long for the room left: PAD, then the notice at offset 0 */
+    uint32_t room = 512 - mbox(&f)->cmd_head;
+    uint32_t n = (room - 32) / 2 + 1;
+    uint16_t ids[256];
+    CU_ASSERT_TRUE_FATAL(room > 32 && n <= 256);
+    for (uint32_t i = 0; i < n; i++)
+        ids[i] = (uint16_t)(7 + 2 * i);
+    fake_queue_tmr(&f, TCMU_TMR_LUN_RESET, ids, n, n + 50);
+    uint32_t len = mbox(&f)->cmd_head;
+    CU_ASSERT_TRUE_FATAL(len > room && len <= 512);
+    CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_next(&r, &q), VTL_TCMU_TMR);
+    CU_ASSERT_EQUAL(q.tmr_type, TCMU_TMR_LUN_RESET);
+    uint32_t fits = (len - 32) / 2;   /* the 8-byte rounding leaves room for a few more */
+    CU_ASSERT_EQUAL_FATAL(q.n_tmr_ids, fits);
+    CU_ASSERT_EQUAL(memcmp(q.tmr_ids, ids, n * sizeof ids[0]), 0);
+    CU_ASSERT_EQUAL(q.n_tmr_ids_dropped, n + 50 - fits);
+    CU_ASSERT_EQUAL(vtl_tcmu_ring_next(&r, &q), VTL_TCMU_EMPTY);
+    /* a command after the notice completes at the tail, past PAD and notice */
+    uint16_t id = fake_queue(&f, tur, sizeof tur, 0, NULL);
+    CU_ASSERT_EQUAL_FATAL(vtl_tcmu_ring_next(&r, &q), VTL_TCMU_OK);
+    vtl_tcmu_ring_complete(&r, id, 0, NULL, 0, -1);
+    CU_ASSERT_EQUAL(mbox(&f)->cmd_tail, mbox(&f)->cmd_head);
+    free(f.map);
+}
+
 static void test_bad_iovec_refused(void)
 {
     struct fake f;
@@ -318,6 +436,8 @@ static CU_TestInfo ring_tests[] = {
     {"wrap_skips_pad", test_wrap_skips_pad},
     {"out_of_order_completion", test_out_of_order_completion},
     {"restart_serves_unanswered", test_restart_serves_unanswered},
+    {"tmr_notice_names_aborted_command", test_tmr_notice_names_aborted_command},
+    {"tmr_lun_reset_wrap_and_clipped_count", test_tmr_lun_reset_wrap_and_clipped_count},
     {"bad_iovec_refused", test_bad_iovec_refused},
     {"gather_scatter_two_iovecs", test_gather_scatter_two_iovecs},
     {"cdb_length_and_direction", test_cdb_length_and_direction},
