@@ -379,8 +379,12 @@ static bool in_range(const struct t10_mode_eaa *e, uint8_t type, uint16_t a)
 
 CF_CHECK(chk_res_all)
 {
-    if (!need_lib(r))
+    /* Not need_lib(): when discovery could not read the library, this check is where the
+     * command that failed is shown, as a FAIL with its evidence, not a SKIP. */
+    if (!r->have_eaa) {
+        cf_fail(r, "element address assignment page 1Dh could not be read");
         return;
+    }
     uint8_t *b = malloc(RES_BIG);
     struct conform_elem *e = calloc(CONFORM_MAX_ELEMS, sizeof *e);
     struct cf_reply x;

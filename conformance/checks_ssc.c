@@ -87,12 +87,17 @@ CF_CHECK(chk_drv_map)
          * (ID-5, PBS, Bareos); every drive LUN must be exactly one DT element. */
         unsigned hits = 0;
         uint16_t at = 0;
-        for (size_t k = 0; serial[0] && k < n; k++)
-            if (strstr(e[k].ident, serial)) {
+        /* PRODUCT SERIAL NUMBER is right-aligned (SPC-4 7.8.18): leading spaces are padding
+         * (tgt sends 30 of them), not part of the serial an identifier carries. */
+        const char *sn = serial;
+        while (*sn == ' ')
+            sn++;
+        for (size_t k = 0; *sn && k < n; k++)
+            if (strstr(e[k].ident, sn)) {
                 hits++;
                 at = e[k].addr;
             }
-        if (!serial[0])
+        if (!*sn)
             cf_fail(r, "%s: no VPD 80h serial to match", lu);
         else if (hits != 1)
             cf_fail(r, "%s (serial '%s') matches %u DT element identifiers", lu, serial, hits);
@@ -923,6 +928,9 @@ CF_CHECK(chk_mam_values)
      * length; the walk ends exactly at AVAILABLE DATA (MA-2). */
     if (t10_mam_values_walk(b, x.xfer_len, mam_count, &n_attr, &tr) != T10_OK)
         cf_fail(r, "attribute values do not decode");
+    else if (tr && x.xfer_len < sizeof b && !r->resid_untrusted)
+        cf_fail(r, "an attribute runs past AVAILABLE DATA %u (%zu bytes received, %u attributes "
+                   "whole)", x.xfer_len >= 4 ? t10_get_be32(b) : 0, x.xfer_len, n_attr);
 }
 
 CF_CHECK(chk_mam_alloc)

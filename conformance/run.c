@@ -100,9 +100,18 @@ void conform_dev_close(struct conform_dev *d)
 bool conform_uri_with_lun(const char *uri, unsigned lun, char *out, size_t cap)
 {
     if (strncmp(uri, "sim:", 4) == 0) {
+        /* Keep every option but lun= (mutant=... names the same library). */
         const char *q = strchr(uri, '?');
         int n = (int)(q ? (size_t)(q - uri) : strlen(uri));
-        return snprintf(out, cap, "%.*s?lun=%u", n, uri, lun) < (int)cap;
+        int w = snprintf(out, cap, "%.*s?lun=%u", n, uri, lun);
+        while (q && *q && w >= 0 && w < (int)cap) {
+            q++;
+            size_t len = strcspn(q, "&");
+            if (strncmp(q, "lun=", 4) != 0)
+                w += snprintf(out + w, cap - (size_t)w, "&%.*s", (int)len, q);
+            q += len;
+        }
+        return w >= 0 && w < (int)cap;
     }
     if (strncmp(uri, "iscsi://", 8) == 0) {
         const char *slash = strrchr(uri + 8, '/');

@@ -4,7 +4,7 @@
 
 LIBS += vtl
 vtl_SRCS := sim/core/clock.c sim/core/library.c sim/core/config.c sim/core/state.c \
-            sim/core/fault.c sim/personalities_gen.c \
+            sim/core/fault.c sim/core/mutant.c sim/personalities_gen.c \
             $(wildcard sim/target/*.c)
 vtl_LDLIBS := -lyaml
 

@@ -71,19 +71,33 @@ enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir,
                             struct vtl_system **out, char *err, size_t err_cap)
 {
     *out = NULL;
-    struct vtl_system *sys = calloc(1, sizeof *sys);
-    if (!sys)
-        return VTL_E_NOMEM;
     char why[PATH_MAX + 512] = "";
-    enum vtl_rc rc = config_path ? vtl_config_load_file(config_path, &sys->cfg, why, sizeof why)
-                                 : vtl_config_default(&sys->cfg);
+    struct vtl_config *cfg = NULL;
+    enum vtl_rc rc = config_path ? vtl_config_load_file(config_path, &cfg, why, sizeof why)
+                                 : vtl_config_default(&cfg);
     if (rc != VTL_OK) {
         if (!why[0])
             snprintf(why, sizeof why, "%s: cannot load the configuration: %s",
                      config_path ? config_path : "<default>", vtl_rc_name(rc));
-        return fail(sys, rc, err, err_cap, why);
+        if (err && err_cap)
+            snprintf(err, err_cap, "%s", why);
+        return rc;
     }
-    rc = vtl_library_create(sys->cfg, &sys->lib);
+    return vtl_system_open_config(cfg, state_dir, out, err, err_cap);
+}
+
+enum vtl_rc vtl_system_open_config(struct vtl_config *cfg, const char *state_dir,
+                                   struct vtl_system **out, char *err, size_t err_cap)
+{
+    *out = NULL;
+    struct vtl_system *sys = calloc(1, sizeof *sys);
+    if (!sys) {
+        vtl_config_free(cfg);
+        return VTL_E_NOMEM;
+    }
+    sys->cfg = cfg; /* ours from here on, freed by vtl_system_close() on every path */
+    char why[PATH_MAX + 512] = "";
+    enum vtl_rc rc = vtl_library_create(sys->cfg, &sys->lib);
     if (rc != VTL_OK) {
         snprintf(why, sizeof why, "cannot build the library: %s", vtl_rc_name(rc));
         return fail(sys, rc, err, err_cap, why);
@@ -179,6 +193,16 @@ struct vtl_library *vtl_system_library(struct vtl_system *sys)
 unsigned vtl_system_drive_count(const struct vtl_system *sys)
 {
     return sys->n_drives;
+}
+
+struct vtl_drive *vtl_system_drive(struct vtl_system *sys, unsigned index)
+{
+    return index < sys->n_drives ? sys->drives[index] : NULL;
+}
+
+const struct vtl_config *vtl_system_config(const struct vtl_system *sys)
+{
+    return sys->cfg;
 }
 
 size_t vtl_system_luns(const struct vtl_system *sys, uint16_t *luns, size_t cap)

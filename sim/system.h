@@ -28,6 +28,8 @@
 #include "sim/target/cmd.h"
 
 struct vtl_system;
+struct vtl_config;
+struct vtl_drive;
 
 /* Task management functions, numbered as SAM-5 / RFC 7143 number them. */
 enum vtl_tmf {
@@ -52,6 +54,12 @@ enum vtl_tmf_rsp {
  * config, or the reason. */
 enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir,
                             struct vtl_system **out, char *err, size_t err_cap);
+/* The same from a configuration already loaded (vtl_config_load_string(), a caller's own
+ * edits): @cfg is owned by the system from the call on, freed with it or, on failure,
+ * before this returns. Lets a program that embeds a library in a document of its own
+ * (the scenario runner) build exactly the device vtld would serve. */
+enum vtl_rc vtl_system_open_config(struct vtl_config *cfg, const char *state_dir,
+                                   struct vtl_system **out, char *err, size_t err_cap);
 /* Saves the state (when there is a state directory) and frees everything. */
 void vtl_system_close(struct vtl_system *sys);
 
@@ -59,6 +67,12 @@ void vtl_system_close(struct vtl_system *sys);
 struct vtl_library *vtl_system_library(struct vtl_system *sys);
 /* Number of drives. */
 unsigned vtl_system_drive_count(const struct vtl_system *sys);
+/* Drive @index (0-based; LUN index+1), borrowed for the life of @sys; NULL past the last.
+ * For owners that act on a drive directly (faults, dirt, status), as vtld's control
+ * hooks and the scenario runner do. */
+struct vtl_drive *vtl_system_drive(struct vtl_system *sys, unsigned index);
+/* The configuration the library was built from (borrowed for the life of @sys). */
+const struct vtl_config *vtl_system_config(const struct vtl_system *sys);
 
 /* The LUNs served, in order (0, then each drive's); returns how many (at most @cap). */
 size_t vtl_system_luns(const struct vtl_system *sys, uint16_t *luns, size_t cap);

@@ -42,6 +42,7 @@ static const char usage_text[] =
     "  clock advance DURATION          advance a virtual clock (30s, 5m, 1h, 250ms)\n"
     "  clock show                      the clock mode and current time\n"
     "  power-cycle                     power-on reset of the library\n"
+    "  mutant ID [on|off]              a deliberate misbehaviour (sim/README.md, Mutants)\n"
     "  fault KIND [ARGS]               inject a fault:\n"
     "      fault sense KEY/ASC/ASCQ [--opcode OP] [--count N]\n"
     "                                  the next command(s) fail with that sense\n"
@@ -175,6 +176,17 @@ static json_t *build_request(int argc, char **argv)
         }
         json_object_set_new(args, "from", json_integer((json_int_t)from));
         json_object_set_new(args, "to", json_integer((json_int_t)to));
+    } else if (strcmp(cmd, "mutant") == 0) {
+        if (argc < 2)
+            goto missing;
+        if (argc > 3)
+            goto extra;
+        if (argc == 3 && strcmp(argv[2], "on") && strcmp(argv[2], "off")) {
+            usage_error("mutant: 'on' or 'off', not '%s'", argv[2]);
+            goto fail;
+        }
+        json_object_set_new(args, "id", json_string(argv[1]));
+        json_object_set_new(args, "on", json_boolean(argc < 3 || strcmp(argv[2], "on") == 0));
     } else if (strcmp(cmd, "dirty") == 0) {
         unsigned long n;
         if (argc < 2)

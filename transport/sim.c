@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * transport/sim.c - sim:CONFIG.yaml[?lun=N]: libvtl in this process.
+ * transport/sim.c - sim:CONFIG.yaml[?lun=N][&mutant=ID,...]: libvtl in this process.
  *
  * Libraries are shared per process by config path: the first open builds the library,
  * later opens of the same path (any LUN) reach the same one, and the last close destroys
@@ -16,16 +16,18 @@
 
 #include "sim/core/clock.h"
 #include "sim/core/library.h"
+#include "sim/core/mutant.h"
 #include "sim/system.h"
 #include "sim/target/target.h"
 #include "transport/internal.h"
 
 struct sim_lib {
     struct sim_lib *next;
-    char *path;                /* "" for the default library */
+    char *path;                /* "" for the default library; "PATH?mutant=IDS" with mutants */
     struct vtl_system *sys;    /* changer + drives, tapes in a private temporary dir */
     struct vtl_library *lib;   /* borrowed from sys */
     unsigned refs;
+    bool borrowed;             /* attached by its owner (xport_sim_attach): never closed here */
 };
 
 struct sim_priv {
@@ -37,9 +39,48 @@ struct sim_priv {
 static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sim_lib *sim_libs;
 
+/* Options after '?', '&'-separated: lun=N (0..64) and mutant=ID[,ID...] (deliberate
+ * misbehaviours, sim/core/mutant.h). A library with mutants is a different library from
+ * the same path without them, so the sharing key is the path plus the mutant list. */
+static enum xport_rc sim_options(const char *q, unsigned *lun, char *mutants, size_t mcap,
+                                 char *err, size_t err_cap)
+{
+    while (q && *q) {
+        q++; /* '?' or '&' */
+        size_t len = strcspn(q, "&");
+        if (strncmp(q, "lun=", 4) == 0) {
+            char num[16], *end;
+            size_t nl = len - 4;
+            unsigned long v = 65;
+            if (nl > 0 && nl < sizeof num) {
+                memcpy(num, q + 4, nl);
+                num[nl] = '\0';
+                v = strtoul(num, &end, 10);
+                if (*end)
+                    v = 65;
+            }
+            if (v > 64) {
+                snprintf(err, err_cap, "sim: expected lun=N (0..64), got '%.*s'", (int)len, q);
+                return XPORT_E_URI;
+            }
+            *lun = (unsigned)v;
+        } else if (strncmp(q, "mutant=", 7) == 0 && len > 7 && len - 7 < mcap) {
+            memcpy(mutants, q + 7, len - 7);
+            mutants[len - 7] = '\0';
+        } else {
+            snprintf(err, err_cap,
+                     "sim: expected lun=N or mutant=ID[,ID...] after the path, got '%.*s'",
+                     (int)len, q);
+            return XPORT_E_URI;
+        }
+        q += len;
+    }
+    return XPORT_OK;
+}
+
 static enum xport_rc sim_open(struct xport *xp, const char *rest, char *err, size_t err_cap)
 {
-    char path[1024];
+    char path[1024], mutants[512] = "";
     unsigned lun = 0;
     const char *q = strchr(rest, '?');
     size_t plen = q ? (size_t)(q - rest) : strlen(rest);
@@ -49,31 +90,31 @@ static enum xport_rc sim_open(struct xport *xp, const char *rest, char *err, siz
     }
     memcpy(path, rest, plen);
     path[plen] = '\0';
-    if (q) {
-        char *end;
-        unsigned long v;
-        if (strncmp(q, "?lun=", 5) != 0 || (v = strtoul(q + 5, &end, 10), *end) || q[5] == '\0' ||
-            v > 64) {
-            snprintf(err, err_cap, "sim: expected ?lun=N (0..64) after the path, got '%s'", q);
-            return XPORT_E_URI;
-        }
-        lun = (unsigned)v;
-    }
+    enum xport_rc orc = sim_options(q, &lun, mutants, sizeof mutants, err, err_cap);
+    if (orc != XPORT_OK)
+        return orc;
     if (strcmp(path, "default") == 0)
         path[0] = '\0';
+    char key[sizeof path + sizeof mutants + 8];
+    snprintf(key, sizeof key, "%s%s%s", path, mutants[0] ? "?mutant=" : "", mutants);
 
     pthread_mutex_lock(&sim_lock);
     struct sim_lib *sl = sim_libs;
-    while (sl && strcmp(sl->path, path) != 0)
+    while (sl && strcmp(sl->path, key) != 0)
         sl = sl->next;
     if (!sl) {
         sl = calloc(1, sizeof *sl);
         enum vtl_rc rc = VTL_E_NOMEM;
         char why[512] = "out of memory";
-        if (sl && (sl->path = strdup(path))) {
+        if (sl && (sl->path = strdup(key))) {
             rc = vtl_system_open(path[0] ? path : NULL, NULL, &sl->sys, why, sizeof why);
             if (rc == VTL_OK)
                 sl->lib = vtl_system_library(sl->sys);
+            if (rc == VTL_OK && mutants[0] &&
+                (rc = vtl_mutant_set_list(sl->lib, mutants, why, sizeof why)) != VTL_OK) {
+                vtl_system_close(sl->sys);
+                rc = VTL_E_CONFIG;
+            }
         }
         if (rc != VTL_OK) {
             snprintf(err, err_cap, "sim: %s", why);
@@ -127,6 +168,9 @@ static enum xport_rc sim_exec(struct xport *xp, struct xport_cmd *cmd)
     pthread_mutex_lock(&sim_lock);
     struct vtl_library *lib = p->sl->lib;
     struct vtl_clock *clk = vtl_library_clock(lib);
+    /* Events whose time passed while no command waited (a drive threading a tape on a
+     * real or scaled clock, polled with TEST UNIT READY) happen before this command. */
+    vtl_system_run_due(p->sl->sys);
     if (vtl_lun_execute(lib, p->lun, &vc) == VTL_EXEC_DONE)
         finished = true;
     uint64_t waited_us = 0;
@@ -154,6 +198,20 @@ static enum xport_rc sim_exec(struct xport *xp, struct xport_cmd *cmd)
         }
         vtl_system_run_due(p->sl->sys);
     }
+    /* NOT READY, BECOMING READY (2/04/01): the initiator will wait and ask again. On a
+     * virtual clock that wait is virtual too, so let the time pass to the next event now
+     * (the tape threads) rather than have a host poll in real time a clock nobody moves. */
+    if (vtl_clock_mode(clk) == VTL_CLOCK_VIRTUAL && vc.status == VTL_STATUS_CHECK_CONDITION &&
+        vc.sense_len >= 14) {
+        bool desc = (vc.sense[0] & 0x7F) >= 0x72;
+        uint8_t key = (desc ? vc.sense[1] : vc.sense[2]) & 0x0F;
+        uint8_t asc = desc ? vc.sense[2] : vc.sense[12], ascq = desc ? vc.sense[3] : vc.sense[13];
+        uint64_t due = vtl_clock_next_due_us(clk);
+        if (key == 2 && asc == 0x04 && ascq == 0x01 && due != UINT64_MAX) {
+            vtl_clock_advance(clk, due);
+            vtl_system_run_due(p->sl->sys);
+        }
+    }
     pthread_mutex_unlock(&sim_lock);
     cmd->status = vc.status;
     cmd->xfer_len = cmd->dir == XPORT_DIR_IN ? vc.data_in_len
@@ -176,12 +234,60 @@ static void sim_close(struct xport *xp)
         while (*pp != sl)
             pp = &(*pp)->next;
         *pp = sl->next;
-        vtl_system_close(sl->sys);
+        if (!sl->borrowed)
+            vtl_system_close(sl->sys);
         free(sl->path);
         free(sl);
     }
     pthread_mutex_unlock(&sim_lock);
     free(p);
+}
+
+enum xport_rc xport_sim_attach(const char *name, struct vtl_system *sys)
+{
+    pthread_mutex_lock(&sim_lock);
+    for (struct sim_lib *sl = sim_libs; sl; sl = sl->next)
+        if (strcmp(sl->path, name) == 0) {
+            pthread_mutex_unlock(&sim_lock);
+            return XPORT_E_INVAL;
+        }
+    struct sim_lib *sl = calloc(1, sizeof *sl);
+    if (!sl || !(sl->path = strdup(name))) {
+        free(sl);
+        pthread_mutex_unlock(&sim_lock);
+        return XPORT_E_NOMEM;
+    }
+    sl->sys = sys;
+    sl->lib = vtl_system_library(sys);
+    sl->refs = 1; /* the attachment's own reference, dropped by xport_sim_detach() */
+    sl->borrowed = true;
+    sl->next = sim_libs;
+    sim_libs = sl;
+    pthread_mutex_unlock(&sim_lock);
+    return XPORT_OK;
+}
+
+void xport_sim_detach(const char *name)
+{
+    pthread_mutex_lock(&sim_lock);
+    struct sim_lib **pp = &sim_libs;
+    while (*pp && !((*pp)->borrowed && strcmp((*pp)->path, name) == 0))
+        pp = &(*pp)->next;
+    struct sim_lib *sl = *pp;
+    if (sl && --sl->refs == 0) {
+        *pp = sl->next;
+        free(sl->path);
+        free(sl);
+    }
+    pthread_mutex_unlock(&sim_lock);
+}
+
+void xport_sim_serialise(bool hold)
+{
+    if (hold)
+        pthread_mutex_lock(&sim_lock);
+    else
+        pthread_mutex_unlock(&sim_lock);
 }
 
 const struct xport_ops xport_sim_ops = {"sim", sim_open, sim_exec, sim_close};

@@ -8,7 +8,9 @@
  *
  *   sim:CONFIG.yaml[?lun=N]     libvtl in this process ("sim:" or "sim:default" is the
  *                               default library); every URI naming the same config shares
- *                               one library, so a changer and its drives agree
+ *                               one library, so a changer and its drives agree;
+ *                               &mutant=ID,... (or ?mutant=) adds deliberate misbehaviours
+ *                               (sim/core/mutant.h), a separate library per mutant list
  *   iscsi://HOST[:PORT]/IQN/LUN an iSCSI target, through libiscsi (vtld, tgt, hardware)
  *   sg:/dev/sgN                 a Linux SCSI generic device, through SG_IO
  *
@@ -21,6 +23,7 @@
 #ifndef OPENRSM_TRANSPORT_TRANSPORT_H
 #define OPENRSM_TRANSPORT_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,6 +85,20 @@ const char *xport_error(const struct xport *xp);
 void xport_close(struct xport *xp);
 
 const char *xport_rc_name(enum xport_rc rc);
+
+/* sim: with a library its owner built (the scenario runner builds one per scenario from
+ * its own YAML): from xport_sim_attach() on, "sim:@name" (any ?lun=) reaches @sys instead
+ * of a library built from a file of that name. @sys stays the owner's: detach it (after
+ * every transport on it is closed) before vtl_system_close(). XPORT_E_INVAL if @name is
+ * already in use. */
+struct vtl_system;
+enum xport_rc xport_sim_attach(const char *name, struct vtl_system *sys);
+void xport_sim_detach(const char *name);
+/* Holds (@hold true) or releases the lock every sim: command runs under, so the owner of
+ * an attached library can act on it directly (faults, its own commands) while threads
+ * of RSM's request queue may be sending commands through transport/. Not recursive:
+ * release it before calling anything that uses a sim: transport. */
+void xport_sim_serialise(bool hold);
 
 #ifdef __cplusplus
 }

@@ -687,10 +687,11 @@ static CU_SuiteInfo suites[] = {
     CU_SUITE_INFO_NULL,
 };
 
-extern CU_SuiteInfo conform_cli_suites[]; /* test_cli.c */
+extern CU_SuiteInfo conform_cli_suites[];    /* test_cli.c */
+extern CU_SuiteInfo conform_mutant_suites[]; /* test_mutants.c */
 
 int main(int argc, char **argv)
 {
-    CU_SuiteInfo *const tables[] = {suites, conform_cli_suites, NULL};
+    CU_SuiteInfo *const tables[] = {suites, conform_cli_suites, conform_mutant_suites, NULL};
     return cutest_main(argc, argv, tables);
 }

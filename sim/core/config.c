@@ -545,7 +545,28 @@ struct cfg_arg {
 
 static const char *const cfg_keys[] = {"personality", "serial", "slots",  "mailslots", "drives",
                                        "cartridges",  "clock",  "delays", "compress_images",
-                                       NULL};
+                                       "mutants",     NULL};
+
+/* mutants: [ID, ...] - deliberate misbehaviours for proving conformance checks
+ * (mutant.h). Unknown ids are refused with their place, like every other key. */
+static enum vtl_rc get_mutants(struct ctx *c, yaml_node_t *v, uint64_t *set)
+{
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail_at(c, v, "expected a list of mutant ids for 'mutants', found %s",
+                       type_name(v));
+    for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+         i++) {
+        yaml_node_t *item = node(c, *i);
+        const struct vtl_mutant_info *mi =
+            item && item->type == YAML_SCALAR_NODE ? vtl_mutant_find(scalar(item)) : NULL;
+        if (!mi)
+            return fail_at(c, item ? item : v,
+                           "unknown mutant '%s' in 'mutants' (sim/README.md lists them)",
+                           item && item->type == YAML_SCALAR_NODE ? scalar(item) : "?");
+        vtl_mutant_bit_set(set, mi->m, true);
+    }
+    return VTL_OK;
+}
 
 static enum vtl_rc cfg_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yaml_node_t *v)
 {
@@ -578,6 +599,8 @@ static enum vtl_rc cfg_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yam
         return VTL_OK;
     case 8:
         return get_bool(c, v, "compress_images", &a->cfg->compress_images);
+    case 9:
+        return get_mutants(c, v, a->cfg->mutants);
     }
     return VTL_OK;
 }

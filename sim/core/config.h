@@ -19,6 +19,7 @@
 
 #include "sim/core/clock.h"
 #include "sim/core/library.h"
+#include "sim/core/mutant.h"
 
 #define VTL_MAX_DRIVES   64
 #define VTL_MAX_ELEMENTS 60000 /* addresses are 16-bit; keep room for the bases */
@@ -78,6 +79,8 @@ struct vtl_config {
                                 * compression as real LTO drives do, but storing blocks as
                                 * sent keeps the data path at memory speed */
     struct vtl_delays delays;
+    uint64_t mutants[VTL_MUT_WORDS]; /* deliberate misbehaviours switched on (mutant.h);
+                                      * all zero in every real configuration */
 };
 
 /* Loads a built-in personality by name ("ibm-ts4300", "hpe-msl", "quantum-scalar-i3"),

@@ -121,6 +121,21 @@ struct vtl_library {
     void *lun_priv[VTL_MAX_LUNS];
 };
 
+/* Whether mutant @m is on: one bit test, what every mutant spot in sim/ costs when off. */
+static inline bool vtl_mut(const struct vtl_library *lib, enum vtl_mutant m)
+{
+    return (lib->cfg->mutants[(unsigned)m >> 6] >> ((unsigned)m & 63u)) & 1u;
+}
+
+/* Whether any mutant is on: lets a spot with several mutants skip them all at once. */
+static inline bool vtl_mut_any(const struct vtl_library *lib)
+{
+    uint64_t any = 0;
+    for (unsigned w = 0; w < VTL_MUT_WORDS; w++)
+        any |= lib->cfg->mutants[w];
+    return any != 0;
+}
+
 /* Element by address, or NULL. */
 struct vtl_elem *vtl_elem_get(const struct vtl_library *lib, uint16_t addr);
 /* Fills a public snapshot of @e. */

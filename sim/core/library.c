@@ -560,7 +560,7 @@ static enum vtl_rc check_leg(const struct vtl_library *lib, const struct vtl_ele
                              const struct vtl_elem *d)
 {
     if (s->type == VTL_ELEM_DTE && s != d && s->ops && s->ops->may_remove &&
-        !s->ops->may_remove(s->ops_priv))
+        !s->ops->may_remove(s->ops_priv) && !vtl_mut(lib, VTL_MUT_MOVE_IGNORES_PREVENT))
         return VTL_E_PREVENTED;
     if (d->type == VTL_ELEM_IE && s != d) {
         if (vtl_library_prevented(lib))

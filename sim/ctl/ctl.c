@@ -14,6 +14,7 @@
 #include "sim/core/clock.h"
 #include "sim/core/config.h"
 #include "sim/core/fault.h"
+#include "sim/core/mutant.h"
 
 #define CTL_MAX_LIBS 64
 #define CTL_NAME_MAX 64
@@ -534,6 +535,30 @@ static json_t *cmd_fault(struct ctl_lib *l, json_t *args, struct ctl_err *e)
     return json_object();
 }
 
+/* A mutant (sim/core/mutant.h) on or off: for proving conformance checks against a running
+ * vtld. Mutants are not library state: nothing is saved. */
+static json_t *cmd_mutant(struct ctl_lib *l, json_t *args, struct ctl_err *e)
+{
+    static const char *const ok[] = {"id", "on", NULL};
+    const char *id;
+    if (!args_known(args, ok, "mutant", e) || !arg_str(args, "id", &id, e))
+        return NULL;
+    json_t *on = json_object_get(args, "on");
+    if (!id || (on && !json_is_boolean(on))) {
+        set_err(e, "BAD_REQUEST", "mutant: 'id' is required, 'on' must be true or false");
+        return NULL;
+    }
+    const struct vtl_mutant_info *mi = vtl_mutant_find(id);
+    if (!mi) {
+        set_err(e, "VTL_E_NOT_FOUND", "mutant: no mutant '%s' (sim/README.md lists them)", id);
+        return NULL;
+    }
+    bool want = !on || json_is_true(on);
+    if (lib_fail(vtl_mutant_set(l->lib, mi->m, want), "mutant", e))
+        return NULL;
+    return json_pack("{s:s, s:b, s:s}", "id", mi->id, "on", want, "check", mi->check);
+}
+
 static const struct {
     const char *name;
     cmd_fn *fn;
@@ -543,7 +568,7 @@ static const struct {
     {"open-door", cmd_open_door, true},    {"close-door", cmd_close_door, true},
     {"move", cmd_move, true},              {"dirty", cmd_dirty, false},
     {"clock", cmd_clock, true},            {"power-cycle", cmd_power_cycle, true},
-    {"fault", cmd_fault, true},
+    {"fault", cmd_fault, true},            {"mutant", cmd_mutant, false},
 };
 
 static char *respond(json_t *id, json_t *result, const struct ctl_err *e)

@@ -13,6 +13,7 @@
 #include "scsi/cdb.h"
 #include "scsi/log.h"
 #include "scsi/sense.h"
+#include "sim/core/mutant.h"
 #include "sim/drive/drive.h"
 #include "sim/tape/tapeimg.h"
 
@@ -147,6 +148,13 @@ struct vtl_drive {
     uint64_t pending_event;
     uint64_t busy_until_us;         /* an IMMED operation is still moving the tape */
 };
+
+/* Whether mutant @m (sim/core/mutant.h) is on in the library this drive is served with;
+ * a drive outside a library has none. */
+static inline bool drv_mut(const struct vtl_drive *d, enum vtl_mutant m)
+{
+    return d->cfg.library && vtl_mutant_on(d->cfg.library, m);
+}
 
 /* ---- drive.c: shared helpers ---- */
 

@@ -185,6 +185,11 @@ enum vtl_exec drv_read_attr(struct vtl_drive *d, struct vtl_cmd *cmd,
         if (!out)
             goto nomem;
         t10_mam_values_build(out, len, ma, n);
+        /* the last attribute's LENGTH (bytes 3-4 of its header) runs past the data */
+        if (n && drv_mut(d, VTL_MUT_DRV_MAM_BAD_LEN) && len >= 9 + (size_t)ma[n - 1].len) {
+            uint8_t *h = out + len - ma[n - 1].len - 5;
+            t10_put_be16(h + 3, (uint16_t)(ma[n - 1].len + 8));
+        }
         break;
     }
     case T10_RA_LIST:
@@ -203,6 +208,11 @@ enum vtl_exec drv_read_attr(struct vtl_drive *d, struct vtl_cmd *cmd,
         size_t start = 0;
         while (start < n_ids && ids[start] < r->first_attr)
             start++;
+        if (drv_mut(d, VTL_MUT_DRV_MAM_UNSORTED) && n_ids - start >= 2) {
+            uint16_t x = ids[start]; /* the first two swapped */
+            ids[start] = ids[start + 1];
+            ids[start + 1] = x;
+        }
         len = t10_mam_list_build(NULL, 0, ids + start, n_ids - start);
         out = malloc(len);
         if (!out)
@@ -223,6 +233,9 @@ enum vtl_exec drv_read_attr(struct vtl_drive *d, struct vtl_cmd *cmd,
         goto out;
     }
     drv_put_data(cmd, out, len, r->alloc_len);
+    if (len > r->alloc_len && r->alloc_len >= 4 && cmd->data_in_len >= 4 &&
+        drv_mut(d, VTL_MUT_DRV_MAM_AVAIL_TRUNC))
+        t10_put_be32(cmd->data_in, (uint32_t)(cmd->data_in_len - 4));
     drv_set_good(cmd);
     goto out;
 nomem:

@@ -46,6 +46,8 @@ static size_t build_page(struct vtl_drive *d, uint8_t code, uint8_t pc, uint8_t 
         } else {
             p.dce = def ? true : d->compression;
             p.dcc = true; /* the drive can compress */
+            if (drv_mut(d, VTL_MUT_DRV_COMP_DCC0))
+                p.dce = !(p.dcc = false);
             p.dde = true;
             p.comp_alg = p.decomp_alg = 1; /* the format's own (SLDC) algorithm */
         }
@@ -160,8 +162,11 @@ enum vtl_exec drv_mode_sense(struct vtl_drive *d, struct vtl_cmd *cmd, const str
         .wp = medium_wp(d), .buffered_mode = d->buffered_mode,
         .bd_len = m->dbd ? 0 : T10_MODE_BLKDESC_LEN,
     };
+    bool no_bd = m->dbd || (!ten && drv_mut(d, VTL_MUT_DRV_NO_BLOCK_DESC));
+    if (no_bd)
+        h.bd_len = 0;
     off = t10_mode_hdr_build(buf, sizeof buf, ten, &h);
-    if (!m->dbd) {
+    if (!no_bd) {
         struct t10_mode_blkdesc bd = {.density = drv_current_density(d), .n_blocks = 0,
                                       .block_len = d->block_len};
         off += t10_mode_blkdesc_build(buf + off, sizeof buf - off, &bd);
@@ -435,9 +440,15 @@ enum vtl_exec drv_log_sense(struct vtl_drive *d, struct vtl_cmd *cmd,
         vtl_tape_position(d->tape, &pos);
     }
     switch (l->page) {
-    case T10_LP_SUPPORTED:
-        len = t10_log_supported_build(buf, sizeof buf, log_pages, sizeof log_pages);
+    case T10_LP_SUPPORTED: {
+        uint8_t pages[sizeof log_pages];
+        size_t np = 0;
+        for (size_t i = 0; i < sizeof log_pages; i++)
+            if (log_pages[i] != T10_LP_TAPEALERT || !drv_mut(d, VTL_MUT_DRV_LOG_NO_2E))
+                pages[np++] = log_pages[i];
+        len = t10_log_supported_build(buf, sizeof buf, pages, np);
         break;
+    }
     case T10_LP_WRITE_ERRORS:
     case T10_LP_READ_ERRORS: {
         bool w = l->page == T10_LP_WRITE_ERRORS;
@@ -475,7 +486,15 @@ enum vtl_exec drv_log_sense(struct vtl_drive *d, struct vtl_cmd *cmd,
         break;
     }
     case T10_LP_TAPEALERT:
-        len = t10_log_tapealert_build(buf, sizeof buf, d->ta_latched & drv_ta_supported());
+        len = t10_log_tapealert_build(buf, sizeof buf,
+                                      (d->ta_latched & drv_ta_supported()) |
+                                          (drv_mut(d, VTL_MUT_DRV_TA_UNSUPPORTED)
+                                               ? T10_TA_FLAG(0x40)
+                                               : 0));
+        if (drv_mut(d, VTL_MUT_DRV_TA_SHORT) && len > 4 + 32 * 5) {
+            len = 4 + 32 * 5; /* parameters 0001h-0020h only */
+            t10_log_set_page_len(buf, sizeof buf, len);
+        }
         /* SSC-4 8.2.3: flags are cleared when the page is read; conditions that still
          * hold are set again at once. */
         d->ta_latched = drv_ta_active(d);

@@ -20,8 +20,11 @@ static enum vtl_exec do_tur(struct vtl_drive *d, struct vtl_cmd *cmd)
 {
     uint8_t key;
     uint16_t asc;
-    if (!drv_state_sense(d, &key, &asc))
+    if (!drv_state_sense(d, &key, &asc)) {
+        if ((asc >> 8) == 0x3A && drv_mut(d, VTL_MUT_DRV_EMPTY_04))
+            asc = DRV_ASC_NOT_READY;
         drv_fail(d, cmd, key, asc);
+    }
     else
         drv_set_good(cmd);
     return VTL_EXEC_DONE;
@@ -109,7 +112,8 @@ static enum vtl_exec do_inquiry(struct vtl_drive *d, struct vtl_cmd *cmd,
     size_t len = 0;
     if (!q->evpd) {
         struct t10_inquiry inq = {
-            .pdt = T10_PDT_TAPE, .rmb = true, .version = T10_VERSION_SPC4, .resp_format = 2,
+            .pdt = T10_PDT_TAPE, .rmb = !drv_mut(d, VTL_MUT_DRV_RMB0),
+            .version = T10_VERSION_SPC4, .resp_format = 2,
         };
         snprintf(inq.vendor, sizeof inq.vendor, "%s", d->vendor);
         snprintf(inq.product, sizeof inq.product, "%s", d->product);
@@ -123,9 +127,13 @@ static enum vtl_exec do_inquiry(struct vtl_drive *d, struct vtl_cmd *cmd,
                                           d->cfg.elem_addr ? 6 : 5);
             break;
         }
-        case T10_VPD_UNIT_SERIAL:
-            len = t10_vpd_ascii_build(buf, sizeof buf, T10_PDT_TAPE, 0x80, d->serial);
+        case T10_VPD_UNIT_SERIAL: {
+            char serial[VTL_SERIAL_MAX + 2];
+            snprintf(serial, sizeof serial, "%s%s", d->serial,
+                     drv_mut(d, VTL_MUT_DRV_SERIAL_MISMATCH) ? "X" : "");
+            len = t10_vpd_ascii_build(buf, sizeof buf, T10_PDT_TAPE, 0x80, serial);
             break;
+        }
         case T10_VPD_DEVICE_ID: {
             uint8_t naa[8], t10id[64];
             char vsid[64];
@@ -155,8 +163,18 @@ static enum vtl_exec do_inquiry(struct vtl_drive *d, struct vtl_cmd *cmd,
                 drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 2, 7, true);
                 return VTL_EXEC_DONE;
             }
-            len = t10_vpd_b4_build(buf, sizeof buf, T10_PDT_TAPE, d->cfg.elem_addr);
+            len = t10_vpd_b4_build(buf, sizeof buf, T10_PDT_TAPE,
+                                   (uint16_t)(d->cfg.elem_addr +
+                                              (drv_mut(d, VTL_MUT_DRV_B4_WRONG) ? 1 : 0)));
             break;
+        case 0xB1: /* not served: only MUTANT DRIVE-VPD-B1-AS-B0 answers it, wrongly */
+            if (drv_mut(d, VTL_MUT_DRV_VPD_B1_AS_B0)) {
+                struct t10_vpd_b0 b0 = {.worm = true};
+                len = t10_vpd_b0_build(buf, sizeof buf, T10_PDT_TAPE, &b0);
+                break;
+            }
+            drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 2, 7, true);
+            return VTL_EXEC_DONE;
         default:
             drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 2, 7, true);
             return VTL_EXEC_DONE;
@@ -214,6 +232,10 @@ static enum vtl_exec do_report_luns(struct vtl_drive *d, struct vtl_cmd *cmd,
 {
     uint16_t luns[1 + 64];
     size_t n = 0;
+    if (drv_mut(d, VTL_MUT_DRV_NO_REPORT_LUNS)) {
+        drv_fail_field(d, cmd, DRV_ASC_INVALID_OPCODE, 0, -1, true);
+        return VTL_EXEC_DONE;
+    }
     if (r->select_report != 0x01) { /* 01h: well-known LUs only, and there are none */
         luns[n++] = 0;
         unsigned bays = d->cfg.library ? vtl_library_count(d->cfg.library, VTL_ELEM_DTE) : 0;

@@ -107,15 +107,28 @@ static enum vtl_exec do_read(struct vtl_drive *d, struct vtl_cmd *cmd, const str
         enum vtl_tape_rc rc = vtl_tape_read(d->tape, room ? buf : sink, room, &res);
         if (rc == VTL_TAPE_OK) {
             cmd->data_in_len = res.copied;
+            if (res.copied && drv_mut(d, VTL_MUT_DRV_READ_CORRUPT))
+                buf[0] ^= 0xFF;
             /* SILI suppresses only the short-block report; a block longer than the
              * request is always an incorrect length (negative residue). */
-            if (res.block_len == n || (r->sili && res.block_len < n))
+            int64_t resid = (int64_t)n - (int64_t)res.block_len;
+            if (resid < 0 && drv_mut(d, VTL_MUT_DRV_ILI_NEG_SIGN))
+                resid = -resid;
+            if (res.block_len == n || (r->sili && res.block_len < n)) {
                 drv_set_good(cmd);
-            else
-                drv_fail_info(d, cmd, DRV_KEY_NO_SENSE, DRV_ASC_NONE,
-                              (int64_t)n - (int64_t)res.block_len, false, false, true);
+            } else if (resid > 0 && drv_mut(d, VTL_MUT_DRV_ILI_POS_NO_INFO)) {
+                struct t10_sense s; /* ILI without VALID/INFORMATION */
+                t10_sense_init(&s, d->d_sense, DRV_KEY_NO_SENSE, DRV_ASC_NONE);
+                s.ili = true;
+                drv_set_sense(d, cmd, &s);
+            } else {
+                drv_fail_info(d, cmd, DRV_KEY_NO_SENSE, DRV_ASC_NONE, resid, false, false, true);
+            }
         } else if (rc == VTL_TAPE_FILEMARK || rc == VTL_TAPE_SETMARK) {
-            drv_fail_info(d, cmd, DRV_KEY_NO_SENSE, DRV_ASC_FILEMARK, n, true, false, false);
+            drv_fail_info(d, cmd, DRV_KEY_NO_SENSE, DRV_ASC_FILEMARK, n,
+                          !drv_mut(d, VTL_MUT_DRV_FM_NO_FLAG), false, false);
+        } else if (rc == VTL_TAPE_EOD && drv_mut(d, VTL_MUT_DRV_EOD_MEDIUM)) {
+            drv_fail(d, cmd, DRV_KEY_MEDIUM_ERROR, DRV_ASC_UNRECOVERED_READ);
         } else if (rc == VTL_TAPE_EOD) {
             drv_fail_info(d, cmd, DRV_KEY_BLANK_CHECK, DRV_ASC_EOD, n, false, false, false);
         } else {
@@ -240,7 +253,7 @@ static enum vtl_exec do_write(struct vtl_drive *d, struct vtl_cmd *cmd, const st
         return VTL_EXEC_DONE;
     }
     uint32_t n = r->xfer_len;
-    size_t bs = r->fixed ? d->block_len : n;
+    size_t bs = r->fixed ? (drv_mut(d, VTL_MUT_DRV_FIXED_AS_BYTES) ? 1 : d->block_len) : n;
     if (!r->fixed && n > d->pers->max_block) {
         drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 2, 7, true);
         return VTL_EXEC_DONE;
@@ -343,6 +356,15 @@ static enum vtl_exec do_space(struct vtl_drive *d, struct vtl_cmd *cmd, const st
     enum vtl_tape_rc rc = VTL_TAPE_OK;
     if (s->count != 0 || code == VTL_TAPE_SPACE_EOD)
         rc = vtl_tape_space(d->tape, code, s->count, &residue);
+    if (rc == VTL_TAPE_OK && code == VTL_TAPE_SPACE_FILEMARKS && s->count > 0 &&
+        drv_mut(d, VTL_MUT_DRV_SPACE_FM_SHORT)) {
+        vtl_tape_position(d->tape, &b);
+        if (b.object)
+            (void)vtl_tape_locate(d->tape, b.partition, b.object - 1); /* before the mark */
+    }
+    if (code == VTL_TAPE_SPACE_BLOCKS && (rc == VTL_TAPE_FILEMARK || rc == VTL_TAPE_SETMARK) &&
+        drv_mut(d, VTL_MUT_DRV_SPACE_RESID))
+        residue = s->count - residue; /* the blocks spaced, not those left */
     vtl_tape_position(d->tape, &b);
     switch (rc) {
     case VTL_TAPE_OK:
@@ -386,13 +408,19 @@ static enum vtl_exec do_locate(struct vtl_drive *d, struct vtl_cmd *cmd, const s
         return VTL_EXEC_DONE;
     }
     enum vtl_tape_rc rc;
+    uint64_t lo_id = l->lo_id;
+    if (l->dest_type == T10_LOCATE_OBJECT && !sixteen && drv_mut(d, VTL_MUT_DRV_LOCATE10_OFF))
+        lo_id++;
+    if (l->dest_type == T10_LOCATE_OBJECT && sixteen && lo_id &&
+        drv_mut(d, VTL_MUT_DRV_LOCATE16_OFF))
+        lo_id--;
     if (l->dest_type == T10_LOCATE_FILE)
         rc = vtl_tape_locate_file(d->tape, part, l->lo_id);
     else if (l->dest_type == T10_LOCATE_EOD)
         rc = vtl_tape_locate(d->tape, part, UINT64_MAX) == VTL_TAPE_EOD ? VTL_TAPE_OK
                                                                        : VTL_TAPE_EINVAL;
     else
-        rc = vtl_tape_locate(d->tape, part, l->lo_id);
+        rc = vtl_tape_locate(d->tape, part, lo_id);
     vtl_tape_position(d->tape, &b);
     d->pos_lost = false;
     if (rc == VTL_TAPE_OK)
@@ -437,12 +465,21 @@ static enum vtl_exec do_read_position(struct vtl_drive *d, struct vtl_cmd *cmd,
         rp.partition = 0;
         rp.first_lo = rp.last_lo = rp.lo_number = rp.file_id = 0;
     }
+    if (drv_mut(d, VTL_MUT_DRV_RP_NO_BOP))
+        rp.bop = false;
+    bool short_form = r->sa == T10_RP_SHORT || r->sa == T10_RP_SHORT_VS;
+    if (short_form && rp.first_lo && drv_mut(d, VTL_MUT_DRV_RP_OFF_BY_ONE))
+        rp.first_lo = ++rp.last_lo;
+    if (r->sa == T10_RP_LONG && rp.file_id && drv_mut(d, VTL_MUT_DRV_RP_LONG_FILE))
+        rp.file_id--;
     if ((r->sa == T10_RP_SHORT || r->sa == T10_RP_SHORT_VS) && p.object > UINT32_MAX) {
         rp.perr = true; /* a location that overflows the 32-bit short form */
         rp.first_lo = rp.last_lo = 0;
     }
     uint8_t buf[T10_RP_EXT_LEN > T10_RP_SHORT_LEN ? T10_RP_EXT_LEN : T10_RP_SHORT_LEN];
     size_t len = t10_read_pos_build(buf, sizeof buf, r->sa == T10_RP_SHORT_VS ? T10_RP_SHORT : r->sa, &rp);
+    if (r->sa == T10_RP_EXTENDED && len >= 4 && drv_mut(d, VTL_MUT_DRV_RP_EXT_LEN))
+        t10_put_be16(buf + 2, 0x18);
     /* Short and long forms have a fixed length; only the extended form honours the
      * ALLOCATION LENGTH (SSC-4 7.7). */
     drv_put_data(cmd, buf, len, r->sa == T10_RP_EXTENDED ? r->alloc_len : len);
@@ -457,7 +494,8 @@ static enum vtl_exec do_rewind(struct vtl_drive *d, struct vtl_cmd *cmd, bool im
     struct vtl_tape_pos p;
     vtl_tape_position(d->tape, &p);
     (void)vtl_tape_flush(d->tape); /* a sync failure surfaces at the next write */
-    (void)vtl_tape_rewind(d->tape);  /* cannot fail on an open image */
+    if (!drv_mut(d, VTL_MUT_DRV_REWIND_NOOP))
+        (void)vtl_tape_rewind(d->tape); /* cannot fail on an open image */
     d->pos_lost = false;
     drv_set_good(cmd);
     uint64_t us = drv_wind_us(d, p.bytes_at_pos);
@@ -478,6 +516,10 @@ static enum vtl_exec do_block_limits(struct vtl_drive *d, struct vtl_cmd *cmd,
         return VTL_EXEC_DONE;
     }
     struct t10_block_limits bl = {.granularity = 0, .max_len = d->pers->max_block, .min_len = 1};
+    if (drv_mut(d, VTL_MUT_DRV_RBL_INVERTED)) {
+        bl.max_len = 512;
+        bl.min_len = 1024;
+    }
     uint8_t buf[T10_BLOCK_LIMITS_LEN];
     size_t len = t10_block_limits_build(buf, sizeof buf, &bl);
     drv_put_data(cmd, buf, len, len);
@@ -546,6 +588,9 @@ static enum vtl_exec do_density(struct vtl_drive *d, struct vtl_cmd *cmd,
                 density_desc(&lto_densities[i], wr, lto_densities[i].media == own, &descs[n++]);
         }
     }
+    if (drv_mut(d, VTL_MUT_DRV_DENSITY_UNNAMED))
+        for (size_t i = 0; i < n; i++)
+            descs[i].name[0] = '\0';
     uint8_t buf[4 + sizeof descs / sizeof descs[0] * T10_DENSITY_DESC_LEN];
     size_t len = t10_density_report_build(buf, sizeof buf, descs, n);
     drv_put_data(cmd, buf, len, r->alloc_len);
@@ -670,6 +715,10 @@ enum vtl_exec drv_ssc_execute(struct vtl_drive *d, struct vtl_cmd *cmd, const st
     case T10_CDB_LOAD_UNLOAD:
         if (c->u.load_unload.eot) { /* LTO cannot unload at end of tape */
             drv_fail_field(d, cmd, DRV_ASC_INVALID_FIELD_CDB, 4, 2, true);
+            return VTL_EXEC_DONE;
+        }
+        if (!c->u.load_unload.load && drv_mut(d, VTL_MUT_DRV_UNLOAD_STAYS)) {
+            drv_set_good(cmd); /* claims the unload, keeps the tape threaded */
             return VTL_EXEC_DONE;
         }
         return drv_host_load(d, cmd, c->u.load_unload.load, c->u.load_unload.hold,

@@ -7,6 +7,8 @@
  */
 #include "sim/target/tgt.h"
 
+#include "scsi/be.h"
+
 #include "scsi/pr.h"
 
 #include <string.h>
@@ -45,7 +47,8 @@ static bool is_holder(const struct vtl_library *lib, const struct vtl_nexus *nx)
 bool vtl_pr_conflicts(const struct vtl_library *lib, const struct vtl_nexus *nx,
                       enum vtl_conflict cf)
 {
-    if (!lib->pr_holder || cf == VTL_CF_EXEMPT || is_holder(lib, nx))
+    if (!lib->pr_holder || cf == VTL_CF_EXEMPT || is_holder(lib, nx) ||
+        vtl_mut(lib, VTL_MUT_PR_NOT_ENFORCED))
         return false;
     /* Registrants Only / All Registrants: every registered nexus gets access. */
     if (registrants_type(lib->pr_type) && nx->registered)
@@ -105,6 +108,8 @@ enum vtl_exec vtl_pr_in(struct vtl_tctx *t)
             if (lib->nexus[i].used && lib->nexus[i].registered)
                 keys[nk++] = lib->nexus[i].key;
         n = t10_prin_keys_build(out, room, lib->pr_generation, keys, nk);
+        if (vtl_mut(lib, VTL_MUT_PR_KEYS_LEN) && room >= 8)
+            t10_put_be32(out + 4, (uint32_t)(8 * nk + 4));
         break;
     }
     case 1: {
@@ -125,6 +130,8 @@ enum vtl_exec vtl_pr_in(struct vtl_tctx *t)
     case 2: {
         struct t10_prin_caps caps = {.tmv = true, .type_mask = PR_TYPE_MASK};
         n = t10_prin_caps_build(out, room, &caps);
+        if (vtl_mut(lib, VTL_MUT_PR_CAPS_LEN) && room >= 2)
+            t10_put_be16(out, 6);
         break;
     }
     default:

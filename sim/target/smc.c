@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scsi/be.h"
 #include "scsi/elem.h"
 
 #define KEY_NOT_READY         0x2
@@ -69,11 +70,13 @@ static void fill_desc(const struct vtl_library *lib, const struct vtl_elem_info 
     d->asc_ascq = e->except ? e->asc_ascq : 0;
     if (e->type == VTL_ELEM_IE) {
         d->impexp = e->full && e->impexp;
-        d->inenab = d->exenab = true;
+        d->inenab = d->exenab = !vtl_mut(lib, VTL_MUT_IE_NO_ENABLE);
     }
+    if (e->type == VTL_ELEM_STORAGE && vtl_mut(lib, VTL_MUT_RES_ST_IENAB))
+        d->inenab = d->exenab = true;
     if (e->full) {
         d->medium = medium_type(&e->cart);
-        d->src_valid = e->svalid;
+        d->src_valid = e->svalid && !vtl_mut(lib, VTL_MUT_MOVE_NO_SVALID);
         d->src_addr = e->svalid ? e->src_addr : 0;
     }
     if (o->voltag) {
@@ -88,7 +91,9 @@ static void fill_desc(const struct vtl_library *lib, const struct vtl_elem_info 
             d->lun = (uint8_t)lun;
         }
         if (o->dvcid) {
-            drive_ident(lib, &e->drive, ident, o->ident_len);
+            size_t il = drive_ident(lib, &e->drive, ident, o->ident_len);
+            if (vtl_mut(lib, VTL_MUT_DVCID_GARBLED) && il && il <= o->ident_len)
+                ident[il - 1] ^= 0x01; /* last serial character, still printable */
             d->has_ident = true;
             d->ident =
                 (struct t10_elem_ident){.code_set = 2,
@@ -146,39 +151,84 @@ static void res_opts_init(const struct vtl_library *lib, bool voltag, bool dvcid
         o->ident_len = 255;
 }
 
+/* Header and page byte counts after the mutants that get them wrong (mutant.h). Layout:
+ * header 0-1 FIRST ELEMENT ADDRESS REPORTED, 2-3 NUMBER OF ELEMENTS AVAILABLE, 5-7 BYTE
+ * COUNT OF REPORT AVAILABLE; first page 13-15 BYTE COUNT OF DESCRIPTOR DATA AVAILABLE. */
+static void res_mutants(const struct vtl_library *lib, const struct t10_cdb_res *c, uint8_t *out,
+                        size_t full, size_t room)
+{
+    if (!vtl_mut_any(lib))
+        return;
+    if (vtl_mut(lib, VTL_MUT_RES_FIRST_ADDR) && room >= 2 && full > 8)
+        t10_put_be16(out, (uint16_t)(t10_get_be16(out) + 1u));
+    if (vtl_mut(lib, VTL_MUT_RES_COUNT_CLIP) && full > room && room >= 8) {
+        t10_put_be24(out + 5, (uint32_t)(room - 8));
+        if (room >= 16)
+            t10_put_be24(out + 13, (uint32_t)(room - 16));
+    }
+    if (vtl_mut(lib, VTL_MUT_RES_HDR_ZERO) && c->alloc_len == 8 && room == 8) {
+        t10_put_be16(out + 2, 0);
+        t10_put_be24(out + 5, 0);
+    }
+}
+
 enum vtl_exec vtl_smc_res(struct vtl_tctx *t)
 {
     const struct t10_cdb_res *c = &t->cdb.u.res;
     const struct vtl_library *lib = t->lib;
-    if (c->elem_type > VTL_ELEM_DTE)
-        return bad_fp(t, VTL_FP_RES_TYPE);
+    uint8_t elem_type = c->elem_type;
+    if (elem_type > VTL_ELEM_DTE)
+        return vtl_tc_bad_cdb(t, vtl_mut(lib, VTL_MUT_RES_BADTYPE_PTR) ? 2 : VTL_FP_RES_TYPE.byte,
+                              VTL_FP_RES_TYPE.bit);
     /* CURDATA=1 asks for cached data (no motion), which we can give even mid-inventory. */
     if (lib->inventory && !c->curdata)
         return vtl_tc_fail(t, KEY_NOT_READY, ASC_BECOMING_READY, NULL);
-    struct res_opts o;
-    res_opts_init(lib, c->voltag, c->dvcid, &o);
+    if (elem_type == VTL_ELEM_ALL && !c->dvcid && !c->curdata &&
+        vtl_mut(lib, VTL_MUT_RES_FULL_NOT_READY)) /* as if its inventory never finished */
+        return vtl_tc_fail(t, KEY_NOT_READY, ASC_BECOMING_READY, NULL);
+    if (vtl_mut(lib, VTL_MUT_RES_TYPE_IGNORED))
+        elem_type = VTL_ELEM_ALL;
+    uint16_t start = c->start_addr;
+    uint32_t n_elems = c->n_elems;
+    if ((n_elems == 1 && vtl_mut(lib, VTL_MUT_RES_SINGLE_FIRST)) ||
+        (n_elems > 1 && vtl_mut(lib, VTL_MUT_RES_START_IGNORED)))
+        start = 0;
+    if (n_elems > 1 && vtl_mut(lib, VTL_MUT_RES_COUNT_IGNORED))
+        n_elems = 0xFFFF;
+    bool voltag = c->voltag;
+    if ((voltag && vtl_mut(lib, VTL_MUT_RES_VOLTAG_IGNORED)) ||
+        (c->curdata && vtl_mut(lib, VTL_MUT_RES_CURDATA_DIFFERS)))
+        voltag = false;
+    if (vtl_mut(lib, VTL_MUT_RES_PVOLTAG_ALWAYS))
+        voltag = true;
+    struct res_opts o, o_dt;
+    res_opts_init(lib, voltag, c->dvcid, &o);
+    o_dt = o;
+    if (c->dvcid && vtl_mut(lib, VTL_MUT_DVCID_VOLTAG_DROPS))
+        o_dt.voltag = false;
     enum vtl_elem_type types[4];
-    size_t nt = types_by_address(lib, (enum vtl_elem_type)c->elem_type, types);
+    size_t nt = types_by_address(lib, (enum vtl_elem_type)elem_type, types);
     size_t room = vtl_tc_room(t, c->alloc_len);
     struct t10_elem_writer w;
     t10_elem_writer_init(&w, t->cmd->data_in, room);
     unsigned reported = 0;
     uint8_t ident[256];
-    for (size_t ti = 0; ti < nt && reported < c->n_elems; ti++) {
+    for (size_t ti = 0; ti < nt && reported < n_elems; ti++) {
         enum vtl_elem_type type = types[ti];
+        const struct res_opts *op = type == VTL_ELEM_DTE ? &o_dt : &o;
         bool page_open = false;
-        for (unsigned i = 0; i < lib->count[type] && reported < c->n_elems; i++) {
+        for (unsigned i = 0; i < lib->count[type] && reported < n_elems; i++) {
             const struct vtl_elem *e = &lib->elems[lib->first[type] + i];
-            if (e->addr < c->start_addr)
+            if (e->addr < start)
                 continue;
             if (!page_open) {
-                open_page(&w, type, &o);
+                open_page(&w, type, op);
                 page_open = true;
             }
             struct vtl_elem_info info;
             struct t10_elem_desc d;
             vtl_elem_snapshot(lib, e, &info);
-            fill_desc(lib, &info, &o, &d, ident);
+            fill_desc(lib, &info, op, &d, ident);
             t10_elem_writer_add(&w, &d);
             reported++;
         }
@@ -186,6 +236,7 @@ enum vtl_exec vtl_smc_res(struct vtl_tctx *t)
     size_t full = t10_elem_writer_finish(&w);
     if (full == 0 && w.rc != T10_OK)
         return vtl_tc_fail(t, 0x4, T10_ASC(0x44, 0x00), NULL);
+    res_mutants(lib, c, t->cmd->data_in, full, room);
     return vtl_tc_good(t, full < room ? full : room);
 }
 
@@ -220,6 +271,58 @@ static void robot_done(void *arg, enum vtl_rc rc)
         cmd->done(cmd);
 }
 
+/* Index 0..2 of @type among storage, import/export, data transfer; -1 otherwise. */
+static int move_type_index(const struct vtl_elem *e)
+{
+    if (!e)
+        return -1;
+    switch (e->type) {
+    case VTL_ELEM_STORAGE: return 0;
+    case VTL_ELEM_IE: return 1;
+    case VTL_ELEM_DTE: return 2;
+    default: return -1;
+    }
+}
+
+/* The motion mutants (mutant.h): a move that goes wrong before it reaches the robot.
+ * Returns true when @t has been completed here. */
+static bool move_mutants(struct vtl_tctx *t, struct vtl_robot_op *op, bool invert)
+{
+    struct vtl_library *lib = t->lib;
+    if (!vtl_mut_any(lib))
+        return false;
+    const struct vtl_elem *s = vtl_elem_get(lib, op->src), *d = vtl_elem_get(lib, op->dst);
+    const struct vtl_elem *mt = op->transport ? vtl_elem_get(lib, op->transport) : NULL;
+    if (invert)
+        return false; /* INVERT=1 reaches here only through MOVE-INVERT-IGNORED */
+    if (op->transport == 0 && vtl_mut(lib, VTL_MUT_MOVE_MT0_REFUSED)) {
+        vtl_tc_fail(t, KEY_ILLEGAL, ASC_INVALID_ELEMENT, NULL);
+        return true;
+    }
+    if (mt && mt->type != VTL_ELEM_TRANSPORT && vtl_mut(lib, VTL_MUT_MOVE_ANY_TRANSPORT))
+        op->transport = 0;
+    if (!s && vtl_mut(lib, VTL_MUT_MOVE_BAD_SRC_ASC)) {
+        vtl_tc_fail(t, KEY_ILLEGAL, T10_ASC(0x3B, 0x0E), NULL);
+        return true;
+    }
+    if (!d && vtl_mut(lib, VTL_MUT_MOVE_BAD_DST_ASC)) {
+        vtl_tc_fail(t, KEY_ILLEGAL, T10_ASC(0x3B, 0x0D), NULL);
+        return true;
+    }
+    if (s && s->type == VTL_ELEM_DTE && s->full && vtl_mut(lib, VTL_MUT_MOVE_THREADED_HW)) {
+        vtl_tc_fail(t, 0x4, T10_ASC(0x15, 0x01), NULL);
+        return true;
+    }
+    int si = move_type_index(s), di = move_type_index(d);
+    /* MOVE-ST-ST-NOOP .. MOVE-DT-DT-NOOP are consecutive: source-major, ST, IE, DT */
+    if (si >= 0 && di >= 0 &&
+        vtl_mut(lib, (enum vtl_mutant)(VTL_MUT_MOVE_ST_ST_NOOP + si * 3 + di))) {
+        vtl_tc_good(t, 0);
+        return true;
+    }
+    return false;
+}
+
 static enum vtl_exec submit(struct vtl_tctx *t, const struct vtl_robot_op *op)
 {
     struct pend *p = calloc(1, sizeof *p);
@@ -245,10 +348,12 @@ static enum vtl_exec submit(struct vtl_tctx *t, const struct vtl_robot_op *op)
 enum vtl_exec vtl_smc_move(struct vtl_tctx *t)
 {
     const struct t10_cdb_move *c = &t->cdb.u.move;
-    if (c->invert)
+    if (c->invert && !vtl_mut(t->lib, VTL_MUT_MOVE_INVERT_IGNORED))
         return bad_fp(t, VTL_FP_MOVE_INVERT); /* LTO cartridges cannot be inverted */
     struct vtl_robot_op op = {
         .kind = VTL_ROBOT_MOVE, .transport = c->transport, .src = c->src, .dst = c->dst};
+    if (move_mutants(t, &op, c->invert))
+        return VTL_EXEC_DONE;
     return submit(t, &op);
 }
 
@@ -264,12 +369,28 @@ enum vtl_exec vtl_smc_exchange(struct vtl_tctx *t)
                               .src = c->src,
                               .dst = c->dst1,
                               .dst2 = c->dst2};
+    if (vtl_mut(t->lib, VTL_MUT_XCHG_NOOP))
+        return vtl_tc_good(t, 0);
+    if (vtl_mut(t->lib, VTL_MUT_XCHG_BAD_ADDR_ASC) &&
+        (!vtl_elem_get(t->lib, c->src) || !vtl_elem_get(t->lib, c->dst1) ||
+         !vtl_elem_get(t->lib, c->dst2)))
+        return vtl_tc_fail(t, KEY_ILLEGAL, T10_ASC(0x3B, 0x0D), NULL);
     return submit(t, &op);
 }
 
 enum vtl_exec vtl_smc_init(struct vtl_tctx *t)
 {
     struct vtl_robot_op op = {.kind = VTL_ROBOT_INIT};
+    if (vtl_mut(t->lib, VTL_MUT_IES_LOSES_LABEL)) {
+        struct vtl_library *lib = t->lib;
+        for (unsigned i = 0; i < lib->count[VTL_ELEM_STORAGE]; i++) {
+            struct vtl_elem *e = &lib->elems[lib->first[VTL_ELEM_STORAGE] + i];
+            if (e->full && !e->cart.label_unreadable) {
+                e->cart.label_unreadable = true;
+                break;
+            }
+        }
+    }
     return submit(t, &op);
 }
 
@@ -278,7 +399,8 @@ enum vtl_exec vtl_smc_init_range(struct vtl_tctx *t)
     const struct t10_cdb_init_range *c = &t->cdb.u.init_range;
     struct vtl_robot_op op = {
         .kind = VTL_ROBOT_INIT, .range = c->range, .first = c->start_addr, .n = c->n_elems};
-    if (c->range && c->n_elems && !vtl_elem_get(t->lib, c->start_addr))
+    if (vtl_mut(t->lib, VTL_MUT_IES_RANGE_REFUSED) ||
+        (c->range && c->n_elems && !vtl_elem_get(t->lib, c->start_addr)))
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_INVALID_ELEMENT, NULL);
     return submit(t, &op);
 }
@@ -288,6 +410,10 @@ enum vtl_exec vtl_smc_position(struct vtl_tctx *t)
     const struct t10_cdb_position *c = &t->cdb.u.position;
     if (c->invert)
         return bad_fp(t, VTL_FP_POS_INVERT);
+    if (vtl_mut(t->lib, VTL_MUT_POS_REFUSED))
+        return vtl_tc_fail(t, KEY_ILLEGAL, ASC_INVALID_ELEMENT, NULL);
+    if (!vtl_elem_get(t->lib, c->dst) && vtl_mut(t->lib, VTL_MUT_POS_BAD_GOOD))
+        return vtl_tc_good(t, 0);
     struct vtl_robot_op op = {.kind = VTL_ROBOT_POSITION, .transport = c->transport, .dst = c->dst};
     return submit(t, &op);
 }
@@ -300,6 +426,9 @@ enum vtl_exec vtl_smc_open_close(struct vtl_tctx *t)
         return vtl_tc_fail(t, KEY_ILLEGAL, ASC_INVALID_ELEMENT, NULL);
     if (c->action != T10_IE_OPEN && c->action != T10_IE_CLOSE)
         return bad_fp(t, VTL_FP_OPEN_CLOSE_ACT);
+    if (c->action == T10_IE_CLOSE && !t->lib->mailslot_open &&
+        vtl_mut(t->lib, VTL_MUT_IE_CLOSE_REFUSED))
+        return vtl_tc_fail(t, KEY_ILLEGAL, ASC_COMMAND_SEQUENCE, NULL);
     return vtl_tc_rc(t, vtl_library_set_mailslot(t->lib, c->action == T10_IE_OPEN));
 }
 
@@ -381,6 +510,7 @@ enum vtl_exec vtl_smc_rvea(struct vtl_tctx *t)
             bool primary = nx->svt_action == 0x05 || nx->svt_action == 0x08;
             bool seq_ok = nx->svt_action == 0x08 || nx->svt_min_seq == 0;
             if (e->addr < start || !e->full || e->cart.label_unreadable || !primary || !seq_ok ||
+                vtl_mut(lib, VTL_MUT_SVT_NO_MATCH) ||
                 !tag_match(nx->svt_template, e->cart.barcode))
                 continue;
             if (!page_open) {

@@ -7,6 +7,8 @@
  */
 #include "sim/target/tgt.h"
 
+#include "scsi/be.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +38,8 @@ static enum vtl_exec good_clipped(struct vtl_tctx *t, size_t full, size_t room)
 
 enum vtl_exec vtl_spc_tur(struct vtl_tctx *t)
 {
+    if (vtl_mut(t->lib, VTL_MUT_TUR_NOT_READY))
+        return vtl_tc_fail(t, KEY_NOT_READY, T10_ASC(0x04, 0x00), NULL);
     /* Readiness was checked by the dispatcher (needs_ready). */
     return vtl_tc_good(t, 0);
 }
@@ -44,13 +48,15 @@ enum vtl_exec vtl_spc_request_sense(struct vtl_tctx *t)
 {
     const struct t10_cdb_request_sense *c = &t->cdb.u.request_sense;
     struct t10_sense s;
-    uint16_t ua = vtl_ua_take(t->nx);
+    uint16_t ua = vtl_mut(t->lib, VTL_MUT_UA_RQS_KEEPS) ? vtl_ua_peek(t->nx) : vtl_ua_take(t->nx);
     if (ua)
         t10_sense_init(&s, c->desc, 0x6, ua);
     else if (t->lib->inventory)
         t10_sense_init(&s, c->desc, KEY_NOT_READY, ASC_BECOMING_READY);
     else if (t->lib->door_open)
         t10_sense_init(&s, c->desc, KEY_NOT_READY, ASC_MANUAL_INTERVENTION);
+    else if (vtl_mut(t->lib, VTL_MUT_RQS_STALE))
+        t10_sense_init(&s, c->desc, KEY_ILLEGAL, T10_ASC(0x24, 0x00));
     else
         t10_sense_init(&s, c->desc, 0x0, T10_ASC(0, 0));
     size_t room = vtl_tc_room(t, c->alloc_len);
@@ -80,6 +86,25 @@ static uint64_t identity_hash(const struct vtl_library *lib)
  * value so identifiers are stable (documented in sim/README.md). */
 #define VTL_NAA_OUI 0x0000E0u
 
+/* Standard INQUIRY data after the mutants that get it wrong (mutant.h); @n is the full
+ * length built, @room what fits. */
+static void inquiry_mutants(const struct vtl_tctx *t, uint8_t *out, size_t n, size_t room)
+{
+    const struct vtl_library *lib = t->lib;
+    if (!vtl_mut_any(lib))
+        return;
+    if (vtl_mut(lib, VTL_MUT_INQ_ADDLEN_TRUNC) && room < n && room >= 5)
+        out[4] = (uint8_t)(room - 5);
+    if (vtl_mut(lib, VTL_MUT_INQ_ADDLEN_BIG) && room >= 5)
+        out[4] = (uint8_t)(out[4] + 10);
+    if (vtl_mut(lib, VTL_MUT_INQ_36_REVISION) && t->cdb.u.inquiry.alloc_len == 36 && room >= 36)
+        out[32] = out[32] == '0' ? '1' : '0';
+    if (vtl_mut(lib, VTL_MUT_INQ_VENDOR_NUL))
+        for (size_t i = 8; i < 16 && i < room; i++)
+            if (out[i] == ' ')
+                out[i] = 0;
+}
+
 enum vtl_exec vtl_spc_inquiry(struct vtl_tctx *t)
 {
     const struct t10_cdb_inquiry *c = &t->cdb.u.inquiry;
@@ -87,31 +112,52 @@ enum vtl_exec vtl_spc_inquiry(struct vtl_tctx *t)
     size_t room = vtl_tc_room(t, c->alloc_len);
     uint8_t *out = t->cmd->data_in;
     if (!c->evpd) {
+        if (vtl_mut(lib, VTL_MUT_INQ_ALLOC0_ERROR) && c->alloc_len == 0)
+            return vtl_tc_bad_cdb(t, 4, -1);
+        if (vtl_mut(lib, VTL_MUT_INQ_SHORT_EMPTY) && c->alloc_len > 0 && c->alloc_len < 5)
+            return vtl_tc_good(t, 0);
         struct t10_inquiry inq = {
             .pdt = T10_PDT_CHANGER,
             .rmb = true,
             .version = T10_VERSION_SPC4,
-            .resp_format = 2,
+            .resp_format = vtl_mut(lib, VTL_MUT_INQ_FORMAT) ? 1 : 2,
             .cmdque = true,
         };
         snprintf(inq.vendor, sizeof inq.vendor, "%s", lib->cfg->pers.vendor);
         snprintf(inq.product, sizeof inq.product, "%s", lib->cfg->pers.product);
         snprintf(inq.revision, sizeof inq.revision, "%s", lib->cfg->pers.revision);
-        return good_clipped(t, t10_inquiry_build(out, room, &inq), room);
+        size_t n = t10_inquiry_build(out, room, &inq);
+        inquiry_mutants(t, out, n, room);
+        return good_clipped(t, n, room);
     }
-    switch (c->page) {
+    uint8_t pdt = vtl_mut(lib, VTL_MUT_VPD_PDT) ? 0x00 : T10_PDT_CHANGER;
+    uint8_t page = c->page;
+    size_t n;
+    static const uint8_t known[] = {T10_VPD_SUPPORTED, T10_VPD_UNIT_SERIAL, T10_VPD_DEVICE_ID};
+    if (vtl_mut(lib, VTL_MUT_VPD_OTHER_PAGE) && !memchr(known, page, sizeof known))
+        page = T10_VPD_SUPPORTED; /* the bug mhVTL had (PR #197) */
+    switch (page) {
     case T10_VPD_SUPPORTED: {
-        static const uint8_t pages[] = {T10_VPD_SUPPORTED, T10_VPD_UNIT_SERIAL, T10_VPD_DEVICE_ID};
-        return good_clipped(t, t10_vpd_supported_build(out, room, T10_PDT_CHANGER, pages, 3), room);
+        static const uint8_t unsorted[] = {T10_VPD_SUPPORTED, T10_VPD_DEVICE_ID,
+                                           T10_VPD_UNIT_SERIAL};
+        n = t10_vpd_supported_build(out, room, pdt, known, 3);
+        /* the page list (bytes 4..) with its last two entries swapped */
+        if (vtl_mut(lib, VTL_MUT_VPD00_UNSORTED) && room >= 7) {
+            out[5] = unsorted[1];
+            out[6] = unsorted[2];
+        }
+        break;
     }
     case T10_VPD_UNIT_SERIAL:
-        return good_clipped(
-            t,
-            t10_vpd_ascii_build(out, room, T10_PDT_CHANGER, T10_VPD_UNIT_SERIAL, lib->cfg->serial),
-            room);
+        n = t10_vpd_ascii_build(out, room, pdt, T10_VPD_UNIT_SERIAL,
+                                vtl_mut(lib, VTL_MUT_VPD80_BLANK) ? "        " : lib->cfg->serial);
+        break;
     case T10_VPD_DEVICE_ID: {
         uint8_t naa[8], t10id[8 + 16 + VTL_SERIAL_MAX + 1];
-        t10_naa5_encode(naa, VTL_NAA_OUI, identity_hash(lib));
+        uint64_t id = identity_hash(lib);
+        if (vtl_mut(lib, VTL_MUT_VPD_PER_NEXUS))
+            id ^= t->nx->id;
+        t10_naa5_encode(naa, VTL_NAA_OUI, id);
         char vsid[16 + VTL_SERIAL_MAX + 1];
         /* T10 vendor id body: vendor (8, padded) + product (16, padded) + serial */
         char prod[17];
@@ -132,12 +178,17 @@ enum vtl_exec vtl_spc_inquiry(struct vtl_tctx *t)
              .len = (uint8_t)t10_len,
              .id = t10id},
         };
-        return good_clipped(t, t10_vpd_devid_build(out, room, T10_PDT_CHANGER, d, 2), room);
+        bool no_naa = vtl_mut(lib, VTL_MUT_VPD83_NO_NAA);
+        n = t10_vpd_devid_build(out, room, pdt, no_naa ? d + 1 : d, no_naa ? 1 : 2);
+        break;
     }
     default:
         /* Never another page in its place (mhVTL PR #197): ILLEGAL REQUEST at PAGE CODE. */
         return bad_fp(t, VTL_FP_INQUIRY_PAGE);
     }
+    if (vtl_mut(lib, VTL_MUT_VPD_PAGELEN_TRUNC) && room < n && room >= 4)
+        t10_put_be16(out + 2, (uint16_t)(room - 4));
+    return good_clipped(t, n, room);
 }
 
 /* ---- MODE SENSE / SELECT ---- */
@@ -186,6 +237,10 @@ static size_t build_page(const struct vtl_library *lib, uint8_t page, enum t10_m
             p.ie_count = (uint16_t)lib->count[VTL_ELEM_IE];
             p.dt_first = lib->cfg->pers.base[VTL_ELEM_DTE];
             p.dt_count = (uint16_t)lib->count[VTL_ELEM_DTE];
+            if (vtl_mut(lib, VTL_MUT_EAA_COUNT))
+                p.st_count++;
+            if (vtl_mut(lib, VTL_MUT_EAA_OVERLAP))
+                p.ie_first = p.st_first;
         }
         return t10_mode_eaa_build(out, cap, &p, false);
     }
@@ -193,6 +248,8 @@ static size_t build_page(const struct vtl_library *lib, uint8_t page, enum t10_m
         struct t10_mode_geometry p = {0};
         unsigned n = lib->count[VTL_ELEM_TRANSPORT];
         p.n = (uint8_t)(n > T10_GEOM_MAX ? T10_GEOM_MAX : n);
+        if (vtl_mut(lib, VTL_MUT_GEOM_COUNT) && p.n < T10_GEOM_MAX)
+            p.n++;
         for (unsigned i = 0; i < p.n; i++)
             p.t[i].member = changeable ? 0 : (uint8_t)i;
         return t10_mode_geometry_build(out, cap, &p, false);
@@ -205,6 +262,10 @@ static size_t build_page(const struct vtl_library *lib, uint8_t page, enum t10_m
             /* index: source type - 1; the transport is never a source or destination */
             p.move[1] = p.move[2] = p.move[3] = all;
             p.exchange[1] = p.exchange[2] = p.exchange[3] = all;
+            if (vtl_mut(lib, VTL_MUT_DEVCAP_NO_STORST))
+                p.stor &= (uint8_t)~T10_CAP_ST;
+            if (vtl_mut(lib, VTL_MUT_DEVCAP_FORBIDS_ST_ST))
+                p.move[1] &= (uint8_t)~T10_CAP_ST;
         }
         return t10_mode_devcap_build(out, cap, &p, false);
     }
@@ -221,23 +282,38 @@ enum vtl_exec vtl_spc_mode_sense(struct vtl_tctx *t)
     bool ten = t->cdb.kind == T10_CDB_MODE_SENSE10;
     uint8_t buf[1024];
     struct t10_mode_hdr h = {0}; /* a changer has no block descriptors, DBD or not */
+    if (!c->dbd && !ten && vtl_mut(t->lib, VTL_MUT_MODE_BD_4))
+        h.bd_len = 4;
+    if (c->dbd && vtl_mut(t->lib, VTL_MUT_MODE_DBD_IGNORED))
+        h.bd_len = 8;
     size_t pos = t10_mode_hdr_build(buf, sizeof buf, ten, &h);
+    memset(buf + pos, 0, h.bd_len); /* the mutants' block descriptor: all zero */
+    pos += h.bd_len;
     if (c->subpage != 0 && !(c->subpage == T10_SUBPAGE_ALL))
         return bad_fp(t, VTL_FP_MODE_SUBPAGE);
     if (c->page == T10_PAGE_ALL) {
         for (size_t i = 0; i < sizeof all_pages; i++)
-            pos += build_page(t->lib, all_pages[i], (enum t10_mode_pc)c->pc, buf + pos,
-                              sizeof buf - pos);
+            if (all_pages[i] != T10_MP_DEVICE_CAPABILITIES ||
+                !vtl_mut(t->lib, VTL_MUT_MODE_ALL_NO_1F))
+                pos += build_page(t->lib, all_pages[i], (enum t10_mode_pc)c->pc, buf + pos,
+                                  sizeof buf - pos);
     } else {
         /* Subpage FFh on one page asks for it and its subpages; none has subpages. */
         size_t n =
             build_page(t->lib, c->page, (enum t10_mode_pc)c->pc, buf + pos, sizeof buf - pos);
         if (n == 0)
-            return bad_fp(t, VTL_FP_MODE_PAGE);
+            return bad_fp(t, vtl_mut(t->lib, VTL_MUT_MODE_PAGE_PTR) ? VTL_FP_MODE_SUBPAGE
+                                                                    : VTL_FP_MODE_PAGE);
+        /* page 1Dh bytes 8-9: NUMBER OF STORAGE ELEMENTS */
+        if (ten && c->page == T10_MP_ELEMENT_ADDRESS && n >= 10 &&
+            vtl_mut(t->lib, VTL_MUT_EAA_TEN_DIFFERS))
+            t10_put_be16(buf + pos + 8, (uint16_t)(t10_get_be16(buf + pos + 8) - 1u));
         pos += n;
     }
     t10_mode_set_data_len(buf, sizeof buf, ten, pos);
     size_t room = vtl_tc_room(t, c->alloc_len);
+    if (room < pos && vtl_mut(t->lib, VTL_MUT_MODE_LEN_TRUNC))
+        t10_mode_set_data_len(buf, sizeof buf, ten, room);
     if (room)
         memcpy(t->cmd->data_in, buf, pos < room ? pos : room);
     return good_clipped(t, pos, room);
@@ -368,9 +444,15 @@ enum vtl_exec vtl_spc_log_sense(struct vtl_tctx *t)
     switch (c->page) {
     case T10_LP_SUPPORTED: {
         static const uint8_t pages[] = {T10_LP_SUPPORTED, T10_LP_TAPEALERT};
+        static const uint8_t unsorted[] = {T10_LP_TAPEALERT, T10_LP_SUPPORTED};
         if (c->param_ptr)
             return bad_fp(t, VTL_FP_LOG_PARAM_PTR);
-        return good_clipped(t, t10_log_supported_build(out, room, pages, 2), room);
+        size_t n = t10_log_supported_build(out, room, pages, 2);
+        if (vtl_mut(t->lib, VTL_MUT_LOG00_UNSORTED) && room >= 6) {
+            out[4] = unsorted[0]; /* the page list (bytes 4..) out of order */
+            out[5] = unsorted[1];
+        }
+        return good_clipped(t, n, room);
     }
     case T10_LP_TAPEALERT: {
         /* PARAMETER POINTER: only parameters with codes at or above it (SPC-4 6.6). */
@@ -391,6 +473,10 @@ enum vtl_exec vtl_spc_log_sense(struct vtl_tctx *t)
         return good_clipped(t, pc.pos, room);
     }
     default:
+        if (vtl_mut(t->lib, VTL_MUT_LOG_PAGE_AS_00)) {
+            static const uint8_t pages[] = {T10_LP_SUPPORTED, T10_LP_TAPEALERT};
+            return good_clipped(t, t10_log_supported_build(out, room, pages, 2), room);
+        }
         return bad_fp(t, VTL_FP_LOG_PAGE);
     }
 }
@@ -416,7 +502,12 @@ enum vtl_exec vtl_spc_report_luns(struct vtl_tctx *t)
         return bad_fp(t, VTL_FP_REPORT_LUNS_SEL);
     }
     size_t room = vtl_tc_room(t, c->alloc_len);
-    return good_clipped(t, t10_report_luns_build(t->cmd->data_in, room, luns, n), room);
+    size_t full = t10_report_luns_build(t->cmd->data_in, room, luns, n);
+    if (vtl_mut(t->lib, VTL_MUT_LUNS_LEN_COUNT) && room >= 4)
+        t10_put_be32(t->cmd->data_in, (uint32_t)n);
+    if (vtl_mut(t->lib, VTL_MUT_LUNS_LEN_TRUNC) && full > room && room >= 8)
+        t10_put_be32(t->cmd->data_in, (uint32_t)(room - 8) & ~7u);
+    return good_clipped(t, full, room);
 }
 
 /* ---- REPORT SUPPORTED OPERATION CODES ---- */
@@ -440,17 +531,22 @@ enum vtl_exec vtl_spc_rsoc(struct vtl_tctx *t)
     uint8_t *out = t->cmd->data_in;
     if (c->options == T10_RSOC_ALL) {
         struct t10_rsoc_desc d[VTL_CHANGER_MAX_OPS];
+        bool rctd = c->rctd && !vtl_mut(t->lib, VTL_MUT_RSOC_RCTD_IGNORED);
+        size_t nd = 0;
         for (size_t i = 0; i < n; i++) {
-            d[i] = (struct t10_rsoc_desc){
+            if ((rows[i].op == 0xA5 && vtl_mut(t->lib, VTL_MUT_RSOC_NO_MOVE)) ||
+                (rows[i].op == 0x4D && vtl_mut(t->lib, VTL_MUT_RSOC_NO_LOG_SENSE)))
+                continue;
+            d[nd++] = (struct t10_rsoc_desc){
                 .op = rows[i].op,
                 .sa = rows[i].sa < 0 ? 0 : (uint16_t)rows[i].sa,
                 .servactv = rows[i].sa >= 0,
-                .ctdp = c->rctd,
+                .ctdp = rctd,
                 .cdb_len = (uint16_t)t10_cdb_usage(rows[i].kind, NULL, 0),
                 .to = row_timeouts(&rows[i]),
             };
         }
-        return good_clipped(t, t10_rsoc_all_build(out, room, d, n, c->rctd), room);
+        return good_clipped(t, t10_rsoc_all_build(out, room, d, nd, rctd), room);
     }
     /* one-command forms */
     const struct vtl_op_row *match = NULL;
@@ -482,7 +578,8 @@ enum vtl_exec vtl_spc_rsoc(struct vtl_tctx *t)
         return bad_fp(t, VTL_FP_RSOC_OPTIONS);
     }
     uint8_t usage[T10_CDB_MAX];
-    struct t10_rsoc_one one = {.support = T10_RSOC_UNSUPPORTED};
+    struct t10_rsoc_one one = {
+        .support = vtl_mut(t->lib, VTL_MUT_RSOC_ONE_UNSUP) ? 0 : T10_RSOC_UNSUPPORTED};
     if (match) {
         size_t ul = t10_cdb_usage(match->kind, usage, sizeof usage);
         one.support = T10_RSOC_SUPPORTED;
@@ -491,6 +588,8 @@ enum vtl_exec vtl_spc_rsoc(struct vtl_tctx *t)
         /* service-action commands: the usage map's SA byte must name the one asked */
         if (match->sa >= 0 && ul > 1)
             usage[1] = (uint8_t)match->sa;
+        if (vtl_mut(t->lib, VTL_MUT_RSOC_ONE_USAGE) && ul)
+            usage[0] = 0;
         one.ctdp = c->rctd;
         one.to = row_timeouts(match);
     }
@@ -526,7 +625,7 @@ enum vtl_exec vtl_spc_release(struct vtl_tctx *t)
     if (c->third_party)
         return bad_fp(t, VTL_FP_RESERVE_3RDPTY);
     /* Releasing someone else's reservation (or none) is GOOD and changes nothing. */
-    if (t->lib->legacy_resv == t->nx->id + 1)
+    if (t->lib->legacy_resv == t->nx->id + 1 || vtl_mut(t->lib, VTL_MUT_RELEASE_ANY))
         t->lib->legacy_resv = 0;
     return vtl_tc_good(t, 0);
 }
@@ -538,6 +637,8 @@ enum vtl_exec vtl_spc_prevent_allow(struct vtl_tctx *t)
     /* SMC-3: PREVENT locks the import/export elements (and the door) for the whole
      * library while any I_T nexus prevents; each nexus holds its own vote. */
     bool prevent = t->cdb.u.prevent_allow.prevent & 1;
+    if (prevent && vtl_mut(t->lib, VTL_MUT_PREVENT_REFUSED))
+        return vtl_tc_fail(t, KEY_NOT_READY, ASC_MANUAL_INTERVENTION, NULL);
     bool before = vtl_library_prevented(t->lib);
     t->nx->prevent = prevent;
     if (!prevent)

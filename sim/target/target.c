@@ -111,10 +111,13 @@ void vtl_cmd_check(const struct vtl_library *lib, struct vtl_cmd *cmd, uint8_t k
                    uint16_t asc_ascq, const struct t10_field_ptr *field)
 {
     struct t10_sense s;
+    bool d_sense = lib->d_sense || vtl_mut(lib, VTL_MUT_SENSE_DESC_ALWAYS);
+    if (vtl_mut(lib, VTL_MUT_SENSE_NO_SKSV))
+        field = NULL;
     if (field && key == KEY_ILLEGAL)
-        t10_sense_init_field(&s, lib->d_sense, asc_ascq, field);
+        t10_sense_init_field(&s, d_sense, asc_ascq, field);
     else
-        t10_sense_init(&s, lib->d_sense, key, asc_ascq);
+        t10_sense_init(&s, d_sense, key, asc_ascq);
     cmd->status = VTL_STATUS_CHECK_CONDITION;
     cmd->data_in_len = 0;
     size_t n = t10_sense_build(cmd->sense, sizeof cmd->sense, &s);
@@ -171,11 +174,11 @@ void vtl_rc_sense(const struct vtl_library *lib, enum vtl_rc rc, uint8_t *key, u
         return;
     case VTL_E_SRC_EMPTY:
         *key = KEY_ILLEGAL;
-        *asc_ascq = ASC_SRC_EMPTY;
+        *asc_ascq = vtl_mut(lib, VTL_MUT_MOVE_EMPTY_SRC_ASC) ? T10_ASC(0x3A, 0x00) : ASC_SRC_EMPTY;
         return;
     case VTL_E_DST_FULL:
         *key = KEY_ILLEGAL;
-        *asc_ascq = ASC_DST_FULL;
+        *asc_ascq = vtl_mut(lib, VTL_MUT_MOVE_FULL_DST_ASC) ? ASC_SRC_EMPTY : ASC_DST_FULL;
         return;
     case VTL_E_PREVENTED:
         *key = KEY_ILLEGAL;
@@ -253,7 +256,8 @@ static struct vtl_nexus *nexus_add(struct vtl_library *lib, uint64_t id)
     slot->used = true;
     slot->id = id;
     /* A new I_T nexus has not seen this LU's state: it starts with a power-on UA. */
-    vtl_ua_raise(slot, UA_POWER_ON);
+    if (!vtl_mut(lib, VTL_MUT_UA_NONE_AT_LOGIN))
+        vtl_ua_raise(slot, UA_POWER_ON);
     return slot;
 }
 
@@ -332,8 +336,11 @@ static bool is_allow(const struct vtl_tctx *t)
 static bool legacy_conflict(const struct vtl_library *lib, const struct vtl_nexus *nx,
                             const struct vtl_op_row *row, const struct vtl_tctx *t)
 {
-    if (!lib->legacy_resv || lib->legacy_resv == nx->id + 1)
+    if (!lib->legacy_resv || lib->legacy_resv == nx->id + 1 ||
+        vtl_mut(lib, VTL_MUT_RESERVE_IGNORED))
         return false;
+    if (row->op == 0x12 && vtl_mut(lib, VTL_MUT_RESERVE_BLOCKS_INQUIRY))
+        return true;
     if (row->conflict == VTL_CF_EXEMPT && row->op != 0x5E && row->op != 0x5F)
         return false;
     return !is_allow(t);
@@ -365,10 +372,12 @@ enum vtl_exec vtl_lun_execute(struct vtl_library *lib, unsigned lun, struct vtl_
     const struct vtl_op_row *row = find_op(rows, n_rows, cmd->cdb[0]);
 
     /* 2. unit attention */
-    if (!(row && row->ua_exempt)) {
+    if (!(row && row->ua_exempt) || (row->op == 0xA0 && vtl_mut(lib, VTL_MUT_UA_BLOCKS_LUNS))) {
         uint16_t ua = vtl_ua_take(t.nx);
         if (ua)
             return vtl_tc_fail(&t, KEY_UNIT_ATTENTION, ua, NULL);
+    } else if (row->op == 0x12 && vtl_mut(lib, VTL_MUT_UA_CLEARED_BY_INQUIRY)) {
+        (void)vtl_ua_take(t.nx); /* the bug: dropped unseen */
     }
     /* 3. injected fault */
     for (unsigned i = 0; i < lib->n_cmd_faults; i++) {
@@ -386,8 +395,14 @@ enum vtl_exec vtl_lun_execute(struct vtl_library *lib, unsigned lun, struct vtl_
     /* 4. opcode */
     if (!row) {
         struct t10_field_ptr fp = {.byte = 0, .bit = 7, .bpv = false, .cd = true};
-        return vtl_tc_fail(&t, KEY_ILLEGAL, ASC_INVALID_OPCODE, &fp);
+        return vtl_tc_fail(&t, KEY_ILLEGAL,
+                           vtl_mut(lib, VTL_MUT_ERR_OPCODE_24) ? ASC_INVALID_FIELD_CDB
+                                                               : ASC_INVALID_OPCODE,
+                           &fp);
     }
+    if (row->op == 0x1E && cmd->cdb_len >= 6 && (cmd->cdb[4] & 3) == 2 &&
+        vtl_mut(lib, VTL_MUT_PREVENT_RESERVED_OK))
+        return vtl_tc_good(&t, 0);
     /* 5. decode (before the reservation check, which needs decoded fields) */
     struct t10_field_ptr bad = {0};
     enum t10_rc drc = t10_cdb_decode_as(cmd->cdb, cmd->cdb_len, row->kind, &t.cdb, &bad);
@@ -401,6 +416,15 @@ enum vtl_exec vtl_lun_execute(struct vtl_library *lib, unsigned lun, struct vtl_
                                          .bpv = true};
         }
         bad.cd = true;
+        /* the decoder refuses reserved element type codes itself (READ ELEMENT STATUS) */
+        if (row->op == 0xB8 && bad.byte == 1 && vtl_mut(lib, VTL_MUT_RES_BADTYPE_PTR))
+            bad.byte = 2;
+        if (row->sa >= 0 && bad.byte == VTL_FP_SERVICE_ACTION.byte && vtl_mut(lib, VTL_MUT_SA_PTR))
+            bad.byte = 2;
+        if (vtl_mut(lib, VTL_MUT_NACA_PTR) && bad.byte == cmd->cdb_len - 1)
+            bad = (struct t10_field_ptr){.byte = 0, .cd = true};
+        if (vtl_mut(lib, VTL_MUT_ERR_RESERVED_26) && (asc == 0 || asc == ASC_INVALID_FIELD_CDB))
+            asc = ASC_INVALID_FIELD_PARAM;
         return vtl_tc_fail(&t, KEY_ILLEGAL, asc ? asc : ASC_INVALID_FIELD_CDB, &bad);
     }
     /* 6. reservations */
@@ -419,7 +443,8 @@ enum vtl_exec vtl_lun_execute(struct vtl_library *lib, unsigned lun, struct vtl_
             if (rows[i].op == row->op && rows[i].sa == sa)
                 ok = true;
         if (!ok)
-            return vtl_tc_bad_cdb(&t, VTL_FP_SERVICE_ACTION.byte, VTL_FP_SERVICE_ACTION.bit);
+            return vtl_tc_bad_cdb(&t, vtl_mut(lib, VTL_MUT_SA_PTR) ? 2 : VTL_FP_SERVICE_ACTION.byte,
+                                  VTL_FP_SERVICE_ACTION.bit);
     }
     /* 7. readiness */
     if (row->needs_ready) {

@@ -14,6 +14,7 @@
 #include "sim/core/fault.h"
 #include "sim/core/internal.h"
 #include "sim/core/library.h"
+#include "sim/core/mutant.h"
 #include "tests/lib/cutest.h"
 
 #define ST(i) ((uint16_t)(1025 + (i))) /* default library: slot addresses */
@@ -883,11 +884,93 @@ static CU_TestInfo config_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+/* ---- mutants ---- */
+
+static void mutants_key_switches_them_on(void)
+{
+    const char *yaml = "personality: ibm-ts4300\nmutants: [TUR-NOT-READY, drive-rmb-0]\n";
+    struct vtl_config *cfg;
+    char err[300];
+    CU_ASSERT_EQUAL_FATAL(vtl_config_load_string(yaml, strlen(yaml), "lib.yaml", &cfg, err,
+                                                 sizeof err), VTL_OK);
+    struct vtl_library *lib;
+    CU_ASSERT_EQUAL_FATAL(vtl_library_create(cfg, &lib), VTL_OK);
+    CU_ASSERT(vtl_mutant_on(lib, VTL_MUT_TUR_NOT_READY));
+    CU_ASSERT(vtl_mutant_on(lib, VTL_MUT_DRV_RMB0));
+    CU_ASSERT_FALSE(vtl_mutant_on(lib, VTL_MUT_INQ_FORMAT));
+    CU_ASSERT_EQUAL(vtl_mutant_set(lib, VTL_MUT_TUR_NOT_READY, false), VTL_OK);
+    CU_ASSERT_FALSE(vtl_mutant_on(lib, VTL_MUT_TUR_NOT_READY));
+    vtl_library_destroy(lib);
+    vtl_config_free(cfg);
+    /* The default library has none. */
+    CU_ASSERT_EQUAL_FATAL(vtl_config_default(&cfg), VTL_OK);
+    for (unsigned w = 0; w < VTL_MUT_WORDS; w++)
+        CU_ASSERT_EQUAL(cfg->mutants[w], 0);
+    vtl_config_free(cfg);
+}
+
+static void mutants_key_errors_name_line_and_column(void)
+{
+    expect_config_error("personality: ibm-ts4300\nmutants: [TUR-NOT-READY, NO-SUCH]\n",
+                        "lib.yaml:2:26: unknown mutant 'NO-SUCH' in 'mutants'");
+    expect_config_error("personality: ibm-ts4300\nmutants: TUR-NOT-READY\n",
+                        "lib.yaml:2:10: expected a list of mutant ids for 'mutants'");
+}
+
+static void mutant_list_all_or_nothing(void)
+{
+    struct vtl_config *cfg;
+    struct vtl_library *lib;
+    CU_ASSERT_EQUAL_FATAL(vtl_config_default(&cfg), VTL_OK);
+    CU_ASSERT_EQUAL_FATAL(vtl_library_create(cfg, &lib), VTL_OK);
+    char err[128] = "";
+    CU_ASSERT_EQUAL(vtl_mutant_set_list(lib, "TUR-NOT-READY,BOGUS", err, sizeof err), VTL_E_INVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "'BOGUS'"));
+    CU_ASSERT_FALSE(vtl_mutant_on(lib, VTL_MUT_TUR_NOT_READY)); /* nothing half-applied */
+    CU_ASSERT_EQUAL(vtl_mutant_set_list(lib, "TUR-NOT-READY,,X", err, sizeof err), VTL_E_INVAL);
+    CU_ASSERT_EQUAL(vtl_mutant_set_list(lib, "TUR-NOT-READY,vpd00-unsorted", err, sizeof err),
+                    VTL_OK);
+    CU_ASSERT(vtl_mutant_on(lib, VTL_MUT_TUR_NOT_READY));
+    CU_ASSERT(vtl_mutant_on(lib, VTL_MUT_VPD00_UNSORTED));
+    CU_ASSERT_EQUAL(vtl_mutant_set(lib, VTL_MUT_NONE, true), VTL_E_INVAL);
+    CU_ASSERT_EQUAL(vtl_mutant_set(lib, VTL_MUT_COUNT, true), VTL_E_INVAL);
+    vtl_library_destroy(lib);
+    vtl_config_free(cfg);
+}
+
+static void mutant_table_ids_unique_and_described(void)
+{
+    size_t n;
+    const struct vtl_mutant_info *t = vtl_mutant_table(&n);
+    CU_ASSERT_EQUAL(n, VTL_MUT_COUNT - 1);
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(t[i].m, (enum vtl_mutant)(i + 1));
+        CU_ASSERT(strncmp(t[i].check, "SPC-", 4) == 0 || strncmp(t[i].check, "SMC-", 4) == 0 ||
+                  strncmp(t[i].check, "SSC-", 4) == 0);
+        CU_ASSERT(strlen(t[i].what) > 10);
+        CU_ASSERT_EQUAL(strspn(t[i].id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"), strlen(t[i].id));
+        CU_ASSERT_PTR_EQUAL(vtl_mutant_find(t[i].id), &t[i]);
+        for (size_t k = 0; k < i; k++)
+            CU_ASSERT(strcmp(t[i].id, t[k].id) != 0);
+    }
+    CU_ASSERT_PTR_NULL(vtl_mutant_find("NO-SUCH-MUTANT"));
+    CU_ASSERT_PTR_NOT_NULL(vtl_mutant_find("smc-mode-1d-count"));
+}
+
+static CU_TestInfo mutant_tests[] = {
+    {"mutants_key_switches_them_on", mutants_key_switches_them_on},
+    {"mutants_key_errors_name_line_and_column", mutants_key_errors_name_line_and_column},
+    {"mutant_list_all_or_nothing", mutant_list_all_or_nothing},
+    {"mutant_table_ids_unique_and_described", mutant_table_ids_unique_and_described},
+    CU_TEST_INFO_NULL,
+};
+
 CU_SuiteInfo vtl_core_suites[] = {
     {"vtl_clock", NULL, NULL, NULL, NULL, clock_tests},
     {"vtl_library", NULL, NULL, NULL, NULL, library_tests},
     {"vtl_fault", NULL, NULL, NULL, NULL, fault_tests},
     {"vtl_state", NULL, NULL, NULL, NULL, state_tests},
     {"vtl_config", NULL, NULL, NULL, NULL, config_tests},
+    {"vtl_mutant", NULL, NULL, NULL, NULL, mutant_tests},
     CU_SUITE_INFO_NULL,
 };

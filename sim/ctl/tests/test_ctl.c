@@ -9,6 +9,7 @@
 #include "sim/core/config.h"
 #include "sim/core/fault.h"
 #include "sim/core/library.h"
+#include "sim/core/mutant.h"
 #include "sim/ctl/ctl.h"
 #include "tests/lib/cutest.h"
 
@@ -360,6 +361,32 @@ static void test_state_saved_after_change(void)
     test_rmtree(dir);
 }
 
+static void test_mutant_switched_on_and_off(void)
+{
+    json_t *r = call("{\"cmd\":\"mutant\",\"args\":{\"id\":\"tur-not-ready\"}}");
+    CU_ASSERT_TRUE(ok(r));
+    json_t *res = json_object_get(r, "result");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(res, "id")), "TUR-NOT-READY");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(res, "check")), "SPC-TUR-001");
+    json_decref(r);
+    CU_ASSERT_TRUE(vtl_mutant_on(lib, VTL_MUT_TUR_NOT_READY));
+    r = call("{\"cmd\":\"mutant\",\"args\":{\"id\":\"TUR-NOT-READY\",\"on\":false}}");
+    CU_ASSERT_TRUE(ok(r));
+    json_decref(r);
+    CU_ASSERT_FALSE(vtl_mutant_on(lib, VTL_MUT_TUR_NOT_READY));
+    /* Refused, and nothing switched: unknown id, missing id, 'on' not a boolean. */
+    r = call("{\"cmd\":\"mutant\",\"args\":{\"id\":\"NO-SUCH\"}}");
+    CU_ASSERT_STRING_EQUAL(err_code(r), "VTL_E_NOT_FOUND");
+    json_decref(r);
+    r = call("{\"cmd\":\"mutant\"}");
+    CU_ASSERT_STRING_EQUAL(err_code(r), "BAD_REQUEST");
+    json_decref(r);
+    r = call("{\"cmd\":\"mutant\",\"args\":{\"id\":\"TUR-NOT-READY\",\"on\":1}}");
+    CU_ASSERT_STRING_EQUAL(err_code(r), "BAD_REQUEST");
+    json_decref(r);
+    CU_ASSERT_FALSE(vtl_mutant_on(lib, VTL_MUT_TUR_NOT_READY));
+}
+
 static CU_TestInfo ctl_tests[] = {
     {"status_lists_every_element", test_status_lists_every_element},
     {"inject_places_cartridge_in_mail_slot", test_inject_places_cartridge_in_mail_slot},
@@ -369,6 +396,7 @@ static CU_TestInfo ctl_tests[] = {
     {"move_by_hand", test_move_by_hand},
     {"drive_hooks_and_library_names", test_drive_hooks_and_library_names},
     {"state_saved_after_change", test_state_saved_after_change},
+    {"mutant_switched_on_and_off", test_mutant_switched_on_and_off},
     CU_TEST_INFO_NULL,
 };
 

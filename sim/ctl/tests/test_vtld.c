@@ -412,6 +412,12 @@ static void test_vtlctl_status_and_errors(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "VTL_E_EXISTS"));
     /* A usage error never reaches the daemon. */
     CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "clock", "advance", "soon"), 2);
+    /* Mutants: on and off again by id, an unknown one refused by the daemon. */
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "--json", "mutant", "TUR-NOT-READY"), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "SPC-TUR-001"));
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "mutant", "TUR-NOT-READY", "off"), 0);
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "mutant", "NO-SUCH-MUTANT", NULL), 1);
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "mutant", "TUR-NOT-READY", "maybe"), 2);
 }
 
 static CU_TestInfo vtld_tests[] = {
