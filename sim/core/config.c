@@ -545,7 +545,7 @@ struct cfg_arg {
 
 static const char *const cfg_keys[] = {"personality", "serial", "slots",  "mailslots", "drives",
                                        "cartridges",  "clock",  "delays", "compress_images",
-                                       "mutants",     NULL};
+                                       "mutants",     "scsi_target_id", NULL};
 
 /* mutants: [ID, ...] - deliberate misbehaviours for proving conformance checks
  * (mutant.h). Unknown ids are refused with their place, like every other key. */
@@ -601,6 +601,15 @@ static enum vtl_rc cfg_kv(struct ctx *c, void *arg, int key, yaml_node_t *k, yam
         return get_bool(c, v, "compress_images", &a->cfg->compress_images);
     case 9:
         return get_mutants(c, v, a->cfg->mutants);
+    case 10: {
+        unsigned long long id = 0;
+        enum vtl_rc rc = get_uint(c, v, "scsi_target_id", 255, &id);
+        if (rc == VTL_OK) {
+            a->cfg->has_scsi_target_id = true;
+            a->cfg->scsi_target_id = (uint8_t)id;
+        }
+        return rc;
+    }
     }
     return VTL_OK;
 }

@@ -79,6 +79,11 @@ struct vtl_config {
                                 * compression as real LTO drives do, but storing blocks as
                                 * sent keeps the data path at memory speed */
     struct vtl_delays delays;
+    bool has_scsi_target_id; /* scsi_target_id: N given: the SCSI target id initiators
+                              * see the library at. Without it drive descriptors carry
+                              * LU VALID only and the kernel's ch takes the changer's own
+                              * id, right for iSCSI (id 0) and tcm_loop (id = TPGT) alike */
+    uint8_t scsi_target_id;
     uint64_t mutants[VTL_MUT_WORDS]; /* deliberate misbehaviours switched on (mutant.h);
                                       * all zero in every real configuration */
 };

@@ -89,6 +89,10 @@ static void fill_desc(const struct vtl_library *lib, const struct vtl_elem_info 
         if (lun < VTL_MAX_LUNS && lib->lun_exec[lun]) {
             d->lu_valid = true;
             d->lun = (uint8_t)lun;
+            if (lib->cfg->has_scsi_target_id) {
+                d->id_valid = true;
+                d->scsi_id = lib->cfg->scsi_target_id;
+            }
         }
         if (o->dvcid) {
             size_t il = drive_ident(lib, &e->drive, ident, o->ident_len);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * Tests of sim/system.c: a whole library (changer + drives) behaves as one device.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "scsi/cdb.h"
@@ -151,7 +152,60 @@ static void test_compress_images_key(void)
     vtl_config_free(cfg);
 }
 
+/* Byte 6 and 7 of drive @i's descriptor in READ ELEMENT STATUS (DTE type, no VolTag) of
+ * a library opened from @yaml. */
+static void dte_bytes(const char *yaml, unsigned i, uint8_t *b6, uint8_t *b7)
+{
+    char dir[256], path[300], err[512] = "";
+    test_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/lib.yaml", dir);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(yaml, f);
+    fclose(f);
+    struct vtl_system *saved = sys;
+    CU_ASSERT_EQUAL_FATAL(vtl_system_open(path, NULL, &sys, err, sizeof err), VTL_OK);
+    struct t10_cdb c = {.kind = T10_CDB_READ_ELEMENT_STATUS, .op = 0xB8};
+    c.u.res.elem_type = 4;
+    c.u.res.n_elems = 8;
+    c.u.res.alloc_len = 1024;
+    uint8_t buf[1024];
+    struct vtl_cmd cmd;
+    uint64_t nx = vtl_system_nexus_open(sys);
+    CU_ASSERT_EQUAL(run(nx, 0, &c, buf, sizeof buf, &cmd), 0);
+    size_t dlen = (size_t)buf[10] << 8 | buf[11]; /* descriptor length of the page */
+    size_t at = 16 + i * dlen;
+    CU_ASSERT_FATAL(at + 8 <= cmd.data_in_len);
+    *b6 = buf[at + 6];
+    *b7 = buf[at + 7];
+    vtl_system_nexus_close(sys, nx);
+    vtl_system_close(sys);
+    sys = saved;
+    test_rmtree(dir);
+}
+
+/* Drive descriptors name the drives' LUN (LU VALID) always, and their SCSI target id (ID
+ * VALID) only when the configuration says which id initiators see: the kernel's ch takes
+ * the changer's own id otherwise (drivers/scsi/ch.c), right on iSCSI and tcm_loop alike. */
+static void test_dte_carries_lun_and_configured_target_id(void)
+{
+    uint8_t b6, b7;
+    dte_bytes("personality: ibm-ts4300\n", 1, &b6, &b7);
+    CU_ASSERT_EQUAL(b6, 0x10 | 2); /* LU VALID, LUN 2; ID VALID and NOT BUS clear */
+    CU_ASSERT_EQUAL(b7, 0);
+    dte_bytes("personality: ibm-ts4300\nscsi_target_id: 5\n", 0, &b6, &b7);
+    CU_ASSERT_EQUAL(b6, 0x20 | 0x10 | 1);
+    CU_ASSERT_EQUAL(b7, 5);
+    struct vtl_config *cfg = NULL;
+    char err[256] = "";
+    const char *bad = "personality: ibm-ts4300\nscsi_target_id: 256\n";
+    CU_ASSERT_EQUAL(vtl_config_load_string(bad, strlen(bad), "c.yaml", &cfg, err, sizeof err),
+                    VTL_E_CONFIG);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "c.yaml:2:"));
+}
+
 static CU_TestInfo system_tests[] = {
+    {"dte_carries_lun_and_configured_target_id", test_dte_carries_lun_and_configured_target_id},
     {"compress_images_key", test_compress_images_key},
     {"cleaning_cycle_counts_down_library_inventory",
      test_cleaning_cycle_counts_down_library_inventory},
