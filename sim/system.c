@@ -23,9 +23,9 @@ struct vtl_system {
     struct vtl_library *lib;
     struct vtl_drive *drives[VTL_MAX_DRIVES];
     unsigned n_drives;
-    char *state_dir;          /* NULL: nothing persists */
+    char *state_dir; /* NULL: nothing persists */
     char tapes_dir[PATH_MAX];
-    bool tapes_temporary;     /* tapes_dir is ours to remove at close */
+    bool tapes_temporary; /* tapes_dir is ours to remove at close */
 };
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -67,8 +67,8 @@ static enum vtl_rc fail(struct vtl_system *sys, enum vtl_rc rc, char *err, size_
     return rc;
 }
 
-enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir,
-                            struct vtl_system **out, char *err, size_t err_cap)
+enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir, struct vtl_system **out,
+                            char *err, size_t err_cap)
 {
     *out = NULL;
     char why[PATH_MAX + 512] = "";

@@ -52,8 +52,8 @@ enum vtl_tmf_rsp {
 /* Builds the library of @config_path (NULL: the default library) with its drives. On
  * failure *@out is NULL and @err gets "file:line:column: what was expected" for a bad
  * config, or the reason. */
-enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir,
-                            struct vtl_system **out, char *err, size_t err_cap);
+enum vtl_rc vtl_system_open(const char *config_path, const char *state_dir, struct vtl_system **out,
+                            char *err, size_t err_cap);
 /* The same from a configuration already loaded (vtl_config_load_string(), a caller's own
  * edits): @cfg is owned by the system from the call on, freed with it or, on failure,
  * before this returns. Lets a program that embeds a library in a document of its own

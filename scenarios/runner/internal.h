@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ntmsapi.h>
+
 #include "scenarios/runner/scn.h"
 
 #define SCN_MAX_ANY  6 /* results an expectation may accept */
@@ -45,6 +47,7 @@ enum scn_kind {
     SCN_DRIVE_STATE,
     /* RSM */
     SCN_RSM,
+    SCN_RSM_VIEW, /* a check of RSM's view (media, agreement with the library, opreqs, events) */
     /* control */
     SCN_REPEAT,
     SCN_PICK,
@@ -109,7 +112,75 @@ enum scn_rsm_call {
     SCN_EJECT_MEDIA,
     SCN_ACCESS_DOOR,
     SCN_CLEAN_DRIVE,
-    SCN_RSM_CALL_COUNT
+    SCN_RSM_CALL_COUNT,
+    /* not names of 'call:' (parse.c's call_names[] ends above) */
+    SCN_GENERIC,     /* any other function of ntmsapi.h, by name (api.c) */
+    SCN_LIBRARY_ADD, /* library_add: the scenario's library (or --device) by URI */
+    SCN_RESTART,     /* restart: the session is closed and opened again (a service restart) */
+};
+
+/* ---- any NTMS function by name (api.c) ---------------------------------------------- */
+
+enum scn_arg_kind {
+    SCN_ARG_GUID,   /* an object: a saved name, library, drive N, slot N, a barcode, a pool */
+    SCN_ARG_DWORD,  /* a number or NTMS_* names joined by '|' (or a list of them) */
+    SCN_ARG_STR,    /* text */
+    SCN_ARG_HANDLE, /* a session, notification or detection handle saved earlier */
+};
+
+struct scn_api_param {
+    const char *name; /* NULL ends the list */
+    enum scn_arg_kind kind;
+    bool optional; /* absent: NULL pointer, 0, or the function's documented default */
+};
+
+#define SCN_API_MAX_PARAMS 6
+#define SCN_API_MAX_GUID   4
+#define SCN_API_MAX_DWORD  4
+#define SCN_API_MAX_STR    3
+
+/* The marshalled arguments of one call: each kind fills its array in parameter order. */
+struct scn_api_args {
+    GUID g[SCN_API_MAX_GUID];
+    bool g_set[SCN_API_MAX_GUID];
+    DWORD d[SCN_API_MAX_DWORD];
+    bool d_set[SCN_API_MAX_DWORD];
+    const char *s[SCN_API_MAX_STR]; /* borrowed from the step */
+    wchar_t *ws[SCN_API_MAX_STR];   /* owned wide copies (scn_api_args_free) */
+    HANDLE hin;
+    /* outputs */
+    GUID out;
+    bool has_out;
+    HANDLE hout;
+    bool has_hout;
+    DWORD count;
+    bool has_count;
+    char text[512];
+    bool has_text;
+};
+
+struct scn_api_fn {
+    const char *name;
+    char out; /* 'g' GUID, 'h' handle, 'c' number, 't' text, 0 none */
+    DWORD (*call)(HANDLE session, struct scn_api_args *a);
+    struct scn_api_param p[SCN_API_MAX_PARAMS];
+};
+
+/* The function called @name (generic names are the A forms); NULL if ntmsapi.h has none. */
+const struct scn_api_fn *scn_api_find(const char *name);
+size_t scn_api_count(void);
+const struct scn_api_fn *scn_api_at(size_t i);
+void scn_api_args_free(struct scn_api_args *a);
+/* The value of enum constant NTMS_... @name of ntmsapi.h; false if there is none. */
+bool scn_ntms_symbol(const char *name, uint32_t *out);
+/* A DWORD argument as written: numbers and NTMS_* names joined by '|' (parse.c). */
+bool scn_dword_parse(const char *text, uint32_t *out);
+
+/* A named argument of a generic call, as written (validated against the function). */
+struct scn_arg {
+    char *name;
+    char *value;
+    unsigned line, col;
 };
 
 /* Expected outcome of a step (each member is checked only when its has_ flag is set). */
@@ -130,6 +201,18 @@ struct scn_expect {
     long count;      /* -1 unchecked: EnumerateNtmsObject count */
     char *count_of;  /* ... or the length of this list variable */
     char *name;      /* GetNtmsMediaPoolName */
+    long inv[5];     /* inventory: new, moved, gone, imported, dup; -1 unchecked */
+};
+
+/* One medium in an rsm_view check. */
+struct scn_media_want {
+    char *barcode;
+    unsigned line;
+    char *pool; /* full pool name, or NULL */
+    int state;  /* NTMS_MEDIASTATE_*, -1 unchecked */
+    bool has_at;
+    bool offline; /* at: offline (the offline library) */
+    struct scn_elem at;
 };
 
 /* One expected element in an "elements" check. */
@@ -191,6 +274,21 @@ struct scn_step {
     char *save, *push, *pop, *var;
     bool all_barcodes;
     uint32_t obj_type;
+    const struct scn_api_fn *api; /* SCN_GENERIC */
+    struct scn_arg *args;
+    size_t n_args;
+    char *save_as;
+    bool has_uid; /* call as another user (uid = its only group) */
+    uint32_t as_uid;
+    char *session; /* a session handle saved earlier, instead of the scenario's */
+    bool full;     /* inventory: INITIALIZE ELEMENT STATUS first */
+    /* rsm_view */
+    struct scn_media_want *media_want;
+    size_t n_media_want;
+    bool agrees;
+    long opreqs;         /* -1 unchecked */
+    long events;         /* -1 unchecked: at least this many notifications */
+    uint32_t event_type; /* 0 any, else NTMS object type */
     /* control */
     struct scn_step *steps;
     size_t n_steps;
@@ -204,7 +302,8 @@ struct scn_scenario {
     char *description;
     uint64_t seed;
     char *library_yaml; /* a sim/ config (never NULL: the default is written out) */
-    bool rsm;           /* mirror the library into an embedded RSM database */
+    bool rsm;           /* an embedded RSM database */
+    bool rsm_mirror;    /* ... with the library mirrored into it at the start */
     bool rsm_free_all;  /* ... and put every data cartridge in the free pool */
     struct scn_step *steps;
     size_t n_steps;

@@ -2,7 +2,12 @@
  * rsm-scenario - validates and runs scenario files (scenarios/README.md).
  *
  *   rsm-scenario check FILES...                  validate only
- *   rsm-scenario run [--junit FILE] [--tap] [--jobs N] [--trace] [--seed N] FILES...
+ *   rsm-scenario run [--junit FILE] [--tap] [--jobs N] [--trace] [--seed N]
+ *                    [--device URI] FILES...
+ *
+ * --device runs the files against a real library (iscsi://HOST[:PORT]/IQN/LUN of its
+ * changer, sg:/dev/sgN) instead of a simulated one: steps that need the simulator are
+ * skipped, each with its reason on stdout and as a skipped test case in the JUnit report.
  *
  * Every file is validated before anything runs: one bad file stops the run with its
  * file:line:column message, so a typo never passes as a green scenario. Each scenario then
@@ -22,7 +27,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: rsm-scenario check FILES...\n"
                "       rsm-scenario run [--junit FILE] [--tap] [--jobs N] [--trace] [--seed N] "
-               "FILES...\n");
+               "[--device URI] FILES...\n");
 }
 
 struct pool {
@@ -30,6 +35,7 @@ struct pool {
     struct scn_result *res;
     size_t n, next;
     const uint64_t *seed;
+    const char *device;
     pthread_mutex_t lock;
 };
 
@@ -42,7 +48,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         if (i >= p->n)
             return NULL;
-        scn_run(p->sc[i], p->seed, &p->res[i]);
+        scn_run_device(p->sc[i], p->seed, p->device, &p->res[i]);
     }
 }
 
@@ -57,7 +63,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    const char *junit = NULL;
+    const char *junit = NULL, *device = NULL;
     bool tap = false, trace = false;
     long jobs = 1;
     uint64_t seed;
@@ -66,6 +72,12 @@ int main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         if (run && !strcmp(argv[i], "--junit") && i + 1 < argc) {
             junit = argv[++i];
+        } else if (run && !strcmp(argv[i], "--device") && i + 1 < argc) {
+            device = argv[++i];
+            if (!*device) {
+                fprintf(stderr, "rsm-scenario: --device expects a device URI\n");
+                return 2;
+            }
         } else if (run && !strcmp(argv[i], "--tap")) {
             tap = true;
         } else if (run && !strcmp(argv[i], "--trace")) {
@@ -120,7 +132,10 @@ int main(int argc, char **argv)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct pool p = {.sc = sc, .res = res, .n = n, .seed = seedp};
+    /* A real library is one device: its scenarios run one after the other. */
+    if (device)
+        jobs = 1;
+    struct pool p = {.sc = sc, .res = res, .n = n, .seed = seedp, .device = device};
     pthread_mutex_init(&p.lock, NULL);
     size_t n_threads = (size_t)jobs < n ? (size_t)jobs : n;
     pthread_t *th = calloc(n_threads, sizeof *th);
@@ -144,9 +159,18 @@ int main(int argc, char **argv)
         passed += r->rc == SCN_OK;
         vt += r->virtual_us;
         if (!tap) {
-            printf("%-4s %s (%s) %u steps, virtual %.3f s, wall %.3f ms\n",
+            printf("%-4s %s (%s) %u steps, virtual %.3f s, wall %.3f ms",
                    r->rc == SCN_OK ? "PASS" : "FAIL", r->name, r->file, r->steps_run,
                    r->virtual_us / 1e6, r->wall_s * 1e3);
+            if (r->steps_skipped)
+                printf(", %u skipped", r->steps_skipped);
+            printf("\n");
+            for (const char *q = r->skipped; q && *q;) {
+                const char *nl = strchr(q, '\n');
+                int len = nl ? (int)(nl - q) : (int)strlen(q);
+                printf("  SKIP %.*s\n", len, q);
+                q += len + (nl ? 1 : 0);
+            }
             if (r->rc != SCN_OK && r->failure)
                 printf("%s", r->failure);
         }

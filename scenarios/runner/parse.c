@@ -54,6 +54,7 @@ static const char *const kind_names[SCN_KIND_COUNT] = {
     [SCN_TIME] = "time",
     [SCN_DRIVE_STATE] = "drive_state",
     [SCN_RSM] = "rsm",
+    [SCN_RSM_VIEW] = "rsm_view",
     [SCN_REPEAT] = "repeat",
     [SCN_PICK] = "pick",
 };
@@ -84,6 +85,10 @@ const char *scn_kind_name(enum scn_kind k)
 
 const char *scn_rsm_call_name(enum scn_rsm_call c)
 {
+    if (c == SCN_LIBRARY_ADD)
+        return "library_add";
+    if (c == SCN_RESTART)
+        return "restart";
     return (unsigned)c < SCN_RSM_CALL_COUNT ? call_names[c] : "?";
 }
 
@@ -448,8 +453,9 @@ static bool parse_expect(struct parser *p, const yaml_node_t *n, enum scn_kind k
 {
     static const char *const sim_keys[] = {"result", "barcode", NULL};
     static const char *const dev_keys[] = {"status", "sense", "data", NULL};
-    static const char *const rsm_keys[] = {"result",   "pool", "state", "count",
-                                           "count_of", "name", NULL};
+    static const char *const rsm_keys[] = {"result",   "rc",   "pool", "state", "count",
+                                           "count_of", "name", "new",  "moved", "gone",
+                                           "imported", "dup",  NULL};
     const char *const *keys = kind == SCN_CDB || kind == SCN_SCSI ? dev_keys
                               : kind == SCN_RSM                   ? rsm_keys
                                                                   : sim_keys;
@@ -458,6 +464,21 @@ static bool parse_expect(struct parser *p, const yaml_node_t *n, enum scn_kind k
     yaml_node_t *v;
     if ((v = get(p, n, "result")) && !parse_result_list(p, v, ex))
         return false;
+    if ((v = get(p, n, "rc"))) {
+        if (get(p, n, "result"))
+            return fail_at(p, v, "expected either result or rc (the same thing), not both");
+        if (!parse_result_list(p, v, ex))
+            return false;
+    }
+    static const char *const inv_keys[] = {"new", "moved", "gone", "imported", "dup"};
+    for (unsigned i = 0; i < 5; i++) {
+        uint64_t u;
+        if ((v = get(p, n, inv_keys[i]))) {
+            if (!get_uint(p, v, inv_keys[i], 100000, &u))
+                return false;
+            ex->inv[i] = (long)u;
+        }
+    }
     if ((v = get(p, n, "barcode")) && !get_str(p, v, "barcode", &ex->barcode))
         return false;
     if ((v = get(p, n, "status"))) {
@@ -698,19 +719,327 @@ static bool parse_flags(struct parser *p, const yaml_node_t *n, const char *what
     return true;
 }
 
+/* "NTMS_MOUNT_READ|NTMS_MOUNT_WRITE", "0x10", "3": the value of a DWORD argument. */
+bool scn_dword_parse(const char *text, uint32_t *out)
+{
+    uint32_t v = 0;
+    const char *t = text;
+    for (;;) {
+        while (*t == ' ')
+            t++;
+        size_t len = strcspn(t, "| ");
+        if (len == 0 || len >= 96)
+            return false;
+        char word[96];
+        memcpy(word, t, len);
+        word[len] = '\0';
+        uint32_t w;
+        if (isdigit((unsigned char)word[0]) || word[0] == '-') {
+            char *end;
+            errno = 0;
+            long long n = strtoll(word, &end, 0);
+            if (*end || errno || n < INT32_MIN || n > UINT32_MAX)
+                return false;
+            w = (uint32_t)n;
+        } else if (!scn_ntms_symbol(word, &w)) {
+            return false;
+        }
+        v |= w;
+        t += len;
+        while (*t == ' ')
+            t++;
+        if (*t == '\0')
+            break;
+        if (*t++ != '|')
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
+static const char *const object_type_names[] = {
+    [1] = "OBJECT",      [2] = "CHANGER",         [3] = "CHANGER_TYPE",    [4] = "COMPUTER",
+    [5] = "DRIVE",       [6] = "DRIVE_TYPE",      [7] = "IEDOOR",          [8] = "IEPORT",
+    [9] = "LIBRARY",     [10] = "LIBREQUEST",     [11] = "LOGICAL_MEDIA",  [12] = "MEDIA_POOL",
+    [13] = "MEDIA_TYPE", [14] = "PARTITION",      [15] = "PHYSICAL_MEDIA", [16] = "STORAGESLOT",
+    [17] = "OPREQUEST",  [18] = "UI_DESTINATION",
+};
+
+static bool parse_rsm_view(struct parser *p, const yaml_node_t *n, struct scn_step *s)
+{
+    static const char *const keys[] = {"media", "agrees", "opreqs", "events", NULL};
+    if (!check_keys(p, n, "rsm_view", keys))
+        return false;
+    if (n->data.mapping.pairs.top == n->data.mapping.pairs.start)
+        return fail_at(p, n,
+                       "expected rsm_view to check something (media, agrees, opreqs, "
+                       "events)");
+    yaml_node_t *v;
+    uint64_t u;
+    if ((v = get(p, n, "agrees")) && !get_bool(p, v, "agrees", &s->agrees))
+        return false;
+    if ((v = get(p, n, "opreqs"))) {
+        if (!get_uint(p, v, "opreqs", 100000, &u))
+            return false;
+        s->opreqs = (long)u;
+    }
+    if ((v = get(p, n, "events"))) {
+        static const char *const ek[] = {"at_least", "type", NULL};
+        yaml_node_t *x;
+        if (!check_keys(p, v, "events", ek) || !(x = need(p, v, "at_least", "events")) ||
+            !get_uint(p, x, "at_least", 100000, &u))
+            return false;
+        s->events = (long)u;
+        if ((x = get(p, v, "type"))) {
+            unsigned t;
+            if (!get_enum(p, x, "type", object_type_names,
+                          sizeof object_type_names / sizeof object_type_names[0], &t))
+                return false;
+            s->event_type = t;
+        }
+    }
+    if ((v = get(p, n, "media"))) {
+        if (v->type != YAML_MAPPING_NODE)
+            return fail_at(p, v, "expected media (a mapping of barcode: what), found %s",
+                           type_word(v));
+        size_t cnt = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+        s->media_want = calloc(cnt ? cnt : 1, sizeof *s->media_want);
+        if (!s->media_want)
+            return fail_at(p, v, "out of memory");
+        for (yaml_node_pair_t *a = v->data.mapping.pairs.start; a < v->data.mapping.pairs.top;
+             a++) {
+            struct scn_media_want *w = &s->media_want[s->n_media_want++];
+            w->state = -1;
+            yaml_node_t *k = node(p, a->key), *x = node(p, a->value), *y;
+            if (!get_str(p, k, "a barcode", &w->barcode))
+                return false;
+            w->line = (unsigned)k->start_mark.line + 1;
+            static const char *const mk[] = {"pool", "state", "at", NULL};
+            if (!check_keys(p, x, w->barcode, mk))
+                return false;
+            if ((y = get(p, x, "pool")) && !get_str(p, y, "pool", &w->pool))
+                return false;
+            if ((y = get(p, x, "state"))) {
+                unsigned st;
+                if (!get_enum(p, y, "state", mstate_names, 7, &st))
+                    return false;
+                w->state = (int)st;
+            }
+            if ((y = get(p, x, "at"))) {
+                w->has_at = true;
+                const char *as = scalar(y);
+                if (as && !strcmp(as, "offline"))
+                    w->offline = true;
+                else if (!get_elem(p, y, "at (an element or offline)", &w->at))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* A generic call's arguments (api.c's parameter list): every key one the function takes,
+ * every required one present, DWORDs as numbers or NTMS_* names (a list, or joined by
+ * '|'), so a misspelt flag fails at check time with its position. */
+static bool parse_generic(struct parser *p, const yaml_node_t *n, struct scn_step *s)
+{
+    const struct scn_api_fn *f = s->api;
+    const char *keys[SCN_API_MAX_PARAMS + 6];
+    size_t k = 0;
+    keys[k++] = "call";
+    keys[k++] = "session";
+    keys[k++] = "as_uid";
+    if (f->out == 'g' || f->out == 'h')
+        keys[k++] = "save_as";
+    for (unsigned i = 0; i < SCN_API_MAX_PARAMS && f->p[i].name; i++)
+        keys[k++] = f->p[i].name;
+    keys[k] = NULL;
+    char ctx[128];
+    snprintf(ctx, sizeof ctx, "rsm (%s)", f->name);
+    if (!check_keys(p, n, ctx, keys))
+        return false;
+    for (unsigned i = 0; i < SCN_API_MAX_PARAMS && f->p[i].name; i++) {
+        yaml_node_t *v = get(p, n, f->p[i].name);
+        if (!v) {
+            if (!f->p[i].optional)
+                return fail_at(p, n, "missing key '%s' in rsm (%s needs it)", f->p[i].name,
+                               f->name);
+            continue;
+        }
+        char val[1024] = "";
+        size_t off = 0;
+        if (v->type == YAML_SEQUENCE_NODE && f->p[i].kind == SCN_ARG_DWORD) {
+            for (yaml_node_item_t *it = v->data.sequence.items.start;
+                 it < v->data.sequence.items.top && off < sizeof val; it++) {
+                const char *w;
+                if (!want_scalar(p, node(p, *it), "a flag (NTMS_* or a number)", &w))
+                    return false;
+                off += (size_t)snprintf(val + off, sizeof val - off, "%s%s", off ? "|" : "", w);
+            }
+        } else {
+            const char *w;
+            if (!want_scalar(p, v, f->p[i].name, &w))
+                return false;
+            snprintf(val, sizeof val, "%s", w);
+        }
+        if (f->p[i].kind == SCN_ARG_DWORD) {
+            uint32_t dummy;
+            if (!scn_dword_parse(val, &dummy))
+                return fail_at(p, v,
+                               "expected %s (a number or NTMS_* names of ntmsapi.h joined by "
+                               "'|'), found '%s'",
+                               f->p[i].name, val);
+        }
+        struct scn_arg *na = realloc(s->args, (s->n_args + 1) * sizeof *na);
+        if (!na)
+            return fail_at(p, v, "out of memory");
+        s->args = na;
+        struct scn_arg *a = &s->args[s->n_args++];
+        a->name = strdup(f->p[i].name);
+        a->value = strdup(val);
+        a->line = (unsigned)v->start_mark.line + 1;
+        a->col = (unsigned)v->start_mark.column + 1;
+        if (!a->name || !a->value)
+            return fail_at(p, v, "out of memory");
+    }
+    return true;
+}
+
+static bool parse_rsm_common(struct parser *p, const yaml_node_t *n, struct scn_step *s)
+{
+    yaml_node_t *v;
+    uint64_t u;
+    if ((v = get(p, n, "save_as")) && !get_str(p, v, "save_as", &s->save_as))
+        return false;
+    if ((v = get(p, n, "session")) && !get_str(p, v, "session", &s->session))
+        return false;
+    if ((v = get(p, n, "as_uid"))) {
+        if (!get_uint(p, v, "as_uid", UINT32_MAX, &u))
+            return false;
+        s->has_uid = true;
+        s->as_uid = (uint32_t)u;
+    }
+    return true;
+}
+
 static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s)
 {
+    if (n->type != YAML_MAPPING_NODE)
+        return fail_at(p, n, "expected rsm (a mapping), found %s", type_word(n));
+    static const char *const actions[] = {"call",  "library_add", "inventory",
+                                          "mount", "dismount",    "restart"};
+    const char *which = NULL;
+    yaml_node_t *act = NULL;
+    for (yaml_node_pair_t *a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
+        const char *ks = scalar(node(p, a->key));
+        for (unsigned i = 0; ks && i < 6; i++)
+            if (!strcmp(ks, actions[i])) {
+                if (which)
+                    return fail_at(p, node(p, a->key),
+                                   "an rsm step makes one call: '%s' follows '%s'", ks, which);
+                which = actions[i];
+                act = node(p, a->value);
+            }
+    }
+    if (!which)
+        return fail_at(p, n,
+                       "missing key 'call' in rsm (or one of library_add, inventory, mount, "
+                       "dismount, restart)");
+    if (!parse_rsm_common(p, n, s))
+        return false;
+    if (!strcmp(which, "library_add")) {
+        static const char *const keys[] = {"library_add", "session", "as_uid", "save_as", NULL};
+        static const char *const lk[] = {"free", NULL};
+        if (!check_keys(p, n, "rsm", keys))
+            return false;
+        s->call = SCN_LIBRARY_ADD;
+        if (act->type == YAML_SCALAR_NODE && !strcmp(scalar(act), "")) /* library_add: */
+            return true;
+        if (!check_keys(p, act, "library_add", lk))
+            return false;
+        yaml_node_t *x = get(p, act, "free");
+        if (x) {
+            const char *fs = scalar(x);
+            if (!fs || (strcmp(fs, "all") && strcmp(fs, "none")))
+                return fail_at(p, x, "expected free: all or none, found %s",
+                               fs ? fs : type_word(x));
+            s->all_barcodes = !strcmp(fs, "all");
+        }
+        return true;
+    }
+    if (!strcmp(which, "restart")) {
+        static const char *const keys[] = {"restart", NULL};
+        if (!check_keys(p, n, "rsm", keys))
+            return false;
+        if (!(act->type == YAML_SCALAR_NODE && !strcmp(scalar(act), "")) &&
+            !(act->type == YAML_MAPPING_NODE &&
+              act->data.mapping.pairs.top == act->data.mapping.pairs.start))
+            return fail_at(p, act, "expected restart: {} (it takes no arguments)");
+        s->call = SCN_RESTART;
+        return true;
+    }
+    if (!strcmp(which, "inventory")) {
+        static const char *const keys[] = {"inventory", "session", "as_uid", NULL};
+        static const char *const kinds[] = {"fast", "full"};
+        unsigned kind;
+        if (!check_keys(p, n, "rsm", keys) || !get_enum(p, act, "inventory", kinds, 2, &kind))
+            return false;
+        s->call = SCN_INVENTORY;
+        s->full = kind == 1;
+        return true;
+    }
+    if (!strcmp(which, "mount") || !strcmp(which, "dismount")) {
+        static const char *const mk[] = {"mount", "drive", "session", "as_uid", NULL};
+        static const char *const dk[] = {"dismount", "session", "as_uid", NULL};
+        bool mount = !strcmp(which, "mount");
+        if (!check_keys(p, n, "rsm", mount ? mk : dk) || !get_str(p, act, which, &s->barcode))
+            return false;
+        s->call = mount ? SCN_MOUNT : SCN_DISMOUNT;
+        yaml_node_t *x;
+        uint64_t u;
+        if ((x = get(p, n, "drive"))) {
+            if (!get_uint(p, x, "drive", VTL_MAX_DRIVES, &u))
+                return false;
+            if (u == 0)
+                return fail_at(p, x, "expected drive from 1");
+            s->drive = (unsigned)u;
+        }
+        return true;
+    }
+    /* call: a function the runner has dedicated keys for, else any one of ntmsapi.h */
+    const char *fname;
+    if (!want_scalar(p, act, "call (a function of ntmsapi.h)", &fname))
+        return false;
     static const char *const keys[] = {
-        "call",       "name",         "parent", "pool",   "barcode", "media",
-        "save",       "push",         "pop",    "action", "options", "holds_media",
-        "allocation", "deallocation", "type",   "drive",  NULL};
+        "call", "name",  "parent",  "pool",    "barcode",     "media",      "save",
+        "push", "pop",   "action",  "options", "holds_media", "allocation", "deallocation",
+        "type", "drive", "session", "as_uid",  NULL};
+    /* The pool and media calls have dedicated keys (pools by full name, barcodes, lists);
+     * a step that uses a key they do not know, and every other function, is the generic
+     * call of api.c with the function's own parameter names. */
+    unsigned c = SCN_RSM_CALL_COUNT;
+    for (unsigned i = 0; i < SCN_MOUNT; i++)
+        if (!strcmp(call_names[i], fname))
+            c = i;
+    for (yaml_node_pair_t *a = n->data.mapping.pairs.start;
+         c != SCN_RSM_CALL_COUNT && a < n->data.mapping.pairs.top; a++) {
+        const char *ks = scalar(node(p, a->key));
+        bool known = false;
+        for (size_t i = 0; ks && keys[i]; i++)
+            known |= !strcmp(ks, keys[i]);
+        if (!known && scn_api_find(fname))
+            c = SCN_RSM_CALL_COUNT;
+    }
+    if (c == SCN_RSM_CALL_COUNT) {
+        s->api = scn_api_find(fname);
+        if (!s->api)
+            return fail_at(p, act, "expected call (a function of ntmsapi.h), found '%s'", fname);
+        s->call = SCN_GENERIC;
+        return parse_generic(p, n, s);
+    }
     if (!check_keys(p, n, "rsm", keys))
         return false;
-    yaml_node_t *v = need(p, n, "call", "rsm");
-    unsigned c;
-    if (!v || !get_enum(p, v, "call (an API function the runner knows)", call_names,
-                        SCN_RSM_CALL_COUNT, &c))
-        return false;
+    yaml_node_t *v;
     s->call = (enum scn_rsm_call)c;
     if ((v = get(p, n, "name")) && !get_str(p, v, "name", &s->name))
         return false;
@@ -830,6 +1159,9 @@ static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s
     case SCN_INJECT_MEDIA:
     case SCN_ACCESS_DOOR:
     case SCN_RSM_CALL_COUNT:
+    case SCN_GENERIC:
+    case SCN_LIBRARY_ADD:
+    case SCN_RESTART:
         break;
     }
     return true;
@@ -1090,6 +1422,8 @@ static bool parse_action(struct parser *p, const yaml_node_t *n, struct scn_step
     }
     case SCN_RSM:
         return parse_rsm(p, n, s);
+    case SCN_RSM_VIEW:
+        return parse_rsm_view(p, n, s);
     case SCN_REPEAT: {
         static const char *const keys[] = {"count", "steps", NULL};
         if (!check_keys(p, n, "repeat", keys) || !(v = need(p, n, "count", "repeat")) ||
@@ -1114,7 +1448,11 @@ static bool parse_step(struct parser *p, const yaml_node_t *n, struct scn_step *
     s->col = (unsigned)n->start_mark.column + 1;
     s->ex.media_state = -1;
     s->ex.count = -1;
+    for (unsigned i = 0; i < 5; i++)
+        s->ex.inv[i] = -1;
     s->dirty = -1;
+    s->opreqs = -1;
+    s->events = -1;
     const yaml_node_t *action = NULL, *expect = NULL;
     for (yaml_node_pair_t *a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
         yaml_node_t *k = node(p, a->key);
@@ -1167,7 +1505,8 @@ static bool parse_step(struct parser *p, const yaml_node_t *n, struct scn_step *
         return false;
     if (expect) {
         if (s->kind == SCN_ELEMENTS || s->kind == SCN_TAPEALERT || s->kind == SCN_TIME ||
-            s->kind == SCN_REPEAT || s->kind == SCN_PICK || s->kind == SCN_DRIVE_STATE)
+            s->kind == SCN_REPEAT || s->kind == SCN_PICK || s->kind == SCN_DRIVE_STATE ||
+            s->kind == SCN_RSM_VIEW)
             return fail_at(p, expect, "unexpected key 'expect': an '%s' step is itself a check",
                            kind_names[s->kind]);
         return parse_expect(p, expect, s->kind, &s->ex);
@@ -1285,6 +1624,18 @@ void scn_step_free(struct scn_step *s)
     free(s->ex.pool);
     free(s->ex.count_of);
     free(s->ex.name);
+    for (size_t i = 0; i < s->n_args; i++) {
+        free(s->args[i].name);
+        free(s->args[i].value);
+    }
+    free(s->args);
+    free(s->save_as);
+    free(s->session);
+    for (size_t i = 0; i < s->n_media_want; i++) {
+        free(s->media_want[i].barcode);
+        free(s->media_want[i].pool);
+    }
+    free(s->media_want);
 }
 
 void scn_free(struct scn_scenario *sc)
@@ -1314,7 +1665,7 @@ const char *scn_file(const struct scn_scenario *sc)
 static bool uses_rsm(const struct scn_step *s, size_t n, const struct scn_step **first)
 {
     for (size_t i = 0; i < n; i++) {
-        if (s[i].kind == SCN_RSM) {
+        if (s[i].kind == SCN_RSM || s[i].kind == SCN_RSM_VIEW) {
             *first = &s[i];
             return true;
         }
@@ -1378,13 +1729,18 @@ static bool parse_top(struct parser *p, struct scn_scenario *sc)
             return false;
         yaml_node_t *x;
         sc->rsm = true;
-        if ((x = get(p, v, "mirror")) && !get_bool(p, x, "mirror", &sc->rsm))
+        sc->rsm_mirror = true;
+        if ((x = get(p, v, "mirror")) && !get_bool(p, x, "mirror", &sc->rsm_mirror))
             return false;
         if ((x = get(p, v, "free"))) {
             const char *s = scalar(x);
             if (!s || (strcmp(s, "all") && strcmp(s, "none")))
                 return fail_at(p, x, "expected free: all or none, found %s", s ? s : type_word(x));
             sc->rsm_free_all = !strcmp(s, "all");
+            if (sc->rsm_free_all && !sc->rsm_mirror)
+                return fail_at(p, x,
+                               "free: all needs mirror: true (with library_add, say "
+                               "library_add: {free: all})");
         }
     }
     if (!(v = need(p, root, "steps", "the scenario")))
@@ -1395,9 +1751,9 @@ static bool parse_top(struct parser *p, struct scn_scenario *sc)
     if (!sc->rsm && uses_rsm(sc->steps, sc->n_steps, &first)) {
         p->failed = true;
         snprintf(p->err, p->cap,
-                 "%s:%u:%u: an rsm step needs the top-level 'rsm:' section "
+                 "%s:%u:%u: an %s step needs the top-level 'rsm:' section "
                  "(e.g. rsm: {mirror: true})",
-                 p->file, first->line, first->col);
+                 p->file, first->line, first->col, kind_names[first->kind]);
         return false;
     }
     if (!sc->name) {

@@ -4,7 +4,11 @@
  * JUnit: the de-facto schema CI servers read (Jenkins, GitLab): one <testsuite> with
  * tests/failures/errors/time, one <testcase> per scenario (classname = the file), a
  * <failure> with the diff for a failed expectation and an <error> for a setup problem.
- * TAP: version 13, one "ok"/"not ok" line per scenario, the diff as a YAML block.
+ * Steps that could not run (--device against a real library: the simulator's steps) are
+ * one <testcase> each with <skipped message="reason"/>, named "file:line: step N (kind)",
+ * so a CI server lists what was not tested; the testsuite's skipped attribute counts them.
+ * TAP: version 13, one "ok"/"not ok" line per scenario, the diff as a YAML block, and one
+ * "# skipped" comment per step that could not run.
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,19 +47,21 @@ void scn_xml_escape(FILE *f, const char *s)
 
 void scn_report_junit(FILE *f, const struct scn_result *res, size_t n)
 {
-    size_t failures = 0, errors = 0;
+    size_t failures = 0, errors = 0, skipped = 0;
     double total = 0;
     for (size_t i = 0; i < n; i++) {
+        skipped += res[i].steps_skipped;
         failures += res[i].rc == SCN_E_FAILED;
         errors += res[i].rc != SCN_OK && res[i].rc != SCN_E_FAILED;
         total += res[i].wall_s;
     }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(f, "<testsuites>\n");
-    fprintf(f,
-            "  <testsuite name=\"rsm-scenario\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-            "time=\"%.6f\">\n",
-            n, failures, errors, total);
+    fprintf(f, "  <testsuite name=\"rsm-scenario\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" ",
+            n + skipped, failures, errors);
+    if (skipped)
+        fprintf(f, "skipped=\"%zu\" ", skipped);
+    fprintf(f, "time=\"%.6f\">\n", total);
     for (size_t i = 0; i < n; i++) {
         const struct scn_result *r = &res[i];
         fprintf(f, "    <testcase classname=\"");
@@ -79,6 +85,27 @@ void scn_report_junit(FILE *f, const struct scn_result *res, size_t n)
                 r->steps_run);
         scn_xml_escape(f, r->trace);
         fprintf(f, "</system-out>\n    </testcase>\n");
+        /* one line per skipped step: "file:line: step N (kind): reason" */
+        for (const char *p = r->skipped; p && *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            char line[1024];
+            snprintf(line, sizeof line, "%.*s", (int)len, p);
+            char *cut = strstr(line, "): ");
+            const char *reason = "";
+            if (cut) {
+                cut[1] = '\0';
+                reason = cut + 3;
+            }
+            fprintf(f, "    <testcase classname=\"");
+            scn_xml_escape(f, r->file);
+            fprintf(f, "\" name=\"");
+            scn_xml_escape(f, line);
+            fprintf(f, "\" time=\"0\">\n      <skipped message=\"");
+            scn_xml_escape(f, reason);
+            fprintf(f, "\"/>\n    </testcase>\n");
+            p += len + (nl ? 1 : 0);
+        }
     }
     fprintf(f, "  </testsuite>\n</testsuites>\n");
 }
@@ -90,6 +117,12 @@ void scn_report_tap(FILE *f, const struct scn_result *res, size_t n)
         const struct scn_result *r = &res[i];
         fprintf(f, "%s %zu - %s (%s)\n", r->rc == SCN_OK ? "ok" : "not ok", i + 1, r->name,
                 r->file);
+        for (const char *p = r->skipped; p && *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            fprintf(f, "# skipped %.*s\n", (int)len, p);
+            p += len + (nl ? 1 : 0);
+        }
         if (r->rc == SCN_OK)
             continue;
         fprintf(f, "  ---\n  result: %s\n  message: |\n", scn_rc_name(r->rc));

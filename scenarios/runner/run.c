@@ -2,11 +2,14 @@
  * scenarios/runner/run.c - executes a validated scenario (internal.h) against its own
  * simulated library and embedded RSM database, and records a trace and the first failure.
  *
- * The bench: the library is built from the scenario's config the way sim/system.c builds
- * one (changer + one drive per bay on LUN 1..N), but here, because steps reach the drives
- * directly (dirty, hard failure, media errors) and sim/system.h gives no access to them.
- * The RSM database is then filled through rsm/engine/devreg.h with what the library holds,
- * as the device layer will do once it exists.
+ * The bench: the library is built by sim/system.c from the scenario's config
+ * (vtl_system_open_config(): changer + one drive per bay on LUN 1..N, exactly as vtld
+ * serves it), and attached to transport/ under the run's own name, so RSM's device layer
+ * (library_add: rsm_library_add("sim:NAME")) drives this very instance while the steps
+ * reach its drives and faults directly (vtl_system_drive()). An RSM database is either
+ * mirrored from the library through rsm/engine/devreg.h (rsm: {mirror: true}) or starts
+ * empty for library_add. With --device there is no simulator: commands go through
+ * transport/ to the device and steps that need the simulator are skipped with a reason.
  *
  * Commands: every SCSI command goes through vtl_lun_execute(); one that waits on the clock
  * (robot motion, load, rewind) is completed by advancing the virtual clock to its next
@@ -31,8 +34,12 @@
 #include <unistd.h>
 
 #include <ntmsapi.h>
+#include <openrsm/rsm.h>
 
 #include "rsm/api/session.h"
+#include "rsm/dev/changer.h"
+#include "rsm/dev/drive.h"
+#include "rsm/dev/library.h"
 #include "rsm/engine/devreg.h"
 #include "rsm/engine/engine.h"
 #include "scenarios/runner/internal.h"
@@ -44,7 +51,16 @@
 #include "sim/core/config.h"
 #include "sim/core/fault.h"
 #include "sim/drive/drive.h"
+#include "sim/system.h"
 #include "sim/target/target.h"
+#include "transport/transport.h"
+
+/* librsm reaches the device drivers through weak references (rsm/engine/devlink.h): these
+ * make the linker take them from the static library, so library control runs for real. */
+static void *const device_layer[] __attribute__((used)) = {
+    (void *)rsm_dev_lib_open,   (void *)rsm_dev_lib_mount, (void *)rsm_chg_move,
+    (void *)rsm_chg_test_ready, (void *)rsm_drv_mam_write,
+};
 
 #define MAX_NEXUS        16
 #define MAX_VARS         64
@@ -87,10 +103,27 @@ struct nexus {
     uint64_t id;
 };
 
+/* A name bound by save_as (or save): a GUID, or a handle with what closes it. */
+enum var_kind { VAR_GUID, VAR_SESSION, VAR_NOTIFICATION, VAR_DETECTION };
 struct var {
     char name[SCN_NAME_MAX];
     GUID g;
+    enum var_kind kind;
+    HANDLE hv; /* NULL once a step closed it */
 };
+
+/* One transport per initiator and LUN in --device mode (each its own I_T nexus). */
+struct dev_nexus {
+    char name[SCN_NAME_MAX];
+    unsigned lun;
+    struct xport *xp;
+};
+
+/* Notifications the scenario's watchers saw (type, operation). */
+struct seen_event {
+    uint32_t type, op;
+};
+#define N_WATCH 5
 
 struct list {
     char name[SCN_NAME_MAX];
@@ -103,10 +136,30 @@ struct mirrored {
     GUID pmedia;
 };
 
+struct elem_seen {
+    uint16_t addr;
+    uint8_t type; /* SMC element type (1 transport, 2 storage, 3 IE, 4 DTE) */
+    bool full, except, access, svalid;
+    uint16_t asc_ascq, src;
+    char barcode[T10_VOLTAG_ID_LEN + 1];
+};
+
+struct elem_table {
+    struct elem_seen *e;
+    size_t n, cap;
+};
+
 struct ctx {
     const struct scn_scenario *sc;
     char dir[PATH_MAX];
-    struct vtl_config *cfg;
+    const char *device; /* --device URI: no simulator; NULL: the scenario's own library */
+    struct vtl_system *sys;
+    char sim_name[PATH_MAX + 16]; /* its name for transport/ ("sim:" + this) */
+    bool attached;
+    struct dev_nexus devx[MAX_NEXUS * 4];
+    unsigned n_devx;
+    struct elem_table dev_elems; /* --device: the elements, read once, for names -> addresses */
+    const struct vtl_config *cfg;
     struct vtl_library *lib;
     struct vtl_clock *clk;
     struct vtl_drive *drives[VTL_MAX_DRIVES];
@@ -114,6 +167,12 @@ struct ctx {
     struct nexus nexus[MAX_NEXUS];
     unsigned n_nexus;
     HANDLE h;
+    HANDLE watch[N_WATCH]; /* OpenNtmsNotification per object type; NULL if none */
+    uint32_t watch_type[N_WATCH];
+    DWORD watch_rc; /* why there are none (ERROR_NOT_SUPPORTED today) */
+    struct seen_event *events;
+    size_t n_events, cap_events;
+    bool added; /* library_add ran: c->library is a device-backed library */
     struct rsm_engine *engine;
     GUID lto;
     GUID library;
@@ -127,6 +186,8 @@ struct ctx {
     uint64_t rng;
     struct strbuf trace, fail;
     unsigned steps_run;
+    unsigned steps_skipped;
+    struct strbuf skips; /* "file:line: step N (kind): reason" per skipped step */
     bool failed;
     struct pending *stuck; /* commands that never completed (see exec()) */
     char path[64];         /* the running step's number: "3", "4.2#7" */
@@ -163,6 +224,24 @@ static void fail_step(struct ctx *c, const struct scn_step *s, const char *fmt, 
     sb_printf(&c->fail, "%s\n", msg);
 }
 
+/* Step @s does not run here (--device without a simulator, a function RSM does not offer
+ * yet): said in the trace, counted, and listed with its reason in the result. */
+static bool skip_step(struct ctx *c, const struct scn_step *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool skip_step(struct ctx *c, const struct scn_step *s, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->steps_skipped++;
+    sb_printf(&c->trace, " skipped: %s", msg);
+    sb_printf(&c->skips, "%s:%u: step %s (%s): %s\n", c->sc->file, s->line, c->path,
+              scn_kind_name(s->kind), msg);
+    return true;
+}
+
 static void diff(struct ctx *c, const char *what, const char *expected, const char *actual)
 {
     sb_printf(&c->fail, "  %s:\n    - expected: %s\n    + actual:   %s\n", what, expected, actual);
@@ -177,80 +256,77 @@ static void sense_words(char *out, size_t cap, uint8_t key, uint16_t asc_ascq)
 
 /* ---- the bench: library, drives, nexuses ------------------------------------------------ */
 
-static enum vtl_exec drive_lun(void *priv, struct vtl_cmd *cmd)
-{
-    return vtl_drive_lun_exec(priv, cmd);
-}
-
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st, (void)flag, (void)ftw;
     return remove(path);
 }
 
+/* The scenario's library, built by sim/system.c exactly as vtld and sim: build one (changer,
+ * one drive per bay on LUN 1..N, tape images under the run's directory), then attached to
+ * transport/ under a name of its own, so RSM's device layer (library_add) and the
+ * scenario's steps act on this one instance. */
 static bool build_library(struct ctx *c, char *why, size_t cap)
 {
     char err[1024] = "";
-    if (vtl_config_load_string(c->sc->library_yaml, strlen(c->sc->library_yaml), c->sc->file,
-                               &c->cfg, err, sizeof err) != VTL_OK) {
+    struct vtl_config *cfg = NULL;
+    if (vtl_config_load_string(c->sc->library_yaml, strlen(c->sc->library_yaml), c->sc->file, &cfg,
+                               err, sizeof err) != VTL_OK) {
         snprintf(why, cap, "%s", err);
         return false;
     }
-    if (vtl_library_create(c->cfg, &c->lib) != VTL_OK) {
-        snprintf(why, cap, "cannot build the library");
+    /* no state directory: nothing is saved at close, and tape images live in a private
+     * temporary directory that vtl_system_close() removes */
+    enum vtl_rc rc = vtl_system_open_config(cfg, NULL, &c->sys, err, sizeof err);
+    if (rc != VTL_OK) {
+        snprintf(why, cap, "cannot build the library: %.900s", err[0] ? err : vtl_rc_name(rc));
         return false;
     }
+    c->lib = vtl_system_library(c->sys);
+    c->cfg = vtl_system_config(c->sys);
     c->clk = vtl_library_clock(c->lib);
-    char tapes[PATH_MAX + 8];
-    snprintf(tapes, sizeof tapes, "%s/tapes", c->dir);
-    if (mkdir(tapes, 0700) != 0) {
-        snprintf(why, cap, "cannot create %.900s: %s", tapes, strerror(errno));
+    c->n_drives = vtl_system_drive_count(c->sys);
+    for (unsigned i = 0; i < c->n_drives && i < VTL_MAX_DRIVES; i++)
+        c->drives[i] = vtl_system_drive(c->sys, i);
+    snprintf(c->sim_name, sizeof c->sim_name, "%s/library", c->dir);
+    if (xport_sim_attach(c->sim_name, c->sys) != XPORT_OK) {
+        snprintf(why, cap, "cannot make the library reachable as sim:%.900s", c->sim_name);
         return false;
     }
-    unsigned n = vtl_library_count(c->lib, VTL_ELEM_DTE);
-    bool hpe = strncmp(vtl_library_vendor(c->lib), "HP", 2) == 0;
-    for (unsigned i = 0; i < n && i < VTL_MAX_DRIVES; i++) {
-        struct vtl_elem_info ei;
-        if (vtl_library_elem_at(c->lib, VTL_ELEM_DTE, i, &ei) != VTL_OK)
-            return false;
-        struct vtl_drive_config dc = {
-            .personality = hpe ? VTL_DRIVE_HPE : VTL_DRIVE_IBM,
-            .gen = ei.drive.gen ? ei.drive.gen : 8,
-            .serial = ei.drive.serial,
-            .state_dir = tapes,
-            .clock = c->clk,
-            .elem_addr = ei.addr,
-            .nosync = true,
-        };
-        if (vtl_drive_create(&dc, &c->drives[i]) != VTL_DRIVE_OK) {
-            snprintf(why, cap, "cannot create drive %u (LTO-%u)", i + 1, dc.gen);
-            return false;
-        }
-        c->n_drives = i + 1;
-        if (vtl_library_set_drive_ops(c->lib, i, vtl_drive_library_ops(), c->drives[i]) != VTL_OK ||
-            vtl_lun_attach(c->lib, i + 1, drive_lun, c->drives[i]) != VTL_OK) {
-            snprintf(why, cap, "cannot attach drive %u", i + 1);
-            return false;
-        }
-        if (ei.full)
-            vtl_drive_load(c->drives[i], &ei.cart);
-    }
+    c->attached = true;
     return true;
 }
 
 static void teardown(struct ctx *c)
 {
+    for (unsigned i = 0; i < N_WATCH; i++)
+        if (c->watch[i])
+            (void)CloseNtmsNotification(c->watch[i]); /* nothing to do about a failed close */
+    for (unsigned i = 0; i < c->n_vars; i++) {
+        struct var *v = &c->vars[i];
+        if (!v->hv)
+            continue;
+        /* handles a scenario opened and left open: closed as their owner would */
+        if (v->kind == VAR_SESSION)
+            (void)CloseNtmsSession(v->hv);
+        else if (v->kind == VAR_NOTIFICATION)
+            (void)CloseNtmsNotification(v->hv);
+        else if (v->kind == VAR_DETECTION && c->h)
+            (void)EndNtmsDeviceChangeDetection(c->h, v->hv);
+    }
+    /* The session first: its engine closes the device handles it opened on the library. */
     if (c->h && c->h != INVALID_HANDLE_VALUE)
         (void)CloseNtmsSession(c->h); /* nothing to do about a failed close of a temp db */
-    for (unsigned i = 0; i < c->n_drives; i++) {
-        vtl_lun_attach(c->lib, i + 1, NULL, NULL);
-        vtl_library_set_drive_ops(c->lib, i, NULL, NULL);
-        vtl_drive_destroy(c->drives[i]);
-    }
-    vtl_library_destroy(c->lib);
-    vtl_config_free(c->cfg);
+    for (unsigned i = 0; i < c->n_devx; i++)
+        xport_close(c->devx[i].xp);
+    if (c->attached)
+        xport_sim_detach(c->sim_name);
+    vtl_system_close(c->sys);
     for (unsigned i = 0; i < c->n_lists; i++)
         free(c->lists[i].items);
+    free(c->events);
+    free(c->skips.s);
+    free(c->dev_elems.e);
     if (c->dir[0])
         (void)nftw(c->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); /* best effort */
 }
@@ -276,9 +352,105 @@ static void cmd_done(struct vtl_cmd *cmd)
  * moving time to each next event, on a real or scaled one by sleeping until it is due.
  * On success *@cmd is the completed command, its data-in copied to @data_in (@cap bytes;
  * cmd->data_in points there). Returns false (with @why) only if it can never complete. */
+static bool exec_sim(struct ctx *c, uint64_t nexus_id, unsigned lun, const uint8_t *cdb, size_t len,
+                     const uint8_t *data_out, size_t data_out_len, uint8_t *data_in, size_t cap,
+                     struct vtl_cmd *cmd, char *why, size_t why_cap);
+
+/* The URI of LUN @lun of the --device library: iscsi://HOST/IQN/N names its LUN last,
+ * sim: takes ?lun=N; an sg: node is one device, so only the changer (LUN 0) is reachable. */
+static bool dev_uri_for_lun(const char *base, unsigned lun, char *out, size_t cap)
+{
+    if (!strncmp(base, "iscsi://", 8)) {
+        const char *slash = strrchr(base, '/');
+        if (!slash || slash < base + 8)
+            return false;
+        snprintf(out, cap, "%.*s/%u", (int)(slash - base), base, lun);
+        return true;
+    }
+    if (!strncmp(base, "sim:", 4)) {
+        size_t n = strcspn(base, "?");
+        snprintf(out, cap, "%.*s?lun=%u", (int)n, base, lun);
+        return true;
+    }
+    if (lun != 0)
+        return false;
+    snprintf(out, cap, "%s", base);
+    return true;
+}
+
+static const char *nexus_name(struct ctx *c, uint64_t id);
+static void drain_ua(struct ctx *c, uint64_t id, unsigned lun);
+
+/* --device: the transport of initiator @nexus_id on @lun, opened (and its login unit
+ * attentions consumed, as a host's SCSI layer does) on first use. */
+static struct xport *dev_xport(struct ctx *c, uint64_t nexus_id, unsigned lun, char *why,
+                               size_t why_cap)
+{
+    const char *name = nexus_name(c, nexus_id);
+    for (unsigned i = 0; i < c->n_devx; i++)
+        if (c->devx[i].lun == lun && !strcmp(c->devx[i].name, name))
+            return c->devx[i].xp;
+    char uri[1024], err[512] = "";
+    if (!dev_uri_for_lun(c->device, lun, uri, sizeof uri)) {
+        snprintf(why, why_cap, "%s reaches one device; LUN %u has no URI", c->device, lun);
+        return NULL;
+    }
+    if (c->n_devx >= sizeof c->devx / sizeof c->devx[0]) {
+        snprintf(why, why_cap, "too many initiators and LUNs");
+        return NULL;
+    }
+    struct xport *xp;
+    if (xport_open(uri, &xp, err, sizeof err) != XPORT_OK) {
+        snprintf(why, why_cap, "cannot open %.100s: %.100s", uri, err);
+        return NULL;
+    }
+    struct dev_nexus *d = &c->devx[c->n_devx++];
+    snprintf(d->name, sizeof d->name, "%s", name);
+    d->lun = lun;
+    d->xp = xp;
+    drain_ua(c, nexus_id, lun);
+    return xp;
+}
+
 static bool exec(struct ctx *c, uint64_t nexus_id, unsigned lun, const uint8_t *cdb, size_t len,
                  const uint8_t *data_out, size_t data_out_len, uint8_t *data_in, size_t cap,
                  struct vtl_cmd *cmd, char *why, size_t why_cap)
+{
+    if (!c->device)
+        return exec_sim(c, nexus_id, lun, cdb, len, data_out, data_out_len, data_in, cap, cmd, why,
+                        why_cap);
+    struct xport *xp = dev_xport(c, nexus_id, lun, why, why_cap);
+    if (!xp)
+        return false;
+    struct xport_cmd xc = {.cdb = cdb, .cdb_len = len};
+    if (data_out) {
+        xc.dir = XPORT_DIR_OUT;
+        xc.buf = (void *)data_out;
+        xc.buf_len = data_out_len;
+    } else if (cap) {
+        xc.dir = XPORT_DIR_IN;
+        xc.buf = data_in;
+        xc.buf_len = cap > 0xFFFFFF ? 0xFFFFFF : cap;
+    }
+    enum xport_rc rc = xport_exec(xp, &xc);
+    if (rc != XPORT_OK) {
+        snprintf(why, why_cap, "%s: %s", xport_rc_name(rc), xport_error(xp));
+        return false;
+    }
+    memset(cmd, 0, sizeof *cmd);
+    memcpy(cmd->cdb, cdb, len < VTL_CDB_MAX ? len : VTL_CDB_MAX);
+    cmd->cdb_len = len;
+    cmd->status = xc.status;
+    cmd->data_in = data_in;
+    cmd->data_in_len = xc.dir == XPORT_DIR_IN ? xc.xfer_len : 0;
+    cmd->sense_len = xc.sense_len < VTL_SENSE_MAX ? xc.sense_len : VTL_SENSE_MAX;
+    memcpy(cmd->sense, xc.sense, cmd->sense_len);
+    return true;
+}
+
+static bool exec_sim(struct ctx *c, uint64_t nexus_id, unsigned lun, const uint8_t *cdb, size_t len,
+                     const uint8_t *data_out, size_t data_out_len, uint8_t *data_in, size_t cap,
+                     struct vtl_cmd *cmd, char *why, size_t why_cap)
 {
     struct pending *p = calloc(1, sizeof *p + cap);
     if (!p) {
@@ -328,6 +500,14 @@ static bool exec(struct ctx *c, uint64_t nexus_id, unsigned lun, const uint8_t *
     return true;
 }
 
+static const char *nexus_name(struct ctx *c, uint64_t id)
+{
+    for (unsigned i = 0; i < c->n_nexus; i++)
+        if (c->nexus[i].id == id)
+            return c->nexus[i].name;
+    return "host";
+}
+
 static uint64_t nexus_get(struct ctx *c, const char *name)
 {
     const char *n = name && *name ? name : "host";
@@ -363,7 +543,13 @@ static bool nexus_login(struct ctx *c, const char *name)
         return false;
     struct nexus *n = &c->nexus[c->n_nexus];
     snprintf(n->name, sizeof n->name, "%s", name);
-    n->id = vtl_nexus_open(c->lib);
+    if (c->device) {
+        /* one transport per LUN, opened (and its unit attentions consumed) on first use */
+        n->id = c->n_nexus + 1;
+        c->n_nexus++;
+        return true;
+    }
+    n->id = vtl_system_nexus_open(c->sys);
     if (!n->id)
         return false;
     c->n_nexus++;
@@ -383,11 +569,26 @@ static bool collect_nexus(struct ctx *c, const struct scn_step *s, size_t n)
     return true;
 }
 
+static bool read_elements(struct ctx *c, struct elem_table *t, char *why, size_t why_cap);
+
 static bool resolve(struct ctx *c, const struct scn_elem *e, uint16_t *addr)
 {
     if (e->type == 0) {
         *addr = (uint16_t)e->num;
         return true;
+    }
+    if (c->device) {
+        /* a real library: the Nth element of the type, in the order the changer reports */
+        char why[512];
+        if (!c->dev_elems.n && !read_elements(c, &c->dev_elems, why, sizeof why))
+            return false;
+        unsigned k = 0;
+        for (size_t i = 0; i < c->dev_elems.n; i++)
+            if (c->dev_elems.e[i].type == e->type && ++k == e->num) {
+                *addr = c->dev_elems.e[i].addr;
+                return true;
+            }
+        return false;
     }
     struct vtl_elem_info ei;
     if (vtl_library_elem_at(c->lib, (enum vtl_elem_type)e->type, e->num - 1, &ei) != VTL_OK)
@@ -449,43 +650,8 @@ static const struct {
     const char *name;
     DWORD code;
 } win32_names[] = {
-#define E(x)                                                                                       \
-    {                                                                                              \
-#x, x                                                                                      \
-    }
-    E(ERROR_SUCCESS),
-    E(ERROR_ACCESS_DENIED),
-    E(ERROR_INVALID_HANDLE),
-    E(ERROR_NOT_ENOUGH_MEMORY),
-    E(ERROR_NOT_SUPPORTED),
-    E(ERROR_INVALID_PARAMETER),
-    E(ERROR_INSUFFICIENT_BUFFER),
-    E(ERROR_INVALID_NAME),
-    E(ERROR_BUSY),
-    E(ERROR_ALREADY_EXISTS),
-    E(ERROR_NO_DATA),
-    E(ERROR_TIMEOUT),
-    E(ERROR_INVALID_MEDIA),
-    E(ERROR_INVALID_LIBRARY),
-    E(ERROR_INVALID_MEDIA_POOL),
-    E(ERROR_MEDIA_OFFLINE),
-    E(ERROR_EMPTY),
-    E(ERROR_NOT_EMPTY),
-    E(ERROR_MEDIA_UNAVAILABLE),
-    E(ERROR_OBJECT_NOT_FOUND),
-    E(ERROR_DATABASE_FAILURE),
-    E(ERROR_DATABASE_FULL),
-    E(ERROR_MEDIA_INCOMPATIBLE),
-    E(ERROR_INVALID_OPERATION),
-    E(ERROR_MEDIA_NOT_AVAILABLE),
-    E(ERROR_REQUEST_REFUSED),
-    E(ERROR_INVALID_STATE),
-    E(ERROR_RESOURCE_NOT_AVAILABLE),
-    E(ERROR_CANCELLED),
-    E(ERROR_NO_SECURITY_ON_OBJECT),
-    E(ERROR_CALL_NOT_IMPLEMENTED),
-    E(ERROR_SHARING_VIOLATION),
-#undef E
+/* every ERROR_* of <openrsm/wintypes.h> (a list module.mk extracts at build time) */
+#include "scenarios/win32_errs.inc"
 };
 
 static const char *win32_name(DWORD code, char *buf, size_t cap)
@@ -498,18 +664,6 @@ static const char *win32_name(DWORD code, char *buf, size_t cap)
 }
 
 /* ---- element and log checks -------------------------------------------------------------- */
-
-struct elem_seen {
-    uint16_t addr;
-    bool full, except, access, svalid;
-    uint16_t asc_ascq, src;
-    char barcode[T10_VOLTAG_ID_LEN + 1];
-};
-
-struct elem_table {
-    struct elem_seen *e;
-    size_t n, cap;
-};
 
 static enum t10_rc collect_elem(const struct t10_elem_desc *d, void *arg)
 {
@@ -525,6 +679,7 @@ static enum t10_rc collect_elem(const struct t10_elem_desc *d, void *arg)
     struct elem_seen *s = &t->e[t->n++];
     memset(s, 0, sizeof *s);
     s->addr = d->addr;
+    s->type = d->type;
     s->full = d->full;
     s->except = d->except;
     s->access = d->access;
@@ -535,7 +690,9 @@ static enum t10_rc collect_elem(const struct t10_elem_desc *d, void *arg)
     return T10_OK;
 }
 
-static bool check_elements(struct ctx *c, const struct scn_step *s)
+/* READ ELEMENT STATUS (VolTag, every type) from the private check initiator into @t (owned
+ * by the caller: free t->e). False with @why if it failed. */
+static bool read_elements(struct ctx *c, struct elem_table *t, char *why, size_t why_cap)
 {
     uint64_t id = nexus_get(c, CHECK_NEXUS_NAME);
     drain_ua(c, id, 0);
@@ -544,20 +701,20 @@ static bool check_elements(struct ctx *c, const struct scn_step *s)
     q.u.res.elem_type = 0;
     q.u.res.start_addr = 0;
     q.u.res.n_elems = 0xFFFF;
-    q.u.res.alloc_len = 0xFFFFFF;
+    q.u.res.alloc_len = 0xFFFF; /* within every transport's limits, and many libraries' */
     uint8_t cdb[T10_CDB_MAX];
     size_t len = t10_cdb_build(cdb, sizeof cdb, &q);
-    size_t cap = 1 << 20;
+    size_t cap = 0xFFFF;
     uint8_t *buf = malloc(cap);
     struct vtl_cmd cmd;
-    char why[256];
+    char w2[256];
     if (!buf) {
-        fail_step(c, s, "out of memory");
+        snprintf(why, why_cap, "out of memory");
         return false;
     }
-    if (!exec(c, id, 0, cdb, len, NULL, 0, buf, cap, &cmd, why, sizeof why)) {
+    if (!exec(c, id, 0, cdb, len, NULL, 0, buf, cap, &cmd, w2, sizeof w2)) {
         free(buf);
-        fail_step(c, s, "READ ELEMENT STATUS: %s", why);
+        snprintf(why, why_cap, "READ ELEMENT STATUS: %s", w2);
         return false;
     }
     if (cmd.status != VTL_STATUS_GOOD) {
@@ -566,16 +723,27 @@ static bool check_elements(struct ctx *c, const struct scn_step *s)
         char w[160];
         sense_words(w, sizeof w, sn.key, sn.asc_ascq);
         free(buf);
-        fail_step(c, s, "READ ELEMENT STATUS failed: status %02Xh, sense %s", cmd.status, w);
+        snprintf(why, why_cap, "READ ELEMENT STATUS failed: status %02Xh, sense %s", cmd.status, w);
         return false;
     }
-    struct elem_table t = {0};
     bool trunc = false;
-    enum t10_rc trc = t10_elem_status_walk(buf, cmd.data_in_len, NULL, collect_elem, &t, &trunc);
+    enum t10_rc trc = t10_elem_status_walk(buf, cmd.data_in_len, NULL, collect_elem, t, &trunc);
     free(buf);
     if (trc != T10_OK) {
+        snprintf(why, why_cap, "READ ELEMENT STATUS data could not be decoded: %s",
+                 t10_rc_name(trc));
+        return false;
+    }
+    return true;
+}
+
+static bool check_elements(struct ctx *c, const struct scn_step *s)
+{
+    struct elem_table t = {0};
+    char why[512];
+    if (!read_elements(c, &t, why, sizeof why)) {
         free(t.e);
-        fail_step(c, s, "READ ELEMENT STATUS data could not be decoded: %s", t10_rc_name(trc));
+        fail_step(c, s, "%s", why);
         return false;
     }
     bool ok = true;
@@ -822,7 +990,10 @@ static bool run_scsi(struct ctx *c, const struct scn_step *s)
 {
     struct t10_cdb q;
     memset(&q, 0, sizeof q);
-    uint16_t mt = vtl_library_first_addr(c->lib, VTL_ELEM_TRANSPORT);
+    uint16_t mt = 0;
+    struct scn_elem robot = {VTL_ELEM_TRANSPORT, 1};
+    if (!resolve(c, &robot, &mt))
+        mt = 0; /* a changer without one: address 0 lets it pick, as SMC allows */
     uint16_t a = 0, b = 0, d2 = 0;
     size_t alloc = 4096;
     uint8_t *out = NULL;
@@ -1126,6 +1297,26 @@ static GUID pool_guid(struct ctx *c, const char *name)
     return g;
 }
 
+static bool obj_info(struct ctx *c, const GUID *id, DWORD type, NTMS_OBJECTINFORMATIONA *info)
+{
+    memset(info, 0, sizeof *info);
+    info->dwSize = sizeof *info;
+    info->dwType = type;
+    GUID g = *id;
+    return GetNtmsObjectInformationA(c->h, &g, info) == ERROR_SUCCESS;
+}
+
+/* Every object of @type in @container (NULL: all); *n in: capacity, out: count. */
+static bool objects(struct ctx *c, const GUID *container, DWORD type, GUID *list, DWORD *n)
+{
+    GUID cont;
+    if (container)
+        cont = *container;
+    return EnumerateNtmsObject(c->h, container ? &cont : NULL, list, n, type, 0) == ERROR_SUCCESS;
+}
+
+/* The physical medium with @barcode: the mirrored table, else RSM's own records (media a
+ * library_add or an inventory registered). The null GUID if RSM has none. */
 static GUID media_guid(struct ctx *c, const char *barcode)
 {
     GUID g;
@@ -1133,7 +1324,53 @@ static GUID media_guid(struct ctx *c, const char *barcode)
     for (unsigned i = 0; i < c->n_media; i++)
         if (!strcmp(c->media[i].barcode, barcode))
             return c->media[i].pmedia;
+    if (!c->h || !*barcode)
+        return g;
+    DWORD n = MAX_MEDIA;
+    GUID *list = calloc(MAX_MEDIA, sizeof *list);
+    if (list && objects(c, NULL, NTMS_PHYSICAL_MEDIA, list, &n))
+        for (DWORD i = 0; i < n; i++) {
+            NTMS_OBJECTINFORMATIONA info;
+            if (obj_info(c, &list[i], NTMS_PHYSICAL_MEDIA, &info) &&
+                !strcmp(info.Info.PhysicalMedia.szBarCode, barcode)) {
+                g = list[i];
+                break;
+            }
+        }
+    free(list);
     return g;
+}
+
+/* The first side of physical medium @pm (what MountNtmsMedia takes); null if none. */
+static GUID side_of(struct ctx *c, const GUID *pm)
+{
+    GUID list[4];
+    DWORD n = 4;
+    GUID g;
+    memset(&g, 0, sizeof g);
+    if (objects(c, pm, NTMS_PARTITION, list, &n) && n > 0)
+        g = list[0];
+    return g;
+}
+
+/* Drive or slot number @num (1-based, as RSM numbers them) of the scenario's library. */
+static bool element_guid(struct ctx *c, DWORD type, unsigned num, GUID *out)
+{
+    GUID list[512];
+    DWORD n = 512;
+    if (!objects(c, &c->library, type, list, &n))
+        return false;
+    for (DWORD i = 0; i < n; i++) {
+        NTMS_OBJECTINFORMATIONA info;
+        if (!obj_info(c, &list[i], type, &info))
+            continue;
+        DWORD number = type == NTMS_DRIVE ? info.Info.Drive.Number : info.Info.StorageSlot.Number;
+        if (number == num) {
+            *out = list[i];
+            return true;
+        }
+    }
+    return false;
 }
 
 static struct var *var_get(struct ctx *c, const char *name, bool create)
@@ -1160,13 +1397,67 @@ static struct list *list_get(struct ctx *c, const char *name, bool create)
     return l;
 }
 
+/* Watchers opened at the start, one per object type a scenario may ask about, so an
+ * events check sees everything since then. Until OpenNtmsNotification exists, none open
+ * and events checks are skipped with the function's answer as the reason. */
+static void open_watchers(struct ctx *c)
+{
+    static const DWORD types[N_WATCH] = {NTMS_PHYSICAL_MEDIA, NTMS_DRIVE, NTMS_LIBRARY,
+                                         NTMS_OPREQUEST, NTMS_LIBREQUEST};
+    for (unsigned i = 0; i < N_WATCH; i++) {
+        HANDLE w = OpenNtmsNotification(c->h, types[i]);
+        if (w == INVALID_HANDLE_VALUE || w == NULL) {
+            c->watch_rc = GetLastError();
+            continue;
+        }
+        c->watch[i] = w;
+        c->watch_type[i] = types[i];
+    }
+}
+
+/* Collects what the watchers have seen so far (without waiting). */
+static void drain_watchers(struct ctx *c)
+{
+    for (unsigned i = 0; i < N_WATCH; i++) {
+        if (!c->watch[i])
+            continue;
+        for (unsigned k = 0; k < 100000; k++) {
+            NTMS_NOTIFICATIONINFORMATION ni;
+            memset(&ni, 0, sizeof ni);
+            if (WaitForNtmsNotification(c->watch[i], &ni, 0) != ERROR_SUCCESS)
+                break;
+            if (c->n_events == c->cap_events) {
+                size_t nc = c->cap_events ? c->cap_events * 2 : 64;
+                struct seen_event *ne = realloc(c->events, nc * sizeof *ne);
+                if (!ne)
+                    return; /* what was seen so far still counts */
+                c->events = ne;
+                c->cap_events = nc;
+            }
+            c->events[c->n_events++] = (struct seen_event){c->watch_type[i], ni.dwOperation};
+        }
+    }
+}
+
 static bool rsm_setup(struct ctx *c, char *why, size_t cap)
 {
     char server[PATH_MAX + 16];
     snprintf(server, sizeof server, "embedded:%s/db", c->dir);
     c->h = OpenNtmsSessionA(server, "rsm-scenario", 0);
     if (c->h == INVALID_HANDLE_VALUE) {
+        c->h = NULL;
         snprintf(why, cap, "cannot open the embedded RSM database in %.900s/db", c->dir);
+        return false;
+    }
+    open_watchers(c);
+    if (!c->sc->rsm_mirror) {
+        c->engine = rsm_session_engine(c->h);
+        return true; /* an empty database: library_add brings the library in */
+    }
+    if (c->device) {
+        snprintf(why, cap,
+                 "the RSM mirror is built from the simulator; against --device say rsm: "
+                 "{mirror: false} and add the library with an rsm library_add step");
         return false;
     }
     struct rsm_engine *e = c->engine = rsm_session_engine(c->h);
@@ -1239,14 +1530,282 @@ fail:
     return false;
 }
 
+/* A GUID argument of a generic call, as written: a name bound by save_as, "library",
+ * "drive N", "slot N", "side:BARCODE", a barcode, a pool's full name, an object's name
+ * (media type, library, drive, changer), or "null". */
+static bool arg_guid(struct ctx *c, const char *v, GUID *out)
+{
+    memset(out, 0, sizeof *out);
+    struct var *var;
+    unsigned num;
+    char word[16];
+    if (!strcmp(v, "null"))
+        return true;
+    if ((var = var_get(c, v, false)) && var->kind == VAR_GUID) {
+        *out = var->g;
+        return true;
+    }
+    if (!strcmp(v, "library")) {
+        *out = c->library;
+        return c->added || c->sc->rsm_mirror;
+    }
+    if (sscanf(v, "%15s %u", word, &num) == 2 && (!strcmp(word, "drive") || !strcmp(word, "slot")))
+        return element_guid(c, !strcmp(word, "drive") ? NTMS_DRIVE : NTMS_STORAGESLOT, num, out);
+    static const GUID zero;
+    if (!strncmp(v, "side:", 5)) {
+        GUID pm = media_guid(c, v + 5);
+        *out = side_of(c, &pm);
+        return memcmp(out, &zero, sizeof zero) != 0;
+    }
+    *out = media_guid(c, v);
+    if (memcmp(out, &zero, sizeof zero))
+        return true;
+    *out = pool_guid(c, v);
+    if (memcmp(out, &zero, sizeof zero))
+        return true;
+    static const DWORD named[] = {NTMS_MEDIA_TYPE, NTMS_LIBRARY, NTMS_DRIVE, NTMS_CHANGER};
+    for (size_t t = 0; t < sizeof named / sizeof named[0]; t++) {
+        GUID list[256];
+        DWORD n = 256;
+        if (!objects(c, NULL, named[t], list, &n))
+            continue;
+        for (DWORD i = 0; i < n; i++) {
+            NTMS_OBJECTINFORMATIONA info;
+            if (obj_info(c, &list[i], named[t], &info) && !strcmp(info.szName, v)) {
+                *out = list[i];
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Fills @a from the step's arguments in api.c's parameter order. False (the step
+ * failed, said why) when a name cannot be resolved. */
+static bool marshal(struct ctx *c, const struct scn_step *s, struct scn_api_args *a)
+{
+    unsigned gi = 0, di = 0, si = 0;
+    for (unsigned i = 0; i < SCN_API_MAX_PARAMS && s->api->p[i].name; i++) {
+        const struct scn_api_param *p = &s->api->p[i];
+        const char *v = NULL;
+        for (size_t k = 0; k < s->n_args; k++)
+            if (!strcmp(s->args[k].name, p->name))
+                v = s->args[k].value;
+        switch (p->kind) {
+        case SCN_ARG_GUID:
+            if (v) {
+                if (!arg_guid(c, v, &a->g[gi])) {
+                    fail_step(c, s,
+                              "%s: '%s' names nothing RSM knows (a name saved with save_as, "
+                              "library, drive N, slot N, side:BARCODE, a barcode, a pool, an "
+                              "object's name, or null)",
+                              p->name, v);
+                    return false;
+                }
+                a->g_set[gi] = true;
+            }
+            gi++;
+            break;
+        case SCN_ARG_DWORD:
+            if (v) {
+                (void)scn_dword_parse(v, &a->d[di]); /* checked at load */
+                a->d_set[di] = true;
+            }
+            di++;
+            break;
+        case SCN_ARG_STR:
+            a->s[si++] = v;
+            break;
+        case SCN_ARG_HANDLE: {
+            struct var *var = v ? var_get(c, v, false) : NULL;
+            if (!var || var->kind == VAR_GUID || !var->hv) {
+                fail_step(c, s, "%s: no open handle was saved as '%s'", p->name, v ? v : "");
+                return false;
+            }
+            a->hin = var->hv;
+            break;
+        }
+        }
+    }
+    /* "this" as a server: the scenario's own database */
+    static char server[PATH_MAX + 16];
+    if (!strncmp(s->api->name, "OpenNtmsSession", 15) && a->s[0] && !strcmp(a->s[0], "this")) {
+        snprintf(server, sizeof server, "embedded:%s/db", c->dir);
+        a->s[0] = server;
+    }
+    return true;
+}
+
+static bool run_generic(struct ctx *c, const struct scn_step *s, DWORD *r)
+{
+    struct scn_api_args a;
+    memset(&a, 0, sizeof a);
+    sb_printf(&c->trace, " %s", s->api->name);
+    if (!marshal(c, s, &a))
+        return false;
+    *r = s->api->call(c->h, &a);
+    scn_api_args_free(&a);
+    if (*r != ERROR_SUCCESS)
+        return true;
+    if (s->save_as && (a.has_out || a.has_hout)) {
+        struct var *v = var_get(c, s->save_as, true);
+        if (!v) {
+            fail_step(c, s, "too many saved names (at most %d)", MAX_VARS);
+            return false;
+        }
+        if (a.has_hout) {
+            v->hv = a.hout;
+            v->kind = !strncmp(s->api->name, "OpenNtmsSession", 15)   ? VAR_SESSION
+                      : !strcmp(s->api->name, "OpenNtmsNotification") ? VAR_NOTIFICATION
+                                                                      : VAR_DETECTION;
+        } else {
+            v->g = a.out;
+            v->kind = VAR_GUID;
+        }
+    }
+    /* a handle closed by the scenario is not closed again at the end */
+    if (!strcmp(s->api->name, "CloseNtmsSession") ||
+        !strcmp(s->api->name, "CloseNtmsNotification") ||
+        !strcmp(s->api->name, "EndNtmsDeviceChangeDetection"))
+        for (unsigned i = 0; i < c->n_vars; i++)
+            if (c->vars[i].hv == a.hin)
+                c->vars[i].hv = NULL;
+    if (a.has_count)
+        sb_printf(&c->trace, " count=%lu", (unsigned long)a.count);
+    if (s->ex.count >= 0 && (!a.has_count || (long)a.count != s->ex.count)) {
+        char e[32], g[32];
+        snprintf(e, sizeof e, "%ld", s->ex.count);
+        snprintf(g, sizeof g, a.has_count ? "%lu" : "(no number)", (unsigned long)a.count);
+        fail_step(c, s, "%s gave another number", s->api->name);
+        diff(c, "count", e, g);
+        return false;
+    }
+    if (s->ex.name && (!a.has_text || strcmp(a.text, s->ex.name))) {
+        fail_step(c, s, "%s gave another text", s->api->name);
+        diff(c, "name", s->ex.name, a.has_text ? a.text : "(none)");
+        return false;
+    }
+    return true;
+}
+
+/* library_add: the scenario's own library through transport/ (sim:), or --device. Then
+ * the drive numbers are looked up, and with free: all every medium it registered goes to
+ * the free pool. */
+static bool run_library_add(struct ctx *c, const struct scn_step *s, DWORD *r)
+{
+    char uri[PATH_MAX + 32];
+    snprintf(uri, sizeof uri, "%s%s", c->device ? "" : "sim:", c->device ? c->device : c->sim_name);
+    sb_printf(&c->trace, " %s", uri);
+    *r = rsm_library_add(c->h, uri, NULL, 0, &c->library);
+    if (*r != ERROR_SUCCESS)
+        return true;
+    c->added = true;
+    /* the media type pools are created for, as the mirror registers it */
+    GUID types[64];
+    DWORD nt = 64;
+    if (objects(c, NULL, NTMS_MEDIA_TYPE, types, &nt))
+        for (DWORD i = 0; i < nt; i++) {
+            NTMS_OBJECTINFORMATIONA info;
+            if (obj_info(c, &types[i], NTMS_MEDIA_TYPE, &info) &&
+                !strcmp(info.szName, "LTO Ultrium"))
+                c->lto = types[i];
+        }
+    unsigned nd = c->device ? VTL_MAX_DRIVES : c->n_drives;
+    for (unsigned i = 0; i < nd && i < VTL_MAX_DRIVES; i++)
+        if (!element_guid(c, NTMS_DRIVE, i + 1, &c->drive_ids[i]))
+            memset(&c->drive_ids[i], 0, sizeof(GUID));
+    if (s->save_as) {
+        struct var *v = var_get(c, s->save_as, true);
+        if (v) {
+            v->g = c->library;
+            v->kind = VAR_GUID;
+        }
+    }
+    if (s->all_barcodes) {
+        GUID freep = pool_guid(c, "Free\\LTO Ultrium");
+        GUID *list = calloc(MAX_MEDIA, sizeof *list);
+        DWORD n = MAX_MEDIA;
+        if (!list || !objects(c, &c->library, NTMS_PHYSICAL_MEDIA, list, &n)) {
+            free(list);
+            fail_step(c, s, "cannot list the media of the library");
+            return false;
+        }
+        for (DWORD i = 0; i < n && *r == ERROR_SUCCESS; i++) {
+            NTMS_OBJECTINFORMATIONA info;
+            /* cleaners and media already in a pool of their own stay where they are */
+            if (obj_info(c, &list[i], NTMS_PHYSICAL_MEDIA, &info) &&
+                memcmp(&info.Info.PhysicalMedia.MediaPool, &freep, sizeof freep) &&
+                strncmp(info.Info.PhysicalMedia.szBarCode, "CLN", 3))
+                *r = MoveToNtmsMediaPool(c->h, &list[i], &freep);
+        }
+        free(list);
+    }
+    return true;
+}
+
+/* The inventory convenience: rsm_library_inventory() with its counts, checked against
+ * expect {new, moved, gone, imported, dup}. */
+static bool run_inventory(struct ctx *c, const struct scn_step *s, DWORD *r)
+{
+    DWORD cnt[5] = {0};
+    sb_printf(&c->trace, " %s", s->full ? "full" : "fast");
+    *r = rsm_library_inventory(c->h, &c->library, s->full, &cnt[0], &cnt[1], &cnt[2], &cnt[3],
+                               &cnt[4]);
+    if (*r != ERROR_SUCCESS)
+        return true;
+    static const char *const names[] = {"new", "moved", "gone", "imported", "dup"};
+    sb_printf(&c->trace, " new=%lu moved=%lu gone=%lu imported=%lu dup=%lu", (unsigned long)cnt[0],
+              (unsigned long)cnt[1], (unsigned long)cnt[2], (unsigned long)cnt[3],
+              (unsigned long)cnt[4]);
+    bool ok = true;
+    for (unsigned i = 0; i < 5; i++)
+        if (s->ex.inv[i] >= 0 && (long)cnt[i] != s->ex.inv[i]) {
+            char e[32], g[32];
+            snprintf(e, sizeof e, "%ld", s->ex.inv[i]);
+            snprintf(g, sizeof g, "%lu", (unsigned long)cnt[i]);
+            fail_step(c, s, "the inventory found other counts");
+            diff(c, names[i], e, g);
+            ok = false;
+        }
+    return ok;
+}
+
+static bool run_rsm_call(struct ctx *c, const struct scn_step *s);
+
+/* One RSM step, in the session it names and as the user it names (restored after). */
 static bool run_rsm(struct ctx *c, const struct scn_step *s)
+{
+    HANDLE main = c->h;
+    if (s->session) {
+        struct var *v = var_get(c, s->session, false);
+        if (!v || v->kind != VAR_SESSION || !v->hv) {
+            fail_step(c, s, "no open session was saved as '%s'", s->session);
+            return false;
+        }
+        c->h = v->hv;
+    }
+    if (s->has_uid)
+        (void)rsm_session_set_caller(c->h, s->as_uid, &s->as_uid, 1); /* valid handle */
+    bool ok = run_rsm_call(c, s);
+    if (s->has_uid) {
+        struct rsm_caller me;
+        rsm_caller_self(&me);
+        (void)rsm_session_set_caller(c->h, me.uid, me.gids, me.n_gids);
+    }
+    if (s->session)
+        c->h = main; /* (a restart replaces c->h itself, so only a borrowed one goes back) */
+    return ok;
+}
+
+static bool run_rsm_call(struct ctx *c, const struct scn_step *s)
 {
     DWORD r = ERROR_SUCCESS;
     char nb[32];
     GUID pool, lmid;
     memset(&lmid, 0, sizeof lmid);
     bool skipped = false;
-    sb_printf(&c->trace, " %s", scn_rsm_call_name(s->call));
+    if (s->call != SCN_GENERIC)
+        sb_printf(&c->trace, " %s", scn_rsm_call_name(s->call));
     switch (s->call) {
     case SCN_CREATE_POOL: {
         char path[512];
@@ -1418,16 +1977,25 @@ static bool run_rsm(struct ctx *c, const struct scn_step *s)
     case SCN_EJECT_MEDIA: {
         GUID m;
         struct var *v = s->var ? var_get(c, s->var, false) : NULL;
-        if (v)
+        if (v) {
             m = v->g;
-        else
+        } else {
             m = media_guid(c, s->barcode ? s->barcode : "");
+            /* mounts and dismounts take a side (or an LMID): a barcode means its first */
+            if (s->call != SCN_EJECT_MEDIA && c->added)
+                m = side_of(c, &m);
+        }
+        if (s->barcode)
+            sb_printf(&c->trace, " %s", s->barcode);
         if (s->call == SCN_MOUNT) {
             GUID drv;
+            DWORD opt = NTMS_MOUNT_READ | NTMS_MOUNT_WRITE;
             memset(&drv, 0, sizeof drv);
-            if (s->drive <= c->n_drives)
+            if (s->drive && s->drive <= VTL_MAX_DRIVES) {
                 drv = c->drive_ids[s->drive - 1];
-            r = MountNtmsMedia(c->h, &m, &drv, 1, NTMS_MOUNT_READ | NTMS_MOUNT_WRITE, 0, 0, NULL);
+                opt |= NTMS_MOUNT_SPECIFIC_DRIVE;
+            }
+            r = MountNtmsMedia(c->h, &m, &drv, 1, opt, 0, 0, NULL);
         } else if (s->call == SCN_DISMOUNT) {
             r = DismountNtmsMedia(c->h, &m, 1, NTMS_DISMOUNT_IMMEDIATE);
         } else {
@@ -1438,8 +2006,39 @@ static bool run_rsm(struct ctx *c, const struct scn_step *s)
         break;
     }
     case SCN_INVENTORY:
-        r = InventoryNtmsLibrary(c->h, &c->library, NTMS_INVENTORY_FAST);
+        if (!run_inventory(c, s, &r))
+            return false;
         break;
+    case SCN_GENERIC:
+        if (!run_generic(c, s, &r))
+            return false;
+        break;
+    case SCN_LIBRARY_ADD:
+        if (!run_library_add(c, s, &r))
+            return false;
+        break;
+    case SCN_RESTART: {
+        /* As rsmd restarting: every handle of the scenario's session goes, the engine is
+         * opened afresh on the same directory (a pending ImportNtmsDatabase is applied
+         * then) and finds its libraries again by their URIs. */
+        for (unsigned i = 0; i < N_WATCH; i++)
+            if (c->watch[i]) {
+                (void)CloseNtmsNotification(c->watch[i]); /* reopened below */
+                c->watch[i] = NULL;
+            }
+        r = CloseNtmsSession(c->h);
+        char server[PATH_MAX + 16];
+        snprintf(server, sizeof server, "embedded:%s/db", c->dir);
+        c->h = OpenNtmsSessionA(server, "rsm-scenario", 0);
+        if (c->h == INVALID_HANDLE_VALUE) {
+            c->h = NULL;
+            fail_step(c, s, "the database did not open again: %lu", (unsigned long)GetLastError());
+            return false;
+        }
+        c->engine = rsm_session_engine(c->h);
+        open_watchers(c);
+        break;
+    }
     case SCN_INJECT_MEDIA: {
         GUID op;
         memset(&op, 0, sizeof op);
@@ -1476,11 +2075,205 @@ static bool run_rsm(struct ctx *c, const struct scn_step *s)
     return true;
 }
 
+/* ---- RSM's view ------------------------------------------------------------------------ */
+
+static const char *const mstate_words[] = {"IDLE",     "INUSE",   "MOUNTED", "LOADED",
+                                           "UNLOADED", "OPERROR", "OPREQ"};
+
+/* Where RSM says medium @info is: "slot N", "drive N", "mailslot N" or "offline". */
+static void rsm_location(struct ctx *c, const NTMS_OBJECTINFORMATIONA *info, char *out, size_t cap)
+{
+    const NTMS_PMIDINFORMATIONA *pm = &info->Info.PhysicalMedia;
+    if ((c->added || c->sc->rsm_mirror) &&
+        memcmp(&pm->CurrentLibrary, &c->library, sizeof c->library)) {
+        snprintf(out, cap, "offline");
+        return;
+    }
+    NTMS_OBJECTINFORMATIONA loc;
+    DWORD t = pm->LocationType;
+    if (!obj_info(c, &pm->Location, t, &loc)) {
+        snprintf(out, cap, "(unknown location)");
+        return;
+    }
+    if (t == NTMS_DRIVE)
+        snprintf(out, cap, "drive %lu", (unsigned long)loc.Info.Drive.Number);
+    else if (t == NTMS_STORAGESLOT)
+        snprintf(out, cap, "slot %lu", (unsigned long)loc.Info.StorageSlot.Number);
+    else if (t == NTMS_IEPORT)
+        snprintf(out, cap, "mailslot %lu", (unsigned long)loc.Info.IEPort.Number);
+    else
+        snprintf(out, cap, "(object type %lu)", (unsigned long)t);
+}
+
+static bool check_media_want(struct ctx *c, const struct scn_step *s,
+                             const struct scn_media_want *w)
+{
+    static const GUID zero;
+    GUID pm = media_guid(c, w->barcode);
+    NTMS_OBJECTINFORMATIONA info;
+    if (!memcmp(&pm, &zero, sizeof zero) || !obj_info(c, &pm, NTMS_PHYSICAL_MEDIA, &info)) {
+        fail_step(c, s, "RSM's view differs");
+        diff(c, w->barcode, "a medium RSM knows", "RSM has no medium with this barcode");
+        return false;
+    }
+    bool ok = true;
+    if (w->pool) {
+        char name[512] = "";
+        DWORD size = sizeof name;
+        if (GetNtmsMediaPoolNameA(c->h, &info.Info.PhysicalMedia.MediaPool, name, &size) !=
+            ERROR_SUCCESS)
+            snprintf(name, sizeof name, "(no pool)");
+        if (strcasecmp(name, w->pool)) {
+            fail_step(c, s, "RSM's view differs");
+            char what[96];
+            snprintf(what, sizeof what, "%s pool (line %u)", w->barcode, w->line);
+            diff(c, what, w->pool, name);
+            ok = false;
+        }
+    }
+    DWORD st = info.Info.PhysicalMedia.MediaState;
+    if (w->state >= 0 && st != (DWORD)w->state) {
+        fail_step(c, s, "RSM's view differs");
+        char what[96];
+        snprintf(what, sizeof what, "%s state (line %u)", w->barcode, w->line);
+        diff(c, what, mstate_words[w->state], st < 7 ? mstate_words[st] : "?");
+        ok = false;
+    }
+    if (w->has_at) {
+        char want[48], got[64];
+        if (w->offline)
+            snprintf(want, sizeof want, "offline");
+        else
+            snprintf(want, sizeof want, "%s %u", elem_word(w->at.type), w->at.num);
+        rsm_location(c, &info, got, sizeof got);
+        if (strcmp(want, got)) {
+            fail_step(c, s, "RSM's view differs");
+            char what[96];
+            snprintf(what, sizeof what, "%s location (line %u)", w->barcode, w->line);
+            diff(c, what, want, got);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* agrees: every labelled cartridge the changer reports in a slot or drive is where RSM
+ * says it is (the engine's view against the device's, through READ ELEMENT STATUS). */
+static bool check_agrees(struct ctx *c, const struct scn_step *s)
+{
+    struct elem_table t = {0};
+    char why[512];
+    if (!c->device)
+        xport_sim_serialise(true); /* see run_step() */
+    bool read = read_elements(c, &t, why, sizeof why);
+    if (!c->device)
+        xport_sim_serialise(false);
+    if (!read) {
+        free(t.e);
+        fail_step(c, s, "%s", why);
+        return false;
+    }
+    bool ok = true;
+    unsigned n_slot = 0, n_drive = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const struct elem_seen *e = &t.e[i];
+        unsigned num = e->type == 2 ? ++n_slot : e->type == 4 ? ++n_drive : 0;
+        if (!num || !e->full || !e->barcode[0] || !strncmp(e->barcode, "CLN", 3))
+            continue; /* cleaners are not media of a pool */
+        char dev[48], got[64];
+        snprintf(dev, sizeof dev, "%s %u", e->type == 2 ? "slot" : "drive", num);
+        static const GUID zero;
+        GUID pm = media_guid(c, e->barcode);
+        NTMS_OBJECTINFORMATIONA info;
+        if (!memcmp(&pm, &zero, sizeof zero) || !obj_info(c, &pm, NTMS_PHYSICAL_MEDIA, &info))
+            snprintf(got, sizeof got, "unknown to RSM");
+        else
+            rsm_location(c, &info, got, sizeof got);
+        if (strcmp(dev, got)) {
+            fail_step(c, s, "RSM and the library disagree");
+            char what[128];
+            snprintf(what, sizeof what, "%s (library: %s)", e->barcode, dev);
+            diff(c, what, dev, got);
+            ok = false;
+        }
+    }
+    free(t.e);
+    return ok;
+}
+
+static bool check_rsm_view(struct ctx *c, const struct scn_step *s)
+{
+    bool ok = true;
+    for (size_t i = 0; i < s->n_media_want; i++)
+        ok &= check_media_want(c, s, &s->media_want[i]);
+    if (s->agrees)
+        ok &= check_agrees(c, s);
+    if (s->opreqs >= 0) {
+        GUID list[256];
+        DWORD n = 256;
+        if (!objects(c, NULL, NTMS_OPREQUEST, list, &n)) {
+            fail_step(c, s, "EnumerateNtmsObject(NTMS_OPREQUEST) failed: %lu",
+                      (unsigned long)GetLastError());
+            return false;
+        }
+        sb_printf(&c->trace, " opreqs=%lu", (unsigned long)n);
+        if ((long)n != s->opreqs) {
+            char e[32], g[32];
+            snprintf(e, sizeof e, "%ld", s->opreqs);
+            snprintf(g, sizeof g, "%lu", (unsigned long)n);
+            fail_step(c, s, "RSM holds another number of operator requests");
+            diff(c, "opreqs", e, g);
+            ok = false;
+        }
+    }
+    if (ok && s->events >= 0) {
+        bool any = false;
+        for (unsigned i = 0; i < N_WATCH; i++)
+            any |= c->watch[i] != NULL;
+        if (!any) {
+            char nb[32];
+            return skip_step(c, s, "no watcher: OpenNtmsNotification answered %s",
+                             win32_name(c->watch_rc, nb, sizeof nb));
+        }
+        drain_watchers(c);
+        long seen = 0;
+        for (size_t i = 0; i < c->n_events; i++)
+            seen += !s->event_type || c->events[i].type == s->event_type;
+        sb_printf(&c->trace, " events=%ld", seen);
+        if (seen < s->events) {
+            char e[48], g[32];
+            snprintf(e, sizeof e, "at least %ld", s->events);
+            snprintf(g, sizeof g, "%ld", seen);
+            fail_step(c, s, "the watchers saw fewer notifications");
+            diff(c, "events", e, g);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 /* ---- the step loop -------------------------------------------------------------------------- */
 
 static bool run_steps(struct ctx *c, const struct scn_step *steps, size_t n, const char *prefix);
 
+static bool run_step_locked(struct ctx *c, const struct scn_step *s);
+
+/* Every step but RSM's own acts on the library directly, under the lock sim: transports
+ * take, so it never interleaves with a command RSM's request threads send. RSM steps
+ * (and the control steps that contain them) take it only as their commands do. */
 static bool run_step(struct ctx *c, const struct scn_step *s)
+{
+    bool hold = !c->device && s->kind != SCN_RSM && s->kind != SCN_RSM_VIEW &&
+                s->kind != SCN_REPEAT && s->kind != SCN_PICK;
+    if (hold)
+        xport_sim_serialise(true);
+    bool ok = run_step_locked(c, s);
+    if (hold)
+        xport_sim_serialise(false);
+    return ok;
+}
+
+static bool run_step_locked(struct ctx *c, const struct scn_step *s)
 {
     c->steps_run++;
     sb_printf(&c->trace, "[%s] %s:%u %s", c->path, c->sc->file, s->line, scn_kind_name(s->kind));
@@ -1499,9 +2292,17 @@ static bool run_step(struct ctx *c, const struct scn_step *s)
         ok = check_tapealert(c, s);
         break;
     case SCN_DRIVE_STATE:
-        ok = check_drive_state(c, s);
+        ok = c->device ? skip_step(c, s, "reads the simulated drive's state directly")
+                       : check_drive_state(c, s);
+        break;
+    case SCN_RSM_VIEW:
+        ok = check_rsm_view(c, s);
         break;
     case SCN_TIME: {
+        if (c->device) {
+            ok = skip_step(c, s, "virtual time exists only in the simulator");
+            break;
+        }
         uint64_t now = vtl_clock_now_us(c->clk);
         sb_printf(&c->trace, " now=%lluus", (unsigned long long)now);
         ok = (!s->has_at_least || now >= s->at_least_us) &&
@@ -1548,6 +2349,10 @@ static bool run_step(struct ctx *c, const struct scn_step *s)
         return ok;
     }
     default:
+        if (c->device) {
+            ok = skip_step(c, s, "needs the simulator (%s is a real library)", c->device);
+            break;
+        }
         ok = run_sim(c, s);
         if (ok) {
             char why[256];
@@ -1579,6 +2384,12 @@ static bool run_steps(struct ctx *c, const struct scn_step *steps, size_t n, con
 enum scn_rc scn_run(const struct scn_scenario *sc, const uint64_t *seed_override,
                     struct scn_result *out)
 {
+    return scn_run_device(sc, seed_override, NULL, out);
+}
+
+enum scn_rc scn_run_device(const struct scn_scenario *sc, const uint64_t *seed_override,
+                           const char *device_uri, struct scn_result *out)
+{
     memset(out, 0, sizeof *out);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1591,6 +2402,7 @@ enum scn_rc scn_run(const struct scn_scenario *sc, const uint64_t *seed_override
         return out->rc;
     }
     c->sc = sc;
+    c->device = device_uri;
     c->rng = seed_override ? *seed_override : sc->seed;
     char why[1024] = "";
     const char *tmp = getenv("TMPDIR");
@@ -1600,7 +2412,10 @@ enum scn_rc scn_run(const struct scn_scenario *sc, const uint64_t *seed_override
         snprintf(why, sizeof why, "cannot create a temporary directory: %s", strerror(errno));
         c->dir[0] = '\0';
         rc = SCN_E_SETUP;
-    } else if (!build_library(c, why, sizeof why) || (sc->rsm && !rsm_setup(c, why, sizeof why))) {
+    } else if (c->device && (c->n_drives = VTL_MAX_DRIVES, false)) {
+        /* --device: no simulator; every LUN is reached through transport/ on first use */
+    } else if ((!c->device && !build_library(c, why, sizeof why)) ||
+               (sc->rsm && !rsm_setup(c, why, sizeof why))) {
         rc = SCN_E_SETUP;
     } else if (!nexus_login(c, "host") || !nexus_login(c, CHECK_NEXUS_NAME) ||
                !collect_nexus(c, sc->steps, sc->n_steps)) {
@@ -1610,12 +2425,15 @@ enum scn_rc scn_run(const struct scn_scenario *sc, const uint64_t *seed_override
     } else {
         if (!run_steps(c, sc->steps, sc->n_steps, ""))
             rc = SCN_E_FAILED;
-        out->virtual_us = vtl_clock_now_us(c->clk);
+        out->virtual_us = c->clk ? vtl_clock_now_us(c->clk) : 0;
     }
     if (rc == SCN_E_SETUP)
         sb_printf(&c->fail, "%s: setup failed: %s\n", sc->file, why);
     out->rc = rc;
     out->steps_run = c->steps_run;
+    out->steps_skipped = c->steps_skipped;
+    out->skipped = c->skips.s; /* owned by the result now */
+    c->skips.s = NULL;
     out->failure = rc == SCN_OK ? NULL : c->fail.s;
     if (rc == SCN_OK)
         free(c->fail.s);
@@ -1641,5 +2459,6 @@ void scn_result_free(struct scn_result *r)
     free(r->file);
     free(r->failure);
     free(r->trace);
+    free(r->skipped);
     memset(r, 0, sizeof *r);
 }

@@ -58,8 +58,10 @@ struct scn_result {
                     * followed by an expected/actual diff */
     char *trace;   /* owned; one line per step run, with its outcome */
     unsigned steps_run;
-    uint64_t virtual_us; /* virtual time that passed in the library */
-    double wall_s;       /* real time the run took */
+    unsigned steps_skipped; /* steps that could not run here (see skipped) */
+    char *skipped;          /* owned; NULL if none: "file:line: step N (kind): reason\n"... */
+    uint64_t virtual_us;    /* virtual time that passed in the library */
+    double wall_s;          /* real time the run took */
 };
 
 /* Runs @sc once in its own temporary simulator and database. @seed_override, when not
@@ -67,6 +69,15 @@ struct scn_result {
  * scn_result_free()). Returns out->rc. */
 enum scn_rc scn_run(const struct scn_scenario *sc, const uint64_t *seed_override,
                     struct scn_result *out);
+/* The same against a real library at device URI @device_uri (iscsi://HOST/IQN/LUN of its
+ * changer, sg:/dev/sgN, or sim:...): no simulator is built. Raw CDB, SCSI, element and
+ * TapeAlert steps go to the device through transport/ (LUN n of an iscsi:// target is the
+ * URI with n last), RSM steps run for real (library_add adds @device_uri), and steps that
+ * need the simulator (faults, hand moves, virtual time, drive internals) are skipped: each
+ * is counted in out->steps_skipped and listed with its reason in out->skipped. A scenario
+ * with a mirrored RSM database cannot run so (SCN_E_SETUP, saying why). */
+enum scn_rc scn_run_device(const struct scn_scenario *sc, const uint64_t *seed_override,
+                           const char *device_uri, struct scn_result *out);
 void scn_result_free(struct scn_result *r);
 
 /* JUnit XML (one testsuite "rsm-scenario", one testcase per result) to @f. */

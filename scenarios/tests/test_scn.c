@@ -8,10 +8,16 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "scenarios/runner/internal.h"
 #include "scenarios/runner/scn.h"
+#include "sim/core/clock.h"
+#include "sim/core/config.h"
+#include "sim/drive/drive.h"
+#include "sim/system.h"
 #include "tests/lib/cutest.h"
+#include "transport/transport.h"
 
-/* ---- helpers ------------------------------------------------------------------------------ */
+/* ---- utilities ---------------------------------------------------------------------------- */
 
 /* Loads @text as "t.yaml" and returns the error message (static buffer), or "OK". */
 static const char *load_error(const char *text)
@@ -67,7 +73,7 @@ static void test_unknown_step_kind(void)
                  "inject, remove, door, mailslot_door, force_door_open, move_by_hand, dirty, "
                  "drive_fault, robot_jam, clear_jam, unreadable_barcode, power_cycle, advance, "
                  "fail_next, cartridge_appears, cdb, scsi, elements, tapealert, time, drive_state, "
-                 "rsm, repeat, pick");
+                 "rsm, rsm_view, repeat, pick");
 }
 
 static void test_wrong_type(void)
@@ -158,10 +164,14 @@ static void test_expect_rules(void)
 static void test_library_errors_point_into_the_scenario(void)
 {
     /* sim/'s own config loader judges the library section, at this file's positions */
-    EXPECT_ERROR(
-        "name: x\nlibrary:\n  personality: ibm-ts4300\n  slotz: 3\nsteps:\n  - door: open\n",
-        "t.yaml:4:3: unknown key 'slotz' in library config (expected one of: personality, "
-        "serial, slots, mailslots, drives, cartridges, clock, delays, compress_images)");
+    /* (the list of keys is sim/'s and grows with it: the position and the start matter) */
+    const char *got = load_error(
+        "name: x\nlibrary:\n  personality: ibm-ts4300\n  slotz: 3\nsteps:\n  - door: open\n");
+    static const char want[] = "t.yaml:4:3: unknown key 'slotz' in library config (expected one "
+                               "of: personality, serial, slots, mailslots, drives, cartridges, ";
+    if (strncmp(got, want, sizeof want - 1))
+        fprintf(stderr, "\n  expected: %s...\n  got:      %s\n", want, got);
+    CU_ASSERT_EQUAL(strncmp(got, want, sizeof want - 1), 0);
     EXPECT_ERROR("library: {personality: nosuch}\nsteps:\n  - door: open\n",
                  "t.yaml:1:24: personality: unknown personality 'nosuch'");
     EXPECT_ERROR("library: [ibm]\nsteps:\n  - door: open\n",
@@ -178,6 +188,89 @@ static void test_rsm_needs_section(void)
                  "t.yaml:3:10: missing key 'pool' in rsm (AllocateNtmsMedia needs a pool)");
     EXPECT_ERROR("rsm: {mirror: true, free: some}\nsteps:\n  - door: open\n",
                  "t.yaml:1:27: expected free: all or none, found some");
+}
+
+#define RSM_HDR "rsm: {mirror: false}\nsteps:\n"
+
+/* Any ntmsapi.h function by name: the function, its parameter names, required ones,
+ * flags by NTMS_* name; and the convenience actions. */
+static void test_rsm_call_keys(void)
+{
+    EXPECT_ERROR(RSM_HDR "  - rsm: {call: NoSuchNtmsThing}\n",
+                 "t.yaml:3:17: expected call (a function of ntmsapi.h), found 'NoSuchNtmsThing'");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {call: SetNtmsRequestOrder, request: r, orderr: 2}\n",
+                 "t.yaml:3:50: unknown key 'orderr' in rsm (SetNtmsRequestOrder): expected one "
+                 "of call, session, as_uid, request, order");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {call: SetNtmsRequestOrder, request: r}\n",
+                 "t.yaml:3:10: missing key 'order' in rsm (SetNtmsRequestOrder needs it)");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {call: InventoryNtmsLibrary, library: library,\n"
+                         "          action: NTMS_INVENTORY_FASTEST}\n",
+                 "t.yaml:4:19: expected action (a number or NTMS_* names of ntmsapi.h joined by "
+                 "'|'), found 'NTMS_INVENTORY_FASTEST'");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {call: MountNtmsMedia, media: m, options: [NTMS_MOUNT_READ, "
+                         "7x]}\n",
+                 "t.yaml:3:52: expected options (a number or NTMS_* names of ntmsapi.h joined "
+                 "by '|'), found 'NTMS_MOUNT_READ|7x'");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {call: DeleteNtmsMediaPool, pool: X, save_as: y}\n",
+                 "t.yaml:3:47: unknown key 'save_as' in rsm (DeleteNtmsMediaPool): expected one "
+                 "of call, session, as_uid, pool");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {mount: A00000L8, inventory: fast}\n",
+                 "t.yaml:3:28: an rsm step makes one call: 'inventory' follows 'mount'");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {drive: 1}\n",
+                 "t.yaml:3:10: missing key 'call' in rsm (or one of library_add, inventory, "
+                 "mount, dismount, restart)");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {inventory: slow}\n",
+                 "t.yaml:3:22: expected inventory (one of fast, full), found 'slow'");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {library_add: {free: some}}\n",
+                 "t.yaml:3:31: expected free: all or none, found some");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {library_add: {drives: 2}}\n",
+                 "t.yaml:3:25: unknown key 'drives' in library_add: expected one of free");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {restart: {now: true}}\n",
+                 "t.yaml:3:20: expected restart: {} (it takes no arguments)");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {inventory: fast, as_uid: root}\n",
+                 "t.yaml:3:36: expected as_uid (an integer from 0 to 4294967295), found 'root'");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {dismount: A00000L8, drive: 1}\n",
+                 "t.yaml:3:31: unknown key 'drive' in rsm: expected one of dismount, session, "
+                 "as_uid");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {inventory: fast}\n    expect: {result: ERROR_SUCCESS, rc: "
+                         "ERROR_BUSY}\n",
+                 "t.yaml:4:41: expected either result or rc (the same thing), not both");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {inventory: fast}\n    expect: {moved: -1}\n",
+                 "t.yaml:4:21: expected moved (an integer from 0 to 100000), found '-1'");
+    EXPECT_ERROR("rsm: {mirror: false, free: all}\nsteps:\n  - door: open\n",
+                 "t.yaml:1:28: free: all needs mirror: true (with library_add, say library_add: "
+                 "{free: all})");
+}
+
+/* rsm_view: a check of RSM's own view. */
+static void test_rsm_view_keys(void)
+{
+    EXPECT_ERROR("steps:\n  - rsm_view: {agrees: true}\n",
+                 "t.yaml:2:5: an rsm_view step needs the top-level 'rsm:' section (e.g. rsm: "
+                 "{mirror: true})");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {}\n",
+                 "t.yaml:3:15: expected rsm_view to check something (media, agrees, opreqs, "
+                 "events)");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {agree: true}\n",
+                 "t.yaml:3:16: unknown key 'agree' in rsm_view: expected one of media, agrees, "
+                 "opreqs, events");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {media: {A00000L8: {state: BUSY}}}\n",
+                 "t.yaml:3:42: expected state (one of IDLE, INUSE, MOUNTED, LOADED, UNLOADED, "
+                 "OPERROR, OPREQ), found 'BUSY'");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {media: {A00000L8: {at: shelf 3}}}\n",
+                 "t.yaml:3:39: expected at (an element or offline) as 'slot N', 'mailslot N', "
+                 "'drive N', 'transport N' or 'address N' (N from 1), found 'shelf 3'");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {media: [A00000L8]}\n",
+                 "t.yaml:3:23: expected media (a mapping of barcode: what), found a list");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {events: {type: OPREQUEST}}\n",
+                 "t.yaml:3:24: missing key 'at_least' in events");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {events: {at_least: 1, type: OPERATOR}}\n",
+                 "t.yaml:3:44: expected type (one of OBJECT, CHANGER, CHANGER_TYPE, COMPUTER, "
+                 "DRIVE, DRIVE_TYPE, IEDOOR, IEPORT, LIBRARY, LIBREQUEST, LOGICAL_MEDIA, "
+                 "MEDIA_POOL, MEDIA_TYPE, PARTITION, PHYSICAL_MEDIA, STORAGESLOT, OPREQUEST, "
+                 "UI_DESTINATION), found 'OPERATOR'");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {opreqs: 1}\n    expect: {rc: ERROR_SUCCESS}\n",
+                 "t.yaml:4:13: unexpected key 'expect': an 'rsm_view' step is itself a check");
 }
 
 static void test_yaml_syntax_and_shape(void)
@@ -303,6 +396,90 @@ static void test_check_diffs(void)
                                       "  pool:\n"
                                       "    - expected: Free\\LTO Ultrium\n"
                                       "    + actual:   Unrecognized\\LTO Ultrium\n");
+    scn_result_free(&r);
+}
+
+/* RSM's view, generic calls and inventory counts: each failure names what differs. */
+static void test_rsm_view_diffs(void)
+{
+    struct scn_result r;
+    run_text("rsm: {mirror: true}\nsteps:\n"
+             "  - rsm_view:\n      media:\n"
+             "        A00002L8: {pool: \"Free\\\\LTO Ultrium\", at: slot 4, state: IDLE}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:3: step 1 (rsm_view) failed: RSM's view differs\n"
+                                      "  A00002L8 pool (line 5):\n"
+                                      "    - expected: Free\\LTO Ultrium\n"
+                                      "    + actual:   Unrecognized\\LTO Ultrium\n"
+                                      "  A00002L8 location (line 5):\n"
+                                      "    - expected: slot 4\n"
+                                      "    + actual:   slot 3\n");
+    scn_result_free(&r);
+    /* the library moved behind RSM's back: agrees lists the cartridge */
+    run_text("rsm: {mirror: false}\nsteps:\n"
+             "  - rsm: {library_add: {}}\n"
+             "  - move_by_hand: {from: slot 2, to: slot 22}\n"
+             "  - rsm_view: {agrees: true}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure,
+                           "t.yaml:5: step 3 (rsm_view) failed: RSM and the library disagree\n"
+                           "  A00001L8 (library: slot 22):\n"
+                           "    - expected: slot 22\n"
+                           "    + actual:   slot 2\n");
+    scn_result_free(&r);
+    /* an argument naming nothing, and a count that differs */
+    run_text("rsm: {mirror: false}\nsteps:\n"
+             "  - rsm: {call: SetNtmsRequestOrder, request: Nowhere, order: 1}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:3: step 1 (rsm) failed: request: 'Nowhere' names "
+                                      "nothing RSM knows (a name saved with save_as, library, "
+                                      "drive N, slot N, side:BARCODE, a barcode, a pool, an "
+                                      "object's name, or null)\n");
+    scn_result_free(&r);
+    run_text("rsm: {mirror: false}\nsteps:\n"
+             "  - rsm: {library_add: {}}\n"
+             "  - rsm: {call: EnumerateNtmsObject, container: library, type: NTMS_DRIVE}\n"
+             "    expect: {count: 3}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:4: step 2 (rsm) failed: EnumerateNtmsObject gave "
+                                      "another number\n"
+                                      "  count:\n"
+                                      "    - expected: 3\n"
+                                      "    + actual:   2\n");
+    scn_result_free(&r);
+    run_text("rsm: {mirror: false}\nsteps:\n"
+             "  - rsm: {library_add: {}}\n"
+             "  - move_by_hand: {from: slot 2, to: slot 22}\n"
+             "  - rsm: {inventory: fast}\n"
+             "    expect: {moved: 0, gone: 1}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:5: step 3 (rsm) failed: the inventory found other "
+                                      "counts\n"
+                                      "  moved:\n"
+                                      "    - expected: 0\n"
+                                      "    + actual:   1\n"
+                                      "  gone:\n"
+                                      "    - expected: 1\n"
+                                      "    + actual:   0\n");
+    scn_result_free(&r);
+    /* saved names, NTMS_* flags, another session and a handle closed by the scenario */
+    CU_ASSERT_EQUAL(run_text("rsm: {mirror: false}\nsteps:\n"
+                             "  - rsm: {library_add: {free: all}}\n"
+                             "  - rsm: {call: OpenNtmsSession, server: this, save_as: s2}\n"
+                             "  - rsm: {call: CreateNtmsMediaPool, name: App, media_type: "
+                             "\"LTO Ultrium\", session: s2, save_as: app}\n"
+                             "  - rsm: {call: GetNtmsMediaPoolName, pool: app}\n"
+                             "    expect: {name: App}\n"
+                             "  - rsm: {call: EnumerateNtmsObject, container: app, type: "
+                             "[NTMS_PHYSICAL_MEDIA]}\n"
+                             "    expect: {count: 0}\n"
+                             "  - rsm: {call: CloseNtmsSession, session: s2}\n"
+                             "  - rsm: {call: CloseNtmsSession, session: s2}\n"
+                             "    expect: {rc: ERROR_INVALID_HANDLE}\n",
+                             NULL, &r),
+                    SCN_E_FAILED);
+    CU_ASSERT_STRING_EQUAL(r.failure,
+                           "t.yaml:11: step 7 (rsm) failed: no open session was saved as 's2'\n");
     scn_result_free(&r);
 }
 
@@ -611,6 +788,110 @@ static void test_cli(void)
     test_rmtree(dir);
 }
 
+/* ---- the library RSM and the steps share (sim/system.c, transport/sim.c) ------------------- */
+
+static void tur(struct xport *xp, uint8_t *status, uint8_t *key, uint8_t *asc, uint8_t *ascq)
+{
+    static const uint8_t cdb[6] = {0};
+    struct xport_cmd c = {.cdb = cdb, .cdb_len = 6};
+    CU_ASSERT_EQUAL_FATAL(xport_exec(xp, &c), XPORT_OK);
+    *status = c.status;
+    *key = c.sense_len > 13 ? c.sense[2] & 0x0F : 0;
+    *asc = c.sense_len > 13 ? c.sense[12] : 0;
+    *ascq = c.sense_len > 13 ? c.sense[13] : 0;
+}
+
+/* A library built from a config in memory is reachable as sim:NAME once attached: a
+ * command through transport/ acts on that very instance (its drive, its clock); the name
+ * cannot be taken twice; after detaching, the owner still has its library. On a virtual
+ * clock, a drive answering BECOMING READY lets the time pass to its next event, so a
+ * host's next poll finds it ready without anyone moving the clock. */
+static void sim_attach_shares_the_instance(void)
+{
+    static const char yaml[] = "personality: ibm-ts4300\nslots: 4\ndrives: 1\n"
+                               "cartridges:\n  - {barcode: D00001L8, slot: 1}\n"
+                               "clock: {mode: virtual}\n";
+    struct vtl_config *cfg = NULL;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(
+        vtl_config_load_string(yaml, sizeof yaml - 1, "c.yaml", &cfg, err, sizeof err), VTL_OK);
+    struct vtl_system *sys = NULL;
+    CU_ASSERT_EQUAL_FATAL(vtl_system_open_config(cfg, NULL, &sys, err, sizeof err), VTL_OK);
+    CU_ASSERT_PTR_NOT_NULL(vtl_system_drive(sys, 0));
+    CU_ASSERT_PTR_NULL(vtl_system_drive(sys, 1));
+    CU_ASSERT_EQUAL(vtl_system_config(sys)->pers.cleaning_uses, 50);
+    CU_ASSERT_EQUAL(xport_sim_attach("scn-test-lib", sys), XPORT_OK);
+    CU_ASSERT_EQUAL(xport_sim_attach("scn-test-lib", sys), XPORT_E_INVAL);
+    struct xport *chg = NULL, *drv = NULL;
+    CU_ASSERT_EQUAL_FATAL(xport_open("sim:scn-test-lib", &chg, err, sizeof err), XPORT_OK);
+    CU_ASSERT_EQUAL_FATAL(xport_open("sim:scn-test-lib?lun=1", &drv, err, sizeof err), XPORT_OK);
+    uint8_t st, key, asc, ascq;
+    tur(drv, &st, &key, &asc, &ascq); /* each new nexus's power-on unit attention */
+    CU_ASSERT_EQUAL(key, 6);
+    tur(chg, &st, &key, &asc, &ascq);
+    CU_ASSERT_EQUAL(key, 6);
+    /* MOVE MEDIUM slot 1 (1025) -> drive 1 (257) by transport 1 */
+    static const uint8_t move[12] = {0xA5, 0, 0, 1, 0x04, 0x01, 0x01, 0x01, 0, 0, 0, 0};
+    struct xport_cmd m = {.cdb = move, .cdb_len = 12};
+    CU_ASSERT_EQUAL_FATAL(xport_exec(chg, &m), XPORT_OK);
+    CU_ASSERT_EQUAL(m.status, 0);
+    struct vtl_drive_status ds;
+    vtl_drive_status(vtl_system_drive(sys, 0), &ds); /* the owner's view: the same drive */
+    CU_ASSERT_STRING_EQUAL(ds.barcode, "D00001L8");
+    uint64_t before = vtl_clock_now_us(vtl_library_clock(vtl_system_library(sys)));
+    tur(drv, &st, &key, &asc, &ascq);
+    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_TRUE(key == 2 && asc == 0x04 && ascq == 0x01); /* becoming ready */
+    CU_ASSERT_TRUE(vtl_clock_now_us(vtl_library_clock(vtl_system_library(sys))) > before);
+    tur(drv, &st, &key, &asc, &ascq);
+    CU_ASSERT_TRUE(st == 0 || (key == 6 && asc == 0x28)); /* ready (or says it became so) */
+    xport_close(drv);
+    xport_close(chg);
+    xport_sim_detach("scn-test-lib");
+    CU_ASSERT_EQUAL(xport_open("sim:scn-test-lib?lun=7", &chg, err, sizeof err) == XPORT_OK,
+                    false); /* no such file: the name is gone with the attachment */
+    if (chg)
+        xport_close(chg);
+    vtl_drive_status(vtl_system_drive(sys, 0), &ds);
+    CU_ASSERT_STRING_EQUAL(ds.barcode, "D00001L8");
+    vtl_system_close(sys);
+}
+
+/* Every function ntmsapi.h declares can be called by name (read from the header itself,
+ * so a function added there without a table entry fails here), generic names map to the
+ * A forms, and NTMS_* names and numbers combine with '|'. */
+static void api_table_covers_ntmsapi_h(void)
+{
+    FILE *f = fopen("rsm/include/ntmsapi.h", "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    char line[1024];
+    unsigned n = 0;
+    while (fgets(line, sizeof line, f)) {
+        const char *w = strstr(line, "WINAPI ");
+        if (!w)
+            continue;
+        char name[96];
+        if (sscanf(w + 7, "%95[A-Za-z]", name) != 1)
+            continue;
+        n++;
+        if (!scn_api_find(name))
+            fprintf(stderr, "\n  not callable by name: %s\n", name);
+        CU_ASSERT_PTR_NOT_NULL(scn_api_find(name));
+    }
+    fclose(f);
+    CU_ASSERT_EQUAL(n, scn_api_count());
+    CU_ASSERT_STRING_EQUAL(scn_api_find("GetNtmsMediaPoolName")->name, "GetNtmsMediaPoolNameA");
+    CU_ASSERT_PTR_NULL(scn_api_find("GetNtmsMediaPoolNameX"));
+    uint32_t v = 0;
+    CU_ASSERT_TRUE(scn_dword_parse("NTMS_MOUNT_READ|NTMS_MOUNT_WRITE | 0x10", &v));
+    CU_ASSERT_EQUAL(v, 0x13);
+    CU_ASSERT_TRUE(scn_dword_parse("NTMS_PRIORITY_LOWEST", &v));
+    CU_ASSERT_EQUAL((int32_t)v, -15);
+    CU_ASSERT_FALSE(scn_dword_parse("NTMS_MOUNT_READ|", &v));
+    CU_ASSERT_FALSE(scn_dword_parse("", &v));
+    CU_ASSERT_FALSE(scn_dword_parse("NTMS_NO_SUCH_THING", &v));
+}
+
 static CU_TestInfo parse_tests[] = {
     {"unknown_top_key", test_unknown_top_key},
     {"unknown_step_kind", test_unknown_step_kind},
@@ -622,6 +903,9 @@ static CU_TestInfo parse_tests[] = {
     {"expect_rules", test_expect_rules},
     {"library_errors_point_into_the_scenario", test_library_errors_point_into_the_scenario},
     {"rsm_needs_section", test_rsm_needs_section},
+    {"rsm_call_keys", test_rsm_call_keys},
+    {"rsm_view_keys", test_rsm_view_keys},
+    {"api_table_covers_ntmsapi_h", api_table_covers_ntmsapi_h},
     {"yaml_syntax_and_shape", test_yaml_syntax_and_shape},
     {"valid_file_loads", test_valid_file_loads},
     CU_TEST_INFO_NULL,
@@ -632,6 +916,7 @@ static CU_TestInfo run_tests[] = {
     {"sense_diff", test_sense_diff},
     {"result_and_status_diff", test_result_and_status_diff},
     {"tapealert_drive_rsm_diffs", test_check_diffs},
+    {"rsm_view_generic_inventory_diffs", test_rsm_view_diffs},
     {"time_is_virtual", test_time_is_virtual},
     {"runs_are_isolated", test_runs_are_isolated},
     {"missing_drive_reported", test_setup_failure_reported},
@@ -640,6 +925,7 @@ static CU_TestInfo run_tests[] = {
     {"zero_clock", test_zero_clock},
     {"library_forms_run_on_virtual_time", test_library_forms_run_on_virtual_time},
     {"cli_check_run_junit_tap_exit_codes", test_cli},
+    {"sim_attach_shares_the_instance", sim_attach_shares_the_instance},
     CU_TEST_INFO_NULL,
 };
 
