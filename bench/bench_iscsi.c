@@ -6,12 +6,16 @@
  * For each target: a cartridge is moved into the drive, then with one command in flight
  * WRITE(6) and READ(6) of 64 KiB, 256 KiB and 1 MiB variable blocks (about a second or
  * 256 MiB each, whichever comes first), TEST UNIT READY round trips for a second, and
- * READ ELEMENT STATUS with VolTag over a 1,000-slot library. vtld is started from $B/bin
+ * READ ELEMENT STATUS with VolTag over a 1,000-slot library. During the TEST UNIT READY
+ * second the CPU time of the server (all its threads, /proc/PID/task/N/schedstat) and of
+ * this client are taken too: a round trip is client + server + loopback, so this row
+ * shows what the server alone could still win. vtld is started from $B/bin
  * with a generated config; tgt through bench/tgt-peer.sh (skipped with a note when tgtd is
  * not installed). Everything listens on 127.0.0.1, on free ports, and is stopped at the end.
  * Output: Markdown rows for bench/RESULTS.md.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -38,6 +42,7 @@ struct result {
     char why[512];
     double write_mbs[N_SIZES], read_mbs[N_SIZES];
     double tur_per_s;
+    double tur_server_us, tur_client_us; /* CPU time per TUR round trip */
     double res_ms;
 };
 
@@ -45,6 +50,41 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of every thread of @pid so far, in seconds (/proc/PID/task/TID/schedstat,
+ * whose first field is nanoseconds on CPU); -1 if unreadable. */
+static double proc_cpu_s(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    double sum = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char f[600];
+        snprintf(f, sizeof f, "%s/%s/schedstat", path, e->d_name);
+        FILE *fp = fopen(f, "r");
+        unsigned long long ns = 0;
+        if (fp) {
+            if (fscanf(fp, "%llu", &ns) == 1)
+                sum += (double)ns / 1e9;
+            fclose(fp);
+        }
+    }
+    closedir(d);
+    return sum;
+}
+
+static double self_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -127,7 +167,7 @@ static bool first_elem(struct xport *chg, uint8_t type, bool want_full, uint16_t
  * walked (tgt 1.0.85 reports a BYTE COUNT OF REPORT AVAILABLE that counts the page header
  * yet sends only that many bytes in all, so its last descriptor arrives cut short). */
 static void measure(const char *chg_uri, const char *drv_uri, uint16_t hint_drive,
-                    uint16_t hint_slot, struct result *res)
+                    uint16_t hint_slot, pid_t server, struct result *res)
 {
     char err[256];
     struct xport *chg = NULL, *drv = NULL;
@@ -174,8 +214,10 @@ static void measure(const char *chg_uri, const char *drv_uri, uint16_t hint_driv
         goto home;
     }
 
-    /* TEST UNIT READY round trips. */
+    /* TEST UNIT READY round trips, and the CPU time each side spends on one: a round trip
+     * is client + server + two loopback hops, so the server can only shorten its part. */
     unsigned long n = 0;
+    double srv0 = server > 0 ? proc_cpu_s(server) : -1, cli0 = self_cpu_s();
     double t0 = now_s(), t1;
     do {
         if (run(drv, &tur, XPORT_DIR_NONE, NULL, 0, &r) != 0)
@@ -183,6 +225,9 @@ static void measure(const char *chg_uri, const char *drv_uri, uint16_t hint_driv
         n++;
     } while ((t1 = now_s()) - t0 < 1.0);
     res->tur_per_s = (double)n / (now_s() - t0);
+    double srv1 = server > 0 ? proc_cpu_s(server) : -1;
+    res->tur_client_us = n ? (self_cpu_s() - cli0) * 1e6 / (double)n : 0;
+    res->tur_server_us = n && srv0 >= 0 && srv1 >= 0 ? (srv1 - srv0) * 1e6 / (double)n : -1;
 
     struct t10_cdb rew = {.kind = T10_CDB_REWIND};
     struct t10_cdb wr = {.kind = T10_CDB_WRITE6};
@@ -356,7 +401,7 @@ int main(void)
         char chg[256], drv[256];
         snprintf(chg, sizeof chg, "iscsi://127.0.0.1:%u/iqn.2026-11.org.openrsm:bench/0", vport);
         snprintf(drv, sizeof drv, "iscsi://127.0.0.1:%u/iqn.2026-11.org.openrsm:bench/1", vport);
-        measure(chg, drv, 0, 0, &v);
+        measure(chg, drv, 0, 0, vpid, &v);
         kill(vpid, SIGTERM);
         waitpid(vpid, NULL, 0);
     } else {
@@ -372,7 +417,17 @@ int main(void)
         char chg[256], drv[256];
         snprintf(chg, sizeof chg, "iscsi://127.0.0.1:%u/iqn.2026-11.org.openrsm.bench:tgt/3", tport);
         snprintf(drv, sizeof drv, "iscsi://127.0.0.1:%u/iqn.2026-11.org.openrsm.bench:tgt/1", tport);
-        measure(chg, drv, 500, 1000, &t);   /* as bench/tgt-peer.sh configures it */
+        pid_t tpid = -1;
+        char pidfile[400];
+        snprintf(pidfile, sizeof pidfile, "%s/tgtd.pid", tdir);
+        FILE *pf = fopen(pidfile, "r");
+        if (pf) {
+            int x;
+            if (fscanf(pf, "%d", &x) == 1)
+                tpid = x;
+            fclose(pf);
+        }
+        measure(chg, drv, 500, 1000, tpid, &t);   /* as bench/tgt-peer.sh configures it */
     } else {
         snprintf(t.why, sizeof t.why, "tgt not available (see %s.log)", tdir);
     }
@@ -415,6 +470,14 @@ int main(void)
         snprintf(peer, sizeof peer, "%s", t.why);
     printf("| vtld iSCSI TEST UNIT READY round trips (drive LUN) | %.0f/s | ≥ 2× tgt | %s |\n",
            v.tur_per_s, peer);
+    if (t.ok)
+        snprintf(peer, sizeof peer, "tgt %.1f us (its client %.1f us): %.2f×", t.tur_server_us,
+                 t.tur_client_us, v.tur_server_us > 0 ? t.tur_server_us / v.tur_server_us : 0);
+    else
+        snprintf(peer, sizeof peer, "%s", t.why);
+    printf("| vtld iSCSI TEST UNIT READY, server CPU per round trip (libiscsi client CPU) | %.1f us "
+           "(client %.1f us) | - | %s |\n",
+           v.tur_server_us, v.tur_client_us, peer);
     if (t.ok)
         snprintf(peer, sizeof peer, "tgt %.3f ms: %.2f× faster", t.res_ms,
                  v.res_ms > 0 ? t.res_ms / v.res_ms : 0);

@@ -5,8 +5,11 @@ INCLUDES += -Irsm/include
 
 LIBS += rsm
 rsm_SHARED := 1
-rsm_SRCS := $(sort $(wildcard rsm/api/*.c rsm/engine/*.c rsm/client/*.c))
-rsm_LDLIBS := -ljansson -lsqlite3 -lpthread
+# The media label libraries (rsm/mli, also the static library rsmmli) are compiled into
+# librsm itself: the engine claims labels during OMID inventory, and every program that
+# links rsm (statically or not) then gets them without naming rsmmli. -ldl for its plugins.
+rsm_SRCS := $(sort $(wildcard rsm/api/*.c rsm/engine/*.c rsm/client/*.c rsm/mli/*.c))
+rsm_LDLIBS := -ljansson -lsqlite3 -lpthread -ldl
 
 TESTS += test_rsm_engine
 test_rsm_engine_SRCS := $(sort $(wildcard rsm/engine/tests/*.c))
@@ -34,7 +37,7 @@ $(B)/lib/pkgconfig/librsm.pc: rsm/module.mk | $(B)/lib
 	  'Requires.private: sqlite3 jansson' \
 	  'Cflags: -I$${includedir} -I$${includedir}/openrsm' \
 	  'Libs: -L$${libdir} -lrsm' \
-	  'Libs.private: -ljansson -lsqlite3 -lpthread' > $@
+	  'Libs.private: -ljansson -lsqlite3 -lpthread -ldl' > $@
 all: $(B)/lib/pkgconfig/librsm.pc
 
 

@@ -191,7 +191,7 @@ size_t t10_elem_desc_build(uint8_t *out, size_t cap, const struct t10_elem_page 
      * zero vendor bytes, written by the loop at the end. */
     uint8_t b[512];
     size_t n = pg->desc_len < sizeof b ? pg->desc_len : sizeof b;
-    memset(b, 0, sizeof b);
+    memset(b, 0, n); /* only b[0..n-1] is copied out; a constant 512 bytes became rep stosq */
     t10_put_be16(b, d->addr);
     b[2] = (uint8_t)((d->full ? T10_ELEM_FULL : 0) | (d->impexp ? T10_ELEM_IMPEXP : 0) |
                      (d->except ? T10_ELEM_EXCEPT : 0) | (d->access ? T10_ELEM_ACCESS : 0) |

@@ -5,7 +5,9 @@
  * later opens of the same path (any LUN) reach the same one, and the last close destroys
  * it. Each transport is its own I_T nexus, as two iSCSI sessions would be. Commands that
  * wait on the library clock (robot motion) are driven to completion here: a virtual
- * clock is advanced to the next event, a real or scaled one is waited for.
+ * clock is advanced to the next event, a real or scaled one is waited for. A virtual
+ * clock also runs to the next event when a nexus polls a device that is BECOMING READY
+ * a second time with no other answer given in between (see sim_exec).
  * A global lock serialises every command, since a library belongs to one thread at a time.
  */
 #include <pthread.h>
@@ -28,12 +30,15 @@ struct sim_lib {
     struct vtl_library *lib;   /* borrowed from sys */
     unsigned refs;
     bool borrowed;             /* attached by its owner (xport_sim_attach): never closed here */
+    uint64_t work_seq;         /* answers other than BECOMING READY so far (sim_lock) */
 };
 
 struct sim_priv {
     struct sim_lib *sl;
     unsigned lun;
     uint64_t nexus;
+    bool polling;              /* the last answer here was BECOMING READY (sim_lock) */
+    uint64_t poll_seen;        /* sl->work_seq at that answer */
 };
 
 static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -199,18 +204,33 @@ static enum xport_rc sim_exec(struct xport *xp, struct xport_cmd *cmd)
         vtl_system_run_due(p->sl->sys);
     }
     /* NOT READY, BECOMING READY (2/04/01): the initiator will wait and ask again. On a
-     * virtual clock that wait is virtual too, so let the time pass to the next event now
-     * (the tape threads) rather than have a host poll in real time a clock nobody moves. */
-    if (vtl_clock_mode(clk) == VTL_CLOCK_VIRTUAL && vc.status == VTL_STATUS_CHECK_CONDITION &&
-        vc.sense_len >= 14) {
+     * virtual clock that wait is virtual too, so the time passes to the next event (the
+     * tape threads) rather than have a host poll in real time a clock nobody moves. But
+     * not at the first such answer: other threads of the same host may have work that on
+     * real hardware would run during that wait (the next robot move while this drive
+     * threads), and time that jumps ahead of them is time they never had. So the clock
+     * moves when this nexus hears BECOMING READY again with no other answer given to
+     * anyone in between: the host has been quiet for a whole polling interval, and every
+     * thread of it that acts is waiting for the device. Time never passes a due event,
+     * so a host that is slow to act can only make the simulated time longer. */
+    bool becoming = false;
+    if (vc.status == VTL_STATUS_CHECK_CONDITION && vc.sense_len >= 14) {
         bool desc = (vc.sense[0] & 0x7F) >= 0x72;
         uint8_t key = (desc ? vc.sense[1] : vc.sense[2]) & 0x0F;
         uint8_t asc = desc ? vc.sense[2] : vc.sense[12], ascq = desc ? vc.sense[3] : vc.sense[13];
+        becoming = key == 2 && asc == 0x04 && ascq == 0x01;
+    }
+    if (!becoming) {
+        p->sl->work_seq++;
+        p->polling = false;
+    } else if (vtl_clock_mode(clk) == VTL_CLOCK_VIRTUAL) {
         uint64_t due = vtl_clock_next_due_us(clk);
-        if (key == 2 && asc == 0x04 && ascq == 0x01 && due != UINT64_MAX) {
+        if (p->polling && p->poll_seen == p->sl->work_seq && due != UINT64_MAX) {
             vtl_clock_advance(clk, due);
             vtl_system_run_due(p->sl->sys);
         }
+        p->polling = true;
+        p->poll_seen = p->sl->work_seq;
     }
     pthread_mutex_unlock(&sim_lock);
     cmd->status = vc.status;

@@ -3,6 +3,10 @@
  * MountNtmsMedia, DismountNtmsMedia, DismountNtmsDrive, and the native extras of
  * <openrsm/rsm.h> (rsm_library_add, rsm_library_inventory), over rsm/engine/libctl.h.
  *
+ * CancelNtmsLibraryRequest, DeleteNtmsRequests, Get/SetNtmsRequestOrder (the request
+ * queue, rsm/engine/reqq.c), and rsm_mount_queued() (MountNtmsMedia that also returns the
+ * library request's GUID, for NOWAIT callers).
+ *
  * Both modes: the calls go through the back end (rsm/client/client.h), so on an rsmd
  * session the daemon's engine drives the devices.
  */
@@ -14,26 +18,10 @@
 #include "rsm/client/client.h"
 #include "rsm/engine/libctl.h"
 
-/* The Win32 code of @rc. The library-control codes are listed here until the one table
- * (errmap.c) has their rows; everything else goes through it. */
+/* The Win32 code of @rc: the one table (errmap.c) has the library-control rows too. */
 static DWORD win32_of(rsm_rc rc)
 {
-    switch (rc) {
-    case RSM_E_WRITE_PROTECT:
-        return ERROR_WRITE_PROTECT;
-    case RSM_E_DRIVE_MEDIA_MISMATCH:
-        return ERROR_DRIVE_MEDIA_MISMATCH;
-    case RSM_E_INVALID_DRIVE:
-        return ERROR_INVALID_DRIVE;
-    case RSM_E_DEVICE_NOT_AVAILABLE:
-        return ERROR_DEVICE_NOT_AVAILABLE;
-    case RSM_E_MEDIA_NOT_AVAILABLE:
-        return ERROR_MEDIA_NOT_AVAILABLE;
-    case RSM_E_UNABLE_TO_LOAD_MEDIUM:
-        return ERROR_UNABLE_TO_LOAD_MEDIUM;
-    default:
-        return rsm_rc_to_win32(rc);
-    }
+    return rsm_rc_to_win32(rc);
 }
 
 /* Acquires the session; NULL after storing the error in *@err. */
@@ -127,10 +115,6 @@ DWORD WINAPI MountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID 
     struct rsm_session *s = begin(hSession, &err);
     if (!s)
         return rsm_api_ret(err);
-    /* dwPriority orders a queue and dwTimeout bounds a wait; mounts are served at once,
-     * in the caller's thread, and never wait (BUSY instead), so neither changes anything
-     * beyond its range check. */
-    (void)dwTimeout;
     (void)lpMountInformation; /* reserved */
     if (!lpMediaId || !lpDriveId || dwCount == 0 || dwCount > MAX_MOUNT || dwPriority < -15 ||
         dwPriority > 15)
@@ -140,11 +124,100 @@ DWORD WINAPI MountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID 
         rsm_guid_from_api(&media[i], &lpMediaId[i]);
         rsm_guid_from_api(&drives[i], &lpDriveId[i]);
     }
-    rsm_rc rc = rsm_be_lc_mount(s, media, drives, dwCount, dwOptions);
-    if (rc == RSM_OK && !(dwOptions & NTMS_MOUNT_SPECIFIC_DRIVE))
+    /* INFINITE is UINT32_MAX on both sides; NOWAIT ignores the timeout (ntms-api.md). */
+    rsm_rc rc = rsm_be_lc_mount_q(s, media, drives, dwCount, dwOptions, dwPriority, dwTimeout,
+                                  NULL);
+    if (rc == RSM_OK && !(dwOptions & (NTMS_MOUNT_SPECIFIC_DRIVE | NTMS_MOUNT_NOWAIT)))
         for (DWORD i = 0; i < dwCount; i++)
             rsm_guid_to_api(&lpDriveId[i], &drives[i]);
     return finish(s, rc);
+}
+
+DWORD rsm_mount_queued(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID lpDriveId,
+                       DWORD dwCount, DWORD dwOptions, int dwPriority, DWORD dwTimeout,
+                       LPNTMS_GUID lpRequestId)
+{
+    DWORD err;
+    struct rsm_session *s = begin(hSession, &err);
+    if (!s)
+        return rsm_api_ret(err);
+    if (!lpMediaId || !lpDriveId || !lpRequestId || dwCount == 0 || dwCount > MAX_MOUNT ||
+        dwPriority < -15 || dwPriority > 15)
+        return finish(s, RSM_E_INVALID_PARAMETER);
+    struct rsm_guid media[MAX_MOUNT], drives[MAX_MOUNT], req;
+    for (DWORD i = 0; i < dwCount; i++) {
+        rsm_guid_from_api(&media[i], &lpMediaId[i]);
+        rsm_guid_from_api(&drives[i], &lpDriveId[i]);
+    }
+    memset(&req, 0, sizeof req);
+    rsm_rc rc = rsm_be_lc_mount_q(s, media, drives, dwCount, dwOptions, dwPriority, dwTimeout,
+                                  &req);
+    if (rc == RSM_OK) {
+        rsm_guid_to_api(lpRequestId, &req);
+        if (!(dwOptions & (NTMS_MOUNT_SPECIFIC_DRIVE | NTMS_MOUNT_NOWAIT)))
+            for (DWORD i = 0; i < dwCount; i++)
+                rsm_guid_to_api(&lpDriveId[i], &drives[i]);
+    }
+    return finish(s, rc);
+}
+
+DWORD WINAPI CancelNtmsLibraryRequest(HANDLE hSession, LPNTMS_GUID lpRequestId)
+{
+    DWORD err;
+    struct rsm_session *s = begin(hSession, &err);
+    if (!s)
+        return rsm_api_ret(err);
+    if (!lpRequestId)
+        return finish(s, RSM_E_INVALID_PARAMETER);
+    struct rsm_guid g;
+    rsm_guid_from_api(&g, lpRequestId);
+    return finish(s, rsm_be_lc_req_cancel(s, &g));
+}
+
+DWORD WINAPI DeleteNtmsRequests(HANDLE hSession, LPNTMS_GUID lpRequestId, DWORD dwType,
+                                DWORD dwCount)
+{
+    DWORD err;
+    struct rsm_session *s = begin(hSession, &err);
+    if (!s)
+        return rsm_api_ret(err);
+    if (!lpRequestId || dwCount == 0 || dwCount > MAX_MOUNT ||
+        (dwType != NTMS_LIBREQUEST && dwType != NTMS_OPREQUEST))
+        return finish(s, RSM_E_INVALID_PARAMETER);
+    struct rsm_guid ids[MAX_MOUNT];
+    for (DWORD i = 0; i < dwCount; i++)
+        rsm_guid_from_api(&ids[i], &lpRequestId[i]);
+    return finish(s, rsm_be_lc_req_delete(s, ids, dwCount, dwType));
+}
+
+DWORD WINAPI GetNtmsRequestOrder(HANDLE hSession, LPNTMS_GUID lpRequestId, LPDWORD lpdwOrderNumber)
+{
+    DWORD err;
+    struct rsm_session *s = begin(hSession, &err);
+    if (!s)
+        return rsm_api_ret(err);
+    if (!lpRequestId || !lpdwOrderNumber)
+        return finish(s, RSM_E_INVALID_PARAMETER);
+    struct rsm_guid g;
+    rsm_guid_from_api(&g, lpRequestId);
+    uint32_t order = 0;
+    rsm_rc rc = rsm_be_lc_req_order_get(s, &g, &order);
+    if (rc == RSM_OK)
+        *lpdwOrderNumber = order;
+    return finish(s, rc);
+}
+
+DWORD WINAPI SetNtmsRequestOrder(HANDLE hSession, LPNTMS_GUID lpRequestId, DWORD dwOrderNumber)
+{
+    DWORD err;
+    struct rsm_session *s = begin(hSession, &err);
+    if (!s)
+        return rsm_api_ret(err);
+    if (!lpRequestId)
+        return finish(s, RSM_E_INVALID_PARAMETER);
+    struct rsm_guid g;
+    rsm_guid_from_api(&g, lpRequestId);
+    return finish(s, rsm_be_lc_req_order_set(s, &g, dwOrderNumber));
 }
 
 DWORD WINAPI DismountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD dwCount,

@@ -10,6 +10,7 @@
 #include "rsm/api/session.h"
 #include "rsm/api/wstr.h"
 #include "rsm/client/client.h"
+#include "rsm/engine/omid.h"
 
 #define SESSION(s, h)                                                                              \
     struct rsm_session *s = rsm_session_acquire(h);                                                \
@@ -195,12 +196,21 @@ DWORD WINAPI UpdateNtmsOmidInfo(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD la
     rsm_guid_from_api(&lmid, lpMediaId);
     rsm_rc rc;
     if (labelType == NTMS_OMID_TYPE_RAW_LABEL) {
-        /* The raw label bytes become the side's OMID; recognising the format is the media
-         * label libraries' job (rsm/dev), so the type is recorded as "RAW" until then. */
-        if (numberOfBytes == 0 || numberOfBytes > NTMS_OMIDLABELID_LENGTH)
+        /* The bytes the application wrote at the start of the side (any length: a tar
+         * record, a Bacula block) go through the media label libraries (rsm/mli, §4.3);
+         * what claims them is the side's OMID, so the next OMID inventory recognises the
+         * cartridge. Claimed in this process: built-ins are the same everywhere, plugins
+         * come from this process's $RSM_MLI_DIR. Unclaimed: ERROR_BAD_FORMAT (§2.6). */
+        if (numberOfBytes == 0)
             return done(s, RSM_E_INVALID_PARAMETER);
-        rc =
-            rsm_be_media_update_omid(s, &lmid, "RAW", "", lpBuffer, numberOfBytes);
+        struct rsm_mli_result *r = malloc(sizeof *r);
+        if (!r)
+            return done(s, RSM_E_NOMEM);
+        rc = rsm_omid_claim(lpBuffer, numberOfBytes, r);
+        if (rc == RSM_OK)
+            rc = rsm_be_media_update_omid(s, &lmid, r->type, r->info, r->id,
+                                          (uint32_t)r->id_len);
+        free(r);
     } else if (labelType == NTMS_OMID_TYPE_FILESYSTEM_INFO) {
         if (numberOfBytes < sizeof(NTMS_FILESYSTEM_INFO))
             return done(s, RSM_E_INVALID_PARAMETER);

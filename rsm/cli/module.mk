@@ -6,8 +6,8 @@
 # rsmd; -u pulls the drivers out of the static libraries, which librsm reaches through
 # weak references (rsm/engine/devlink.h).
 RSM_CLI_DEVLIBS := rsmdev xport vtlsys vtldrive vtltape vtl t10
-$(B)/bin/rsm: $(B)/obj/rsm/cli/rsm.o $(B)/lib/librsm.a $(foreach l,$(RSM_CLI_DEVLIBS),$(B)/lib/lib$(l).a) | $(B)/bin
+$(B)/bin/rsm: $(B)/obj/rsm/cli/rsm.o $(B)/obj/rsm/cli/events.o $(B)/obj/rsm/cli/libops.o $(B)/lib/librsm.a $(foreach l,$(RSM_CLI_DEVLIBS),$(B)/lib/lib$(l).a) | $(B)/bin
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ -Wl,-u,rsm_dev_lib_open $^ $(LDFLAGS_ALL) $(rsm_LDLIBS) \
-	  -liscsi -ljansson -lyaml -lzstd -lm
+	  -liscsi -ljansson -lyaml -lzstd -lm -lpthread
 all: $(B)/bin/rsm

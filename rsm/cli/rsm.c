@@ -17,14 +17,16 @@
 #include <ntmsapi.h>
 #include <openrsm/rsm.h>
 
-/* Exit codes (also in `rsm --help`). */
+#include "rsm/cli/cli.h"
+
+/* Exit codes: cli.h. */
 enum {
-    EX_OK = 0,
-    EX_FAILED = 1,        /* the API call failed; the NTMS error is printed */
-    EX_USAGE = 2,         /* bad command line */
-    EX_NOT_CONNECTED = 3, /* no rsmd answers (ERROR_NOT_CONNECTED) */
-    EX_NOT_SUPPORTED = 4, /* the command needs an API function this build lacks */
-    EX_ACCESS_DENIED = 5, /* ERROR_ACCESS_DENIED */
+    EX_OK = RSM_EX_OK,
+    EX_FAILED = RSM_EX_FAILED,
+    EX_USAGE = RSM_EX_USAGE,
+    EX_NOT_CONNECTED = RSM_EX_NOT_CONNECTED,
+    EX_NOT_SUPPORTED = RSM_EX_NOT_SUPPORTED,
+    EX_ACCESS_DENIED = RSM_EX_ACCESS_DENIED,
 };
 
 static const char *server_name; /* NULL: the default service */
@@ -67,9 +69,25 @@ static const struct {
     {ERROR_BAD_FORMAT, "ERROR_BAD_FORMAT"},
     {ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED"},
     {ERROR_INVALID_COMPUTERNAME, "ERROR_INVALID_COMPUTERNAME"},
+    {ERROR_INVALID_DRIVE, "ERROR_INVALID_DRIVE"},
+    {ERROR_WRITE_PROTECT, "ERROR_WRITE_PROTECT"},
+    {ERROR_NOT_READY, "ERROR_NOT_READY"},
+    {ERROR_DRIVE_MEDIA_MISMATCH, "ERROR_DRIVE_MEDIA_MISMATCH"},
+    {ERROR_RESOURCE_NOT_PRESENT, "ERROR_RESOURCE_NOT_PRESENT"},
+    {ERROR_INVALID_OPERATION, "ERROR_INVALID_OPERATION"},
+    {ERROR_MEDIA_NOT_AVAILABLE, "ERROR_MEDIA_NOT_AVAILABLE"},
+    {ERROR_DEVICE_NOT_AVAILABLE, "ERROR_DEVICE_NOT_AVAILABLE"},
+    {ERROR_REQUEST_REFUSED, "ERROR_REQUEST_REFUSED"},
+    {ERROR_LIBRARY_FULL, "ERROR_LIBRARY_FULL"},
+    {ERROR_UNABLE_TO_LOAD_MEDIUM, "ERROR_UNABLE_TO_LOAD_MEDIUM"},
+    {ERROR_CLEANER_SLOT_SET, "ERROR_CLEANER_SLOT_SET"},
+    {ERROR_CLEANER_SLOT_NOT_SET, "ERROR_CLEANER_SLOT_NOT_SET"},
+    {ERROR_CLEANER_CARTRIDGE_SPENT, "ERROR_CLEANER_CARTRIDGE_SPENT"},
+    {ERROR_NO_SUPPORTING_DRIVES, "ERROR_NO_SUPPORTING_DRIVES"},
+    {ERROR_RESOURCE_NOT_AVAILABLE, "ERROR_RESOURCE_NOT_AVAILABLE"},
 };
 
-static const char *error_name(DWORD err)
+const char *rsm_cli_error_name(DWORD err)
 {
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
         if (errors[i].code == err)
@@ -96,7 +114,7 @@ __attribute__((format(printf, 2, 3))) static int fail(DWORD err, const char *fmt
     fputs("rsm: ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, ": %s (%lu)", error_name(err), (unsigned long)err);
+    fprintf(stderr, ": %s (%lu)", rsm_cli_error_name(err), (unsigned long)err);
     if (err == ERROR_NOT_CONNECTED)
         fprintf(stderr, " - is rsmd running? (socket %s)",
                 server_name ? server_name + (strncmp(server_name, "unix:", 5) ? 0 : 5)
@@ -284,12 +302,8 @@ static DWORD find_named(DWORD type, const char *name, GUID *out)
 
 /* ---- output --------------------------------------------------------------------------- */
 
-struct column {
-    const char *key, *header;
-};
-
 /* Prints @rows (array of objects) as --json or as an aligned table of @cols. */
-static void emit(json_t *rows, const struct column *cols)
+static void emit(json_t *rows, const struct rsm_cli_column *cols)
 {
     if (json_out) {
         char *s = json_dumps(rows, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -486,7 +500,7 @@ static json_t *row_for(const NTMS_OBJECTINFORMATIONA *o)
 static const struct {
     const char *word, *alt; /* ours, rsm.exe's /t keyword */
     DWORD type;
-    struct column cols[9];
+    struct rsm_cli_column cols[9];
 } views[] = {
     {"libraries", "library", NTMS_LIBRARY,
      {{"name", "NAME"}, {"type", "TYPE"}, {"drives", "DRIVES"}, {"slots", "SLOTS"},
@@ -1024,6 +1038,84 @@ static int cmd_movetopool(int argc, char **argv)
     return EX_OK;
 }
 
+/* ---- what cli.h lends to the other command files -------------------------------------- */
+
+void rsm_cli_guid_str(const GUID *g, char out[39])
+{
+    guid_str(g, out);
+}
+
+int rsm_cli_guid_parse(const char *s, GUID *out)
+{
+    return parse_guid(s, out);
+}
+
+DWORD rsm_cli_find(DWORD type, const char *name, GUID *out)
+{
+    return find_named(type, name, out);
+}
+
+DWORD rsm_cli_list(const GUID *container, DWORD type, GUID **out, DWORD *n)
+{
+    return list(container, type, out, n);
+}
+
+DWORD rsm_cli_get(const GUID *id, DWORD type, NTMS_OBJECTINFORMATIONA *info)
+{
+    return get(id, type, info);
+}
+
+const char *rsm_cli_switch(const char *arg, const char *name)
+{
+    return sw(arg, name);
+}
+
+int rsm_cli_is_help(const char *arg)
+{
+    return is_help(arg);
+}
+
+json_t *rsm_cli_time(const SYSTEMTIME *t)
+{
+    return jtime(t);
+}
+
+json_t *rsm_cli_name(const GUID *id, DWORD type)
+{
+    return jname(id, type);
+}
+
+json_t *rsm_cli_jguid(const GUID *g)
+{
+    return jguid(g);
+}
+
+void rsm_cli_emit(json_t *rows, const struct rsm_cli_column *cols, int json)
+{
+    int saved = json_out;
+    json_out = json;
+    emit(rows, cols);
+    json_out = saved;
+}
+
+/* The commands of events.c (cli.h) reach the session and the error printing here. */
+static DWORD cli_open(HANDLE *out)
+{
+    DWORD err = open_session();
+    *out = session;
+    return err;
+}
+
+static int cli_fail(DWORD err, const char *what)
+{
+    return fail(err, "%s", what);
+}
+
+static int cli_usage(const char *what)
+{
+    return usage_error("%s", what);
+}
+
 static int cmd_unsupported(int argc, char **argv)
 {
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -1057,8 +1149,15 @@ static void usage(FILE *out)
             "  library add URI [--drive URI]... | library list\n"
             "  inventory LIBRARY [--full]\n"
             "  mount LMID [--drive DRIVE] [--read] [--write] | dismount LMID [--deferred]\n"
-            "  eject, inject, clean, refresh, requests, opreq, watch: not implemented yet\n"
-            "  (exit 4)\n"
+            "  watch [--type TYPE]... [--count N]   print changes as they happen\n"
+            "  opreq list | satisfy ID | cancel ID | submit MESSAGE\n"
+            "  inject LIBRARY [--start|--startmany|--stop OPID|--retract OPID|--now]\n"
+            "         [--cleaner [--slot N] [--uses N]]\n"
+            "  eject MEDIUM [--start|--queue|--force] | eject --stop OPID\n"
+            "  clean DRIVE\n"
+            "  refresh LIBRARY\n"
+            "  requests [list] | cancel ID | delete ID... | order ID [POSITION]\n"
+            "  ejectatapi, erase, freemedia, rename, ui: not implemented yet (exit 4)\n"
             "rsm.exe switches are accepted: /m<pool> /o<option> /t<ms> /lg<guid> /lf<name> ...\n"
             "\n"
             "Exit status: 0 success; 1 the operation failed (NTMS error printed); 2 usage\n"
@@ -1098,9 +1197,15 @@ int main(int argc, char **argv)
     char **cargv = argv + i;
     int cargc = argc - i;
     const char *cmd = cargv[0];
-    static const char *const not_yet[] = {"eject",     "inject", "clean", "refresh",
-                                          "requests",  "opreq",  "watch", "ejectatapi",
-                                          "erase",     "freemedia", "rename", "ui", NULL};
+    static const char *const not_yet[] = {"ejectatapi", "erase", "freemedia", "rename", "ui",
+                                          NULL};
+    static const struct {
+        const char *word;
+        int (*fn)(const struct rsm_cli *, int, char **);
+    } libops[] = {{"watch", rsm_cmd_watch},     {"opreq", rsm_cmd_opreq},
+                  {"inject", rsm_cmd_inject},   {"eject", rsm_cmd_eject},
+                  {"clean", rsm_cmd_clean},     {"refresh", rsm_cmd_refresh},
+                  {"requests", rsm_cmd_requests}};
     int rc;
     if (!strcasecmp(cmd, "view"))
         rc = cmd_view(cargc, cargv);
@@ -1124,7 +1229,11 @@ int main(int argc, char **argv)
         rc = cmd_mount(cargc, cargv);
     else {
         rc = -1;
-        for (int k = 0; not_yet[k]; k++)
+        const struct rsm_cli c = {json_out, server_name, cli_open, cli_fail, cli_usage};
+        for (size_t k = 0; k < sizeof libops / sizeof libops[0]; k++)
+            if (!strcasecmp(cmd, libops[k].word))
+                rc = libops[k].fn(&c, cargc, cargv);
+        for (int k = 0; rc < 0 && not_yet[k]; k++)
             if (!strcasecmp(cmd, not_yet[k]))
                 rc = cmd_unsupported(cargc, cargv);
         if (rc < 0)

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rsm/client/client.h"
 #include "rsm/client/wire.h"
+#include "rsm/engine/ieclean.h"
 
 /* One socket to rsmd. A session uses one at a time per call in flight: a thread waiting in
  * an allocation must not hold up another thread's call on the same session, so a busy
@@ -25,6 +27,7 @@ struct conn {
     uint64_t next_id;
     char *buf; /* bytes received past the last response (none in practice) */
     size_t cap, have;
+    struct rsm_wire_buf out; /* the request being sent, reused from call to call */
     struct conn *next;
 };
 
@@ -35,6 +38,7 @@ struct rsm_remote {
     json_t *caller; /* set_caller arguments, replayed on new connections; NULL if none */
     _Atomic int cancelled;
     struct conn *conns;
+    struct rsm_be_watch *watches; /* notification channels, each on its own connection */
 };
 
 const char *rsm_client_default_socket(void)
@@ -48,6 +52,7 @@ static void conn_free(struct conn *c)
     if (c->fd >= 0)
         close(c->fd);
     free(c->buf);
+    rsm_wire_buf_free(&c->out);
     free(c);
 }
 
@@ -57,7 +62,10 @@ static json_t *conn_call(struct conn *c, const char *op, json_t *args)
 {
     uint64_t id = ++c->next_id;
     json_t *req = json_pack("{s:I,s:s,s:O}", "id", (json_int_t)id, "op", op, "args", args);
-    int sent = req ? rsm_wire_send(c->fd, req) : -1;
+    c->out.len = 0;
+    int sent = req && !rsm_wire_buf_json(&c->out, req) && !rsm_wire_buf_put(&c->out, "\n", 1)
+                   ? rsm_wire_send_buf(c->fd, &c->out)
+                   : -1;
     json_decref(req);
     if (sent)
         return NULL;
@@ -113,6 +121,55 @@ static rsm_rc conn_open(struct rsm_remote *r, struct conn **out)
     return RSM_OK;
 }
 
+/* Takes an idle connection of @r for one call, opening one if all are busy; release it
+ * with conn_release(). */
+static rsm_rc conn_acquire(struct rsm_remote *r, struct conn **out)
+{
+    if (r->cancelled)
+        return RSM_E_CANCELLED;
+    pthread_mutex_lock(&r->mu);
+    struct conn *c = r->conns;
+    while (c && c->busy)
+        c = c->next;
+    if (c)
+        c->busy = true;
+    pthread_mutex_unlock(&r->mu);
+    if (!c) {
+        rsm_rc rc = conn_open(r, &c);
+        if (rc != RSM_OK)
+            return r->cancelled ? RSM_E_CANCELLED : rc;
+        c->busy = true;
+        pthread_mutex_lock(&r->mu);
+        c->next = r->conns;
+        r->conns = c;
+        int late = r->cancelled; /* cancelled while we connected: fail like the others */
+        pthread_mutex_unlock(&r->mu);
+        if (late)
+            shutdown(c->fd, SHUT_RDWR);
+    }
+    *out = c;
+    return RSM_OK;
+}
+
+/* Gives @c back after a call; a @lost connection is closed instead. Returns the result
+ * of a lost call (RSM_E_NOT_CONNECTED, or RSM_E_CANCELLED after CloseNtmsSession). */
+static rsm_rc conn_release(struct rsm_remote *r, struct conn *c, bool lost)
+{
+    pthread_mutex_lock(&r->mu);
+    c->busy = false;
+    if (lost) { /* unlink it so no later call reads a stale answer */
+        struct conn **p = &r->conns;
+        while (*p != c)
+            p = &(*p)->next;
+        *p = c->next;
+    }
+    pthread_mutex_unlock(&r->mu);
+    if (!lost)
+        return RSM_OK;
+    conn_free(c);
+    return r->cancelled ? RSM_E_CANCELLED : RSM_E_NOT_CONNECTED;
+}
+
 /* Sends {id, op, args} (args stolen) and waits for the answer; *result (borrowed from the
  * returned response, which the caller frees) is the "result" member or NULL. */
 static rsm_rc exchange(struct rsm_remote *r, const char *op, json_t *args, json_t **resp,
@@ -123,47 +180,17 @@ static rsm_rc exchange(struct rsm_remote *r, const char *op, json_t *args, json_
         *result = NULL;
     if (!args)
         args = json_object();
-    if (r->cancelled) {
+    struct conn *c;
+    rsm_rc rc = conn_acquire(r, &c);
+    if (rc != RSM_OK) {
         json_decref(args);
-        return RSM_E_CANCELLED;
-    }
-    pthread_mutex_lock(&r->mu);
-    struct conn *c = r->conns;
-    while (c && c->busy)
-        c = c->next;
-    if (c)
-        c->busy = true;
-    pthread_mutex_unlock(&r->mu);
-    if (!c) {
-        rsm_rc rc = conn_open(r, &c);
-        if (rc != RSM_OK) {
-            json_decref(args);
-            return r->cancelled ? RSM_E_CANCELLED : rc;
-        }
-        c->busy = true;
-        pthread_mutex_lock(&r->mu);
-        c->next = r->conns;
-        r->conns = c;
-        int late = r->cancelled; /* cancelled while we connected: fail like the others */
-        pthread_mutex_unlock(&r->mu);
-        if (late)
-            shutdown(c->fd, SHUT_RDWR);
+        return rc;
     }
     json_t *j = conn_call(c, op, args);
     json_decref(args);
-    pthread_mutex_lock(&r->mu);
-    c->busy = false;
-    if (!j) { /* lost: unlink it so no later call reads a stale answer */
-        struct conn **p = &r->conns;
-        while (*p != c)
-            p = &(*p)->next;
-        *p = c->next;
-    }
-    pthread_mutex_unlock(&r->mu);
-    if (!j) {
-        conn_free(c);
-        return r->cancelled ? RSM_E_CANCELLED : RSM_E_NOT_CONNECTED;
-    }
+    rc = conn_release(r, c, !j);
+    if (!j)
+        return rc;
     *resp = j;
     if (result)
         *result = json_object_get(j, "result");
@@ -203,6 +230,8 @@ rsm_rc rsm_remote_open(const char *path, const char *app, struct rsm_remote **ou
     return RSM_OK;
 }
 
+static void watches_hang_up(struct rsm_remote *r);
+
 void rsm_remote_cancel(struct rsm_remote *r)
 {
     pthread_mutex_lock(&r->mu);
@@ -211,6 +240,7 @@ void rsm_remote_cancel(struct rsm_remote *r)
      * of each connection. */
     for (struct conn *c = r->conns; c; c = c->next)
         shutdown(c->fd, SHUT_RDWR);
+    watches_hang_up(r);
     pthread_mutex_unlock(&r->mu);
 }
 
@@ -285,9 +315,49 @@ rsm_rc rsm_be_enumerate(struct rsm_session *s, const struct rsm_guid *container,
     return rc;
 }
 
+/* object_get without jansson trees (wire.h): the request is written directly and a
+ * successful reply read directly; any other reply is parsed with jansson as before. */
+static rsm_rc get_remote_direct(struct rsm_remote *r, const struct rsm_guid *id, uint32_t type,
+                                struct rsm_objinfo *out)
+{
+    struct conn *c;
+    rsm_rc rc = conn_acquire(r, &c);
+    if (rc != RSM_OK)
+        return rc;
+    uint64_t want = ++c->next_id;
+    c->out.len = 0;
+    size_t len;
+    int err;
+    if (rsm_wire_buf_get_request(&c->out, want, "object_get", id, type) ||
+        rsm_wire_send_buf(c->fd, &c->out) ||
+        rsm_wire_read_raw(c->fd, RSM_WIRE_MAX_RESPONSE, &c->buf, &c->cap, &c->have, &len, &err))
+        return conn_release(r, c, true);
+    uint64_t got;
+    bool lost;
+    if (rsm_wire_read_objinfo_reply(c->buf, len, &got, out)) {
+        rc = RSM_OK;
+        lost = got != want;
+    } else {
+        json_error_t je;
+        json_t *j = json_loadb(c->buf, len, 0, &je);
+        json_t *jid = json_object_get(j, "id");
+        lost = !j || !json_is_integer(jid) || (uint64_t)json_integer_value(jid) != want;
+        rc = rsm_wire_get_rc(json_object_get(j, "rc"));
+        if (!lost && rc == RSM_OK &&
+            rsm_wire_get_objinfo(json_object_get(json_object_get(j, "result"), "object"), out))
+            rc = RSM_E_DB_FAILURE;
+        json_decref(j);
+    }
+    rsm_wire_consume(c->buf, &c->have, len);
+    rsm_rc lost_rc = conn_release(r, c, lost);
+    return lost ? lost_rc : rc;
+}
+
 static rsm_rc get_remote(struct rsm_session *s, const char *op, const struct rsm_guid *id,
                          uint32_t type, struct rsm_objinfo *out)
 {
+    if (out && !strcmp(op, "object_get"))
+        return get_remote_direct(s->remote, id, type, out);
     json_t *resp, *res;
     rsm_rc rc = exchange(s->remote, op,
                          json_pack("{s:o,s:I}", "id", rsm_wire_guid(id), "type", (json_int_t)type),
@@ -670,4 +740,532 @@ rsm_rc rsm_be_lc_dismount_drive(struct rsm_session *s, const struct rsm_guid *dr
     if (s->engine)
         return rsm_lc_dismount_drive(s->engine, &s->caller, drive);
     return simple(s, "lc_dismount_drive", json_pack("{s:o}", "drive", rsm_wire_guid(drive)));
+}
+
+/* ---- library requests (rsm/engine/reqq.c) --------------------------------------------- */
+
+rsm_rc rsm_be_lc_mount_q(struct rsm_session *s, const struct rsm_guid *media,
+                         struct rsm_guid *drives, uint32_t n, uint32_t options, int priority,
+                         uint32_t timeout_ms, struct rsm_guid *request)
+{
+    if (s->engine)
+        return rsm_lc_mount_ex(s->engine, &s->caller, media, drives, n, options, priority,
+                               timeout_ms, request);
+    json_t *resp, *res;
+    rsm_rc rc = exchange(s->remote, "lc_mount_q",
+                         json_pack("{s:o,s:o,s:I,s:I,s:I}", "media", guid_array(media, n),
+                                   "drives", guid_array(drives, n), "options",
+                                   (json_int_t)options, "priority", (json_int_t)priority,
+                                   "timeout_ms", (json_int_t)timeout_ms),
+                         &resp, &res);
+    if (rc == RSM_OK) {
+        json_t *d = json_object_get(res, "drives");
+        if (json_array_size(d) != n)
+            rc = RSM_E_DB_FAILURE;
+        for (uint32_t i = 0; rc == RSM_OK && i < n; i++)
+            if (rsm_wire_get_guid(json_array_get(d, i), &drives[i], NULL))
+                rc = RSM_E_DB_FAILURE;
+        if (rc == RSM_OK && request &&
+            rsm_wire_get_guid(json_object_get(res, "request"), request, NULL))
+            rc = RSM_E_DB_FAILURE;
+    }
+    json_decref(resp);
+    return rc;
+}
+
+rsm_rc rsm_be_lc_req_cancel(struct rsm_session *s, const struct rsm_guid *request)
+{
+    if (s->engine)
+        return rsm_lc_request_cancel(s->engine, &s->caller, request);
+    return simple(s, "lc_req_cancel", json_pack("{s:o}", "request", rsm_wire_guid(request)));
+}
+
+rsm_rc rsm_be_lc_req_delete(struct rsm_session *s, const struct rsm_guid *ids, uint32_t n,
+                            uint32_t type)
+{
+    if (s->engine)
+        return rsm_lc_request_delete(s->engine, &s->caller, ids, n, type);
+    return simple(s, "lc_req_delete",
+                  json_pack("{s:o,s:I}", "ids", guid_array(ids, n), "type", (json_int_t)type));
+}
+
+rsm_rc rsm_be_lc_req_order_get(struct rsm_session *s, const struct rsm_guid *request,
+                               uint32_t *order)
+{
+    if (s->engine)
+        return rsm_lc_request_order_get(s->engine, &s->caller, request, order);
+    json_t *resp, *res;
+    rsm_rc rc = exchange(s->remote, "lc_req_order_get",
+                         json_pack("{s:o}", "request", rsm_wire_guid(request)), &resp, &res);
+    if (rc == RSM_OK) {
+        json_t *o = json_object_get(res, "order");
+        if (!json_is_integer(o))
+            rc = RSM_E_DB_FAILURE;
+        else
+            *order = (uint32_t)json_integer_value(o);
+    }
+    json_decref(resp);
+    return rc;
+}
+
+rsm_rc rsm_be_lc_req_order_set(struct rsm_session *s, const struct rsm_guid *request,
+                               uint32_t order)
+{
+    if (s->engine)
+        return rsm_lc_request_order_set(s->engine, &s->caller, request, order);
+    return simple(s, "lc_req_order_set",
+                  json_pack("{s:o,s:I}", "request", rsm_wire_guid(request), "order",
+                            (json_int_t)order));
+}
+
+/* ---- notifications ------------------------------------------------------------------- */
+
+#define WATCH_BATCH 256 /* events fetched per notify_wait on rsmd */
+
+struct rsm_be_watch {
+    struct rsm_session *s;
+    _Atomic int cancelled;
+    struct rsm_watcher *ew;      /* embedded */
+    struct conn *c;              /* rsmd: the channel's own connection */
+    uint32_t id;                 /* rsmd: the watcher's number on that connection */
+    struct rsm_event buf[WATCH_BATCH];
+    uint32_t n, next;            /* events received and not yet handed out */
+    struct rsm_be_watch *link;   /* in r->watches, guarded by r->mu */
+};
+
+/* r->mu held: hang up every channel of @r (the session is closing). */
+static void watches_hang_up(struct rsm_remote *r)
+{
+    for (struct rsm_be_watch *w = r->watches; w; w = w->link) {
+        w->cancelled = 1;
+        shutdown(w->c->fd, SHUT_RDWR);
+    }
+}
+
+rsm_rc rsm_be_watch_open(struct rsm_session *s, uint32_t type, uint32_t queue_cap,
+                         struct rsm_be_watch **out)
+{
+    struct rsm_be_watch *w = calloc(1, sizeof *w);
+    if (!w)
+        return RSM_E_NOMEM;
+    w->s = s;
+    rsm_rc rc;
+    if (s->engine) {
+        rc = rsm_watch_open(s->engine, &s->caller, type, queue_cap, &w->ew);
+    } else {
+        rc = conn_open(s->remote, &w->c);
+        json_t *resp = NULL;
+        if (rc == RSM_OK) {
+            json_t *args = json_pack("{s:I,s:I}", "type", (json_int_t)type, "queue",
+                                     (json_int_t)queue_cap);
+            resp = args ? conn_call(w->c, "notify_open", args) : NULL;
+            json_decref(args);
+            rc = resp ? rsm_wire_get_rc(json_object_get(resp, "rc")) : RSM_E_NOT_CONNECTED;
+        }
+        if (rc == RSM_OK) {
+            json_t *id = json_object_get(json_object_get(resp, "result"), "watch");
+            if (!json_is_integer(id))
+                rc = RSM_E_NOT_CONNECTED;
+            else
+                w->id = (uint32_t)json_integer_value(id);
+        }
+        json_decref(resp);
+        if (rc == RSM_OK) {
+            pthread_mutex_lock(&s->remote->mu);
+            w->link = s->remote->watches;
+            s->remote->watches = w;
+            if (s->remote->cancelled)
+                rc = RSM_E_INVALID_HANDLE; /* the session closed meanwhile */
+            pthread_mutex_unlock(&s->remote->mu);
+            if (rc != RSM_OK) {
+                rsm_be_watch_close(w);
+                return rc;
+            }
+        } else if (w->c) {
+            conn_free(w->c);
+        }
+    }
+    if (rc != RSM_OK) {
+        free(w);
+        return rc;
+    }
+    *out = w;
+    return RSM_OK;
+}
+
+static int64_t watch_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Embedded: waits in slices of at most 100 ms so that a cancel or a closed session (flags
+ * without a condition variable) ends the wait promptly; events wake it at once. */
+static rsm_rc watch_wait_embedded(struct rsm_be_watch *w, struct rsm_event *ev,
+                                  uint32_t timeout_ms)
+{
+    int64_t deadline = timeout_ms == UINT32_MAX ? INT64_MAX : watch_mono_ms() + timeout_ms;
+    for (;;) {
+        if (w->cancelled || w->s->closed)
+            return RSM_E_INVALID_HANDLE;
+        int64_t left = deadline - watch_mono_ms();
+        uint32_t slice = left <= 0 ? 0 : left > 100 ? 100 : (uint32_t)left;
+        uint32_t n = 0;
+        rsm_rc rc = rsm_watch_wait(w->ew, ev, 1, &n, slice, NULL);
+        if (rc != RSM_E_TIMEOUT || left <= 100)
+            return rc;
+    }
+}
+
+/* rsmd: one notify_wait exchange on the channel's connection fills the batch. */
+static rsm_rc watch_fetch(struct rsm_be_watch *w, uint32_t timeout_ms)
+{
+    json_t *args = json_pack("{s:I,s:I,s:I}", "watch", (json_int_t)w->id, "timeout_ms",
+                             (json_int_t)timeout_ms, "max", (json_int_t)WATCH_BATCH);
+    json_t *resp = args ? conn_call(w->c, "notify_wait", args) : NULL;
+    json_decref(args);
+    if (!resp)
+        return w->cancelled ? RSM_E_INVALID_HANDLE : RSM_E_NOT_CONNECTED;
+    rsm_rc rc = rsm_wire_get_rc(json_object_get(resp, "rc"));
+    json_t *list = json_object_get(json_object_get(resp, "result"), "events");
+    if (rc == RSM_OK) {
+        size_t i;
+        json_t *v;
+        w->n = w->next = 0;
+        json_array_foreach(list, i, v)
+        {
+            if (w->n == WATCH_BATCH)
+                break;
+            struct rsm_event *e = &w->buf[w->n];
+            int present = 0;
+            if (!json_is_array(v) || json_array_size(v) != 4 ||
+                rsm_wire_get_guid(json_array_get(v, 2), &e->id, &present) || !present) {
+                rc = RSM_E_NOT_CONNECTED; /* a daemon we do not understand */
+                break;
+            }
+            e->type = (uint32_t)json_integer_value(json_array_get(v, 0));
+            e->op = (uint32_t)json_integer_value(json_array_get(v, 1));
+            e->commit_ns = json_integer_value(json_array_get(v, 3));
+            w->n++;
+        }
+        if (rc == RSM_OK && w->n == 0)
+            rc = RSM_E_NOT_CONNECTED;
+    }
+    json_decref(resp);
+    return rc;
+}
+
+rsm_rc rsm_be_watch_wait(struct rsm_be_watch *w, struct rsm_event *ev, uint32_t timeout_ms)
+{
+    if (w->cancelled)
+        return RSM_E_INVALID_HANDLE;
+    if (w->ew)
+        return watch_wait_embedded(w, ev, timeout_ms);
+    if (w->next == w->n) {
+        rsm_rc rc = watch_fetch(w, timeout_ms);
+        if (rc != RSM_OK)
+            return rc;
+    }
+    *ev = w->buf[w->next++];
+    return RSM_OK;
+}
+
+void rsm_be_watch_cancel(struct rsm_be_watch *w)
+{
+    w->cancelled = 1;
+    if (w->c)
+        shutdown(w->c->fd, SHUT_RDWR); /* wakes a recv(); rsmd sees the hang-up */
+}
+
+void rsm_be_watch_close(struct rsm_be_watch *w)
+{
+    if (!w)
+        return;
+    if (w->ew)
+        rsm_watch_close(w->ew);
+    if (w->c) {
+        struct rsm_remote *r = w->s->remote;
+        pthread_mutex_lock(&r->mu);
+        for (struct rsm_be_watch **p = &r->watches; *p; p = &(*p)->link)
+            if (*p == w) {
+                *p = w->link;
+                break;
+            }
+        pthread_mutex_unlock(&r->mu);
+        conn_free(w->c); /* rsmd closes the watcher with the connection */
+    }
+    free(w);
+}
+
+/* ---- operator requests --------------------------------------------------------------- */
+
+rsm_rc rsm_be_opreq_submit(struct rsm_session *s, uint32_t request, const char *message,
+                           const struct rsm_guid *arg1, const struct rsm_guid *arg2,
+                           struct rsm_guid *out)
+{
+    if (s->engine)
+        return rsm_opreq_submit(s->engine, &s->caller, request, message, arg1, arg2, out);
+    json_t *resp, *result;
+    rsm_rc rc = exchange(s->remote, "opreq_submit",
+                         json_pack("{s:I,s:s,s:o,s:o}", "request", (json_int_t)request,
+                                   "message", message ? message : "", "arg1",
+                                   arg1 ? rsm_wire_guid(arg1) : json_null(), "arg2",
+                                   arg2 ? rsm_wire_guid(arg2) : json_null()),
+                         &resp, &result);
+    int present = 0;
+    if (rc == RSM_OK &&
+        (rsm_wire_get_guid(json_object_get(result, "id"), out, &present) || !present))
+        rc = RSM_E_NOT_CONNECTED;
+    json_decref(resp);
+    return rc;
+}
+
+rsm_rc rsm_be_opreq_satisfy(struct rsm_session *s, const struct rsm_guid *id)
+{
+    if (s->engine)
+        return rsm_opreq_satisfy(s->engine, &s->caller, id);
+    return simple(s, "opreq_satisfy", json_pack("{s:o}", "id", rsm_wire_guid(id)));
+}
+
+rsm_rc rsm_be_opreq_cancel(struct rsm_session *s, const struct rsm_guid *id)
+{
+    if (s->engine)
+        return rsm_opreq_cancel(s->engine, &s->caller, id);
+    return simple(s, "opreq_cancel", json_pack("{s:o}", "id", rsm_wire_guid(id)));
+}
+
+rsm_rc rsm_be_opreq_wait(struct rsm_session *s, const struct rsm_guid *id, uint32_t timeout_ms)
+{
+    if (s->engine)
+        return rsm_opreq_wait(s->engine, &s->caller, id, timeout_ms);
+    return simple(s, "opreq_wait",
+                  json_pack("{s:o,s:I}", "id", rsm_wire_guid(id), "timeout_ms",
+                            (json_int_t)timeout_ms));
+}
+
+/* ---- import/export, cleaning, change detection ----------------------------------------- */
+
+/* A GUID or null, for the optional arguments. */
+static json_t *opt_guid(const struct rsm_guid *g)
+{
+    return g ? rsm_wire_guid(g) : json_null();
+}
+
+/* exchange() for the calls that return an operation GUID in "op": *@op is updated only on
+ * success, and a success without one is a broken daemon, not a success. */
+static rsm_rc with_op(struct rsm_session *s, const char *name, json_t *args, struct rsm_guid *op)
+{
+    json_t *resp, *res;
+    rsm_rc rc = exchange(s->remote, name, args, &resp, &res);
+    struct rsm_guid g;
+    int present = 0;
+    if (rc == RSM_OK) {
+        if (rsm_wire_get_guid(json_object_get(res, "op"), &g, &present) || !present)
+            rc = RSM_E_NOT_CONNECTED;
+        else if (op)
+            *op = g;
+    }
+    json_decref(resp);
+    return rc;
+}
+
+rsm_rc rsm_be_ie_inject(struct rsm_session *s, const struct rsm_guid *library,
+                        struct rsm_guid *op, uint32_t action)
+{
+    if (s->engine)
+        return rsm_ie_inject(s->engine, &s->caller, library, op, action);
+    if (!library || !op)
+        return RSM_E_INVALID_PARAMETER;
+    return with_op(s, "ie_inject",
+                   json_pack("{s:o,s:o,s:I}", "library", rsm_wire_guid(library), "op",
+                             rsm_wire_guid(op), "action", (json_int_t)action),
+                   op);
+}
+
+rsm_rc rsm_be_ie_eject(struct rsm_session *s, const struct rsm_guid *medium, struct rsm_guid *op,
+                       uint32_t action)
+{
+    if (s->engine)
+        return rsm_ie_eject(s->engine, &s->caller, medium, op, action);
+    return with_op(s, "ie_eject",
+                   json_pack("{s:o,s:o,s:I}", "medium", opt_guid(medium), "op", opt_guid(op),
+                             "action", (json_int_t)action),
+                   op);
+}
+
+rsm_rc rsm_be_ie_door(struct rsm_session *s, const struct rsm_guid *library, uint32_t action)
+{
+    if (s->engine)
+        return rsm_ie_door(s->engine, &s->caller, library, action);
+    return simple(s, "ie_door",
+                  json_pack("{s:o,s:I}", "library", rsm_wire_guid(library), "action",
+                            (json_int_t)action));
+}
+
+rsm_rc rsm_be_ie_identify_slot(struct rsm_session *s, const struct rsm_guid *slot,
+                               uint32_t option)
+{
+    if (s->engine)
+        return rsm_ie_identify_slot(s->engine, &s->caller, slot, option);
+    return simple(s, "ie_identify_slot",
+                  json_pack("{s:o,s:I}", "slot", rsm_wire_guid(slot), "option",
+                            (json_int_t)option));
+}
+
+rsm_rc rsm_be_ie_delete_drive(struct rsm_session *s, const struct rsm_guid *drive)
+{
+    if (s->engine)
+        return rsm_ie_delete_drive(s->engine, &s->caller, drive);
+    return simple(s, "ie_delete_drive", json_pack("{s:o}", "drive", rsm_wire_guid(drive)));
+}
+
+rsm_rc rsm_be_ie_delete_library(struct rsm_session *s, const struct rsm_guid *library)
+{
+    if (s->engine)
+        return rsm_ie_delete_library(s->engine, &s->caller, library);
+    return simple(s, "ie_delete_library", json_pack("{s:o}", "library", rsm_wire_guid(library)));
+}
+
+rsm_rc rsm_be_ie_ui_get(struct rsm_session *s, const struct rsm_guid *object, uint32_t type,
+                        char **out, size_t *len)
+{
+    if (s->engine)
+        return rsm_ie_ui_get(s->engine, &s->caller, object, type, out, len);
+    *out = NULL;
+    *len = 0;
+    json_t *resp, *res;
+    rsm_rc rc = exchange(s->remote, "ie_ui_get",
+                         json_pack("{s:o,s:I}", "object", rsm_wire_guid(object), "type",
+                                   (json_int_t)type),
+                         &resp, &res);
+    /* The names travel as an array of strings; rebuilt here NUL-separated. */
+    json_t *names = json_object_get(res, "names");
+    if (rc == RSM_OK && !json_is_array(names))
+        rc = RSM_E_NOT_CONNECTED;
+    size_t total = 0, i;
+    json_t *v;
+    json_array_foreach(names, i, v)
+    {
+        if (rc == RSM_OK && !json_is_string(v))
+            rc = RSM_E_NOT_CONNECTED;
+        total += json_string_length(v) + 1;
+    }
+    char *buf = rc == RSM_OK && total ? malloc(total) : NULL;
+    if (rc == RSM_OK && total && !buf)
+        rc = RSM_E_NOMEM;
+    if (rc == RSM_OK && buf) {
+        size_t off = 0;
+        json_array_foreach(names, i, v)
+        {
+            size_t l = json_string_length(v);
+            memcpy(buf + off, json_string_value(v), l);
+            buf[off + l] = 0;
+            off += l + 1;
+        }
+        *out = buf;
+        *len = total;
+    }
+    json_decref(resp);
+    return rc;
+}
+
+rsm_rc rsm_be_ie_ui_set(struct rsm_session *s, const struct rsm_guid *object, uint32_t type,
+                        uint32_t op, const char *dest)
+{
+    if (s->engine)
+        return rsm_ie_ui_set(s->engine, &s->caller, object, type, op, dest);
+    return simple(s, "ie_ui_set",
+                  json_pack("{s:o,s:I,s:I,s:o}", "object", rsm_wire_guid(object), "type",
+                            (json_int_t)type, "uiop", (json_int_t)op, "dest",
+                            dest ? json_string(dest) : json_null()));
+}
+
+rsm_rc rsm_be_clean_drive(struct rsm_session *s, const struct rsm_guid *drive)
+{
+    if (s->engine)
+        return rsm_clean_drive(s->engine, &s->caller, drive);
+    return simple(s, "clean_drive", json_pack("{s:o}", "drive", rsm_wire_guid(drive)));
+}
+
+rsm_rc rsm_be_clean_reserve_slot(struct rsm_session *s, const struct rsm_guid *library,
+                                 const struct rsm_guid *slot)
+{
+    if (s->engine)
+        return rsm_clean_reserve_slot(s->engine, &s->caller, library, slot);
+    return simple(s, "clean_reserve_slot",
+                  json_pack("{s:o,s:o}", "library", rsm_wire_guid(library), "slot",
+                            rsm_wire_guid(slot)));
+}
+
+rsm_rc rsm_be_clean_release_slot(struct rsm_session *s, const struct rsm_guid *library)
+{
+    if (s->engine)
+        return rsm_clean_release_slot(s->engine, &s->caller, library);
+    return simple(s, "clean_release_slot", json_pack("{s:o}", "library", rsm_wire_guid(library)));
+}
+
+rsm_rc rsm_be_clean_inject(struct rsm_session *s, const struct rsm_guid *library,
+                           struct rsm_guid *op, uint32_t uses_left, uint32_t action)
+{
+    if (s->engine)
+        return rsm_clean_inject(s->engine, &s->caller, library, op, uses_left, action);
+    if (!library || !op)
+        return RSM_E_INVALID_PARAMETER;
+    return with_op(s, "clean_inject",
+                   json_pack("{s:o,s:o,s:I,s:I}", "library", rsm_wire_guid(library), "op",
+                             rsm_wire_guid(op), "uses_left", (json_int_t)uses_left, "action",
+                             (json_int_t)action),
+                   op);
+}
+
+rsm_rc rsm_be_clean_eject(struct rsm_session *s, const struct rsm_guid *library,
+                          struct rsm_guid *op, uint32_t action)
+{
+    if (s->engine)
+        return rsm_clean_eject(s->engine, &s->caller, library, op, action);
+    if (!library || !op)
+        return RSM_E_INVALID_PARAMETER;
+    return with_op(s, "clean_eject",
+                   json_pack("{s:o,s:o,s:I}", "library", rsm_wire_guid(library), "op",
+                             rsm_wire_guid(op), "action", (json_int_t)action),
+                   op);
+}
+
+rsm_rc rsm_be_detect_begin(struct rsm_session *s, uint64_t *handle)
+{
+    if (s->engine)
+        return rsm_detect_begin(s->engine, handle);
+    if (!handle)
+        return RSM_E_INVALID_PARAMETER;
+    json_t *resp, *res;
+    rsm_rc rc = exchange(s->remote, "detect_begin", NULL, &resp, &res);
+    json_t *h = json_object_get(res, "handle");
+    if (rc == RSM_OK && (!json_is_integer(h) || json_integer_value(h) <= 0))
+        rc = RSM_E_NOT_CONNECTED;
+    if (rc == RSM_OK)
+        *handle = (uint64_t)json_integer_value(h);
+    json_decref(resp);
+    return rc;
+}
+
+rsm_rc rsm_be_detect_set(struct rsm_session *s, uint64_t handle, const struct rsm_guid *ids,
+                         uint32_t type, uint32_t n)
+{
+    if (s->engine)
+        return rsm_detect_set(s->engine, &s->caller, handle, ids, type, n);
+    if (!ids || handle > INT64_MAX)
+        return handle > INT64_MAX ? RSM_E_INVALID_HANDLE : RSM_E_INVALID_PARAMETER;
+    return simple(s, "detect_set",
+                  json_pack("{s:I,s:o,s:I}", "handle", (json_int_t)handle, "ids",
+                            guid_array(ids, n), "type", (json_int_t)type));
+}
+
+rsm_rc rsm_be_detect_end(struct rsm_session *s, uint64_t handle)
+{
+    if (s->engine)
+        return rsm_detect_end(s->engine, handle);
+    if (handle > INT64_MAX)
+        return RSM_E_INVALID_HANDLE;
+    return simple(s, "detect_end", json_pack("{s:I}", "handle", (json_int_t)handle));
 }

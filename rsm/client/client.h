@@ -14,6 +14,7 @@
 #define RSM_CLIENT_CLIENT_H
 
 #include "rsm/api/session.h"
+#include "rsm/engine/events.h"
 #include "rsm/engine/libctl.h"
 
 struct rsm_remote;
@@ -91,7 +92,77 @@ rsm_rc rsm_be_lc_mount(struct rsm_session *s, const struct rsm_guid *media, stru
 rsm_rc rsm_be_lc_dismount(struct rsm_session *s, const struct rsm_guid *media, uint32_t n,
                           uint32_t options);
 rsm_rc rsm_be_lc_dismount_drive(struct rsm_session *s, const struct rsm_guid *drive);
+/* Library requests (rsm/engine/libctl.h): MountNtmsMedia with its priority, timeout and
+ * request id; CancelNtmsLibraryRequest, DeleteNtmsRequests, Get/SetNtmsRequestOrder. */
+rsm_rc rsm_be_lc_mount_q(struct rsm_session *s, const struct rsm_guid *media,
+                         struct rsm_guid *drives, uint32_t n, uint32_t options, int priority,
+                         uint32_t timeout_ms, struct rsm_guid *request);
+rsm_rc rsm_be_lc_req_cancel(struct rsm_session *s, const struct rsm_guid *request);
+rsm_rc rsm_be_lc_req_delete(struct rsm_session *s, const struct rsm_guid *ids, uint32_t n,
+                            uint32_t type);
+rsm_rc rsm_be_lc_req_order_get(struct rsm_session *s, const struct rsm_guid *request,
+                               uint32_t *order);
+rsm_rc rsm_be_lc_req_order_set(struct rsm_session *s, const struct rsm_guid *request,
+                               uint32_t order);
 rsm_rc rsm_be_db_export(struct rsm_session *s);
 rsm_rc rsm_be_db_import(struct rsm_session *s);
+
+/* ---- notifications (rsm/engine/events.h) ----------------------------------------------
+ * A notification channel on @s for objects of @type. Embedded: an engine watcher. On rsmd:
+ * a connection of its own (so a long wait never holds up the session's other calls) whose
+ * events arrive in batches and are handed out one by one. *out is owned: cancel (optional)
+ * then close. The channel holds no reference on @s: the caller keeps @s alive. */
+struct rsm_be_watch;
+rsm_rc rsm_be_watch_open(struct rsm_session *s, uint32_t type, uint32_t queue_cap,
+                         struct rsm_be_watch **out);
+/* The next event, waiting up to @timeout_ms (UINT32_MAX for ever). RSM_OK, RSM_E_TIMEOUT,
+ * RSM_E_NO_DATA (events were lost: the channel is broken), RSM_E_INVALID_HANDLE (cancelled
+ * or the session closed), RSM_E_NOT_CONNECTED (rsmd went away). */
+rsm_rc rsm_be_watch_wait(struct rsm_be_watch *w, struct rsm_event *ev, uint32_t timeout_ms);
+/* Makes a wait in progress on another thread, and every later one, end with
+ * RSM_E_INVALID_HANDLE (within 100 ms). Thread-safe; does not free. */
+void rsm_be_watch_cancel(struct rsm_be_watch *w);
+/* Frees the channel; no wait may be in progress. */
+void rsm_be_watch_close(struct rsm_be_watch *w);
+
+/* ---- operator requests (events.h) ---------------------------------------------------- */
+rsm_rc rsm_be_opreq_submit(struct rsm_session *s, uint32_t request, const char *message,
+                           const struct rsm_guid *arg1, const struct rsm_guid *arg2,
+                           struct rsm_guid *out);
+rsm_rc rsm_be_opreq_satisfy(struct rsm_session *s, const struct rsm_guid *id);
+rsm_rc rsm_be_opreq_cancel(struct rsm_session *s, const struct rsm_guid *id);
+rsm_rc rsm_be_opreq_wait(struct rsm_session *s, const struct rsm_guid *id, uint32_t timeout_ms);
+
+/* ---- import/export, cleaning, change detection (rsm/engine/ieclean.h) -----------------
+ * The engine's rsm_ie_*, rsm_clean_* and rsm_detect_* with the session first; on rsmd the
+ * daemon's engine drives the library. A detection context opened through rsmd belongs to
+ * the connection: the daemon polls for it and ends it when the session closes. */
+rsm_rc rsm_be_ie_inject(struct rsm_session *s, const struct rsm_guid *library,
+                        struct rsm_guid *op, uint32_t action);
+/* @medium may be NULL (START/STOP of the queued batch alone). */
+rsm_rc rsm_be_ie_eject(struct rsm_session *s, const struct rsm_guid *medium, struct rsm_guid *op,
+                       uint32_t action);
+rsm_rc rsm_be_ie_door(struct rsm_session *s, const struct rsm_guid *library, uint32_t action);
+rsm_rc rsm_be_ie_identify_slot(struct rsm_session *s, const struct rsm_guid *slot,
+                               uint32_t option);
+rsm_rc rsm_be_ie_delete_drive(struct rsm_session *s, const struct rsm_guid *drive);
+rsm_rc rsm_be_ie_delete_library(struct rsm_session *s, const struct rsm_guid *library);
+/* *@out malloc'd (NUL-separated names, *@len bytes) or NULL/0, as rsm_ie_ui_get(). */
+rsm_rc rsm_be_ie_ui_get(struct rsm_session *s, const struct rsm_guid *object, uint32_t type,
+                        char **out, size_t *len);
+rsm_rc rsm_be_ie_ui_set(struct rsm_session *s, const struct rsm_guid *object, uint32_t type,
+                        uint32_t op, const char *dest);
+rsm_rc rsm_be_clean_drive(struct rsm_session *s, const struct rsm_guid *drive);
+rsm_rc rsm_be_clean_reserve_slot(struct rsm_session *s, const struct rsm_guid *library,
+                                 const struct rsm_guid *slot);
+rsm_rc rsm_be_clean_release_slot(struct rsm_session *s, const struct rsm_guid *library);
+rsm_rc rsm_be_clean_inject(struct rsm_session *s, const struct rsm_guid *library,
+                           struct rsm_guid *op, uint32_t uses_left, uint32_t action);
+rsm_rc rsm_be_clean_eject(struct rsm_session *s, const struct rsm_guid *library,
+                          struct rsm_guid *op, uint32_t action);
+rsm_rc rsm_be_detect_begin(struct rsm_session *s, uint64_t *handle);
+rsm_rc rsm_be_detect_set(struct rsm_session *s, uint64_t handle, const struct rsm_guid *ids,
+                         uint32_t type, uint32_t n);
+rsm_rc rsm_be_detect_end(struct rsm_session *s, uint64_t handle);
 
 #endif

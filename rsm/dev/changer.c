@@ -310,6 +310,29 @@ static uint8_t *res_buf(struct rsm_chg *chg, size_t len)
     return chg->res;
 }
 
+/* Debian tgt (1.0.x, smc.c) counts the 8-byte header in BYTE COUNT OF REPORT AVAILABLE
+ * and sends only that many bytes, so every one-type answer ends 8 bytes short of the
+ * descriptors its own page header announces (rsm/tgt/README.md). The answer is whole by
+ * the device's own account (less than @alloc came back), so this is not allocation-length
+ * truncation. A host that parses by the page header into a zero-filled buffer never
+ * notices; we do the same, only for that exact shape: one page, @n equal to the byte
+ * count, the page exactly 8 bytes short. With VolTag the missing bytes are the volume
+ * sequence number and reserved bytes (tgt leaves them zero); the barcode and everything
+ * before it arrived. */
+static void res_header_counted(uint8_t *buf, size_t alloc, size_t *n)
+{
+    struct t10_elem_status_hdr hdr;
+    struct t10_elem_page pg;
+    size_t got = *n, hl = T10_ELEM_HDR_LEN + T10_ELEM_PAGE_HDR_LEN;
+    if (got < hl || got + 8 > alloc ||
+        t10_elem_status_hdr_decode(buf, got, &hdr) != T10_OK || hdr.byte_count != got ||
+        t10_elem_page_decode(buf + T10_ELEM_HDR_LEN, got - T10_ELEM_HDR_LEN, &pg) != T10_OK ||
+        (size_t)pg.desc_bytes + hl != got + 8)
+        return;
+    memset(buf + got, 0, 8);
+    *n = got + 8;
+}
+
 /* Appends @count elements of @type from @first to @out (room for them is the caller's
  * job), paging as changer.h says. Sets out->voltag/dvcid to what was used. */
 static enum rsm_dev_rc res_into(struct rsm_chg *chg, uint8_t type, uint16_t first, uint16_t count,
@@ -364,6 +387,7 @@ static enum rsm_dev_rc res_into(struct rsm_chg *chg, uint8_t type, uint16_t firs
             break; /* a continuation past the last element: some changers say 21/01 */
         if (rc != RSM_DEV_OK)
             return rc;
+        res_header_counted(buf, alloc, &n);
         struct res_ctx ctx = {.out = out, .cap = goal, .next_addr = start, .type = type};
         struct t10_elem_status_hdr hdr;
         bool truncated = false;

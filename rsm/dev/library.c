@@ -151,15 +151,19 @@ static bool ident_matches(const struct rsm_chg_elem *e, const struct rsm_dev_ide
 {
     if (e->ident_len == 0)
         return false;
-    char s[RSM_DEV_ID_CAP + 1];
-    if (id->serial[0]) {
+    char s[RSM_DEV_ID_CAP + 1], serial[sizeof id->serial];
+    /* VPD 80h PRODUCT SERIAL NUMBER is right-aligned (SPC-4 7.8.18): leading spaces are
+     * padding (tgt sends "   ...beaf11"), so both sides are compared trimmed. */
+    trim_copy(serial, sizeof serial, (const uint8_t *)id->serial,
+              strnlen(id->serial, sizeof id->serial));
+    if (serial[0]) {
         trim_copy(s, sizeof s, e->ident, e->ident_len);
-        if (strcmp(s, id->serial) == 0)
+        if (strcmp(s, serial) == 0)
             return true;
         if (e->ident_type == 1 && e->ident_len > T10_VENDOR_LEN + T10_PRODUCT_LEN) {
             size_t off = T10_VENDOR_LEN + T10_PRODUCT_LEN;
             trim_copy(s, sizeof s, e->ident + off, e->ident_len - off);
-            if (strcmp(s, id->serial) == 0)
+            if (strcmp(s, serial) == 0)
                 return true;
         }
     }
@@ -548,18 +552,27 @@ static void note_move(struct rsm_dev_lib *lib, uint16_t src, uint16_t dst)
         s->impexp = false;
 }
 
-enum rsm_dev_rc rsm_dev_lib_mount(struct rsm_dev_lib *lib, uint16_t src, size_t drive)
+/* Robot half of a mount: the MOVE MEDIUM alone (the changer handle and lib->elems). */
+enum rsm_dev_rc rsm_dev_lib_move_to_drive(struct rsm_dev_lib *lib, uint16_t src, size_t drive)
 {
     if (lib->standalone || drive >= lib->n_drives || lib->drives[drive].map == RSM_DEV_MAP_NONE)
         return RSM_DEV_E_INVAL;
     struct rsm_dev_drive *d = &lib->drives[drive];
     enum rsm_dev_rc rc = rsm_chg_move(lib->chg, src, d->elem_addr);
-    if (rc != RSM_DEV_OK)
-        return rc;
-    note_move(lib, src, d->elem_addr);
+    if (rc == RSM_DEV_OK)
+        note_move(lib, src, d->elem_addr);
+    return rc;
+}
+
+/* Drive half of a mount: only the drive's own transport, so drives thread in parallel. */
+enum rsm_dev_rc rsm_dev_lib_drive_ready(struct rsm_dev_lib *lib, size_t drive)
+{
+    if (drive >= lib->n_drives || !lib->drives[drive].drv)
+        return RSM_DEV_E_INVAL;
+    struct rsm_dev_drive *d = &lib->drives[drive];
     /* The drive threads the tape: 04/01 while it does, then UA 28/00 (absorbed by the
      * command layer and kept as an event), then GOOD. */
-    rc = rsm_drv_wait_ready(d->drv);
+    enum rsm_dev_rc rc = rsm_drv_wait_ready(d->drv);
     if (rc == RSM_DEV_E_NO_MEDIUM) {
         /* A drive without autoload waits for LOAD. */
         rc = rsm_drv_load(d->drv);
@@ -569,19 +582,38 @@ enum rsm_dev_rc rsm_dev_lib_mount(struct rsm_dev_lib *lib, uint16_t src, size_t 
     return rc;
 }
 
+enum rsm_dev_rc rsm_dev_lib_mount(struct rsm_dev_lib *lib, uint16_t src, size_t drive)
+{
+    enum rsm_dev_rc rc = rsm_dev_lib_move_to_drive(lib, src, drive);
+    return rc == RSM_DEV_OK ? rsm_dev_lib_drive_ready(lib, drive) : rc;
+}
+
+enum rsm_dev_rc rsm_dev_lib_drive_unload(struct rsm_dev_lib *lib, size_t drive)
+{
+    if (lib->standalone || drive >= lib->n_drives || lib->drives[drive].map == RSM_DEV_MAP_NONE)
+        return RSM_DEV_E_INVAL;
+    /* Many drives refuse to let the robot take a threaded tape (53/02): unload first.
+     * An empty drive answers 3A/00, which the move reports as SRC_EMPTY. */
+    enum rsm_dev_rc rc = rsm_drv_unload(lib->drives[drive].drv);
+    return rc == RSM_DEV_E_NO_MEDIUM ? RSM_DEV_OK : rc;
+}
+
 enum rsm_dev_rc rsm_dev_lib_dismount(struct rsm_dev_lib *lib, size_t drive, uint16_t dst,
                                      uint16_t *dst_out)
+{
+    enum rsm_dev_rc rc = rsm_dev_lib_drive_unload(lib, drive);
+    return rc == RSM_DEV_OK ? rsm_dev_lib_move_from_drive(lib, drive, dst, dst_out) : rc;
+}
+
+enum rsm_dev_rc rsm_dev_lib_move_from_drive(struct rsm_dev_lib *lib, size_t drive, uint16_t dst,
+                                            uint16_t *dst_out)
 {
     if (dst_out)
         *dst_out = 0;
     if (lib->standalone || drive >= lib->n_drives || lib->drives[drive].map == RSM_DEV_MAP_NONE)
         return RSM_DEV_E_INVAL;
     struct rsm_dev_drive *d = &lib->drives[drive];
-    /* Many drives refuse to let the robot take a threaded tape (53/02): unload first.
-     * An empty drive answers 3A/00, which the move below reports as SRC_EMPTY. */
-    enum rsm_dev_rc rc = rsm_drv_unload(d->drv);
-    if (rc != RSM_DEV_OK && rc != RSM_DEV_E_NO_MEDIUM)
-        return rc;
+    enum rsm_dev_rc rc;
     if (dst == 0) {
         struct rsm_chg_status one;
         rc = rsm_chg_read_status(lib->chg, T10_ELEM_DT, d->elem_addr, 1, RSM_CHG_RES_VOLTAG, &one);

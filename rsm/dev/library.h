@@ -17,7 +17,8 @@
  * The name is not struct rsm_dev_library: rsm/engine/devreg.h owns that one.
  *
  * Ownership: the handle owns the changer and drive handles and their transports (except
- * those given to rsm_dev_lib_open_xports(), which stay the caller's). One thread at a time.
+ * those given to rsm_dev_lib_open_xports(), which stay the caller's). One thread at a time,
+ * except the drive halves of mount and dismount (below), which touch one drive's handle.
  */
 #ifndef OPENRSM_RSM_DEV_LIBRARY_H
 #define OPENRSM_RSM_DEV_LIBRARY_H
@@ -118,6 +119,22 @@ int rsm_dev_lib_drive_at(const struct rsm_dev_lib *lib, uint16_t addr);
  * for a jam, ...) if the move failed - nothing moved then; or the drive's result.
  * INVAL for an unmapped drive. lib->elems is updated for @src and the drive. */
 enum rsm_dev_rc rsm_dev_lib_mount(struct rsm_dev_lib *lib, uint16_t src, size_t drive);
+
+/* The two halves of rsm_dev_lib_mount(), so that a caller can serialise the robot
+ * without serialising the drives (the engine's request queue: drives thread in
+ * parallel). rsm_dev_lib_move_to_drive() is the MOVE MEDIUM and touches the changer
+ * handle and lib->elems; rsm_dev_lib_drive_ready() only drive @drive's handle (wait for
+ * threading, LOAD if it does not autoload), so different drives may run it on different
+ * threads while one thread holds the changer. Results as rsm_dev_lib_mount(). */
+enum rsm_dev_rc rsm_dev_lib_move_to_drive(struct rsm_dev_lib *lib, uint16_t src, size_t drive);
+enum rsm_dev_rc rsm_dev_lib_drive_ready(struct rsm_dev_lib *lib, size_t drive);
+
+/* The two halves of rsm_dev_lib_dismount(): LOAD UNLOAD of drive @drive (only its
+ * handle; an empty drive is OK), then the move back (changer handle and lib->elems;
+ * @dst and *@dst_out as below). */
+enum rsm_dev_rc rsm_dev_lib_drive_unload(struct rsm_dev_lib *lib, size_t drive);
+enum rsm_dev_rc rsm_dev_lib_move_from_drive(struct rsm_dev_lib *lib, size_t drive, uint16_t dst,
+                                            uint16_t *dst_out);
 
 /* rsm_dev_lib_dismount() - LOAD UNLOAD (unload) the drive, then MOVE MEDIUM its
  * cartridge to @dst, or when @dst is 0 to its source element (SVALID in the drive's

@@ -20,6 +20,8 @@ struct rsm_db_cached {
 struct rsm_db {
     sqlite3 *h;
     struct rsm_db_cached cache[RSM_DB_CACHE];
+    void *owner;
+    rsm_db_end_hook *end_hook;
 };
 
 rsm_rc rsm_db_map(int src)
@@ -139,13 +141,29 @@ rsm_rc rsm_db_end(struct rsm_db *db, rsm_rc rc)
 {
     if (rc == RSM_OK) {
         rsm_rc crc = rsm_db_step_done(rsm_db_stmt(db, "COMMIT"));
-        if (crc == RSM_OK)
+        if (crc == RSM_OK) {
+            if (db->end_hook)
+                db->end_hook(db->owner, true);
             return RSM_OK;
+        }
         rc = crc;
     }
     if (!sqlite3_get_autocommit(db->h))
         (void)rsm_db_step_done(rsm_db_stmt(db, "ROLLBACK"));
+    if (db->end_hook)
+        db->end_hook(db->owner, false);
     return rc;
+}
+
+void rsm_db_set_owner(struct rsm_db *db, void *owner, rsm_db_end_hook *hook)
+{
+    db->owner = owner;
+    db->end_hook = hook;
+}
+
+void *rsm_db_owner(struct rsm_db *db)
+{
+    return db->owner;
 }
 
 int rsm_db_bind_guid(sqlite3_stmt *st, int idx, const struct rsm_guid *g)

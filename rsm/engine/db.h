@@ -57,8 +57,15 @@ rsm_rc rsm_db_map(int sqlite_rc);
 rsm_rc rsm_db_begin(struct rsm_db *db);
 /* True while a transaction is open on @db. */
 bool rsm_db_in_txn(struct rsm_db *db);
-/* Commits if @rc is RSM_OK, else rolls back; returns @rc, or the commit failure. */
+/* Commits if @rc is RSM_OK, else rolls back; returns @rc, or the commit failure. Then
+ * calls the end hook, if one is set, with whether the transaction committed. */
 rsm_rc rsm_db_end(struct rsm_db *db, rsm_rc rc);
+/* The owner of @db (the engine) and a hook run after every rsm_db_end(): notify.c delivers
+ * the events a transaction queued once it committed, and drops them after a rollback.
+ * @owner is borrowed; NULL hook: none. */
+typedef void rsm_db_end_hook(void *owner, bool committed);
+void rsm_db_set_owner(struct rsm_db *db, void *owner, rsm_db_end_hook *hook);
+void *rsm_db_owner(struct rsm_db *db);
 
 /* Binding and column helpers for GUID blobs. A NULL or null GUID binds SQL NULL. */
 int rsm_db_bind_guid(sqlite3_stmt *st, int idx, const struct rsm_guid *g);

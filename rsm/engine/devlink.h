@@ -27,6 +27,10 @@
 #pragma weak rsm_dev_lib_drive_at
 #pragma weak rsm_dev_lib_mount
 #pragma weak rsm_dev_lib_dismount
+#pragma weak rsm_dev_lib_move_to_drive
+#pragma weak rsm_dev_lib_drive_ready
+#pragma weak rsm_dev_lib_drive_unload
+#pragma weak rsm_dev_lib_move_from_drive
 #pragma weak rsm_dev_lib_number
 #pragma weak rsm_dev_lib_addr
 #pragma weak rsm_dev_rc_name
@@ -48,7 +52,8 @@ static inline bool rsm_lc_dev_present(void)
     return true;
 #else
     return rsm_dev_lib_open != NULL && rsm_dev_lib_mount != NULL && rsm_drv_mam_write != NULL &&
-           rsm_chg_move != NULL && rsm_chg_test_ready != NULL;
+           rsm_chg_move != NULL && rsm_chg_test_ready != NULL &&
+           rsm_dev_lib_move_to_drive != NULL && rsm_dev_lib_move_from_drive != NULL;
 #endif
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rsm/engine/devreg.h"
+#include "rsm/engine/events.h"
 #include "rsm/engine/internal.h"
 
 /* GUID found by @sql (?1 = @key guid or NULL, ?2 = int, ?3 ?4 text), NOT_FOUND if none. */
@@ -85,6 +86,8 @@ rsm_rc rsm_engine_register_library(struct rsm_engine *e, const struct rsm_dev_li
         sqlite3_bind_int(st, 3, lib->barcode_reader ? 1 : 0);
         rc = rsm_db_step_done(st);
     }
+    if (rc == RSM_OK)
+        rsm_obj_changed(e->db, &g, RSM_OT_LIBRARY);
     rc = rsm_db_end(e->db, rc);
     rsm_engine_unlock(e);
     if (rc == RSM_OK)
@@ -176,6 +179,8 @@ static rsm_rc register_unit(struct rsm_engine *e, bool drive, const struct rsm_g
         sqlite3_bind_int(st, 9, u->scsi.lun);
         rc = rsm_db_step_done(st);
     }
+    if (rc == RSM_OK)
+        rsm_obj_changed(e->db, &g, drive ? RSM_OT_DRIVE : RSM_OT_CHANGER);
     rc = rsm_db_end(e->db, rc);
     rsm_engine_unlock(e);
     if (rc == RSM_OK)
@@ -301,7 +306,10 @@ static rsm_rc set_slot_state(struct rsm_db *db, const struct rsm_guid *slot, int
         return RSM_E_DB_FAILURE;
     rsm_db_bind_guid_nn(st, 1, slot);
     sqlite3_bind_int(st, 2, state);
-    return rsm_db_step_done(st);
+    rsm_rc rc = rsm_db_step_done(st);
+    if (rc == RSM_OK && sqlite3_changes(rsm_db_handle(db)) > 0)
+        rsm_obj_changed(db, slot, RSM_OT_STORAGESLOT);
+    return rc;
 }
 
 rsm_rc rsm_dev_media_seen(struct rsm_engine *e, const struct rsm_guid *slot, const char *barcode,
@@ -387,12 +395,18 @@ rsm_rc rsm_dev_media_seen(struct rsm_engine *e, const struct rsm_guid *slot, con
             rc = rsm_pool_ensure_system(e, mtype);
         struct rsm_guid pool;
         if (rc == RSM_OK)
-            rc = rsm_pool_system(e, import ? RSM_POOL_IMPORT : RSM_POOL_FOREIGN, mtype, false,
-                                 &pool);
+            rc = rsm_pool_system(e, label && label->free_label ? RSM_POOL_SCRATCH
+                                    : import                    ? RSM_POOL_IMPORT
+                                                                : RSM_POOL_FOREIGN,
+                                 mtype, false, &pool);
         rsm_guid_new(&pm);
         if (rc == RSM_OK)
             rc = rsm_media_insert(e, &pm, NULL, &pool, &lib, slot, RSM_OT_STORAGESLOT, mtype, bc,
-                                  sides, import ? RSM_PART_IMPORT : RSM_PART_FOREIGN, NULL);
+                                  sides,
+                                  label && label->free_label ? RSM_PART_AVAILABLE
+                                  : import                   ? RSM_PART_IMPORT
+                                                             : RSM_PART_FOREIGN,
+                                  NULL);
         if (rc == RSM_OK) {
             st = rsm_db_stmt(e->db, "UPDATE pmedia SET home_slot=?2 WHERE guid=?1");
             if (!st) {
@@ -479,6 +493,8 @@ rsm_rc rsm_dev_media_state(struct rsm_engine *e, const struct rsm_guid *pmedia, 
         if (rc == RSM_OK && sqlite3_changes(rsm_db_handle(e->db)) == 0)
             rc = RSM_E_INVALID_MEDIA;
     }
+    if (rc == RSM_OK)
+        rsm_obj_changed(e->db, pmedia, RSM_OT_PHYSICAL_MEDIA);
     rc = rsm_db_end(e->db, rc);
     if (rc == RSM_OK)
         rsm_engine_signal(e);
@@ -547,6 +563,8 @@ rsm_rc rsm_dev_media_bulk(struct rsm_engine *e, const struct rsm_guid *library,
         sqlite3_bind_text(ins_obj, 3, name, -1, SQLITE_STATIC);
         sqlite3_bind_int64(ins_obj, 4, now);
         rc = rsm_db_step_done(ins_obj);
+        if (rc == RSM_OK)
+            rsm_notify(e, RSM_OT_PHYSICAL_MEDIA, RSM_EV_INSERT, &pm);
         if (rc == RSM_OK) {
             rsm_db_bind_guid_nn(ins_pm, 1, &pm);
             rsm_db_bind_guid_nn(ins_pm, 2, pool);
@@ -570,6 +588,8 @@ rsm_rc rsm_dev_media_bulk(struct rsm_engine *e, const struct rsm_guid *library,
             sqlite3_bind_text(ins_obj, 3, sname, -1, SQLITE_STATIC);
             sqlite3_bind_int64(ins_obj, 4, now);
             rc = rsm_db_step_done(ins_obj);
+            if (rc == RSM_OK)
+                rsm_notify(e, RSM_OT_PARTITION, RSM_EV_INSERT, &sg);
             if (rc == RSM_OK) {
                 rsm_db_bind_guid_nn(ins_side, 1, &sg);
                 rsm_db_bind_guid_nn(ins_side, 2, &pm);

@@ -55,13 +55,15 @@ struct rsm_dev_label {
     const char *info; /* label description */
     const uint8_t *id;
     uint32_t id_len;
+    bool free_label; /* RSM's own free-media label (rsm/mli): a new medium goes to Free */
 };
 
 /* A cartridge seen in storage slot @slot with @barcode ("" if none) of media type @mtype.
  * A known barcode (or known label id) moves the existing medium there, back from the
  * offline library if need be. A new cartridge becomes a physical medium with its sides:
- * with a recognised label type but unknown id it goes to the Import pool (sides IMPORT),
- * otherwise to the Unrecognized pool (sides FOREIGN). The media type gets related to the
+ * with RSM's free label to the Free pool (sides AVAILABLE), with a recognised label type
+ * but unknown id to the Import pool (sides IMPORT), otherwise to the Unrecognized pool
+ * (sides FOREIGN). The media type gets related to the
  * library and its system pools are created. The slot becomes FULL. */
 rsm_rc rsm_dev_media_seen(struct rsm_engine *e, const struct rsm_guid *slot, const char *barcode,
                           const struct rsm_guid *mtype, const struct rsm_dev_label *label,

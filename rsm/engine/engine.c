@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rsm/engine/events.h"
 #include "rsm/engine/internal.h"
 
 _Static_assert(RSM_DB_SCHEMA_VERSION == 2, "bump with schema.c steps");
@@ -56,6 +57,13 @@ static const char *const rc_names[RSM_E_COUNT] = {
     "RSM_E_DEVICE_NOT_AVAILABLE",
     "RSM_E_MEDIA_NOT_AVAILABLE",
     "RSM_E_UNABLE_TO_LOAD_MEDIUM",
+    "RSM_E_LIBRARY_FULL",
+    "RSM_E_CLEANER_SLOT_SET",
+    "RSM_E_CLEANER_SLOT_NOT_SET",
+    "RSM_E_RESOURCE_NOT_AVAILABLE",
+    "RSM_E_RESOURCE_NOT_PRESENT",
+    "RSM_E_INVALID_OPERATION",
+    "RSM_E_CLEANER_SPENT",
 };
 
 const char *rsm_rc_name(rsm_rc rc)
@@ -311,6 +319,7 @@ void rsm_engine_close(struct rsm_engine *e)
     }
     pthread_mutex_unlock(&registry_mu);
     rsm_lc_engine_closing(e); /* device handles of its libraries (libctl.c) */
+    rsm_notify_engine_closing(e); /* watchers and pending events (notify.c) */
     rsm_db_close(e->db);
     if (e->lock_fd >= 0)
         close(e->lock_fd);

@@ -26,6 +26,7 @@ struct rsm_engine {
     struct rsm_db *db;
     struct rsm_guid offline_lib, root_pool, computer;
     struct rsm_guid top_free, top_import, top_foreign; /* system container pools */
+    struct rsm_notify_hub *notify; /* watchers and pending events (notify.c); NULL: none yet */
     struct rsm_engine *next;
 };
 
@@ -48,7 +49,10 @@ rsm_rc rsm_lmid_insert(struct rsm_db *db, const struct rsm_guid *g, const char *
                        const struct rsm_guid *side);
 /* Type of object @g: NOT_FOUND if absent. */
 rsm_rc rsm_obj_type(struct rsm_db *db, const struct rsm_guid *g, uint32_t *type);
+/* Sets the modified time of @g and announces an update of it (events.h). */
 rsm_rc rsm_obj_touch(struct rsm_db *db, const struct rsm_guid *g);
+/* Announces an update of @g (of @type) whose rows the caller changed itself. */
+void rsm_obj_changed(struct rsm_db *db, const struct rsm_guid *g, uint32_t type);
 rsm_rc rsm_obj_delete(struct rsm_db *db, const struct rsm_guid *g);
 /* The same when the caller knows the object's @type (one lookup less). */
 rsm_rc rsm_obj_delete_typed(struct rsm_db *db, const struct rsm_guid *g, uint32_t type);

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rsm/engine/devreg.h"
 #include "rsm/engine/libctl_int.h"
+#include "rsm/engine/omid.h"
 
 #define ATTR_URI        "OpenRSM.URI"
 #define ATTR_DRIVE_URIS "OpenRSM.DriveURIs" /* the drive URIs, each NUL-terminated */
@@ -25,22 +27,30 @@ static struct lc_engine *lc_engines;
 void rsm_lc_engine_closing(struct rsm_engine *e)
 {
     pthread_mutex_lock(&lc_mu);
+    struct lc_engine *le = NULL;
     for (struct lc_engine **p = &lc_engines; *p; p = &(*p)->next) {
-        if ((*p)->e != e)
-            continue;
-        struct lc_engine *le = *p;
-        *p = le->next;
-        for (struct rsm_lc_lib *L = le->libs, *nx; L; L = nx) {
-            nx = L->next;
-            if (L->dev && rsm_lc_dev_present())
-                rsm_dev_lib_close(L->dev);
-            pthread_mutex_destroy(&L->mu);
-            free(L);
+        if ((*p)->e == e) {
+            le = *p;
+            *p = le->next;
+            break;
         }
-        free(le);
-        break;
     }
     pthread_mutex_unlock(&lc_mu);
+    if (!le)
+        return;
+    /* Outside lc_mu: running requests may still need the table's lock to finish. */
+    for (struct rsm_lc_lib *L = le->libs; L; L = L->next)
+        rsm_lc_queue_close(L);
+    for (struct rsm_lc_lib *L = le->libs, *nx; L; L = nx) {
+        nx = L->next;
+        if (L->dev && rsm_lc_dev_present())
+            rsm_dev_lib_close(L->dev);
+        pthread_mutex_destroy(&L->mu);
+        pthread_mutex_destroy(&L->qmu);
+        pthread_cond_destroy(&L->qcv);
+        free(L);
+    }
+    free(le);
 }
 
 /* Installs @dev as library @g of @e (replacing a previous handle). lc_mu held. */
@@ -60,23 +70,38 @@ static struct rsm_lc_lib *table_put(struct rsm_engine *e, const struct rsm_guid 
     }
     for (struct rsm_lc_lib *L = le->libs; L; L = L->next) {
         if (rsm_guid_eq(&L->guid, g)) {
-            pthread_mutex_lock(&L->mu);
-            if (L->dev)
-                rsm_dev_lib_close(L->dev);
-            L->dev = dev;
-            L->pending = 0;
-            pthread_mutex_unlock(&L->mu);
+            /* Added again: requests may be using the open handle right now (drives run
+             * without the robot lock), so it stays and the new one goes. */
+            rsm_dev_lib_close(dev);
             return L;
         }
     }
     struct rsm_lc_lib *L = calloc(1, sizeof *L);
     if (!L)
         return NULL;
+    L->e = e;
     L->guid = *g;
     L->dev = dev;
+    L->needs_service = true; /* the database may still say so from an earlier run */
     pthread_mutex_init(&L->mu, NULL);
+    pthread_mutex_init(&L->qmu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&L->qcv, &ca);
+    pthread_condattr_destroy(&ca);
     L->next = le->libs;
     le->libs = L;
+    return L;
+}
+
+static struct rsm_lc_lib *table_get(struct rsm_engine *e, const struct rsm_guid *g);
+
+struct rsm_lc_lib *rsm_lc_lib_find(struct rsm_engine *e, const struct rsm_guid *g)
+{
+    pthread_mutex_lock(&lc_mu);
+    struct rsm_lc_lib *L = table_get(e, g);
+    pthread_mutex_unlock(&lc_mu);
     return L;
 }
 
@@ -204,6 +229,7 @@ rsm_rc rsm_lc_map_dev(enum rsm_dev_rc rc)
 
 void rsm_lc_changer_failed(struct rsm_engine *e, struct rsm_lc_lib *L)
 {
+    L->needs_service = true;
     rsm_engine_lock(e);
     rsm_rc rc = rsm_db_begin(e->db);
     sqlite3_stmt *st = rc == RSM_OK ? rsm_db_stmt(e->db, "UPDATE obj SET opstate=?2 WHERE guid IN "
@@ -224,6 +250,9 @@ void rsm_lc_changer_failed(struct rsm_engine *e, struct rsm_lc_lib *L)
 /* The changer answered again: clear NEEDS_SERVICE. */
 static void changer_ok(struct rsm_engine *e, struct rsm_lc_lib *L)
 {
+    if (!L->needs_service)
+        return; /* nothing to clear: no write transaction on every robot move */
+    L->needs_service = false;
     rsm_engine_lock(e);
     rsm_rc rc = rsm_db_begin(e->db);
     sqlite3_stmt *st = rc == RSM_OK
@@ -248,8 +277,27 @@ void rsm_lc_collect(struct rsm_lc_lib *L)
     /* Only the changer's attentions say the inventory changed: a drive's 28/00 after our
      * own load is not news. rsm_dev_lib_events() then clears the rest (drives). */
     uint32_t ev = L->dev->chg ? rsm_chg_events(L->dev->chg) : 0;
-    (void)rsm_dev_lib_events(L->dev); /* drive events: cleaning is not handled here yet */
+    /* The drives' own events stay with their handles: a drive may be running another
+     * request's commands on another thread right now (they are read by whoever owns the
+     * drive, e.g. cleaning). */
     L->pending |= ev & RSM_DEV_EV_INVENTORY;
+}
+
+/* ---- device options ------------------------------------------------------------------ */
+
+static struct rsm_dev_opts dev_opts;
+static bool dev_opts_set;
+
+void rsm_lc_set_dev_opts(const struct rsm_dev_opts *opts)
+{
+    dev_opts_set = opts != NULL;
+    if (opts)
+        dev_opts = *opts;
+}
+
+static const struct rsm_dev_opts *dev_opts_get(void)
+{
+    return dev_opts_set ? &dev_opts : NULL;
 }
 
 /* ---- acquiring a library ----------------------------------------------------------- */
@@ -269,7 +317,7 @@ static rsm_rc open_from_db(struct rsm_engine *e, const struct rsm_guid *library,
     if (attr_read(e, library, ATTR_DRIVE_URIS, &drv, &dlen) == RSM_OK)
         for (size_t off = 0; off < dlen && n < 64; off += strlen(drv + off) + 1)
             list[n++] = drv + off;
-    enum rsm_dev_rc drc = rsm_dev_lib_open(uri, n ? list : NULL, n, NULL, out);
+    enum rsm_dev_rc drc = rsm_dev_lib_open(uri, n ? list : NULL, n, dev_opts_get(), out);
     free(uri);
     free(drv);
     return drc == RSM_DEV_OK ? RSM_OK : RSM_E_DEVICE_NOT_AVAILABLE;
@@ -280,8 +328,8 @@ rsm_rc rsm_lc_acquire(struct rsm_engine *e, const struct rsm_guid *library, stru
     return rsm_lc_acquire_ex(e, library, true, out);
 }
 
-rsm_rc rsm_lc_acquire_ex(struct rsm_engine *e, const struct rsm_guid *library, bool auto_inventory,
-                         struct rsm_lc_lib **out)
+rsm_rc rsm_lc_lib_get(struct rsm_engine *e, const struct rsm_guid *library,
+                      struct rsm_lc_lib **out)
 {
     if (!rsm_lc_dev_present())
         return RSM_E_NOT_SUPPORTED;
@@ -325,6 +373,12 @@ rsm_rc rsm_lc_acquire_ex(struct rsm_engine *e, const struct rsm_guid *library, b
         if (!L)
             return RSM_E_NOMEM;
     }
+    *out = L;
+    return RSM_OK;
+}
+
+rsm_rc rsm_lc_lock_robot(struct rsm_engine *e, struct rsm_lc_lib *L, bool auto_inventory)
+{
     pthread_mutex_lock(&L->mu);
     if (L->dev->chg) {
         /* Collect unit attentions (door closed, mail slot used, reset) before acting. */
@@ -343,14 +397,25 @@ rsm_rc rsm_lc_acquire_ex(struct rsm_engine *e, const struct rsm_guid *library, b
     }
     rsm_lc_collect(L);
     if (auto_inventory && (L->pending & RSM_DEV_EV_INVENTORY)) {
-        rc = rsm_lc_reconcile(e, L, false, NULL);
+        rsm_rc rc = rsm_lc_reconcile(e, L, false, NULL);
         if (rc != RSM_OK) {
             pthread_mutex_unlock(&L->mu);
             return rc;
         }
     }
-    *out = L;
     return RSM_OK;
+}
+
+rsm_rc rsm_lc_acquire_ex(struct rsm_engine *e, const struct rsm_guid *library, bool auto_inventory,
+                         struct rsm_lc_lib **out)
+{
+    struct rsm_lc_lib *L;
+    rsm_rc rc = rsm_lc_lib_get(e, library, &L);
+    if (rc == RSM_OK)
+        rc = rsm_lc_lock_robot(e, L, auto_inventory);
+    if (rc == RSM_OK)
+        *out = L;
+    return rc;
 }
 
 void rsm_lc_release(struct rsm_lc_lib *L)
@@ -609,10 +674,14 @@ static bool mam_guid(const uint8_t *txt, struct rsm_guid *out)
 /* OMID identification: each cartridge whose barcode the changer could not read is
  * mounted in a free drive and its MAM read; a medium GUID RSM wrote there names the
  * medium, whose barcode is then written into the snapshot so that reconciliation follows
- * it like any barcoded cartridge. Every cartridge goes back to its slot before the next.
+ * it like any barcoded cartridge. When MAM names nothing, the first block is offered to
+ * the media label libraries and the result kept for reconciliation (omid.c: Free, Import
+ * or Unrecognized pool); cartridges with a barcode the database does not know are read
+ * the same way. Every cartridge goes back to its slot before the next.
  * BUSY when no drive is free; a changer failure ends it (LIBRARY_OFFLINE). */
 static rsm_rc omid_identify(struct rsm_engine *e, struct rsm_dev_lib *dev, uint32_t *n_identified)
 {
+    rsm_omid_forget(dev); /* what a pass that failed midway left */
     int d = -1;
     for (size_t i = 0; i < dev->n_drives && d < 0; i++) {
         const struct rsm_chg_elem *de = rsm_dev_lib_elem(dev, dev->drives[i].elem_addr);
@@ -624,8 +693,9 @@ static rsm_rc omid_identify(struct rsm_engine *e, struct rsm_dev_lib *dev, uint3
     uint16_t last = 0; /* slots are visited in address order, each once */
     for (size_t i = 0; i < dev->elems.n; i++) {
         const struct rsm_chg_elem *el = &dev->elems.elems[i];
-        if (el->type != 2 || !el->full || el->barcode[0] || el->medium == 2 /* cleaning */ ||
-            el->addr <= last)
+        /* New barcodes too: NTMS_INVENTORY_OMID reads the label of what it does not know. */
+        if (el->type != 2 || !el->full || (el->barcode[0] && barcode_exists(e, el->barcode)) ||
+            el->medium == 2 /* cleaning */ || el->addr <= last)
             continue;
         uint16_t addr = el->addr;
         enum rsm_dev_rc drc = rsm_dev_lib_mount(dev, addr, (size_t)d);
@@ -640,6 +710,8 @@ static rsm_rc omid_identify(struct rsm_engine *e, struct rsm_dev_lib *dev, uint3
         memset(&mam, 0, sizeof mam);
         bool got = drc == RSM_DEV_OK && rsm_drv_mam_read(dev->drives[d].drv, &mam) == RSM_DEV_OK &&
                    (mam.present & RSM_MAM_MEDIUM_GUID);
+        if (drc == RSM_DEV_OK && !got)
+            rsm_omid_note_mounted(dev, (size_t)d, addr); /* its label decides (omid.c) */
         drc = rsm_dev_lib_dismount(dev, (size_t)d, addr, NULL);
         if (drc != RSM_DEV_OK)
             return rsm_lc_map_dev(drc) == RSM_E_LIBRARY_OFFLINE ? RSM_E_LIBRARY_OFFLINE
@@ -757,6 +829,8 @@ static rsm_rc reconcile(struct rsm_engine *e, struct rsm_lc_lib *L, bool full, b
         if (!el->barcode[0]) {
             const struct db_medium *here = db_find_location(dbm, n_dbm, &slot);
             if (here) {
+                if (omid) /* registered Unrecognized before its label was read (omid.c) */
+                    rc = rsm_omid_reclassify(e, &here->guid, rsm_omid_label_at(dev, el->addr));
                 res.n_seen++;
                 continue;
             }
@@ -770,7 +844,8 @@ static rsm_rc reconcile(struct rsm_engine *e, struct rsm_lc_lib *L, bool full, b
         bool existed = known || barcode_exists(e, el->barcode);
         rc = rsm_engine_register_media_type(e, code, tname, 1, rw, 0x1F, &mt);
         if (rc == RSM_OK)
-            rc = rsm_dev_media_seen(e, &slot, el->barcode, &mt, NULL, &pm);
+            rc = rsm_dev_media_seen(e, &slot, el->barcode, &mt,
+                                    omid ? rsm_omid_label_at(dev, el->addr) : NULL, &pm);
         if (rc != RSM_OK)
             break;
         res.n_seen++;
@@ -816,6 +891,7 @@ static rsm_rc reconcile(struct rsm_engine *e, struct rsm_lc_lib *L, bool full, b
     }
     if (rc == RSM_OK)
         rc = sync_elements(e, dev, slots, n_slots, drives, n_drives);
+    rsm_omid_forget(dev);
     free(slots);
     free(drives);
     free(dbm);
@@ -823,6 +899,7 @@ static rsm_rc reconcile(struct rsm_engine *e, struct rsm_lc_lib *L, bool full, b
         L->pending = 0;
         if (out)
             *out = res;
+        rsm_engine_wake(e); /* media may be back from offline: waiting mounts look again */
     }
     return rc;
 }
@@ -832,6 +909,30 @@ rsm_rc rsm_lc_reconcile(struct rsm_engine *e, struct rsm_lc_lib *L, bool full,
 {
     return reconcile(e, L, full, false, out);
 }
+
+/* An inventory runs alone in its library: the robot and every drive are its own. */
+static rsm_rc inventory_claim(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
+{
+    (void)e;
+    (void)L;
+    (void)r;
+    return RSM_OK;
+}
+
+static rsm_rc inventory_run(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
+{
+    bool full = (r->action & RSM_LC_INVENTORY_FULL) != 0;
+    uint32_t a = r->action & ~RSM_LC_INVENTORY_FULL;
+    rsm_rc rc = rsm_lc_lock_robot(e, L, false);
+    if (rc != RSM_OK)
+        return rc;
+    rc = reconcile(e, L, full, a == 2, &r->inv);
+    rsm_lc_release(L);
+    return rc;
+}
+
+static const struct rsm_lc_req_ops inventory_ops = {8 /* NTMS_LM_INVENTORY */, inventory_claim,
+                                                    inventory_run, true, 1};
 
 rsm_rc rsm_lc_inventory(struct rsm_engine *e, const struct rsm_caller *c,
                         const struct rsm_guid *library, uint32_t action,
@@ -856,11 +957,19 @@ rsm_rc rsm_lc_inventory(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc != RSM_OK)
         return rc;
     struct rsm_lc_lib *L;
-    rc = rsm_lc_acquire_ex(e, library, false, &L);
+    rc = rsm_lc_lib_get(e, library, &L);
     if (rc != RSM_OK)
         return rc;
-    rc = reconcile(e, L, full, a == 2, out);
-    rsm_lc_release(L);
+    struct rsm_lc_req *r = rsm_lc_req_new(&inventory_ops, c);
+    if (!r)
+        return RSM_E_NOMEM;
+    r->action = action;
+    rc = rsm_lc_req_submit(e, L, r);
+    struct rsm_lc_req done;
+    if (rc == RSM_OK)
+        rc = rsm_lc_req_wait(e, L, r, UINT32_MAX, &done);
+    if (rc == RSM_OK && out)
+        *out = done.inv;
     return rc;
 }
 
@@ -977,7 +1086,7 @@ rsm_rc rsm_lc_add(struct rsm_engine *e, const struct rsm_caller *c, const char *
     if (rc != RSM_OK)
         return rc;
     struct rsm_dev_lib *dev = NULL;
-    if (rsm_dev_lib_open(uri, n_drive_uris ? drive_uris : NULL, n_drive_uris, NULL, &dev) !=
+    if (rsm_dev_lib_open(uri, n_drive_uris ? drive_uris : NULL, n_drive_uris, dev_opts_get(), &dev) !=
         RSM_DEV_OK)
         return RSM_E_DEVICE_NOT_AVAILABLE;
     struct rsm_guid g;

@@ -6,7 +6,12 @@
  * Side states (NtmsPartitionState) and who changes them:
  *
  *   (inject) -> FOREIGN / IMPORT        rsm_dev_media_seen (devreg.c)
- *   FOREIGN/IMPORT -> AVAILABLE         rsm_media_move to a free pool
+ *   any usable -> UNPREPARED            entering a free pool in a library this engine
+ *                                       drives (rsm_media_move, deallocate TOSCRATCH): the
+ *                                       free-media label is owed (omid.h)
+ *   UNPREPARED -> AVAILABLE             the WRITESCRATCH request wrote it (omid.c); or the
+ *                                       medium left Free, or re-entered it undriven
+ *   FOREIGN/IMPORT -> AVAILABLE         rsm_media_move to a free pool of an undriven library
  *   IMPORT -> ALLOCATED                 rsm_media_allocate with an explicit side
  *   AVAILABLE -> ALLOCATED              rsm_media_allocate (other sides -> RESERVED with NEW)
  *   RESERVED -> ALLOCATED               rsm_media_allocate with NEXT
@@ -25,6 +30,7 @@
 
 #include "rsm/engine/events.h"
 #include "rsm/engine/internal.h"
+#include "rsm/engine/omid.h"
 
 struct medium {
     struct rsm_guid guid, pool, library, mtype;
@@ -225,19 +231,44 @@ rsm_rc rsm_media_insert(struct rsm_engine *e, const struct rsm_guid *pm, const c
     return rc;
 }
 
-/* Re-homes medium @m (all sides, and the LMIDs bound to them) in pool @to. */
-static rsm_rc relocate(struct rsm_engine *e, const struct medium *m, const struct pool_info *to)
+/* Update events for every side of medium @pm (their pool or state changed with it). */
+static rsm_rc notify_sides_of(struct rsm_db *db, const struct rsm_guid *pm)
+{
+    sqlite3_stmt *st = rsm_db_stmt(db, "SELECT guid FROM side WHERE pmedia=?1");
+    if (!st)
+        return RSM_E_DB_FAILURE;
+    rsm_db_bind_guid_nn(st, 1, pm);
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct rsm_guid g;
+        rsm_db_col_guid(st, 0, &g);
+        rsm_obj_changed(db, &g, RSM_OT_PARTITION);
+    }
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? RSM_OK : rsm_db_map(src);
+}
+
+/* Re-homes medium @m (all sides, and the LMIDs bound to them) in pool @to. Entering a
+ * free pool, every usable side becomes UNPREPARED when @unprepared (its free-media label
+ * is owed: the caller queues the WRITESCRATCH request after the commit, omid.h) and
+ * Available otherwise. UNPREPARED exists only in Free: a medium leaving it before its
+ * label was written is Available in its new pool (the label matters only to Free). */
+static rsm_rc relocate(struct rsm_engine *e, const struct medium *m, const struct pool_info *to,
+                       bool unprepared)
 {
     rsm_rc rc = exec_g(e->db, "UPDATE pmedia SET pool=?2 WHERE guid=?1", &m->guid, &to->guid, 0);
     if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE side SET pool=?2 WHERE pmedia=?1", &m->guid, &to->guid, 0);
     if (rc == RSM_OK && to->type == RSM_POOL_SCRATCH)
-        /* Entering a free pool: every usable side becomes Available (the free-media label
-         * is written by the device layer's WRITESCRATCH work item when it mounts). */
-        rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state<>3", &m->guid, NULL,
+        rc = exec_g(e->db, "UPDATE side SET state=?3 WHERE pmedia=?1 AND state<>3", &m->guid, NULL,
+                    unprepared ? RSM_PART_UNPREPARED : RSM_PART_AVAILABLE);
+    else if (rc == RSM_OK)
+        rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state=1", &m->guid, NULL,
                     0);
     if (rc == RSM_OK)
         rc = rsm_obj_touch(e->db, &m->guid);
+    if (rc == RSM_OK)
+        rc = notify_sides_of(e->db, &m->guid);
     return rc;
 }
 
@@ -278,11 +309,50 @@ static rsm_rc move_allowed(struct rsm_engine *e, const struct rsm_caller *c, con
     return rc;
 }
 
-rsm_rc rsm_media_move(struct rsm_engine *e, const struct rsm_caller *c,
-                      const struct rsm_guid *pmedia, const struct rsm_guid *pool)
+#define SQL_N_UNPREPARED "SELECT count(*) FROM side WHERE pmedia=?1 AND state=1"
+/* Usable sides that carry no free label of RSM's (entered Free while undriven). */
+#define SQL_N_UNLABELLED                                                                       \
+    "SELECT count(*) FROM side WHERE pmedia=?1 AND state<>3 AND ifnull(omid_type,'')<>'RSM'"
+
+/* A medium already in the Free pool it is moved to: nothing moves, but the label is owed
+ * again when it is still UNPREPARED (a failed WRITESCRATCH: this is the retry), when it
+ * entered Free while its library was not driven and has no free label yet, or when
+ * @force ("rsm freemedia"). Undriven now, UNPREPARED sides become Available: there is no
+ * drive to wait for. In the caller's transaction. */
+static rsm_rc refree(struct rsm_engine *e, const struct medium *m, bool driven, bool force,
+                     bool *owed)
 {
-    if (!pmedia || !pool)
+    uint32_t n_unprep = sides_in(e->db, &m->guid, SQL_N_UNPREPARED);
+    uint32_t n_unlab = sides_in(e->db, &m->guid, SQL_N_UNLABELLED);
+    if (n_unprep == UINT32_MAX || n_unlab == UINT32_MAX)
+        return RSM_E_DB_FAILURE;
+    rsm_rc rc = RSM_OK;
+    if (driven && (force || n_unprep || n_unlab)) {
+        *owed = true;
+        rc = exec_g(e->db, "UPDATE side SET state=1 WHERE pmedia=?1 AND state<>3", &m->guid, NULL,
+                    0);
+    } else if (!driven && n_unprep) {
+        rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state=1", &m->guid, NULL,
+                    0);
+    } else {
+        return RSM_OK; /* nothing changes */
+    }
+    if (rc == RSM_OK)
+        rc = rsm_obj_touch(e->db, &m->guid);
+    if (rc == RSM_OK)
+        rc = notify_sides_of(e->db, &m->guid);
+    return rc;
+}
+
+/* rsm_media_move_free(), and *@left_free true when the medium left a free pool. */
+static rsm_rc move_core(struct rsm_engine *e, const struct rsm_caller *c,
+                        const struct rsm_guid *pmedia, const struct rsm_guid *pool, bool force,
+                        bool *owed, bool *left_free)
+{
+    if (!pmedia || !pool || !owed)
         return RSM_E_INVALID_PARAMETER;
+    *owed = false;
+    *left_free = false;
     struct medium m;
     struct pool_info from, to;
     rsm_engine_lock(e);
@@ -297,12 +367,50 @@ rsm_rc rsm_media_move(struct rsm_engine *e, const struct rsm_caller *c,
         rc = RSM_E_MEDIA_INCOMPATIBLE;
     if (rc == RSM_OK)
         rc = move_allowed(e, c, &m, &from, &to);
-    if (rc == RSM_OK && !rsm_guid_eq(&from.guid, &to.guid))
-        rc = relocate(e, &m, &to);
+    bool driven = rc == RSM_OK && to.type == RSM_POOL_SCRATCH &&
+                  rsm_omid_label_owed(e, &m.library);
+    if (rc == RSM_OK && !rsm_guid_eq(&from.guid, &to.guid)) {
+        rc = relocate(e, &m, &to, driven);
+        *owed = driven;
+        *left_free = from.type == RSM_POOL_SCRATCH && to.type != RSM_POOL_SCRATCH;
+    } else if (rc == RSM_OK && to.type == RSM_POOL_SCRATCH) {
+        rc = refree(e, &m, driven, force, owed);
+    }
     rc = rsm_db_end(e->db, rc);
-    if (rc == RSM_OK)
+    if (rc == RSM_OK) {
         rsm_engine_signal(e);
+    } else {
+        *owed = false;
+        *left_free = false;
+    }
     rsm_engine_unlock(e);
+    return rc;
+}
+
+rsm_rc rsm_media_move_free(struct rsm_engine *e, const struct rsm_caller *c,
+                           const struct rsm_guid *pmedia, const struct rsm_guid *pool, bool force,
+                           bool *owed)
+{
+    bool left_free = false;
+    rsm_rc rc = move_core(e, c, pmedia, pool, force, owed, &left_free);
+    if (left_free)
+        rsm_omid_left_free(e, pmedia);
+    return rc;
+}
+
+/* MoveToNtmsMediaPool: into a free pool of a driven library the call returns once the
+ * WRITESCRATCH request is queued (ntms-api.md §2.6 rule 2); the move itself is committed
+ * first, so a failure to queue (the device does not open, the engine is closing) leaves
+ * the sides UNPREPARED, is returned, and moving the medium to Free again retries. */
+rsm_rc rsm_media_move(struct rsm_engine *e, const struct rsm_caller *c,
+                      const struct rsm_guid *pmedia, const struct rsm_guid *pool)
+{
+    bool owed = false, left_free = false;
+    rsm_rc rc = move_core(e, c, pmedia, pool, false, &owed, &left_free);
+    if (left_free)
+        rsm_omid_left_free(e, pmedia); /* a label request still queued is moot now */
+    if (rc == RSM_OK && owed)
+        rc = rsm_omid_queue_free_label(e, c, pmedia, false, NULL);
     return rc;
 }
 
@@ -330,12 +438,19 @@ rsm_rc rsm_media_change_type(struct rsm_engine *e, const struct rsm_caller *c,
         rc = RSM_E_MEDIA_INCOMPATIBLE; /* the new type must have as many sides */
     if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE pmedia SET mtype=?2 WHERE guid=?1", pmedia, &to.mtype, 0);
+    /* Into a free pool: the label is owed as for a move (omid.h). */
+    bool owed = rc == RSM_OK && !rsm_guid_eq(&from.guid, &to.guid) &&
+                to.type == RSM_POOL_SCRATCH && rsm_omid_label_owed(e, &m.library);
     if (rc == RSM_OK && !rsm_guid_eq(&from.guid, &to.guid))
-        rc = relocate(e, &m, &to);
+        rc = relocate(e, &m, &to, owed);
+    else if (rc == RSM_OK)
+        rsm_obj_changed(e->db, pmedia, RSM_OT_PHYSICAL_MEDIA);
     rc = rsm_db_end(e->db, rc);
     if (rc == RSM_OK)
         rsm_engine_signal(e);
     rsm_engine_unlock(e);
+    if (rc == RSM_OK && owed)
+        rc = rsm_omid_queue_free_label(e, c, pmedia, false, NULL);
     return rc;
 }
 
@@ -373,8 +488,33 @@ rsm_rc rsm_media_type_add(struct rsm_engine *e, const struct rsm_caller *c,
                     mtype, 0);
     if (rc == RSM_OK)
         rc = rsm_pool_ensure_system(e, mtype);
+    if (rc == RSM_OK)
+        rsm_obj_changed(e->db, library, RSM_OT_LIBRARY); /* its dwNumberOfMediaTypes */
     rc = rsm_db_end(e->db, rc);
     rsm_engine_unlock(e);
+    return rc;
+}
+
+/* Deletes the system pools of media type @mtype, each through rsm_obj_delete_typed so
+ * that its delete is announced. */
+static rsm_rc delete_system_pools(struct rsm_db *db, const struct rsm_guid *mtype)
+{
+    struct rsm_guid g[8];
+    uint32_t n = 0;
+    sqlite3_stmt *st =
+        rsm_db_stmt(db, "SELECT guid FROM pool WHERE mtype=?1 AND pooltype IN (1,2,3) LIMIT 8");
+    if (!st)
+        return RSM_E_DB_FAILURE;
+    rsm_db_bind_guid_nn(st, 1, mtype);
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && n < 8)
+        rsm_db_col_guid(st, 0, &g[n++]);
+    sqlite3_reset(st);
+    if (src != SQLITE_DONE && src != SQLITE_ROW)
+        return rsm_db_map(src);
+    rsm_rc rc = RSM_OK;
+    for (uint32_t i = 0; i < n && rc == RSM_OK; i++)
+        rc = rsm_obj_delete_typed(db, &g[i], RSM_OT_MEDIA_POOL);
     return rc;
 }
 
@@ -401,14 +541,10 @@ rsm_rc rsm_media_type_delete(struct rsm_engine *e, const struct rsm_caller *c,
                 " FROM lib_mtype WHERE mtype=?1) + (SELECT count(*) FROM pool WHERE "
                 "mtype=?1 AND pooltype=1000)",
                 mtype, NULL) == 0) {
-        rc = exec_g(e->db,
-                    "DELETE FROM obj WHERE guid IN (SELECT guid FROM pool WHERE "
-                    "mtype=?1 AND pooltype IN (1,2,3))",
-                    mtype, NULL, 0);
-        if (rc == RSM_OK)
-            rc = exec_g(e->db, "DELETE FROM pool WHERE mtype=?1 AND pooltype IN (1,2,3)", mtype,
-                        NULL, 0);
+        rc = delete_system_pools(e->db, mtype);
     }
+    if (rc == RSM_OK)
+        rsm_obj_changed(e->db, library, RSM_OT_LIBRARY);
     rc = rsm_db_end(e->db, rc);
     rsm_engine_unlock(e);
     return rc;
@@ -619,9 +755,14 @@ static rsm_rc bind_side(struct rsm_engine *e, const struct side_info *s,
                     "UPDATE side SET lmedia=?2, state=5, alloc_count=alloc_count+1 "
                     "WHERE guid=?1",
                     &s->guid, &l, 0);
-    if (rc == RSM_OK && (options & RSM_ALLOC_NEW))
+    if (rc == RSM_OK)
+        rsm_obj_changed(e->db, &s->guid, RSM_OT_PARTITION); /* Allocated, bound to l */
+    if (rc == RSM_OK && (options & RSM_ALLOC_NEW)) {
         rc = exec_g(e->db, "UPDATE side SET state=9 WHERE pmedia=?1 AND state=4", &s->pmedia, NULL,
                     0);
+        if (rc == RSM_OK)
+            rc = notify_sides_of(e->db, &s->pmedia);
+    }
     /* The side changed, not the medium: its Modified time stays (and the transaction
      * writes one page fewer, which the allocation rate feels). */
     if (rc == RSM_OK)
@@ -749,7 +890,7 @@ static rsm_rc try_allocate(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc == RSM_OK)
         rc = load_medium(e->db, &s.pmedia, &m);
     if (rc == RSM_OK)
-        rc = relocate(e, &m, &pool);
+        rc = relocate(e, &m, &pool, false);
     if (rc == RSM_OK) {
         *from = free_pool;
         rc = bind_side(e, &s, pool_id, options, lmid);
@@ -761,9 +902,7 @@ static void opreq_delete(struct rsm_engine *e, const struct rsm_guid *id)
 {
     rsm_rc rc = rsm_db_begin(e->db);
     if (rc == RSM_OK)
-        rc = rsm_obj_delete(e->db, id);
-    if (rc == RSM_OK)
-        rsm_notify(e, RSM_OT_OPREQUEST, RSM_EV_DELETE, id);
+        rc = rsm_obj_delete(e->db, id); /* announces the delete */
     (void)rsm_db_end(e->db, rc);
 }
 
@@ -863,10 +1002,18 @@ rsm_rc rsm_media_deallocate(struct rsm_engine *e, const struct rsm_caller *c,
         rc = exec_g(e->db, "UPDATE side SET lmedia=NULL, state=?3 WHERE guid=?1", &s.guid, NULL,
                     decommission ? RSM_PART_DECOMMISSIONED : RSM_PART_AVAILABLE);
     if (rc == RSM_OK)
+        rsm_obj_changed(e->db, &s.guid, RSM_OT_PARTITION);
+    if (rc == RSM_OK)
         rc = rsm_obj_delete_typed(e->db, lmid, RSM_OT_LOGICAL_MEDIA); /* ends with it */
     /* Sides reserved by an NTMS_ALLOCATE_NEW are free again once nothing is allocated. */
-    if (rc == RSM_OK && m.n_sides > 1 && sides_in(e->db, &m.guid, SQL_N_ALLOC) == 0)
+    if (rc == RSM_OK && m.n_sides > 1 && sides_in(e->db, &m.guid, SQL_N_ALLOC) == 0) {
         rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state=9", &m.guid, NULL, 0);
+        if (rc == RSM_OK)
+            rc = notify_sides_of(e->db, &m.guid);
+    }
+    /* Back to Free (ntms-api.md §6.2: "which implies a new free label"): in a driven
+     * library the sides wait UNPREPARED for the WRITESCRATCH request queued below. */
+    bool owed = false;
     if (rc == RSM_OK && (pool.dealloc_policy & RSM_DEALLOCATE_TOSCRATCH) &&
         sides_in(e->db, &m.guid, SQL_N_BOUND) == 0) {
         struct pool_info fp;
@@ -875,13 +1022,19 @@ rsm_rc rsm_media_deallocate(struct rsm_engine *e, const struct rsm_caller *c,
             rc = load_pool(e->db, &fp.guid, &fp);
         if (rc == RSM_OK)
             rc = rsm_sec_need(e, c, &fp.guid, RSM_USE_ACCESS);
+        owed = rc == RSM_OK && rsm_omid_label_owed(e, &m.library);
         if (rc == RSM_OK)
-            rc = relocate(e, &m, &fp);
+            rc = relocate(e, &m, &fp, owed);
     }
     rc = rsm_db_end(e->db, rc);
     if (rc == RSM_OK)
         rsm_engine_signal(e);
     rsm_engine_unlock(e);
+    /* The deallocation stands whatever happens here, so its result is the caller's: a
+     * request that cannot be queued (the device does not open) leaves the sides
+     * UNPREPARED, which says so, and moving the medium to Free again retries. */
+    if (rc == RSM_OK && owed)
+        (void)rsm_omid_queue_free_label(e, c, &m.guid, false, NULL);
     return rc;
 }
 
@@ -981,6 +1134,23 @@ rsm_rc rsm_media_swap(struct rsm_engine *e, const struct rsm_caller *c,
     return rc;
 }
 
+/* Delete events for the sides of @pm, which go with it in one statement. */
+static rsm_rc notify_sides_deleted(struct rsm_engine *e, const struct rsm_guid *pm)
+{
+    sqlite3_stmt *st = rsm_db_stmt(e->db, "SELECT guid FROM side WHERE pmedia=?1");
+    if (!st)
+        return RSM_E_DB_FAILURE;
+    rsm_db_bind_guid_nn(st, 1, pm);
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct rsm_guid g;
+        rsm_db_col_guid(st, 0, &g);
+        rsm_notify(e, RSM_OT_PARTITION, RSM_EV_DELETE, &g);
+    }
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? RSM_OK : rsm_db_map(src);
+}
+
 rsm_rc rsm_media_delete(struct rsm_engine *e, const struct rsm_caller *c,
                         const struct rsm_guid *pmedia)
 {
@@ -997,6 +1167,8 @@ rsm_rc rsm_media_delete(struct rsm_engine *e, const struct rsm_caller *c,
         rc = RSM_E_INVALID_STATE; /* only offline media can be deleted */
     if (rc == RSM_OK && sides_in(e->db, pmedia, SQL_N_BOUND) != 0)
         rc = RSM_E_INVALID_STATE;
+    if (rc == RSM_OK)
+        rc = notify_sides_deleted(e, pmedia);
     if (rc == RSM_OK)
         rc = exec_g(e->db,
                     "DELETE FROM obj WHERE guid IN (SELECT guid FROM side WHERE "

@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: MIT
  * Library control, second half (contract in libctl.h): MountNtmsMedia, DismountNtmsMedia
- * and DismountNtmsDrive over rsm_dev_lib_mount()/rsm_dev_lib_dismount(). Device work runs
- * with the library's mutex held and the engine's released; each state change that
- * follows it is one transaction.
+ * and DismountNtmsDrive as library requests (reqq.c). Each kind has a claim (which media
+ * and drives it needs, decided under the queue's lock) and a run (the device work, on the
+ * request's own thread). A mount holds the robot (L->mu) only for its MOVE MEDIUM and
+ * the slot checks around it; the drive then threads the tape without it, so the next
+ * mount's move goes on meanwhile. The engine's mutex is taken only around database work,
+ * and each state change that follows device work is one transaction.
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "rsm/engine/events.h"
+#include "rsm/engine/ieclean.h"
 #include "rsm/engine/libctl_int.h"
 
 enum { DRV_DISMOUNTED = 0, DRV_LOADED = 2, DRV_DISMOUNTABLE = 7 };
-enum { MOUNT_WRITE = 0x2, MOUNT_SPECIFIC_DRIVE = 0x10 };
+enum { MOUNT_WRITE = 0x2, MOUNT_ERROR_IF_UNAVAILABLE = 0x4, MOUNT_ERROR_IF_OFFLINE = 0x8,
+       MOUNT_SPECIFIC_DRIVE = 0x10, MOUNT_NOWAIT = 0x20 };
 enum { DISMOUNT_DEFERRED = 0x1 };
 
 /* A medium to mount or dismount, as the database has it. */
@@ -137,8 +144,25 @@ static rsm_rc set_pm_state(struct rsm_engine *e, const struct rsm_guid *pm, uint
     return rc;
 }
 
+static rsm_lc_step_hook *step_hook;
+static void *step_hook_arg;
+
+void rsm_lc_set_step_hook(rsm_lc_step_hook *fn, void *arg)
+{
+    step_hook = fn;
+    step_hook_arg = arg;
+}
+
+static void step(enum rsm_lc_step s)
+{
+    if (step_hook)
+        step_hook(s, step_hook_arg);
+}
+
 /* Unloads drive @drive (number @dnum) holding @pm and puts the cartridge back in its home
- * slot (@home, when empty), else the first empty one; then one transaction records it. */
+ * slot (@home, when empty), else the first empty one; then one transaction records it.
+ * The drive's LOAD UNLOAD runs without the robot; only the move takes it. Called with no
+ * lock held, by the request that claimed the drive. */
 static rsm_rc unload(struct rsm_engine *e, struct rsm_lc_lib *L, const struct rsm_guid *pm,
                      const struct rsm_guid *home, const struct rsm_guid *drive, uint32_t dnum)
 {
@@ -146,26 +170,39 @@ static rsm_rc unload(struct rsm_engine *e, struct rsm_lc_lib *L, const struct rs
     int i = dev->standalone ? 0 : rsm_dev_lib_drive_at(dev, rsm_dev_lib_addr(dev, 4, dnum));
     if (i < 0)
         return RSM_E_DEVICE_NOT_AVAILABLE;
-    uint16_t dst = 0, used = 0;
-    if (!dev->standalone && home && !rsm_guid_is_null(home)) {
-        uint32_t hn = 0;
-        rsm_engine_lock(e);
-        rsm_rc r = elem_row(e, SLOT_ROW, home, &hn, NULL, NULL);
-        rsm_engine_unlock(e);
-        uint16_t a = r == RSM_OK ? rsm_dev_lib_addr(dev, 2, hn) : 0;
-        const struct rsm_chg_elem *el = a ? rsm_dev_lib_elem(dev, a) : NULL;
-        if (el && !el->full)
-            dst = a;
-    }
+    uint16_t used = 0;
     if (!dev->standalone) {
-        enum rsm_dev_rc drc = rsm_dev_lib_dismount(dev, (size_t)i, dst, &used);
+        enum rsm_dev_rc drc = rsm_dev_lib_drive_unload(dev, (size_t)i);
+        if (drc == RSM_DEV_OK) {
+            step(RSM_LC_STEP_DISMOUNT_UNLOADED);
+            /* TapeAlert is read at every dismount, while the drive is still ours. */
+            rsm_clean_after_dismount(e, L, drive, (size_t)i);
+        }
+        rsm_rc rc = drc == RSM_DEV_OK ? rsm_lc_lock_robot(e, L, false) : rsm_lc_map_dev(drc);
+        if (rc != RSM_OK)
+            return rc == RSM_E_MEDIA_NOT_AVAILABLE || rc == RSM_E_BUSY ? RSM_E_DEVICE_NOT_AVAILABLE
+                                                                       : rc;
+        uint16_t dst = 0;
+        if (home && !rsm_guid_is_null(home)) {
+            uint32_t hn = 0;
+            rsm_engine_lock(e);
+            rsm_rc r = elem_row(e, SLOT_ROW, home, &hn, NULL, NULL);
+            rsm_engine_unlock(e);
+            uint16_t a = r == RSM_OK ? rsm_dev_lib_addr(dev, 2, hn) : 0;
+            const struct rsm_chg_elem *el = a ? rsm_dev_lib_elem(dev, a) : NULL;
+            if (el && !el->full)
+                dst = a;
+        }
+        drc = rsm_dev_lib_move_from_drive(dev, (size_t)i, dst, &used);
         if (drc != RSM_DEV_OK) {
-            rsm_rc rc = rsm_lc_map_dev(drc);
+            rc = rsm_lc_map_dev(drc);
             if (rc == RSM_E_LIBRARY_OFFLINE)
                 rsm_lc_changer_failed(e, L);
+            rsm_lc_release(L);
             return rc == RSM_E_MEDIA_NOT_AVAILABLE || rc == RSM_E_BUSY ? RSM_E_DEVICE_NOT_AVAILABLE
                                                                        : rc;
         }
+        rsm_lc_release(L);
     }
     rsm_engine_lock(e);
     rsm_rc rc = rsm_db_begin(e->db);
@@ -222,51 +259,6 @@ static void write_mam(struct rsm_engine *e, const struct rsm_caller *c, struct r
     (void)rsm_drv_mam_write(drv, &w); /* see above: not fatal */
 }
 
-/* Picks the drive for @m (e->mu held): @want when given, else the lowest-numbered free
- * enabled drive the device layer mapped, else a DISMOUNTABLE one (*reclaim set). */
-static rsm_rc pick_drive(struct rsm_engine *e, struct rsm_lc_lib *L, const struct medium *m,
-                         const struct rsm_guid *want, struct rsm_guid *out, uint32_t *number,
-                         uint32_t *state)
-{
-    if (want) {
-        uint32_t t = 0;
-        struct rsm_guid lib;
-        if (rsm_obj_type(e->db, want, &t) != RSM_OK || t != RSM_OT_DRIVE)
-            return RSM_E_INVALID_DRIVE;
-        rsm_rc rc = elem_row(e, DRIVE_ROW, want, number, &lib, state);
-        if (rc != RSM_OK)
-            return rc;
-        if (!rsm_guid_eq(&lib, &m->library))
-            return RSM_E_DRIVE_MEDIA_MISMATCH;
-        if (!rsm_obj_enabled(e->db, want))
-            return RSM_E_RESOURCE_DISABLED;
-        if (*state != DRV_DISMOUNTED && *state != DRV_DISMOUNTABLE)
-            return RSM_E_BUSY;
-        *out = *want;
-        return RSM_OK;
-    }
-    sqlite3_stmt *st =
-        rsm_db_stmt(e->db, "SELECT d.guid, d.number, d.state FROM drive d JOIN obj o "
-                           "ON o.guid=d.guid WHERE d.library=?1 AND o.enabled=1 "
-                           "AND d.state IN (0,7) ORDER BY d.state, d.number");
-    if (!st)
-        return RSM_E_DB_FAILURE;
-    rsm_db_bind_guid_nn(st, 1, &m->library);
-    int src;
-    bool found = false;
-    while (!found && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        uint32_t n = (uint32_t)sqlite3_column_int64(st, 1);
-        if (!L->dev->standalone && rsm_dev_lib_drive_at(L->dev, rsm_dev_lib_addr(L->dev, 4, n)) < 0)
-            continue;
-        rsm_db_col_guid(st, 0, out);
-        *number = n;
-        *state = (uint32_t)sqlite3_column_int(st, 2);
-        found = true;
-    }
-    sqlite3_reset(st);
-    return found ? RSM_OK : RSM_E_BUSY;
-}
-
 /* The medium in drive @drive (e->mu held): NOT_FOUND when none. */
 static rsm_rc medium_in_drive(struct rsm_engine *e, const struct rsm_guid *drive, struct medium *m)
 {
@@ -319,52 +311,143 @@ static rsm_rc record_mount(struct rsm_engine *e, const struct medium *m,
     return rc;
 }
 
-/* Mounts one medium (L->mu held). */
+/* True when drive @d is usable for a new mount by request @r: enabled, mapped by the
+ * device layer, DISMOUNTED or DISMOUNTABLE, claimed by nobody (e->mu, L->qmu held). */
+static bool drive_free(struct rsm_engine *e, struct rsm_lc_lib *L, const struct rsm_lc_req *r,
+                       const struct rsm_guid *d, uint32_t number, uint32_t state)
+{
+    if (state != DRV_DISMOUNTED && state != DRV_DISMOUNTABLE)
+        return false;
+    if (rsm_lc_claimed(L, d))
+        return false;
+    for (uint32_t k = 0; k < r->n_claim; k++)
+        if (rsm_guid_eq(&r->claim_drive[k], d))
+            return false;
+    if (!L->dev->standalone && rsm_dev_lib_drive_at(L->dev, rsm_dev_lib_addr(L->dev, 4, number)) < 0)
+        return false;
+    return rsm_obj_enabled(e->db, d);
+}
+
+/* Picks the drive for @m (e->mu, L->qmu held): @want when given (its errors are final),
+ * else the lowest-numbered free drive, a DISMOUNTED one before a DISMOUNTABLE one. BUSY
+ * when none is free now. */
+static rsm_rc pick_drive(struct rsm_engine *e, struct rsm_lc_lib *L, const struct rsm_lc_req *r,
+                         const struct medium *m, const struct rsm_guid *want, struct rsm_guid *out)
+{
+    uint32_t number = 0, state = 0;
+    if (want) {
+        uint32_t t = 0;
+        struct rsm_guid lib;
+        if (rsm_obj_type(e->db, want, &t) != RSM_OK || t != RSM_OT_DRIVE)
+            return RSM_E_INVALID_DRIVE;
+        rsm_rc rc = elem_row(e, DRIVE_ROW, want, &number, &lib, &state);
+        if (rc != RSM_OK)
+            return rc;
+        if (!rsm_guid_eq(&lib, &m->library))
+            return RSM_E_DRIVE_MEDIA_MISMATCH;
+        if (!rsm_obj_enabled(e->db, want))
+            return RSM_E_RESOURCE_DISABLED;
+        if (!drive_free(e, L, r, want, number, state))
+            return RSM_E_BUSY;
+        *out = *want;
+        return RSM_OK;
+    }
+    sqlite3_stmt *st = rsm_db_stmt(e->db, "SELECT guid, number, state FROM drive WHERE "
+                                          "library=?1 AND state IN (0,7) ORDER BY state, number");
+    if (!st)
+        return RSM_E_DB_FAILURE;
+    rsm_db_bind_guid_nn(st, 1, &m->library);
+    int src;
+    bool found = false;
+    struct rsm_guid g[64];
+    uint32_t num[64], sta[64], n = 0;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+        rsm_db_col_guid(st, 0, &g[n]);
+        num[n] = (uint32_t)sqlite3_column_int64(st, 1);
+        sta[n] = (uint32_t)sqlite3_column_int(st, 2);
+        n++;
+    }
+    sqlite3_reset(st);
+    for (uint32_t i = 0; i < n && !found; i++)
+        if (drive_free(e, L, r, &g[i], num[i], sta[i])) {
+            *out = g[i];
+            found = true;
+        }
+    return found ? RSM_OK : RSM_E_BUSY;
+}
+
+/* ---- MountNtmsMedia ---------------------------------------------------------------------- */
+
+/* Claims each medium and a drive for it (e->mu, L->qmu held): all or none. */
+static rsm_rc mount_claim(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
+{
+    for (uint32_t i = 0; i < r->n; i++) {
+        struct medium m;
+        rsm_rc rc = resolve(e, &r->media[i], &m);
+        if (rc != RSM_OK)
+            return rc;
+        if (rsm_guid_eq(&m.library, &e->offline_lib))
+            return RSM_E_MEDIA_OFFLINE; /* went away while queued */
+        if (!rsm_guid_eq(&m.library, &L->guid))
+            return RSM_E_DRIVE_MEDIA_MISMATCH;
+        if (rsm_lc_claimed(L, &m.pm))
+            return RSM_E_BUSY;
+        const struct rsm_guid *want = (r->options & MOUNT_SPECIFIC_DRIVE) ? &r->drives[i] : NULL;
+        struct rsm_guid drive;
+        if (m.loc_type == RSM_OT_DRIVE && m.pm_state == RSM_MEDIASTATE_LOADED) {
+            /* Left in a drive by a deferred dismount: served from there, or it is in use. */
+            uint32_t dnum = 0, dstate = 0;
+            rc = elem_row(e, DRIVE_ROW, &m.location, &dnum, NULL, &dstate);
+            if (rc != RSM_OK)
+                return rc;
+            if (dstate != DRV_DISMOUNTABLE || rsm_lc_claimed(L, &m.location))
+                return RSM_E_BUSY;
+            if (want && !rsm_guid_eq(want, &m.location))
+                return RSM_E_BUSY; /* the other drive must wait until it goes home */
+            drive = m.location;
+        } else if (m.pm_state == RSM_MEDIASTATE_IDLE && m.loc_type == RSM_OT_STORAGESLOT) {
+            rc = pick_drive(e, L, r, &m, want, &drive);
+            if (rc != RSM_OK)
+                return rc;
+        } else {
+            return RSM_E_BUSY; /* mounted by someone else */
+        }
+        r->claim_pm[r->n_claim] = m.pm;
+        r->claim_drive[r->n_claim] = drive;
+        r->n_claim++;
+    }
+    return RSM_OK;
+}
+
+/* Mounts medium @id into @drive, which the request claimed (no lock held). */
 static rsm_rc mount_one(struct rsm_engine *e, const struct rsm_caller *c, struct rsm_lc_lib *L,
-                        const struct rsm_guid *id, const struct rsm_guid *want, uint32_t options,
-                        struct rsm_guid *drive_out)
+                        const struct rsm_guid *id, const struct rsm_guid *drive, uint32_t options)
 {
     struct rsm_dev_lib *dev = L->dev;
     struct medium m;
-    struct rsm_guid drive;
     uint32_t dnum = 0, dstate = 0;
     rsm_engine_lock(e);
     rsm_rc rc = resolve(e, id, &m);
+    if (rc == RSM_OK)
+        rc = elem_row(e, DRIVE_ROW, drive, &dnum, NULL, &dstate);
     rsm_engine_unlock(e);
     if (rc != RSM_OK)
         return rc;
+    pthread_mutex_lock(&L->qmu);
+    rsm_lc_defer_drop(L, drive); /* whatever it holds is needed now */
+    pthread_mutex_unlock(&L->qmu);
 
-    /* A deferred dismount left it in a drive: serve it from there. */
-    if (m.loc_type == RSM_OT_DRIVE && m.pm_state == RSM_MEDIASTATE_LOADED) {
-        rsm_engine_lock(e);
-        rc = elem_row(e, DRIVE_ROW, &m.location, &dnum, NULL, &dstate);
-        rsm_engine_unlock(e);
-        if (rc != RSM_OK)
-            return rc;
-        if (dstate != DRV_DISMOUNTABLE || (want && !rsm_guid_eq(want, &m.location)))
-            return RSM_E_BUSY;
-        drive = m.location;
-        rc = record_mount(e, &m, &drive);
-        if (rc == RSM_OK)
-            *drive_out = drive;
-        return rc;
-    }
-    if (m.pm_state != RSM_MEDIASTATE_IDLE || m.loc_type != RSM_OT_STORAGESLOT)
-        return RSM_E_BUSY;
-
-    rsm_engine_lock(e);
-    rc = pick_drive(e, L, &m, want, &drive, &dnum, &dstate);
-    rsm_engine_unlock(e);
-    if (rc != RSM_OK)
-        return rc;
+    /* A deferred dismount left it in this drive: no robot move at all. */
+    if (m.loc_type == RSM_OT_DRIVE && rsm_guid_eq(&m.location, drive))
+        return record_mount(e, &m, drive);
     if (dstate == DRV_DISMOUNTABLE) {
         /* Reclaim a drive whose medium waits for its deferred dismount. */
         struct medium old;
         rsm_engine_lock(e);
-        rc = medium_in_drive(e, &drive, &old);
+        rc = medium_in_drive(e, drive, &old);
         rsm_engine_unlock(e);
         if (rc == RSM_OK)
-            rc = unload(e, L, &old.pm, &old.home, &drive, dnum);
+            rc = unload(e, L, &old.pm, &old.home, drive, dnum);
         if (rc != RSM_OK)
             return rc;
     }
@@ -372,12 +455,24 @@ static rsm_rc mount_one(struct rsm_engine *e, const struct rsm_caller *c, struct
     if (di < 0)
         return RSM_E_DEVICE_NOT_AVAILABLE;
 
-    /* Two passes at most: a cartridge found missing from its slot when the robot reaches
-     * for it (moved by hand since the last inventory) is looked for once more. */
+    /* The robot, for the move only. Two passes at most: a cartridge found missing from
+     * its slot when the robot reaches for it (moved by hand since the last inventory) is
+     * looked for once more. */
     uint16_t src = 0;
-    for (int pass = 0;; pass++) {
+    /* INUSE before the robot is taken: the robot's time between moves is all robot. */
+    rc = set_pm_state(e, &m.pm, RSM_MEDIASTATE_INUSE);
+    if (rc == RSM_OK && !dev->standalone)
+        rc = rsm_lc_lock_robot(e, L, true);
+    if (rc != RSM_OK) {
+        (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_IDLE); /* the failure is what we report */
+        return rc;
+    }
+    /* A drive that asked for cleaning is cleaned before the medium goes in (robot held). */
+    if (!dev->standalone)
+        rsm_clean_before_mount(e, L, drive, (size_t)di);
+    for (int pass = 0; !dev->standalone; pass++) {
         src = 0;
-        for (int attempt = 0; !dev->standalone && attempt < 2; attempt++) {
+        for (int attempt = 0; attempt < 2; attempt++) {
             uint32_t sn = 0;
             rsm_engine_lock(e);
             rc = m.loc_type == RSM_OT_STORAGESLOT
@@ -395,66 +490,84 @@ static rsm_rc mount_one(struct rsm_engine *e, const struct rsm_caller *c, struct
             if (attempt == 1)
                 break;
             rc = rsm_lc_reconcile(e, L, false, NULL);
-            if (rc != RSM_OK)
-                return rc;
-            rsm_engine_lock(e);
-            rc = resolve(e, id, &m);
-            bool offline = rc == RSM_OK && rsm_guid_eq(&m.library, &e->offline_lib);
-            rsm_engine_unlock(e);
-            if (rc != RSM_OK)
-                return rc;
-            if (offline)
-                return RSM_E_MEDIA_OFFLINE;
-        }
-        if (!dev->standalone && !src)
-            return RSM_E_MEDIA_NOT_AVAILABLE;
-
-        rc = set_pm_state(e, &m.pm, RSM_MEDIASTATE_INUSE);
-        if (rc != RSM_OK)
-            return rc;
-        enum rsm_dev_rc drc =
-            dev->standalone ? RSM_DEV_OK : rsm_dev_lib_mount(dev, src, (size_t)di);
-        if (drc != RSM_DEV_OK) {
-            rc = rsm_lc_map_dev(drc);
-            const struct rsm_chg_elem *del = rsm_dev_lib_elem(dev, rsm_dev_lib_addr(dev, 4, dnum));
-            bool in_drive = del && del->full;
-            if (in_drive) {
-                /* The robot delivered it but the drive failed: put it back, fail the mount. */
-                (void)rsm_dev_lib_dismount(dev, (size_t)di, src, NULL); /* inventory below says
-                                                                         * where it ended */
-                rc = RSM_E_UNABLE_TO_LOAD_MEDIUM;
-            } else if (rc == RSM_E_LIBRARY_OFFLINE) {
-                rsm_lc_changer_failed(e, L);
-            }
-            (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_IDLE); /* the failure is what we report */
-            if (drc == RSM_DEV_E_SRC_EMPTY || drc == RSM_DEV_E_DST_FULL || in_drive)
-                (void)rsm_lc_reconcile(e, L, false, NULL); /* the database follows the changer */
-            if (drc == RSM_DEV_E_SRC_EMPTY && pass == 0) {
+            bool offline = false;
+            if (rc == RSM_OK) {
                 rsm_engine_lock(e);
-                rsm_rc r = resolve(e, id, &m);
-                bool here = r == RSM_OK && rsm_guid_eq(&m.library, &L->guid) &&
-                            m.loc_type == RSM_OT_STORAGESLOT;
-                bool offline = r == RSM_OK && rsm_guid_eq(&m.library, &e->offline_lib);
+                rc = resolve(e, id, &m);
+                offline = rc == RSM_OK && rsm_guid_eq(&m.library, &e->offline_lib);
                 rsm_engine_unlock(e);
-                if (here)
-                    continue;
-                if (offline)
-                    return RSM_E_MEDIA_OFFLINE;
             }
-            return rc;
+            if (rc == RSM_OK && offline)
+                rc = RSM_E_MEDIA_OFFLINE;
+            if (rc != RSM_OK) {
+                rsm_lc_release(L);
+                (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_IDLE);
+                return rc;
+            }
         }
-        break; /* in the drive */
+        if (!src) {
+            rsm_lc_release(L);
+            (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_IDLE);
+            return RSM_E_MEDIA_NOT_AVAILABLE;
+        }
+        enum rsm_dev_rc drc = rsm_dev_lib_move_to_drive(dev, src, (size_t)di);
+        if (drc == RSM_DEV_OK)
+            break; /* in the drive */
+        rc = rsm_lc_map_dev(drc);
+        if (rc == RSM_E_LIBRARY_OFFLINE)
+            rsm_lc_changer_failed(e, L);
+        (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_IDLE); /* the failure is what we report */
+        if (drc == RSM_DEV_E_SRC_EMPTY || drc == RSM_DEV_E_DST_FULL)
+            (void)rsm_lc_reconcile(e, L, false, NULL); /* the database follows the changer */
+        if (drc == RSM_DEV_E_SRC_EMPTY && pass == 0) {
+            rsm_engine_lock(e);
+            rsm_rc r = resolve(e, id, &m);
+            bool here = r == RSM_OK && rsm_guid_eq(&m.library, &L->guid) &&
+                        m.loc_type == RSM_OT_STORAGESLOT;
+            bool offline = r == RSM_OK && rsm_guid_eq(&m.library, &e->offline_lib);
+            rsm_engine_unlock(e);
+            if (here) {
+                (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_INUSE);
+                continue;
+            }
+            if (offline)
+                rc = RSM_E_MEDIA_OFFLINE;
+        }
+        rsm_lc_release(L);
+        return rc;
     }
-    rc = record_mount(e, &m, &drive);
+    if (!dev->standalone)
+        rsm_lc_release(L);
+    step(RSM_LC_STEP_MOUNT_MOVED);
+
+    /* The drive threads the tape without the robot: other mounts move meanwhile. */
+    enum rsm_dev_rc drc = dev->standalone ? RSM_DEV_OK : rsm_dev_lib_drive_ready(dev, (size_t)di);
+    if (drc != RSM_DEV_OK) {
+        /* The robot delivered it but the drive failed: put it back, fail the mount. */
+        if (rsm_lc_lock_robot(e, L, false) == RSM_OK) {
+            (void)rsm_dev_lib_move_from_drive(dev, (size_t)di, src, NULL); /* the
+                                                                            * inventory below
+                                                                            * says where */
+            (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_IDLE);
+            (void)rsm_lc_reconcile(e, L, false, NULL); /* the database follows the changer */
+            rsm_lc_release(L);
+        } else {
+            (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_IDLE);
+        }
+        return RSM_E_UNABLE_TO_LOAD_MEDIUM;
+    }
+    rc = record_mount(e, &m, drive);
     if (rc != RSM_OK) {
         /* The database refused: do not leave the cartridge where nobody knows it is. */
-        (void)rsm_dev_lib_dismount(dev, (size_t)di, src, NULL);
+        if (!dev->standalone && rsm_lc_lock_robot(e, L, false) == RSM_OK) {
+            (void)rsm_dev_lib_dismount(dev, (size_t)di, src, NULL);
+            rsm_lc_release(L);
+        }
         (void)set_pm_state(e, &m.pm, RSM_MEDIASTATE_IDLE);
         return rc;
     }
     if ((options & MOUNT_WRITE) && dev->drives[di].drv)
         write_mam(e, c, dev->drives[di].drv, &m);
-    *drive_out = drive;
     return RSM_OK;
 }
 
@@ -470,11 +583,153 @@ static rsm_rc dismount_now(struct rsm_engine *e, struct rsm_lc_lib *L, const str
     return unload(e, L, &m->pm, &m->home, &m->location, dnum);
 }
 
-/* Library of every medium in @ids, all the same (e->mu held). */
+static rsm_rc mount_run(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
+{
+    rsm_rc rc = RSM_OK;
+    uint32_t done = 0;
+    for (uint32_t i = 0; rc == RSM_OK && i < r->n; i++) {
+        rc = mount_one(e, &r->caller, L, &r->media[i], &r->claim_drive[i], r->options);
+        if (rc == RSM_OK)
+            done++;
+    }
+    if (rc != RSM_OK) {
+        /* All or nothing: what this request mounted goes back. */
+        for (uint32_t i = 0; i < done; i++) {
+            struct medium m;
+            rsm_engine_lock(e);
+            rsm_rc x = resolve(e, &r->media[i], &m);
+            rsm_engine_unlock(e);
+            if (x == RSM_OK)
+                (void)dismount_now(e, L, &m); /* the first failure is the one reported */
+        }
+        return rc;
+    }
+    for (uint32_t i = 0; i < r->n; i++)
+        r->drives[i] = r->claim_drive[i];
+    return RSM_OK;
+}
+
+static const struct rsm_lc_req_ops mount_ops = {17 /* NTMS_LM_MOUNT */, mount_claim, mount_run,
+                                                false, 1};
+
+/* ---- DismountNtmsMedia, DismountNtmsDrive, deferred dismounts --------------------------- */
+
+static rsm_rc dismount_claim(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
+{
+    for (uint32_t i = 0; i < r->n; i++) {
+        struct medium m;
+        rsm_rc rc = resolve(e, &r->media[i], &m);
+        if (rc != RSM_OK)
+            return rc;
+        if (rsm_lc_claimed(L, &m.pm) || rsm_lc_claimed(L, &m.location))
+            return RSM_E_BUSY;
+        if (m.loc_type != RSM_OT_DRIVE || m.pm_state != RSM_MEDIASTATE_LOADED)
+            return RSM_E_INVALID_STATE; /* an inventory found it elsewhere meanwhile */
+        r->claim_pm[r->n_claim] = m.pm;
+        r->claim_drive[r->n_claim] = m.location;
+        r->n_claim++;
+    }
+    return RSM_OK;
+}
+
+static rsm_rc dismount_run(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
+{
+    rsm_rc rc = RSM_OK;
+    for (uint32_t i = 0; rc == RSM_OK && i < r->n; i++) {
+        struct medium m;
+        rsm_engine_lock(e);
+        rc = resolve(e, &r->media[i], &m);
+        rsm_engine_unlock(e);
+        if (rc != RSM_OK)
+            break;
+        if (r->options & DISMOUNT_DEFERRED) {
+            /* It stays in the drive, DISMOUNTABLE, until the drive's dwDeferDismountDelay
+             * passes or a mount needs the drive. */
+            uint32_t delay = 300;
+            rsm_engine_lock(e);
+            sqlite3_stmt *st = rsm_db_stmt(e->db, "SELECT defer_dismount FROM drive WHERE guid=?1");
+            if (st) {
+                rsm_db_bind_guid_nn(st, 1, &m.location);
+                if (sqlite3_step(st) == SQLITE_ROW)
+                    delay = (uint32_t)sqlite3_column_int64(st, 0);
+                sqlite3_reset(st);
+            }
+            rc = rsm_db_begin(e->db);
+            if (rc == RSM_OK)
+                rc = exec_guid(e->db, "UPDATE drive SET state=7 WHERE guid=?1", &m.location, NULL);
+            if (rc == RSM_OK)
+                rsm_notify(e, RSM_OT_DRIVE, RSM_EV_UPDATE, &m.location);
+            rc = rsm_db_end(e->db, rc);
+            rsm_engine_unlock(e);
+            if (rc == RSM_OK) {
+                pthread_mutex_lock(&L->qmu);
+                rsm_lc_defer_arm(L, &m.location, delay);
+                pthread_mutex_unlock(&L->qmu);
+            }
+        } else {
+            rc = dismount_now(e, L, &m);
+        }
+    }
+    return rc;
+}
+
+static const struct rsm_lc_req_ops dismount_ops = {16 /* NTMS_LM_DISMOUNT */, dismount_claim,
+                                                   dismount_run, false, 0};
+
+static rsm_rc drive_claim(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
+{
+    if (rsm_lc_claimed(L, &r->drive))
+        return RSM_E_BUSY;
+    struct medium m;
+    rsm_rc rc = medium_in_drive(e, &r->drive, &m);
+    if (rc == RSM_E_NOT_FOUND)
+        return r->ops == &rsm_lc_defer_ops ? RSM_OK : RSM_E_INVALID_STATE;
+    if (rc != RSM_OK)
+        return rc;
+    if (rsm_lc_claimed(L, &m.pm))
+        return RSM_E_BUSY;
+    r->claim_pm[0] = m.pm;
+    r->claim_drive[0] = r->drive;
+    r->n_claim = 1;
+    return RSM_OK;
+}
+
+static rsm_rc drive_run(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
+{
+    uint32_t dnum = 0, dstate = 0;
+    struct medium m;
+    rsm_engine_lock(e);
+    rsm_rc rc = elem_row(e, DRIVE_ROW, &r->drive, &dnum, NULL, &dstate);
+    if (rc == RSM_OK)
+        rc = medium_in_drive(e, &r->drive, &m);
+    rsm_engine_unlock(e);
+    if (r->ops == &rsm_lc_defer_ops && (rc == RSM_E_NOT_FOUND || dstate != DRV_DISMOUNTABLE))
+        return RSM_OK; /* mounted again, or put away meanwhile: nothing left to do */
+    if (rc == RSM_E_NOT_FOUND)
+        rc = RSM_E_INVALID_STATE;
+    if (rc != RSM_OK)
+        return rc;
+    pthread_mutex_lock(&L->qmu);
+    rsm_lc_defer_drop(L, &r->drive);
+    pthread_mutex_unlock(&L->qmu);
+    return unload(e, L, &m.pm, &m.home, &r->drive, dnum);
+}
+
+static const struct rsm_lc_req_ops drive_ops = {16 /* NTMS_LM_DISMOUNT */, drive_claim, drive_run,
+                                                false, 0};
+const struct rsm_lc_req_ops rsm_lc_defer_ops = {16, drive_claim, drive_run, false, 0};
+
+/* ---- entry points --------------------------------------------------------------------------- */
+
+/* Library of every medium in @ids, all the same (e->mu held). *@offline (may be NULL) is
+ * set when one is in the offline library; without it that is MEDIA_OFFLINE. */
 static rsm_rc common_library(struct rsm_engine *e, const struct rsm_caller *c,
                              const struct rsm_guid *ids, uint32_t n, bool mount,
-                             struct rsm_guid *library)
+                             struct rsm_guid *library, bool *offline)
 {
+    if (offline)
+        *offline = false;
+    bool have = false;
     for (uint32_t i = 0; i < n; i++) {
         for (uint32_t k = 0; k < i; k++)
             if (rsm_guid_eq(&ids[i], &ids[k]))
@@ -486,28 +741,110 @@ static rsm_rc common_library(struct rsm_engine *e, const struct rsm_caller *c,
         rc = rsm_sec_need(e, c, &m.side, RSM_USE_ACCESS);
         if (rc != RSM_OK)
             return rc;
-        if (rsm_guid_eq(&m.library, &e->offline_lib))
-            return RSM_E_MEDIA_OFFLINE;
-        if (i == 0)
+        if (mount && !rsm_obj_enabled(e->db, &m.pm))
+            return RSM_E_RESOURCE_DISABLED;
+        if (rsm_guid_eq(&m.library, &e->offline_lib)) {
+            if (!offline)
+                return RSM_E_MEDIA_OFFLINE;
+            *offline = true;
+            continue;
+        }
+        if (!have)
             *library = m.library;
         else if (!rsm_guid_eq(library, &m.library))
             return RSM_E_DRIVE_MEDIA_MISMATCH;
-        if (mount && !rsm_obj_enabled(e->db, &m.pm))
-            return RSM_E_RESOURCE_DISABLED;
+        have = true;
     }
+    if (!have)
+        return RSM_OK;
     return rsm_sec_need(e, c, library, RSM_USE_ACCESS);
 }
 
-rsm_rc rsm_lc_mount(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *media,
-                    struct rsm_guid *drives, uint32_t n, uint32_t options)
+static int64_t mono_now_ms(void)
 {
-    if (!media || !drives || n == 0 || (options & ~0x3Fu))
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Offline media (ntms-api.md §6.3): an operator request (MOVEMEDIA) per cartridge, then a
+ * wait until every one is in a library, up to @timeout_ms. e->mu held. The requests that
+ * were raised for this call end with it. */
+static rsm_rc wait_online(struct rsm_engine *e, const struct rsm_caller *c,
+                          const struct rsm_guid *ids, uint32_t n, uint32_t timeout_ms,
+                          struct rsm_guid *library)
+{
+    struct rsm_guid opreq[RSM_LC_MAX];
+    bool raised[RSM_LC_MAX] = {false};
+    int64_t deadline = timeout_ms == UINT32_MAX ? INT64_MAX : mono_now_ms() + timeout_ms;
+    rsm_rc rc;
+    for (;;) {
+        bool offline = false;
+        rc = common_library(e, c, ids, n, true, library, &offline);
+        if (rc != RSM_OK || !offline)
+            break;
+        for (uint32_t i = 0; i < n; i++) {
+            struct medium m;
+            if (raised[i] || resolve(e, &ids[i], &m) != RSM_OK ||
+                !rsm_guid_eq(&m.library, &e->offline_lib))
+                continue;
+            char msg[RSM_MESSAGE_CAP];
+            snprintf(msg, sizeof msg, "Insert cartridge %s into a library: a mount waits for it.",
+                     m.barcode[0] ? m.barcode : "(no barcode)");
+            if (rsm_opreq_raise(e, c, RSM_OPREQ_MOVEMEDIA, msg, &m.pm, NULL, &opreq[i]) == RSM_OK)
+                raised[i] = true;
+        }
+        bool refused = false;
+        for (uint32_t i = 0; i < n; i++)
+            if (raised[i] && rsm_opreq_state(e, &opreq[i]) == RSM_OPSTATE_REFUSED)
+                refused = true;
+        if (refused) {
+            rc = RSM_E_CANCELLED; /* ERROR_REQUEST_REFUSED has no engine code yet */
+            break;
+        }
+        if (c->cancel && *c->cancel) {
+            rc = RSM_E_CANCELLED;
+            break;
+        }
+        int64_t now = mono_now_ms();
+        if (now >= deadline) {
+            rc = RSM_E_TIMEOUT;
+            break;
+        }
+        /* Woken when an inventory brings media in (rsm_engine_signal); polled every
+         * 100 ms for other processes. */
+        int64_t until = deadline - now > 100 ? now + 100 : deadline;
+        struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (long)(until % 1000) * 1000000};
+        pthread_cond_timedwait(&e->changed, &e->mu, &ts);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (raised[i] && rsm_opreq_state(e, &opreq[i]) != RSM_OPSTATE_REFUSED)
+            (void)rsm_opreq_end(e, &opreq[i],
+                                rc == RSM_OK ? RSM_OPSTATE_COMPLETE : RSM_OPSTATE_REFUSED);
+    return rc;
+}
+
+rsm_rc rsm_lc_mount_ex(struct rsm_engine *e, const struct rsm_caller *c,
+                       const struct rsm_guid *media, struct rsm_guid *drives, uint32_t n,
+                       uint32_t options, int priority, uint32_t timeout_ms,
+                       struct rsm_guid *request)
+{
+    if (!media || !drives || n == 0 || n > RSM_LC_MAX || (options & ~0x3Fu) || priority < -15 ||
+        priority > 15)
         return RSM_E_INVALID_PARAMETER;
     if (!rsm_lc_dev_present())
         return RSM_E_NOT_SUPPORTED;
     struct rsm_guid library;
+    bool offline = false;
     rsm_engine_lock(e);
-    rsm_rc rc = common_library(e, c, media, n, true, &library);
+    rsm_rc rc = common_library(e, c, media, n, true, &library, &offline);
+    if (rc == RSM_OK && offline) {
+        /* An operator must bring it; only a caller that may wait lets us ask. */
+        if (options & (MOUNT_ERROR_IF_UNAVAILABLE | MOUNT_ERROR_IF_OFFLINE | MOUNT_NOWAIT))
+            rc = RSM_E_MEDIA_OFFLINE;
+        else
+            rc = wait_online(e, c, media, n, timeout_ms, &library);
+    }
     for (uint32_t i = 0; rc == RSM_OK && (options & MOUNT_WRITE) && i < n; i++) {
         struct medium m;
         rc = resolve(e, &media[i], &m);
@@ -518,49 +855,51 @@ rsm_rc rsm_lc_mount(struct rsm_engine *e, const struct rsm_caller *c, const stru
     if (rc != RSM_OK)
         return rc;
     struct rsm_lc_lib *L;
-    rc = rsm_lc_acquire(e, &library, &L);
+    rc = rsm_lc_lib_get(e, &library, &L);
     if (rc != RSM_OK)
         return rc;
-    struct rsm_guid used[64];
-    uint32_t done = 0;
-    for (uint32_t i = 0; rc == RSM_OK && i < n; i++) {
-        if (i >= 64) {
-            rc = RSM_E_INVALID_PARAMETER;
-            break;
-        }
-        rc = mount_one(e, c, L, &media[i], (options & MOUNT_SPECIFIC_DRIVE) ? &drives[i] : NULL,
-                       options, &used[i]);
-        if (rc == RSM_OK)
-            done++;
+    struct rsm_lc_req *r = rsm_lc_req_new(&mount_ops, c);
+    if (!r)
+        return RSM_E_NOMEM;
+    r->priority = priority;
+    r->options = options;
+    r->n = n;
+    memcpy(r->media, media, n * sizeof *media);
+    if (options & MOUNT_SPECIFIC_DRIVE)
+        memcpy(r->drives, drives, n * sizeof *drives);
+    struct rsm_guid id = r->id;
+    rc = rsm_lc_req_submit(e, L, r);
+    if (rc != RSM_OK)
+        return rc;
+    if (request)
+        *request = id;
+    if (options & MOUNT_NOWAIT) {
+        rsm_lc_req_detach(L, r);
+        return RSM_OK; /* queued: the request's state tells the rest */
     }
-    if (rc != RSM_OK) {
-        /* All or nothing: what this call mounted goes back. */
-        for (uint32_t i = 0; i < done; i++) {
-            struct medium m;
-            rsm_engine_lock(e);
-            rsm_rc r = resolve(e, &media[i], &m);
-            rsm_engine_unlock(e);
-            if (r == RSM_OK)
-                (void)dismount_now(e, L, &m); /* the first failure is the one reported */
-        }
-    } else if (!(options & MOUNT_SPECIFIC_DRIVE)) {
-        for (uint32_t i = 0; i < n; i++)
-            drives[i] = used[i];
-    }
-    rsm_lc_release(L);
+    struct rsm_lc_req done;
+    rc = rsm_lc_req_wait(e, L, r, (options & MOUNT_ERROR_IF_UNAVAILABLE) ? 0 : timeout_ms, &done);
+    if (rc == RSM_OK && !(options & MOUNT_SPECIFIC_DRIVE))
+        memcpy(drives, done.drives, n * sizeof *drives);
     return rc;
+}
+
+rsm_rc rsm_lc_mount(struct rsm_engine *e, const struct rsm_caller *c, const struct rsm_guid *media,
+                    struct rsm_guid *drives, uint32_t n, uint32_t options)
+{
+    return rsm_lc_mount_ex(e, c, media, drives, n, options, 0, 0, NULL);
 }
 
 rsm_rc rsm_lc_dismount(struct rsm_engine *e, const struct rsm_caller *c,
                        const struct rsm_guid *media, uint32_t n, uint32_t options)
 {
-    if (!media || n == 0 || (options & ~0x3u))
+    if (!media || n == 0 || n > RSM_LC_MAX || (options & ~0x3u))
         return RSM_E_INVALID_PARAMETER;
     if (!rsm_lc_dev_present())
         return RSM_E_NOT_SUPPORTED;
     struct rsm_guid library;
     rsm_engine_lock(e);
-    rsm_rc rc = common_library(e, c, media, n, false, &library);
+    rsm_rc rc = common_library(e, c, media, n, false, &library, NULL);
     for (uint32_t i = 0; rc == RSM_OK && i < n; i++) {
         struct medium m;
         rc = resolve(e, &media[i], &m);
@@ -571,31 +910,19 @@ rsm_rc rsm_lc_dismount(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc != RSM_OK)
         return rc;
     struct rsm_lc_lib *L;
-    rc = rsm_lc_acquire(e, &library, &L);
+    rc = rsm_lc_lib_get(e, &library, &L);
     if (rc != RSM_OK)
         return rc;
-    for (uint32_t i = 0; rc == RSM_OK && i < n; i++) {
-        struct medium m;
-        rsm_engine_lock(e);
-        rc = resolve(e, &media[i], &m);
-        rsm_engine_unlock(e);
-        if (rc == RSM_OK && m.loc_type != RSM_OT_DRIVE)
-            rc = RSM_E_INVALID_STATE; /* the inventory just found it elsewhere */
-        if (rc != RSM_OK)
-            break;
-        if (options & DISMOUNT_DEFERRED) {
-            rsm_engine_lock(e);
-            rc = rsm_db_begin(e->db);
-            if (rc == RSM_OK)
-                rc = exec_guid(e->db, "UPDATE drive SET state=7 WHERE guid=?1", &m.location, NULL);
-            rc = rsm_db_end(e->db, rc);
-            rsm_engine_unlock(e);
-        } else {
-            rc = dismount_now(e, L, &m);
-        }
-    }
-    rsm_lc_release(L);
-    return rc;
+    struct rsm_lc_req *r = rsm_lc_req_new(&dismount_ops, c);
+    if (!r)
+        return RSM_E_NOMEM;
+    r->options = options;
+    r->n = n;
+    memcpy(r->media, media, n * sizeof *media);
+    rc = rsm_lc_req_submit(e, L, r);
+    /* Dismounts come first in the queue; the caller waits for its cartridges to be home
+     * (or DISMOUNTABLE), so a state read after the call is the final one. */
+    return rc == RSM_OK ? rsm_lc_req_wait(e, L, r, UINT32_MAX, NULL) : rc;
 }
 
 rsm_rc rsm_lc_dismount_drive(struct rsm_engine *e, const struct rsm_caller *c,
@@ -627,16 +954,13 @@ rsm_rc rsm_lc_dismount_drive(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc != RSM_OK)
         return rc;
     struct rsm_lc_lib *L;
-    rc = rsm_lc_acquire(e, &library, &L);
+    rc = rsm_lc_lib_get(e, &library, &L);
     if (rc != RSM_OK)
         return rc;
-    rsm_engine_lock(e);
-    rc = medium_in_drive(e, drive, &m); /* the inventory may have changed it */
-    rsm_engine_unlock(e);
-    if (rc == RSM_E_NOT_FOUND)
-        rc = RSM_E_INVALID_STATE;
-    if (rc == RSM_OK)
-        rc = unload(e, L, &m.pm, &m.home, drive, dnum);
-    rsm_lc_release(L);
-    return rc;
+    struct rsm_lc_req *r = rsm_lc_req_new(&drive_ops, c);
+    if (!r)
+        return RSM_E_NOMEM;
+    r->drive = *drive;
+    rc = rsm_lc_req_submit(e, L, r);
+    return rc == RSM_OK ? rsm_lc_req_wait(e, L, r, UINT32_MAX, NULL) : rc;
 }

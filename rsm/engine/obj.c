@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "rsm/engine/events.h"
 #include "rsm/engine/internal.h"
 
 rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type, const char *name,
@@ -22,7 +23,10 @@ rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type
     sqlite3_reset(st);
     if (src == SQLITE_CONSTRAINT)
         return RSM_E_ALREADY_EXISTS; /* GUID already used */
-    return src == SQLITE_DONE ? RSM_OK : rsm_db_map(src);
+    if (src != SQLITE_DONE)
+        return rsm_db_map(src);
+    rsm_notify_db(db, type, RSM_EV_INSERT, g); /* every object is born here */
+    return RSM_OK;
 }
 
 rsm_rc rsm_lmid_insert(struct rsm_db *db, const struct rsm_guid *g, const char *name,
@@ -40,7 +44,10 @@ rsm_rc rsm_lmid_insert(struct rsm_db *db, const struct rsm_guid *g, const char *
     sqlite3_reset(st);
     if (src == SQLITE_CONSTRAINT)
         return RSM_E_ALREADY_EXISTS;
-    return src == SQLITE_DONE ? RSM_OK : rsm_db_map(src);
+    if (src != SQLITE_DONE)
+        return rsm_db_map(src);
+    rsm_notify_db(db, RSM_OT_LOGICAL_MEDIA, RSM_EV_INSERT, g);
+    return RSM_OK;
 }
 
 rsm_rc rsm_obj_type(struct rsm_db *db, const struct rsm_guid *g, uint32_t *type)
@@ -58,14 +65,30 @@ rsm_rc rsm_obj_type(struct rsm_db *db, const struct rsm_guid *g, uint32_t *type)
     return src == SQLITE_DONE ? RSM_E_NOT_FOUND : rsm_db_map(src);
 }
 
+/* Every change of an object ends here (or in rsm_obj_changed), which is where its
+ * update event comes from. RETURNING gives the type without a second lookup; SQLite makes
+ * the change on the first step. */
 rsm_rc rsm_obj_touch(struct rsm_db *db, const struct rsm_guid *g)
 {
-    sqlite3_stmt *st = rsm_db_stmt(db, "UPDATE obj SET modified=?2 WHERE guid=?1");
+    sqlite3_stmt *st =
+        rsm_db_stmt(db, "UPDATE obj SET modified=?2 WHERE guid=?1 RETURNING type");
     if (!st)
         return RSM_E_DB_FAILURE;
     rsm_db_bind_guid_nn(st, 1, g);
     sqlite3_bind_int64(st, 2, rsm_db_now_ms());
-    return rsm_db_step_done(st);
+    int src = sqlite3_step(st);
+    uint32_t type = src == SQLITE_ROW ? (uint32_t)sqlite3_column_int(st, 0) : 0;
+    int rrc = sqlite3_reset(st);
+    if (src == SQLITE_ROW && rrc == SQLITE_OK) {
+        rsm_notify_db(db, type, RSM_EV_UPDATE, g);
+        return RSM_OK;
+    }
+    return src == SQLITE_DONE ? RSM_OK : rsm_db_map(src == SQLITE_ROW ? rrc : src);
+}
+
+void rsm_obj_changed(struct rsm_db *db, const struct rsm_guid *g, uint32_t type)
+{
+    rsm_notify_db(db, type, RSM_EV_UPDATE, g);
 }
 
 /* The type table row of each object type (deleted with the obj row). */
@@ -115,6 +138,8 @@ rsm_rc rsm_obj_delete_typed(struct rsm_db *db, const struct rsm_guid *g, uint32_
         rsm_db_bind_guid_nn(st, 1, g); /* attributes and descriptor cascade */
         rc = rsm_db_step_done(st);
     }
+    if (rc == RSM_OK)
+        rsm_notify_db(db, type, RSM_EV_DELETE, g);
     return rc;
 }
 
@@ -652,9 +677,28 @@ rsm_rc rsm_object_set(struct rsm_engine *e, const struct rsm_caller *c, const st
             rc = rsm_db_step_done(st);
         }
     }
+    if (rc == RSM_OK)
+        rsm_obj_changed(e->db, id, type);
     rc = rsm_db_end(e->db, rc);
     rsm_engine_unlock(e);
     return rc;
+}
+
+/* An update event for each side of medium @pm (they changed with it). */
+static rsm_rc notify_sides(struct rsm_db *db, const struct rsm_guid *pm)
+{
+    sqlite3_stmt *st = rsm_db_stmt(db, "SELECT guid FROM side WHERE pmedia=?1");
+    if (!st)
+        return RSM_E_DB_FAILURE;
+    rsm_db_bind_guid_nn(st, 1, pm);
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct rsm_guid g;
+        rsm_db_col_guid(st, 0, &g);
+        rsm_obj_changed(db, &g, RSM_OT_PARTITION);
+    }
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? RSM_OK : rsm_db_map(src);
 }
 
 rsm_rc rsm_object_enable(struct rsm_engine *e, const struct rsm_caller *c, uint32_t type,
@@ -693,12 +737,16 @@ rsm_rc rsm_object_enable(struct rsm_engine *e, const struct rsm_caller *c, uint3
     if (rc == RSM_OK) {
         int64_t v[2] = {enable ? 1 : 0, rsm_db_now_ms()};
         rc = upd(e->db, "UPDATE obj SET enabled=?2, modified=?3 WHERE guid=?1", id, 2, v);
+        if (rc == RSM_OK)
+            rsm_obj_changed(e->db, id, type);
         /* A medium's sides follow it. */
         if (rc == RSM_OK && type == RSM_OT_PHYSICAL_MEDIA)
             rc = upd(e->db,
                      "UPDATE obj SET enabled=?2, modified=?3 WHERE guid IN "
                      "(SELECT guid FROM side WHERE pmedia=?1)",
                      id, 2, v);
+        if (rc == RSM_OK && type == RSM_OT_PHYSICAL_MEDIA)
+            rc = notify_sides(e->db, id);
     }
     rc = rsm_db_end(e->db, rc);
     if (rc == RSM_OK && enable)
@@ -784,6 +832,8 @@ rsm_rc rsm_attr_set(struct rsm_engine *e, const struct rsm_caller *c, const stru
             sqlite3_bind_blob(st, 3, data, (int)len, SQLITE_STATIC);
         rc = rsm_db_step_done(st);
     }
+    if (rc == RSM_OK)
+        rsm_obj_changed(e->db, id, t); /* an attribute is part of the object */
     rc = rsm_db_end(e->db, rc);
     rsm_engine_unlock(e);
     return rc;

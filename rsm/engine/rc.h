@@ -44,6 +44,14 @@ typedef enum rsm_rc {
     RSM_E_DEVICE_NOT_AVAILABLE,   /* library or drive not connected / not answering */
     RSM_E_MEDIA_NOT_AVAILABLE,    /* cartridge not where the database said (re-inventoried) */
     RSM_E_UNABLE_TO_LOAD_MEDIUM,  /* the drive failed to load it; it was put back */
+    /* Import/export and cleaning (ie.c, clean.c; rsm/engine/ieclean.h). */
+    RSM_E_LIBRARY_FULL,           /* inject: nothing that came in found a free slot */
+    RSM_E_CLEANER_SLOT_SET,       /* a cleaner slot is already reserved */
+    RSM_E_CLEANER_SLOT_NOT_SET,   /* no cleaner slot reserved */
+    RSM_E_RESOURCE_NOT_AVAILABLE, /* reserved slot full (or empty), cleaner present */
+    RSM_E_RESOURCE_NOT_PRESENT,   /* library without mail slots or door */
+    RSM_E_INVALID_OPERATION,      /* STOP/RETRACT of another operation */
+    RSM_E_CLEANER_SPENT,          /* no usable cleaning cartridge */
     RSM_E_COUNT                /* sentinel */
 } rsm_rc;
 

@@ -1339,7 +1339,9 @@ DWORD WINAPI SatisfyNtmsOperatorRequest(HANDLE hSession, LPNTMS_GUID lpRequestId
 /* Returns a notification handle for objects of @dwType, or INVALID_HANDLE_VALUE with
  * GetLastError() set. */
 HANDLE WINAPI OpenNtmsNotification(HANDLE hSession, DWORD dwType);
-/* @dwTimeout in ms or INFINITE; ERROR_TIMEOUT when nothing arrived. */
+/* @dwTimeout in ms or INFINITE; ERROR_TIMEOUT when nothing arrived. Events are queued per
+ * handle (8192); a handle that fell further behind gets ERROR_NO_DATA once the events queued
+ * before the loss are read, and on every wait after: close it and open a new one. */
 DWORD WINAPI WaitForNtmsNotification(HANDLE hNotification,
                                      LPNTMS_NOTIFICATIONINFORMATION lpNotificationInformation,
                                      DWORD dwTimeout);

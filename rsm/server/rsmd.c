@@ -17,16 +17,20 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rsm/client/client.h"
@@ -34,6 +38,9 @@
 #include "rsm/dev/changer.h"
 #include "rsm/dev/drive.h"
 #include "rsm/dev/library.h"
+#include "rsm/engine/ieclean.h"
+#include "rsm/engine/libctl.h"
+#include "rsm/engine/recover.h"
 #include "rsm/server/server.h"
 
 #define SEND_TIMEOUT_SECS 10
@@ -57,7 +64,9 @@ struct worker {
 static pthread_mutex_t workers_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct worker *workers;
 static int stop_pipe[2] = {-1, -1};
-static volatile sig_atomic_t stopping;
+/* Set by the signal handler, read by every connection thread: a lock-free atomic, which is
+ * async-signal-safe and, unlike volatile sig_atomic_t, free of a data race across threads. */
+static atomic_int stopping;
 
 static void on_signal(int sig)
 {
@@ -104,10 +113,14 @@ static int parse_group(const char *s, gid_t *out)
     return 0;
 }
 
-/* While a call may wait in the engine (an allocation with a timeout), a watcher notices a
- * client that hangs up (CloseNtmsSession on another thread, or a dead process) and cancels
- * the wait, as closing an embedded session does; otherwise the wait would hold its thread
- * and an operator request until the timeout. */
+/* While a call may wait in the engine (an allocation with a timeout, a notification long
+ * poll, an operator-request wait), a watcher notices a client that hangs up
+ * (CloseNtmsSession on another thread, or a dead process) and cancels the wait, as closing
+ * an embedded session does; otherwise the wait would hold its thread (and an allocation's
+ * operator request) until the timeout. The watcher is started by the connection's first
+ * such call and lives as long as the connection: polling for POLLRDHUP consumes nothing,
+ * and a notification watcher's every long poll would otherwise pay a thread start and a
+ * join between the event and its answer. */
 struct watch {
     struct worker *w;
     int done_pipe[2];
@@ -131,7 +144,9 @@ static bool may_wait(const json_t *req)
 {
     const char *op = json_string_value(json_object_get(req, "op"));
     json_t *t = json_object_get(json_object_get(req, "args"), "timeout_ms");
-    return op && !strcmp(op, "media_allocate") && json_integer_value(t) != 0;
+    return op && json_integer_value(t) != 0 &&
+           (!strcmp(op, "media_allocate") || !strcmp(op, "notify_wait") ||
+            !strcmp(op, "opreq_wait"));
 }
 
 static void *serve(void *arg)
@@ -139,10 +154,32 @@ static void *serve(void *arg)
     struct worker *w = arg;
     char *buf = NULL;
     size_t cap = 0, have = 0;
+    struct watch wa = {.w = w, .done_pipe = {-1, -1}};
+    pthread_t watcher;
+    bool watching = false;
+    struct rsm_wire_buf out = {0}; /* each response line, reused: no allocation per reply */
     for (;;) {
         int err;
-        json_t *req = rsm_wire_read_line(w->fd, RSM_WIRE_MAX_REQUEST, &buf, &cap, &have, &err);
-        if (!req && err == -3) {
+        size_t len;
+        if (rsm_wire_read_raw(w->fd, RSM_WIRE_MAX_REQUEST, &buf, &cap, &have, &len, &err))
+            break; /* hang-up, error or an overlong line: drop the client */
+        /* object_get, the call clients make most, read and answered without jansson;
+         * anything else, or anything the direct path declines, goes the jansson way. */
+        int64_t get_id;
+        struct rsm_guid get_guid;
+        uint32_t get_type;
+        out.len = 0;
+        if (rsm_wire_read_get_request(buf, len, &get_id, &get_guid, &get_type) &&
+            !rsm_conn_respond_get(&w->conn, get_id, &get_guid, get_type, &out)) {
+            rsm_wire_consume(buf, &have, len);
+            if (rsm_wire_send_buf(w->fd, &out) || stopping)
+                break;
+            continue;
+        }
+        json_error_t je;
+        json_t *req = json_loadb(buf, len, 0, &je);
+        rsm_wire_consume(buf, &have, len);
+        if (!req) {
             /* Not JSON: answer once with a null id, then keep the connection (the line was
              * consumed, so the stream is still in step). */
             json_t *resp = json_pack("{s:n,s:o,s:{}}", "id", "rc",
@@ -153,31 +190,29 @@ static void *serve(void *arg)
                 break;
             continue;
         }
-        if (!req)
-            break; /* hang-up, error or an overlong line: drop the client */
-        struct watch wa = {.w = w, .done_pipe = {-1, -1}};
-        pthread_t watcher;
-        bool watching = may_wait(req) && !pipe2(wa.done_pipe, O_CLOEXEC);
-        if (watching && pthread_create(&watcher, NULL, watch_hangup, &wa)) {
-            close(wa.done_pipe[0]);
-            close(wa.done_pipe[1]);
-            watching = false;
+        if (!watching && may_wait(req) && !pipe2(wa.done_pipe, O_CLOEXEC)) {
+            watching = !pthread_create(&watcher, NULL, watch_hangup, &wa);
+            if (!watching) {
+                close(wa.done_pipe[0]);
+                close(wa.done_pipe[1]);
+            }
         }
-        json_t *resp = rsm_conn_handle(&w->conn, req);
+        out.len = 0;
+        int bad = rsm_conn_respond(&w->conn, req, &out) || rsm_wire_send_buf(w->fd, &out);
         json_decref(req);
-        if (watching) {
-            ssize_t wr = write(wa.done_pipe[1], "x", 1);
-            (void)wr;
-            pthread_join(watcher, NULL);
-            close(wa.done_pipe[0]);
-            close(wa.done_pipe[1]);
-        }
-        int bad = !resp || rsm_wire_send(w->fd, resp);
-        json_decref(resp);
         if (bad || stopping)
             break;
     }
+    if (watching) {
+        ssize_t wr = write(wa.done_pipe[1], "x", 1);
+        (void)wr;
+        pthread_join(watcher, NULL);
+        close(wa.done_pipe[0]);
+        close(wa.done_pipe[1]);
+    }
     free(buf);
+    rsm_wire_buf_free(&out);
+    rsm_conn_release(&w->conn); /* its notification watchers */
     shutdown(w->fd, SHUT_RDWR);
     w->done = 1;
     return NULL;
@@ -247,6 +282,124 @@ static int make_socket(const char *path, gid_t group)
     return fd;
 }
 
+/* True when no process has the database in @db open: every engine holds a shared flock on
+ * DIR/rsm.lock while open (rsm/engine/engine.c), so an exclusive one succeeds only then.
+ * A directory without the file has never been opened. Called before rsmd opens its own
+ * engine; the lock is released at once. */
+static bool db_unused(const char *db)
+{
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/rsm.lock", db);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT;
+    bool alone = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    close(fd); /* drops the lock */
+    return alone;
+}
+
+/* Start-up (ntms-api.md §6.9): requests a previous run left unfinished get their final
+ * state, then each library added by URI gets a fast inventory, so the database matches
+ * what the changers hold (cartridges moved by hand or by a robot move the crash cut short)
+ * before the first client is served. A library that does not answer is reported and
+ * skipped: its next call reconnects and re-inventories. @alone: no other process has the
+ * database open (only then may its requests be ended). */
+static void startup(struct rsm_engine *engine, bool alone)
+{
+    uint32_t n = 0;
+    rsm_rc rc;
+    if (alone) {
+        rc = rsm_engine_recover_requests(engine, &n);
+        if (rc != RSM_OK)
+            fprintf(stderr, "rsmd: cannot end the previous run's requests: %s\n",
+                    rsm_rc_name(rc));
+        else if (n)
+            fprintf(stderr, "rsmd: %u unfinished library request%s of the previous run "
+                            "marked cancelled\n", n, n == 1 ? "" : "s");
+    }
+    struct rsm_caller self;
+    rsm_caller_self(&self);
+    struct rsm_guid libs[256];
+    n = 0;
+    rc = rsm_enumerate(engine, &self, NULL, RSM_OT_LIBRARY, 0, libs, 256, &n);
+    if (rc == RSM_E_INSUFFICIENT_BUFFER)
+        n = 256; /* the first 256; the others inventory on their first call */
+    else if (rc != RSM_OK)
+        n = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct rsm_lc_inventory inv;
+        rc = rsm_lc_inventory(engine, &self, &libs[i], 1 /* NTMS_INVENTORY_FAST */, &inv);
+        if (rc == RSM_E_INVALID_LIBRARY)
+            continue; /* the offline library, or one not added by URI: no device */
+        if (rc != RSM_OK)
+            fprintf(stderr, "rsmd: start-up inventory of a library failed: %s\n",
+                    rsm_rc_name(rc));
+        else
+            fprintf(stderr, "rsmd: start-up inventory: %u cartridges, %u new, %u moved, "
+                            "%u gone\n", inv.n_seen, inv.n_new, inv.n_moved, inv.n_gone);
+    }
+}
+
+/* ---- periodic library work ------------------------------------------------------------
+ * One thread calls rsm_iec_tick() for every library the engine drives, once a second:
+ * mail-slot and door timeouts, ejected cartridges the operator took, queued ejects, the
+ * TapeAlert schedule, drives that asked for cleaning, and change detection for the
+ * sessions' contexts. It runs beside the connection threads (the engine serialises
+ * itself and holds a library's robot only for its own device work), so requests are never
+ * held up by it for more than one device operation. Stopped and joined before the engine
+ * closes. */
+#define TICK_MS 1000
+static pthread_mutex_t tick_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tick_cv = PTHREAD_COND_INITIALIZER;
+static bool tick_stop;
+static pthread_t tick_thread;
+static bool tick_running;
+
+static void *ticker(void *arg)
+{
+    struct rsm_engine *engine = arg;
+    pthread_mutex_lock(&tick_mu);
+    while (!tick_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += TICK_MS / 1000;
+        until.tv_nsec += (long)(TICK_MS % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        while (!tick_stop && pthread_cond_timedwait(&tick_cv, &tick_mu, &until) == 0)
+            ;
+        if (tick_stop)
+            break;
+        pthread_mutex_unlock(&tick_mu);
+        /* NULL: every open library; one that does not answer is skipped this round. */
+        (void)rsm_iec_tick(engine, NULL);
+        pthread_mutex_lock(&tick_mu);
+    }
+    pthread_mutex_unlock(&tick_mu);
+    return NULL;
+}
+
+static void ticker_start(struct rsm_engine *engine)
+{
+    tick_running = pthread_create(&tick_thread, NULL, ticker, engine) == 0;
+    if (!tick_running)
+        fprintf(stderr, "rsmd: no periodic library work: cannot start its thread\n");
+}
+
+static void ticker_stop(void)
+{
+    if (!tick_running)
+        return;
+    pthread_mutex_lock(&tick_mu);
+    tick_stop = true;
+    pthread_cond_signal(&tick_cv);
+    pthread_mutex_unlock(&tick_mu);
+    pthread_join(tick_thread, NULL); /* waits for a tick in progress to finish */
+    tick_running = false;
+}
+
 int main(int argc, char **argv)
 {
     const char *db = NULL, *sock = NULL;
@@ -298,6 +451,7 @@ int main(int argc, char **argv)
     if (socket_gid == (gid_t)-1)
         socket_gid = operator_gid;
 
+    bool alone = db_unused(db);
     struct rsm_engine *engine;
     rsm_rc rc = rsm_engine_open(db, &engine);
     if (rc != RSM_OK) {
@@ -318,7 +472,11 @@ int main(int argc, char **argv)
         rsm_engine_close(engine);
         return 1;
     }
+    /* After the socket: a second rsmd refused above has changed nothing. Clients that
+     * connect meanwhile wait in the backlog. */
+    startup(engine, alone);
     fprintf(stderr, "rsmd: serving %s on %s\n", rsm_engine_dir(engine), sock);
+    ticker_start(engine);
 
     while (!stopping) {
         struct pollfd p[2] = {{.fd = lfd, .events = POLLIN}, {.fd = stop_pipe[0], .events = POLLIN}};
@@ -380,6 +538,7 @@ int main(int argc, char **argv)
     pthread_mutex_unlock(&workers_mu);
     rsm_engine_wake(engine);
     reap(1);
+    ticker_stop();
     rsm_engine_close(engine);
     fprintf(stderr, "rsmd: stopped\n");
     return 0;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "rsm/client/wire.h"
 #include "rsm/engine/engine.h"
 
 struct rsm_conn {
@@ -23,6 +24,13 @@ struct rsm_conn {
     pid_t peer_pid;
     bool hello_done;
     _Atomic int cancel; /* set when the daemon stops or the peer hangs up */
+    /* Notification watchers opened on this connection (notify_open), closed with it. */
+#define RSM_CONN_MAX_WATCH 16
+    struct rsm_watcher *watch[RSM_CONN_MAX_WATCH];
+    /* Device change detection contexts begun on this connection (detect_begin): only it
+     * may use them, and they end with it. 0: free entry. */
+#define RSM_CONN_MAX_DETECT 16
+    uint64_t detect[RSM_CONN_MAX_DETECT];
 };
 
 /* Fills @c->caller from the peer's credentials: uid and gid from SO_PEERCRED plus the
@@ -34,5 +42,19 @@ void rsm_conn_identify(struct rsm_conn *c, uid_t uid, gid_t gid, pid_t pid, gid_
  * of memory). A malformed request gets rc RSM_E_INVALID_PARAMETER with the request's id
  * when it had one, null otherwise. */
 json_t *rsm_conn_handle(struct rsm_conn *c, const json_t *req);
+/* rsm_conn_handle() with the response appended to @out as one line (with '\n'), ready to
+ * send. object_get, the call clients make most, is answered without building jansson
+ * trees (same JSON, rsm/client/wire.h); every other op goes through rsm_conn_handle().
+ * 0, or -1 when out of memory. */
+int rsm_conn_respond(struct rsm_conn *c, const json_t *req, struct rsm_wire_buf *out);
+/* object_get's answer to a request rsm_wire_read_get_request() read: appended to @out as
+ * one line. -1, with nothing appended, when the direct path cannot answer it (no hello
+ * yet, text jansson would refuse, out of memory): parse the request with jansson and call
+ * rsm_conn_respond() instead, which then answers as it always has. */
+int rsm_conn_respond_get(struct rsm_conn *c, int64_t id, const struct rsm_guid *g, uint32_t type,
+                         struct rsm_wire_buf *out);
+/* Closes what the connection holds in the engine (its watchers, its detection contexts);
+ * call once it is done. */
+void rsm_conn_release(struct rsm_conn *c);
 
 #endif

@@ -804,8 +804,8 @@ static void tur(struct xport *xp, uint8_t *status, uint8_t *key, uint8_t *asc, u
 /* A library built from a config in memory is reachable as sim:NAME once attached: a
  * command through transport/ acts on that very instance (its drive, its clock); the name
  * cannot be taken twice; after detaching, the owner still has its library. On a virtual
- * clock, a drive answering BECOMING READY lets the time pass to its next event, so a
- * host's next poll finds it ready without anyone moving the clock. */
+ * clock, a drive answering BECOMING READY to a quiet host lets the time pass to its next
+ * event, so the host's polls find it ready without anyone moving the clock. */
 static void sim_attach_shares_the_instance(void)
 {
     static const char yaml[] = "personality: ibm-ts4300\nslots: 4\ndrives: 1\n"
@@ -842,6 +842,10 @@ static void sim_attach_shares_the_instance(void)
     tur(drv, &st, &key, &asc, &ascq);
     CU_ASSERT_EQUAL(st, 2);
     CU_ASSERT_TRUE(key == 2 && asc == 0x04 && ascq == 0x01); /* becoming ready */
+    /* The first such answer leaves the clock to other commands of the host; a poll with
+     * none in between lets it run (transport/sim.c). */
+    tur(drv, &st, &key, &asc, &ascq);
+    CU_ASSERT_TRUE(key == 2 && asc == 0x04 && ascq == 0x01);
     CU_ASSERT_TRUE(vtl_clock_now_us(vtl_library_clock(vtl_system_library(sys))) > before);
     tur(drv, &st, &key, &asc, &ascq);
     CU_ASSERT_TRUE(st == 0 || (key == 6 && asc == 0x28)); /* ready (or says it became so) */

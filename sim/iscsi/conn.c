@@ -76,6 +76,8 @@ void vtl_iscsi_conn_free(struct vtl_iscsi_conn *c)
         free(o);
     }
     free(c->data);
+    free(c->cmd_buf);
+    free(c->spare_buf);
     free(c->acc);
     free(c->text_rsp);
     if (c->prev)
@@ -411,7 +413,7 @@ void vtl_iscsi_conn_assert_state(const struct vtl_iscsi_conn *c)
 {
     (void)c;
     assert(c->hdr_have <= sizeof c->hdr);
-    assert(c->data_have <= c->data_cap || c->data_need == 0);
+    assert(c->data_have <= c->data_need);
     switch (c->state) {
     case S_LOGIN:
         assert(!c->hd && !c->dd);        /* digests start after the final Login Response */
@@ -430,9 +432,94 @@ void vtl_iscsi_conn_assert_state(const struct vtl_iscsi_conn *c)
 
 /* ---- input reassembly ---------------------------------------------------------------- */
 
-enum vtl_iscsi_rc vtl_iscsi_conn_input(struct vtl_iscsi_conn *c, const uint8_t *buf, size_t len)
+/* The header in c->hdr is complete: check its digest, decode it, and choose where its
+ * data segment goes. Returns OK or the error that closed the connection. */
+static enum vtl_iscsi_rc header_done(struct vtl_iscsi_conn *c)
 {
     struct vtl_iscsi_server *srv = c->srv;
+    if (c->hd) {
+        size_t hl = c->hdr_need - 4;
+        if (vtl_iscsi_crc32c(c->hdr, hl) != vtl_iscsi_digest_get(c->hdr + hl)) {
+            /* A bad header digest leaves the framing untrustworthy: at ERL 0 the
+             * connection is dropped (clause 7.8). */
+            srv->stats.digest_errors++;
+            vtl_iscsi_conn_fail(c, "header digest error");
+            return VTL_ISCSI_EDIGEST;
+        }
+    }
+    enum vtl_iscsi_rc rc = vtl_iscsi_bhs_decode(c->hdr, c->hdr_have, &c->bhs);
+    c->hdr_ok = rc == VTL_ISCSI_OK;
+    if (!c->hdr_ok) {
+        c->bhs.opcode = c->hdr[0] & 0x3f;
+        c->bhs.ahs_words = c->hdr[4];
+        c->bhs.data_len = vtl_iscsi_get_be24(c->hdr + 5);
+    }
+    uint32_t max = c->state == S_LOGIN ? VTL_ISCSI_LOGIN_DSL_MAX : srv->policy.max_recv_dsl_tgt;
+    if (c->state == S_LOGIN && srv->policy.max_recv_dsl_tgt > max)
+        max = srv->policy.max_recv_dsl_tgt;
+    if (c->bhs.data_len > max) {
+        /* Longer than we declared: the sender ignores our limits (clause 13.12). */
+        srv->stats.protocol_errors++;
+        vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_PROTOCOL_ERROR, c->hdr);
+        vtl_iscsi_conn_fail(c, "data segment too long");
+        return VTL_ISCSI_EPROTO;
+    }
+    c->data_need = vtl_iscsi_pad4(c->bhs.data_len) + (c->dd && c->bhs.data_len ? 4 : 0);
+    c->rx = NULL;
+    if (c->hdr_ok && c->state == S_FULL && c->bhs.data_len)
+        c->rx = vtl_iscsi_task_rx_dest(c, &c->bhs);
+    if (!c->rx) {
+        if (c->data_need > c->data_cap) {
+            uint8_t *nd = realloc(c->data, c->data_need);
+            if (!nd) {
+                vtl_iscsi_conn_fail(c, "out of memory");
+                return VTL_ISCSI_ENOMEM;
+            }
+            c->data = nd;
+            c->data_cap = c->data_need;
+        }
+        c->rx = c->data;
+    }
+    c->data_have = 0;
+    c->hdr_parsed = true;
+    return VTL_ISCSI_OK;
+}
+
+/* Data segments at least this long are worth a receive of their own straight into their
+ * destination (server.c), rather than arriving in the next read chunk to be copied. */
+#define BIG_DATA_SEGMENT 16384
+
+/* One whole PDU is in c->hdr and c->rx: verify the data digest and dispatch it. */
+static void pdu_done(struct vtl_iscsi_conn *c)
+{
+    struct vtl_iscsi_server *srv = c->srv;
+    c->hdr_parsed = false;
+    c->hdr_have = 0;
+    c->hdr_need = 0;
+    size_t dl = c->bhs.data_len;
+    c->last_data_big = dl >= BIG_DATA_SEGMENT;
+    if (c->dd && dl) {
+        size_t padded = vtl_iscsi_pad4((uint32_t)dl);
+        if (vtl_iscsi_crc32c(c->rx, padded) != vtl_iscsi_digest_get(c->rx + padded)) {
+            /* Clause 7.8: discard the PDU and answer Reject (Data Digest Error). */
+            srv->stats.digest_errors++;
+            vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_DATA_DIGEST, c->hdr);
+            return;
+        }
+    }
+    if (!vtl_iscsi_op_known(c->bhs.opcode) || c->bhs.opcode >= 0x20) {
+        srv->stats.protocol_errors++;
+        srv->stats.pdus_in++;
+        vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_CMD_NOT_SUPP, c->hdr);
+        if (c->state == S_LOGIN)
+            vtl_iscsi_conn_fail(c, "unknown opcode during login");
+        return;
+    }
+    dispatch(c, c->rx, dl);
+}
+
+enum vtl_iscsi_rc vtl_iscsi_conn_input(struct vtl_iscsi_conn *c, const uint8_t *buf, size_t len)
+{
     if (len)
         c->last_rx_ms = vtl_iscsi_now_ms();
     while (len > 0) {
@@ -454,84 +541,56 @@ enum vtl_iscsi_rc vtl_iscsi_conn_input(struct vtl_iscsi_conn *c, const uint8_t *
                 if (c->hdr_need > c->hdr_have)
                     continue;
             }
-            if (c->hd) {
-                size_t hl = c->hdr_need - 4;
-                if (vtl_iscsi_crc32c(c->hdr, hl) != vtl_iscsi_digest_get(c->hdr + hl)) {
-                    /* A bad header digest leaves the framing untrustworthy: at ERL 0
-                     * the connection is dropped (clause 7.8). */
-                    srv->stats.digest_errors++;
-                    vtl_iscsi_conn_fail(c, "header digest error");
-                    return VTL_ISCSI_EDIGEST;
-                }
-            }
-            enum vtl_iscsi_rc rc = vtl_iscsi_bhs_decode(c->hdr, c->hdr_have, &c->bhs);
-            if (rc != VTL_ISCSI_OK) {
-                c->bhs.opcode = c->hdr[0] & 0x3f;
-                c->bhs.ahs_words = c->hdr[4];
-                c->bhs.data_len = vtl_iscsi_get_be24(c->hdr + 5);
-            }
-            uint32_t max = c->state == S_LOGIN ? VTL_ISCSI_LOGIN_DSL_MAX
-                                               : srv->policy.max_recv_dsl_tgt;
-            if (c->state == S_LOGIN && srv->policy.max_recv_dsl_tgt > max)
-                max = srv->policy.max_recv_dsl_tgt;
-            if (c->bhs.data_len > max) {
-                /* Longer than we declared: the sender ignores our limits (clause 13.12). */
-                srv->stats.protocol_errors++;
-                vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_PROTOCOL_ERROR, c->hdr);
-                vtl_iscsi_conn_fail(c, "data segment too long");
-                return VTL_ISCSI_EPROTO;
-            }
-            c->data_need = vtl_iscsi_pad4(c->bhs.data_len) +
-                           (c->dd && c->bhs.data_len ? 4 : 0);
-            if (c->data_need > c->data_cap) {
-                uint8_t *nd = realloc(c->data, c->data_need);
-                if (!nd) {
-                    vtl_iscsi_conn_fail(c, "out of memory");
-                    return VTL_ISCSI_ENOMEM;
-                }
-                c->data = nd;
-                c->data_cap = c->data_need;
-            }
-            c->data_have = 0;
-            c->hdr_parsed = true;
+            enum vtl_iscsi_rc rc = header_done(c);
+            if (rc != VTL_ISCSI_OK)
+                return rc;
         }
         if (c->data_have < c->data_need) {
             size_t take = c->data_need - c->data_have < len ? c->data_need - c->data_have : len;
-            memcpy(c->data + c->data_have, buf, take);
+            memcpy(c->rx + c->data_have, buf, take);
             c->data_have += take;
             buf += take;
             len -= take;
             if (c->data_have < c->data_need)
                 continue;
         }
-        /* One whole PDU. */
-        c->hdr_parsed = false;
-        c->hdr_have = 0;
-        c->hdr_need = 0;
-        size_t dl = c->bhs.data_len;
-        bool digest_ok = true;
-        if (c->dd && dl) {
-            size_t padded = vtl_iscsi_pad4((uint32_t)dl);
-            digest_ok = vtl_iscsi_crc32c(c->data, padded) == vtl_iscsi_digest_get(c->data + padded);
-        }
-        if (!digest_ok) {
-            /* Clause 7.8: discard the PDU and answer Reject (Data Digest Error). */
-            srv->stats.digest_errors++;
-            vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_DATA_DIGEST, c->hdr);
-            continue;
-        }
-        if (!vtl_iscsi_op_known(c->bhs.opcode) || c->bhs.opcode >= 0x20) {
-            srv->stats.protocol_errors++;
-            srv->stats.pdus_in++;
-            vtl_iscsi_conn_reject(c, VTL_ISCSI_REJECT_CMD_NOT_SUPP, c->hdr);
-            if (c->state == S_LOGIN)
-                vtl_iscsi_conn_fail(c, "unknown opcode during login");
-            continue;
-        }
-        dispatch(c, c->data, dl);
+        pdu_done(c);
     }
     vtl_iscsi_conn_assert_state(c);
     return c->state == S_CLOSING ? VTL_ISCSI_EPROTO : VTL_ISCSI_OK;
+}
+
+uint8_t *vtl_iscsi_conn_rx_room(struct vtl_iscsi_conn *c, size_t *len)
+{
+    if (vtl_iscsi_conn_want_close(c) || !c->hdr_parsed || c->data_have >= c->data_need) {
+        *len = 0;
+        return NULL;
+    }
+    *len = c->data_need - c->data_have;
+    return c->rx + c->data_have;
+}
+
+enum vtl_iscsi_rc vtl_iscsi_conn_rx_commit(struct vtl_iscsi_conn *c, size_t n)
+{
+    assert(c->hdr_parsed && n > 0 && n <= c->data_need - c->data_have);
+    c->last_rx_ms = vtl_iscsi_now_ms();
+    if (c->rx != c->data)
+        c->srv->stats.bytes_in_place += n;
+    c->data_have += n;
+    if (c->data_have == c->data_need)
+        pdu_done(c);
+    vtl_iscsi_conn_assert_state(c);
+    return c->state == S_CLOSING ? VTL_ISCSI_EPROTO : VTL_ISCSI_OK;
+}
+
+bool vtl_iscsi_conn_between_pdus(const struct vtl_iscsi_conn *c)
+{
+    return !c->hdr_parsed && c->hdr_have == 0;
+}
+
+bool vtl_iscsi_conn_want_header_only(const struct vtl_iscsi_conn *c)
+{
+    return !c->hdr_parsed && c->last_data_big;
 }
 
 void vtl_iscsi_conn_request_logout(struct vtl_iscsi_conn *c, uint16_t seconds, uint64_t now_ms)

@@ -131,7 +131,9 @@ struct vtl_iscsi_task {
     bool read, write;
     uint32_t edtl;                        /* write length (or read length if read only) */
     uint32_t read_len;                    /* expected read length */
-    uint8_t *out_buf;                     /* data from the initiator, edtl bytes */
+    uint8_t *out_buf;                     /* data from the initiator, edtl bytes (out_cap
+                                           * allocated, VTL_ISCSI_WBUF_SLACK more than edtl) */
+    size_t out_cap;
     uint32_t out_received;
     uint32_t unsol_received;
     uint32_t unsol_datasn;                /* next DataSN of the unsolicited sequence */
@@ -187,8 +189,19 @@ struct vtl_iscsi_conn {
     size_t hdr_have, hdr_need;
     bool hdr_parsed;
     struct vtl_iscsi_bhs bhs;
+    bool hdr_ok;                          /* bhs decoded completely */
     uint8_t *data;                        /* data segment + pad + digest */
     size_t data_have, data_need, data_cap;
+    /* Where the current data segment is received: c->data, or in place in a task's write
+     * buffer (Data-Out at the expected offset) or cmd_buf (a SCSI Command's immediate
+     * data), so write data is not copied again after it leaves the socket. */
+    uint8_t *rx;
+    uint8_t *cmd_buf;                     /* immediate data of the SCSI Command being
+                                           * received; its task adopts the buffer */
+    size_t cmd_buf_cap;
+    uint8_t *spare_buf;                   /* a finished task's write buffer, for reuse */
+    size_t spare_cap;
+    bool last_data_big;                   /* the last PDU carried a large data segment */
 
     /* output queue */
     struct vtl_iscsi_outbuf *out_head, *out_tail;
@@ -234,6 +247,17 @@ struct vtl_iscsi_conn *vtl_iscsi_conn_new(struct vtl_iscsi_server *srv, int fd, 
 void vtl_iscsi_conn_free(struct vtl_iscsi_conn *c);
 /* Feed received bytes. Returns OK, or an error after which the connection is S_CLOSING. */
 enum vtl_iscsi_rc vtl_iscsi_conn_input(struct vtl_iscsi_conn *c, const uint8_t *buf, size_t len);
+/* In-place receive: the bytes of the current data segment still expected go to the
+ * returned pointer (*len of them); NULL between data segments or once closing. After
+ * receiving n (1..*len) bytes there, call _rx_commit(c, n): it runs the PDU when whole.
+ * Same result as passing those bytes to vtl_iscsi_conn_input(), one copy less. */
+uint8_t *vtl_iscsi_conn_rx_room(struct vtl_iscsi_conn *c, size_t *len);
+enum vtl_iscsi_rc vtl_iscsi_conn_rx_commit(struct vtl_iscsi_conn *c, size_t n);
+/* True when no part of a PDU is waiting for more bytes. */
+bool vtl_iscsi_conn_between_pdus(const struct vtl_iscsi_conn *c);
+/* True between PDUs when the last one carried a large data segment: a reader that takes
+ * only the next header (48 bytes) lets that PDU's data be received in place as well. */
+bool vtl_iscsi_conn_want_header_only(const struct vtl_iscsi_conn *c);
 /* Output: the next contiguous bytes to send (NULL when empty), then how many went out. */
 const uint8_t *vtl_iscsi_conn_out_peek(struct vtl_iscsi_conn *c, size_t *len);
 void vtl_iscsi_conn_out_consume(struct vtl_iscsi_conn *c, size_t n);
@@ -275,6 +299,18 @@ void vtl_iscsi_scsi_cmd_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs
 void vtl_iscsi_data_out_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
                             const uint8_t *data, size_t len);
 void vtl_iscsi_tmf_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h);
+/* Where the data segment of the PDU whose header is in c->bhs may be received in place
+ * (a task's write buffer, or c->cmd_buf for a SCSI Command's immediate data); NULL when
+ * it must go to c->data. Only offsets the task expects next qualify, so bytes received
+ * in place never overwrite accepted data, even if the PDU is later refused. */
+uint8_t *vtl_iscsi_task_rx_dest(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h);
+/* Write buffers of at least @len + VTL_ISCSI_WBUF_SLACK bytes (room for the padding and
+ * data digest received in place after the last data byte); the connection keeps one
+ * returned buffer for reuse. _get returns NULL when out of memory; _put frees @buf if the
+ * connection keeps a buffer at least as large already, or @c is NULL. */
+#define VTL_ISCSI_WBUF_SLACK 8
+uint8_t *vtl_iscsi_wbuf_get(struct vtl_iscsi_conn *c, size_t len, size_t *cap);
+void vtl_iscsi_wbuf_put(struct vtl_iscsi_conn *c, uint8_t *buf, size_t cap);
 /* Removes @t from its connection's list (or the server's orphan list). */
 void vtl_iscsi_task_unlink(struct vtl_iscsi_task *t);
 void vtl_iscsi_task_free(struct vtl_iscsi_task *t);

@@ -165,6 +165,9 @@ struct vtl_iscsi_stats {
     uint64_t pdus_in, pdus_out, rejects_sent;
     uint64_t cmds, r2ts, data_in_pdus, digest_errors, protocol_errors;
     uint64_t out_queue_peak;       /* largest output backlog of one connection, bytes */
+    uint64_t recvs;                /* recv() calls on connections, EAGAIN included */
+    uint64_t bytes_in_place;       /* data-segment bytes received straight into the
+                                    * command's buffer (no copy out of a read chunk) */
 };
 void vtl_iscsi_server_stats(const struct vtl_iscsi_server *srv, struct vtl_iscsi_stats *out);
 

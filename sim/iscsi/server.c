@@ -439,7 +439,13 @@ static void do_accept(struct vtl_iscsi_server *srv)
     }
 }
 
-/* Returns false when the connection must be closed now. */
+/* Returns false when the connection must be closed now.
+ * A data segment being received goes straight to its place (a task's write buffer when
+ * it can: vtl_iscsi_conn_rx_room), everything else through srv->rbuf. While a stream of
+ * large PDUs arrives only the next header is read, so the data after it also lands in
+ * place. A short read that ends a PDU means the socket is drained: epoll
+ * (level-triggered) reports the next bytes, so no recv() is spent on EAGAIN, and a TEST
+ * UNIT READY costs one epoll_wait, one recv and one sendmsg. */
 static bool conn_read(struct vtl_iscsi_server *srv, struct vtl_iscsi_conn *c)
 {
     uint8_t *rb = srv->rbuf;
@@ -447,9 +453,22 @@ static bool conn_read(struct vtl_iscsi_server *srv, struct vtl_iscsi_conn *c)
     for (int i = 0; i < READS_PER_EVENT; i++) {
         if (c->out_bytes >= OUT_PAUSE_BYTES || vtl_iscsi_conn_want_close(c))
             break;
-        ssize_t n = recv(c->fd, rb, READ_CHUNK, MSG_DONTWAIT);
+        size_t want;
+        uint8_t *room = vtl_iscsi_conn_rx_room(c, &want);
+        if (!room)
+            want = vtl_iscsi_conn_want_header_only(c) ? VTL_ISCSI_BHS_LEN : READ_CHUNK;
+        ssize_t n = recv(c->fd, room ? room : rb, want, MSG_DONTWAIT);
+        srv->stats.recvs++;
         if (n > 0) {
-            (void)vtl_iscsi_conn_input(c, rb, (size_t)n);
+            if (room)
+                (void)vtl_iscsi_conn_rx_commit(c, (size_t)n);
+            else
+                (void)vtl_iscsi_conn_input(c, rb, (size_t)n);
+            /* A short read between PDUs: the initiator waits for our answer, so asking
+             * again would only meet EAGAIN. In the middle of a PDU the rest is usually on
+             * its way (the sender runs on another CPU): keep reading. */
+            if ((size_t)n < want && vtl_iscsi_conn_between_pdus(c))
+                break;
             continue;
         }
         if (n < 0 && errno == EINTR)

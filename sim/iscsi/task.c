@@ -35,9 +35,42 @@ void vtl_iscsi_task_unlink(struct vtl_iscsi_task *t)
     }
 }
 
+#define WBUF_KEEP_MAX ((2u << 20) + VTL_ISCSI_WBUF_SLACK)   /* 2 MiB tape blocks */
+
+uint8_t *vtl_iscsi_wbuf_get(struct vtl_iscsi_conn *c, size_t len, size_t *cap)
+{
+    size_t need = len + VTL_ISCSI_WBUF_SLACK;
+    if (c && c->spare_buf && c->spare_cap >= need) {
+        uint8_t *b = c->spare_buf;
+        *cap = c->spare_cap;
+        c->spare_buf = NULL;
+        c->spare_cap = 0;
+        return b;
+    }
+    uint8_t *b = malloc(need);
+    *cap = b ? need : 0;
+    return b;
+}
+
+void vtl_iscsi_wbuf_put(struct vtl_iscsi_conn *c, uint8_t *buf, size_t cap)
+{
+    if (!buf)
+        return;
+    /* Keeping the largest buffer seen serves a stream of equal writes without a malloc,
+     * free and fresh page faults per command. Only buffers up to WBUF_KEEP_MAX are kept,
+     * so an idle session holds little whatever block size it once wrote. */
+    if (!c || cap > WBUF_KEEP_MAX || (c->spare_buf && c->spare_cap >= cap)) {
+        free(buf);
+        return;
+    }
+    free(c->spare_buf);
+    c->spare_buf = buf;
+    c->spare_cap = cap;
+}
+
 void vtl_iscsi_task_free(struct vtl_iscsi_task *t)
 {
-    free(t->out_buf);
+    vtl_iscsi_wbuf_put(t->conn, t->out_buf, t->out_cap);
     vtl_iscsi_blob_unref(t->in_blob);     /* Data-In still queued keeps its own reference */
     free(t);
 }
@@ -354,8 +387,24 @@ static void respond_now(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
     send_scsi_rsp(c, &tmp, 0, false, h->read && h->edtl > 0, h->read ? h->edtl : 0);
 }
 
+static void scsi_cmd(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
+                     const uint8_t *data, size_t len);
+
 void vtl_iscsi_scsi_cmd_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
                             const uint8_t *data, size_t len)
+{
+    scsi_cmd(c, h, data, len);
+    if (c->cmd_buf) {
+        /* Immediate data received in place for a command that was refused: the buffer
+         * becomes the spare (or is freed) rather than staying with the connection. */
+        vtl_iscsi_wbuf_put(c, c->cmd_buf, c->cmd_buf_cap);
+        c->cmd_buf = NULL;
+        c->cmd_buf_cap = 0;
+    }
+}
+
+static void scsi_cmd(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h,
+                     const uint8_t *data, size_t len)
 {
     struct vtl_iscsi_server *srv = c->srv;
     if (!h->immediate && !vtl_iscsi_conn_check_cmdsn(c, h))
@@ -415,8 +464,15 @@ void vtl_iscsi_scsi_cmd_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs
     if (ahs.ext_cdb_len)
         memcpy(t->cmd.cdb + 16, ahs.ext_cdb, ahs.ext_cdb_len);
     t->cmd.cdb_len = cdb_len_for(t->cmd.cdb, 16 + ahs.ext_cdb_len);
-    if (t->write && !(t->out_buf = malloc(t->edtl)))
+    if (t->write && len && data == c->cmd_buf) {
+        /* The immediate data was received in place (vtl_iscsi_task_rx_dest). */
+        t->out_buf = c->cmd_buf;
+        t->out_cap = c->cmd_buf_cap;
+        c->cmd_buf = NULL;
+        c->cmd_buf_cap = 0;
+    } else if (t->write && !(t->out_buf = vtl_iscsi_wbuf_get(c, t->edtl, &t->out_cap))) {
         goto nomem;
+    }
     if (t->read) {
         /* Room beyond the expected length lets a device that has more to say report it,
          * so the response carries an overflow residual (clause 11.4.5.1). */
@@ -439,7 +495,7 @@ void vtl_iscsi_scsi_cmd_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs
         task_submit(t);
         return;
     }
-    if (len)
+    if (len && data != t->out_buf)
         memcpy(t->out_buf, data, len);
     t->out_received = t->unsol_received = (uint32_t)len;
     /* F=1 on the command: no unsolicited Data-Out follows (clause 11.3.4). */
@@ -456,6 +512,40 @@ void vtl_iscsi_scsi_cmd_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs
 nomem:
     vtl_iscsi_task_free(t);
     respond_now(c, h, VTL_STATUS_BUSY, 0, 0, 0);
+}
+
+uint8_t *vtl_iscsi_task_rx_dest(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs *h)
+{
+    size_t len = h->data_len;
+    if (h->opcode == VTL_ISCSI_OP_SCSI_CMD) {
+        if (!h->write || len > h->edtl || h->edtl > c->srv->cfg.max_cmd_data ||
+            !c->neg.immediate_data || len > c->neg.first_burst)
+            return NULL;                  /* refused anyway: let c->data take it */
+        if (c->cmd_buf && c->cmd_buf_cap < h->edtl + (size_t)VTL_ISCSI_WBUF_SLACK) {
+            vtl_iscsi_wbuf_put(c, c->cmd_buf, c->cmd_buf_cap);
+            c->cmd_buf = NULL;
+            c->cmd_buf_cap = 0;
+        }
+        if (!c->cmd_buf)
+            c->cmd_buf = vtl_iscsi_wbuf_get(c, h->edtl, &c->cmd_buf_cap);
+        return c->cmd_buf;                /* NULL if out of memory: c->data then */
+    }
+    if (h->opcode != VTL_ISCSI_OP_DATA_OUT)
+        return NULL;
+    struct vtl_iscsi_task *t = task_find(c, h->itt);
+    uint32_t off = h->buffer_offset;
+    if (!t || t->state != T_COLLECT || t->aborted || off > t->edtl || len > t->edtl - off)
+        return NULL;
+    /* Padding and a data digest land after the data: harmless only where nothing has
+     * been received yet, i.e. after the last byte of the buffer or with neither. */
+    if ((c->dd || len % 4) && off + len != t->edtl)
+        return NULL;
+    if (h->ttt == VTL_ISCSI_RSVD_TAG)
+        return !t->unsol_done && off == t->unsol_received ? t->out_buf + off : NULL;
+    for (int i = 0; i < VTL_ISCSI_MAX_R2T_SLOTS; i++)
+        if (t->r2t[i].used && t->r2t[i].ttt == h->ttt)
+            return off == t->r2t[i].offset + t->r2t[i].received ? t->out_buf + off : NULL;
+    return NULL;
 }
 
 /* A Data-Out that breaks its sequence (offset, DataSN, burst size): ERL 0 has no
@@ -492,7 +582,7 @@ void vtl_iscsi_data_out_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs
             data_sequence_error(c, t);
             return;
         }
-        if (len)
+        if (len && data != t->out_buf + off)   /* else received in place */
             memcpy(t->out_buf + off, data, len);
         t->unsol_received += (uint32_t)len;
         t->unsol_datasn++;
@@ -511,7 +601,7 @@ void vtl_iscsi_data_out_pdu(struct vtl_iscsi_conn *c, const struct vtl_iscsi_bhs
             data_sequence_error(c, t);
             return;
         }
-        if (len)
+        if (len && data != t->out_buf + off)   /* else received in place */
             memcpy(t->out_buf + off, data, len);
         slot->received += (uint32_t)len;
         slot->next_datasn++;

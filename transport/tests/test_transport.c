@@ -3,8 +3,11 @@
  * to end against the default library (the iscsi:// scheme is exercised against vtld in
  * vtld's own tests, sg: inside the QEMU guest).
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "sim/core/clock.h"
+#include "sim/system.h"
 #include "tests/lib/cutest.h"
 #include "transport/transport.h"
 
@@ -167,6 +170,86 @@ static void test_sim_shared_library_between_transports(void)
     xport_close(b);
 }
 
+/* The attached library's clock (read under the lock sim: commands run under). */
+static uint64_t clock_us(struct vtl_system *sys)
+{
+    xport_sim_serialise(true);
+    uint64_t us = vtl_clock_now_us(vtl_library_clock(vtl_system_library(sys)));
+    xport_sim_serialise(false);
+    return us;
+}
+
+/* Sends @cdb (6 or 12 bytes, no data) until it is not a unit attention; returns the sense
+ * key (0 when GOOD) and the ASC/ASCQ in *@asc_ascq. */
+static int send(struct xport *xp, const uint8_t *cdb, size_t len, unsigned *asc_ascq)
+{
+    struct xport_cmd c = {.cdb = cdb, .cdb_len = len};
+    for (int i = 0; i < 4; i++) {
+        if (xport_exec(xp, &c) != XPORT_OK)
+            return -1;
+        if (c.status == 0 || c.sense_len < 14 || (c.sense[2] & 0x0F) != 0x06)
+            break;
+    }
+    *asc_ascq = c.status == 0 || c.sense_len < 14 ? 0 : (unsigned)(c.sense[12] << 8 | c.sense[13]);
+    return c.status == 0 ? 0 : c.sense_len >= 14 ? c.sense[2] & 0x0F : -1;
+}
+
+/* On a virtual clock a drive answering BECOMING READY lets the clock run to its next
+ * event only when the same nexus polls again and nobody got another answer meanwhile:
+ * a command of another thread of the host (here: the changer's TEST UNIT READY between
+ * two polls) keeps the clock where it is, so that thread's work is not overtaken. */
+static void test_sim_virtual_clock_moves_when_host_quiet(void)
+{
+    char dir[256], path[300], err[512];
+    test_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/lib.yaml", dir);
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs("personality: ibm-ts4300\ndrives: 1\nclock: {mode: virtual}\n"
+          "delays: {move_ms: 8000}\ncartridges:\n  - {barcode: V00000L8, slot: 1}\n",
+          fp);
+    fclose(fp);
+    struct vtl_system *sys = NULL;
+    CU_ASSERT_EQUAL_FATAL(vtl_system_open(path, NULL, &sys, err, sizeof err), VTL_OK);
+    CU_ASSERT_EQUAL_FATAL(xport_sim_attach("xport-virtual", sys), XPORT_OK);
+    struct xport *chg, *drv;
+    CU_ASSERT_EQUAL_FATAL(xport_open("sim:xport-virtual", &chg, err, sizeof err), XPORT_OK);
+    CU_ASSERT_EQUAL_FATAL(xport_open("sim:xport-virtual?lun=1", &drv, err, sizeof err), XPORT_OK);
+    static const uint8_t tur[6] = {0};
+    unsigned aa = 0;
+    CU_ASSERT_EQUAL(send(chg, tur, 6, &aa), 0);
+    CU_ASSERT_EQUAL(send(drv, tur, 6, &aa), 2); /* 3A/00: no medium */
+    CU_ASSERT_EQUAL(aa, 0x3A00);
+    /* MOVE MEDIUM slot 1 (1025) -> drive 1 (257): the move's 8 s pass inside the command. */
+    static const uint8_t mv[12] = {0xA5, 0, 0, 0, 0x04, 0x01, 0x01, 0x01, 0, 0, 0, 0};
+    uint64_t t0 = clock_us(sys);
+    CU_ASSERT_EQUAL_FATAL(send(chg, mv, 12, &aa), 0);
+    uint64_t t_moved = clock_us(sys);
+    CU_ASSERT_EQUAL(t_moved - t0, 8000000u);
+    /* First poll: BECOMING READY, the clock stays. */
+    CU_ASSERT_EQUAL(send(drv, tur, 6, &aa), 2);
+    CU_ASSERT_EQUAL(aa, 0x0401);
+    CU_ASSERT_EQUAL(clock_us(sys), t_moved);
+    /* Another thread's command in between: the second poll does not move it either. */
+    CU_ASSERT_EQUAL(send(chg, tur, 6, &aa), 0);
+    CU_ASSERT_EQUAL(send(drv, tur, 6, &aa), 2);
+    CU_ASSERT_EQUAL(aa, 0x0401);
+    CU_ASSERT_EQUAL(clock_us(sys), t_moved);
+    /* A poll after a quiet interval: the tape threads (the clock reaches the load's end,
+     * never beyond it), and the drive is ready at the next poll. */
+    CU_ASSERT_EQUAL(send(drv, tur, 6, &aa), 2);
+    uint64_t t_ready = clock_us(sys);
+    CU_ASSERT_TRUE(t_ready > t_moved);
+    CU_ASSERT_TRUE(t_ready - t_moved <= 15000000u);
+    CU_ASSERT_EQUAL(send(drv, tur, 6, &aa), 0);
+    CU_ASSERT_EQUAL(clock_us(sys), t_ready);
+    xport_close(drv);
+    xport_close(chg);
+    xport_sim_detach("xport-virtual");
+    vtl_system_close(sys);
+    test_rmtree(dir);
+}
+
 static CU_TestInfo transport_tests[] = {
     {"bad_uris_rejected_with_reason", test_bad_uris_rejected_with_reason},
     {"sim_inquiry_reports_changer", test_sim_inquiry_reports_changer},
@@ -174,6 +257,7 @@ static CU_TestInfo transport_tests[] = {
     {"sim_check_condition_carries_sense", test_sim_check_condition_carries_sense},
     {"sim_bad_command_shape_rejected", test_sim_bad_command_shape_rejected},
     {"sim_shared_library_between_transports", test_sim_shared_library_between_transports},
+    {"sim_virtual_clock_moves_when_host_quiet", test_sim_virtual_clock_moves_when_host_quiet},
     CU_TEST_INFO_NULL,
 };
 

@@ -4,12 +4,12 @@
 #include "tests/lib/cutest.h"
 
 extern CU_SuiteInfo rsm_session_suites[], rsm_db_suites[], rsm_object_suites[], rsm_pool_suites[],
-    rsm_media_suites[], rsm_backup_suites[], rsm_crash_suites[];
+    rsm_media_suites[], rsm_backup_suites[], rsm_crash_suites[], rsm_notify_suites[];
 
 int main(int argc, char **argv)
 {
     CU_SuiteInfo *const tables[] = {
         rsm_session_suites, rsm_db_suites,     rsm_object_suites, rsm_pool_suites,
-        rsm_media_suites,   rsm_backup_suites, rsm_crash_suites,  NULL};
+        rsm_media_suites,   rsm_backup_suites, rsm_crash_suites,  rsm_notify_suites, NULL};
     return cutest_main(argc, argv, tables);
 }

@@ -543,18 +543,30 @@ static void test_update_omid(void)
     CU_ASSERT(wcscmp(w.Info.Partition.szOmidLabelType, L"ext4") == 0);
     CU_ASSERT(wcscmp(w.Info.Partition.szOmidLabelInfo, L"backup-2026") == 0);
     CU_ASSERT_EQUAL(w.Info.Partition.dwOmidLabelIdLength, 4);
-    BYTE raw[80] = "VOL1";
+    /* A raw label is claimed by the media label libraries (rsm/mli): an ANSI VOL1 label
+     * becomes type "ANSI" with the volser as its ID; bytes nothing claims are refused
+     * and change nothing. */
+    BYTE raw[80];
+    memset(raw, ' ', sizeof raw);
+    memcpy(raw, "VOL1BK0042", 10);
+    raw[79] = '4';
+    BYTE junk[80] = "VOL1";
+    CU_ASSERT_EQUAL(UpdateNtmsOmidInfo(f.h, &lmid, NTMS_OMID_TYPE_RAW_LABEL, sizeof junk, junk),
+                    ERROR_BAD_FORMAT);
+    fx_get(&f, &side, NTMS_PARTITION, &w);
+    CU_ASSERT(wcscmp(w.Info.Partition.szOmidLabelType, L"ext4") == 0);
     CU_ASSERT_EQUAL(UpdateNtmsOmidInfo(f.h, &lmid, NTMS_OMID_TYPE_RAW_LABEL, sizeof raw, raw),
                     ERROR_SUCCESS);
     fx_get(&f, &side, NTMS_PARTITION, &w);
-    CU_ASSERT_EQUAL(w.Info.Partition.dwOmidLabelIdLength, 80);
-    CU_ASSERT(memcmp(w.Info.Partition.OmidLabelId, "VOL1", 4) == 0);
+    CU_ASSERT(wcscmp(w.Info.Partition.szOmidLabelType, L"ANSI") == 0);
+    CU_ASSERT_EQUAL(w.Info.Partition.dwOmidLabelIdLength, 6);
+    CU_ASSERT(memcmp(w.Info.Partition.OmidLabelId, "BK0042", 6) == 0);
     CU_ASSERT_EQUAL(UpdateNtmsOmidInfo(f.h, &lmid, 7, sizeof raw, raw), ERROR_INVALID_PARAMETER);
     CU_ASSERT_EQUAL(UpdateNtmsOmidInfo(f.h, &lmid, NTMS_OMID_TYPE_FILESYSTEM_INFO, 10, &fs),
                     ERROR_INVALID_PARAMETER);
     CU_ASSERT_EQUAL(UpdateNtmsOmidInfo(f.h, NULL, NTMS_OMID_TYPE_RAW_LABEL, 4, raw),
                     ERROR_INVALID_PARAMETER);
-    CU_ASSERT_EQUAL(UpdateNtmsOmidInfo(f.h, &side, NTMS_OMID_TYPE_RAW_LABEL, 4, raw),
+    CU_ASSERT_EQUAL(UpdateNtmsOmidInfo(f.h, &side, NTMS_OMID_TYPE_RAW_LABEL, sizeof raw, raw),
                     ERROR_INVALID_MEDIA); /* an LMID is required */
     fx_close(&f);
 }

@@ -41,6 +41,14 @@ DWORD rsm_library_add(HANDLE hSession, const char *uri, const char *const *drive
 DWORD rsm_library_inventory(HANDLE hSession, LPNTMS_GUID library_id, BOOL full, LPDWORD n_new,
                             LPDWORD n_moved, LPDWORD n_gone, LPDWORD n_imported, LPDWORD n_dup);
 
+/* rsm_mount_queued() - MountNtmsMedia that also gives the GUID of the library request
+ * (NTMS_LIBREQUEST) it queued: with NTMS_MOUNT_NOWAIT the call returns once the request
+ * is queued, and @lpRequestId is what CancelNtmsLibraryRequest, GetNtmsRequestOrder and
+ * GetNtmsObjectInformation take. Otherwise as MountNtmsMedia. */
+DWORD rsm_mount_queued(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID lpDriveId,
+                       DWORD dwCount, DWORD dwOptions, int dwPriority, DWORD dwTimeout,
+                       LPNTMS_GUID lpRequestId);
+
 #ifdef __cplusplus
 }
 #endif

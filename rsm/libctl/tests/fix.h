@@ -48,5 +48,11 @@ bool fix_location_is(struct fix *f, const struct rsm_guid *pm, const struct rsm_
 bool fix_library_is(struct fix *f, const struct rsm_guid *pm, const struct rsm_guid *lib);
 /* Counts the media of the library. */
 unsigned fix_media_in_library(struct fix *f);
+/* No cartridge lost: after a fresh inventory of @dev (another initiator's view of the
+ * library of f->lib), every barcoded cartridge the changer holds is a medium of f->lib in
+ * the database at that element (slot or drive by number, mail slot by type), and every
+ * medium the database places in f->lib is where the changer has its barcode. 0 when they
+ * match; otherwise -1 with the first difference in @why. */
+int fix_db_matches_changer(struct fix *f, struct rsm_dev_lib *dev, char *why, size_t cap);
 
 #endif

@@ -7,5 +7,8 @@
 
 extern CU_SuiteInfo libctl_sim_suites[];
 extern CU_SuiteInfo libctl_iscsi_suites[];
+extern CU_SuiteInfo libctl_queue_suites[];
+extern CU_SuiteInfo libctl_rsmd_suites[];
+extern CU_SuiteInfo libctl_faults_suites[];
 
 #endif

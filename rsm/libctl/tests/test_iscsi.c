@@ -2,7 +2,8 @@
  * Library control over iscsi:// against a vtld this suite starts on a free loopback port
  * (the default library), with the operator's and the robot's misadventures played by
  * vtlctl: cartridges moved by hand, injected through a mail slot (a unit attention the
- * next call must act on), taken away, a jammed robot. (vtld refuses a second cartridge
+ * next call must act on), taken away, a jammed robot (during a mount and during a
+ * dismount), a power-on reset's unit attention. (vtld refuses a second cartridge
  * with a known barcode; test_sim.c shows the engine one through its snapshot hook.) The tests
  * run in order on one library and one database.
  */
@@ -192,6 +193,37 @@ static void iscsi_missing_goes_offline(void)
     CU_ASSERT_TRUE(fix_library_is(&fx, &pm, &lib));
 }
 
+/* The most recently queued request of operation @op in the library. */
+static int last_request(uint32_t op, NTMS_GUID *out)
+{
+    struct rsm_guid list[256], lib;
+    uint32_t n = 0;
+    int64_t best = -1;
+    rsm_guid_from_api(&lib, &fx.lib);
+    if (rsm_enumerate(fx.e, &fx.c, &lib, RSM_OT_LIBREQUEST, 0, list, 256, &n) != RSM_OK)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        struct rsm_objinfo o = fix_get(&fx, &list[i], RSM_OT_LIBREQUEST);
+        if (o.u.libreq.op == op && o.u.libreq.queued_ms >= best) {
+            best = o.u.libreq.queued_ms;
+            rsm_guid_to_api(out, &list[i]);
+        }
+    }
+    return best < 0 ? -1 : 0;
+}
+
+/* After an inventory, the database and vtld's changer agree on every cartridge. */
+static void assert_db_matches_changer(void)
+{
+    CU_ASSERT_EQUAL(InventoryNtmsLibrary(fx.h, &fx.lib, NTMS_INVENTORY_FAST), ERROR_SUCCESS);
+    char why[256] = "";
+    int m = fix_db_matches_changer(&fx, peek, why, sizeof why);
+    if (m != 0)
+        fprintf(stderr, "\n  database vs changer: %s\n", why);
+    CU_ASSERT_EQUAL(m, 0);
+    CU_ASSERT_EQUAL(rsm_engine_check(fx.e, why, sizeof why), RSM_OK);
+}
+
 static void iscsi_jam_loses_nothing(void)
 {
     CU_ASSERT_EQUAL_FATAL(vtlctl("fault", "jam", NULL), 0);
@@ -207,16 +239,76 @@ static void iscsi_jam_loses_nothing(void)
     rsm_guid_from_api(&lib, &fx.lib);
     CU_ASSERT_EQUAL(rsm_enumerate(fx.e, &fx.c, &lib, RSM_OT_CHANGER, 0, &chg, 1, &n), RSM_OK);
     CU_ASSERT_EQUAL(fix_get(&fx, &chg, RSM_OT_CHANGER).opstate, NTMS_NEEDS_SERVICE);
+    /* The mount was a library request: FAILED, with the error the caller got. */
+    NTMS_GUID req;
+    CU_ASSERT_EQUAL_FATAL(last_request(NTMS_LM_MOUNT, &req), 0);
+    NTMS_OBJECTINFORMATION info = {.dwSize = sizeof info, .dwType = NTMS_LIBREQUEST};
+    CU_ASSERT_EQUAL(GetNtmsObjectInformation(fx.h, &req, &info), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.State, NTMS_LM_FAILED);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.dwErrorCode, ERROR_LIBRARY_OFFLINE);
     CU_ASSERT_EQUAL(vtlctl("fault", "unjam", NULL), 0);
     CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
     const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, "A00001L8");
     CU_ASSERT_TRUE(el && el->addr == rsm_dev_lib_addr(peek, 2, 2)); /* nothing moved */
+    assert_db_matches_changer();
     /* Serviced: the next mount works and the changer is ready again. */
     CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, 0, NULL), ERROR_SUCCESS);
     CU_ASSERT_EQUAL(fix_get(&fx, &chg, RSM_OT_CHANGER).opstate, NTMS_READY);
     CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_SUCCESS);
     char why[256];
     CU_ASSERT_EQUAL(rsm_engine_check(fx.e, why, sizeof why), RSM_OK);
+}
+
+/* A power-on reset's unit attention (29/00) is the answer to the mount's first changer
+ * command: the driver sends it again, the mount PASSES, and the reset makes the engine
+ * re-inventory before it moves anything. */
+static void iscsi_reset_answers_mount(void)
+{
+    CU_ASSERT_EQUAL_FATAL(vtlctl("fault", "sense", "6/29/00"), 0);
+    NTMS_GUID d, req;
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(last_request(NTMS_LM_MOUNT, &req), 0);
+    NTMS_OBJECTINFORMATION info = {.dwSize = sizeof info, .dwType = NTMS_LIBREQUEST};
+    CU_ASSERT_EQUAL(GetNtmsObjectInformation(fx.h, &req, &info), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.State, NTMS_LM_PASSED);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.dwErrorCode, 0);
+    struct rsm_guid pm = pm_of("A00001L8"), dg;
+    rsm_guid_from_api(&dg, &d);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &dg));
+    assert_db_matches_changer();
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_SUCCESS);
+    assert_db_matches_changer();
+}
+
+/* The robot jams while a cartridge is mounted; the dismount unloads the drive, the move
+ * home fails: FAILED with ERROR_LIBRARY_OFFLINE, the cartridge still in the drive as the
+ * database says. Serviced, the dismount is asked again and completes. */
+static void iscsi_jam_during_dismount(void)
+{
+    NTMS_GUID d, req;
+    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+                          ERROR_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(vtlctl("fault", "jam", NULL), 0);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_LIBRARY_OFFLINE);
+    CU_ASSERT_EQUAL_FATAL(last_request(NTMS_LM_DISMOUNT, &req), 0);
+    NTMS_OBJECTINFORMATION info = {.dwSize = sizeof info, .dwType = NTMS_LIBREQUEST};
+    CU_ASSERT_EQUAL(GetNtmsObjectInformation(fx.h, &req, &info), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.State, NTMS_LM_FAILED);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.dwErrorCode, ERROR_LIBRARY_OFFLINE);
+    struct rsm_guid pm = pm_of("A00001L8"), dg;
+    rsm_guid_from_api(&dg, &d);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &dg));
+    assert_db_matches_changer();
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, "A00001L8");
+    CU_ASSERT_TRUE(el && el->type == 4);
+    CU_ASSERT_EQUAL(vtlctl("fault", "unjam", NULL), 0);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_SUCCESS);
+    struct rsm_guid s2 = slot(2);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &s2));
+    CU_ASSERT_EQUAL(fix_get(&fx, &pm, RSM_OT_PHYSICAL_MEDIA).u.pmedia.state, NTMS_MEDIASTATE_IDLE);
+    assert_db_matches_changer();
 }
 
 static void iscsi_omid_names_unreadable_barcode(void)
@@ -252,6 +344,87 @@ static void iscsi_omid_names_unreadable_barcode(void)
     CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &se));
 }
 
+/* A power-on reset of the library while a cartridge is mounted: the next request hears
+ * the 29/00, re-inventories first, and the database matches the changer; nothing is lost
+ * and the mounted cartridge is still where it is. */
+static void iscsi_power_cycle_reconciled(void)
+{
+    NTMS_GUID d, other;
+    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+                          ERROR_SUCCESS);
+    unsigned before = fix_media_in_library(&fx);
+    CU_ASSERT_EQUAL_FATAL(vtlctl("power-cycle", NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, "A00010L8", &other), 0);
+    NTMS_GUID d2;
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &other, &d2, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+                    ERROR_SUCCESS);
+    CU_ASSERT_NOT_EQUAL(memcmp(&d, &d2, sizeof d), 0);
+    CU_ASSERT_EQUAL(fix_media_in_library(&fx), before);
+    struct rsm_guid pm = pm_of("A00001L8"), dg;
+    rsm_guid_from_api(&dg, &d);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &dg));
+    NTMS_GUID both[2] = {lmid, other};
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, both, 2, 0), ERROR_SUCCESS);
+    /* What the changer shows is what the database says. */
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, "A00010L8");
+    struct rsm_guid p10 = pm_of("A00010L8");
+    CU_ASSERT_TRUE_FATAL(el && el->type == 2);
+    struct rsm_guid s = slot(rsm_dev_lib_number(peek, el->addr, NULL));
+    CU_ASSERT_TRUE(fix_location_is(&fx, &p10, &s));
+    assert_db_matches_changer();
+}
+
+/* The request queue against the real protocol: both drives busy, two mounts queue in
+ * priority order, are reordered and one cancelled; freeing a drive starts the head. */
+static void iscsi_queue_order_and_cancel(void)
+{
+    NTMS_GUID m[4], d, rq[2];
+    for (int i = 0; i < 4; i++) {
+        char bc[16];
+        snprintf(bc, sizeof bc, "A%05dL8", 12 + i);
+        CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, bc, &m[i]), 0);
+    }
+    for (int i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &m[i], &d, 1, NTMS_MOUNT_READ, 0, INFINITE,
+                                             NULL),
+                              ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(rsm_mount_queued(fx.h, &m[2], &d, 1, NTMS_MOUNT_READ | NTMS_MOUNT_NOWAIT, -3,
+                                     INFINITE, &rq[0]),
+                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(rsm_mount_queued(fx.h, &m[3], &d, 1, NTMS_MOUNT_READ | NTMS_MOUNT_NOWAIT, 0,
+                                     INFINITE, &rq[1]),
+                    ERROR_SUCCESS);
+    DWORD o = 0;
+    CU_ASSERT_EQUAL(GetNtmsRequestOrder(fx.h, &rq[1], &o), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(o, 1);
+    CU_ASSERT_EQUAL(SetNtmsRequestOrder(fx.h, &rq[0], 1), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(GetNtmsRequestOrder(fx.h, &rq[1], &o), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(o, 2);
+    CU_ASSERT_EQUAL(CancelNtmsLibraryRequest(fx.h, &rq[1]), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &m[0], 1, 0), ERROR_SUCCESS);
+    NTMS_OBJECTINFORMATION info = {.dwSize = sizeof info, .dwType = NTMS_LIBREQUEST};
+    for (int i = 0; i < 1000; i++) {
+        CU_ASSERT_EQUAL_FATAL(GetNtmsObjectInformation(fx.h, &rq[0], &info), ERROR_SUCCESS);
+        if (info.Info.LibRequest.State != NTMS_LM_QUEUED &&
+            info.Info.LibRequest.State != NTMS_LM_INPROCESS)
+            break;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    CU_ASSERT_EQUAL(info.Info.LibRequest.State, NTMS_LM_PASSED);
+    CU_ASSERT_EQUAL(GetNtmsObjectInformation(fx.h, &rq[1], &info), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.State, NTMS_LM_CANCELLED);
+    /* The robot really put the head's cartridge in a drive. */
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, "A00014L8");
+    CU_ASSERT_TRUE(el && el->type == 4);
+    NTMS_GUID rest[2] = {m[1], m[2]};
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, rest, 2, 0), ERROR_SUCCESS);
+    char why[256];
+    CU_ASSERT_EQUAL(rsm_engine_check(fx.e, why, sizeof why), RSM_OK);
+}
+
 static CU_TestInfo iscsi_tests[] = {
     {"add", iscsi_add},
     {"mount_dismount", iscsi_mount_dismount},
@@ -259,6 +432,10 @@ static CU_TestInfo iscsi_tests[] = {
     {"inject_reinventories_next_call", iscsi_inject_reinventories_next_call},
     {"missing_goes_offline", iscsi_missing_goes_offline},
     {"jam_loses_nothing", iscsi_jam_loses_nothing},
+    {"reset_answers_mount", iscsi_reset_answers_mount},
+    {"jam_during_dismount", iscsi_jam_during_dismount},
+    {"power_cycle_reconciled", iscsi_power_cycle_reconciled},
+    {"queue_order_and_cancel", iscsi_queue_order_and_cancel},
     {"omid_names_unreadable_barcode", iscsi_omid_names_unreadable_barcode},
     CU_TEST_INFO_NULL,
 };

@@ -6,7 +6,8 @@
 
 #include "tests/lib/cutest.h"
 
-extern CU_SuiteInfo rsmd_suites[], rsm_object_suites[], rsm_pool_suites[], rsm_media_suites[];
+extern CU_SuiteInfo rsmd_suites[], rsm_object_suites[], rsm_pool_suites[], rsm_media_suites[],
+    rsm_notify_suites[], rsmd_notify_suites[];
 
 /* Engine tests that look inside the client's process and so have no client-mode meaning:
  * this one forks and checks the engine a child process opened for itself (multi-process
@@ -32,6 +33,7 @@ static CU_SuiteInfo *filtered(CU_SuiteInfo *in)
 int main(int argc, char **argv)
 {
     CU_SuiteInfo *const tables[] = {rsmd_suites, filtered(rsm_object_suites),
-                                    filtered(rsm_pool_suites), filtered(rsm_media_suites), NULL};
+                                    filtered(rsm_pool_suites), filtered(rsm_media_suites),
+                                    rsm_notify_suites, rsmd_notify_suites, NULL};
     return cutest_main(argc, argv, tables);
 }

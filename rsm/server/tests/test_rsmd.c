@@ -905,8 +905,10 @@ static void test_cli_errors_and_exit_codes(void)
     CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s allocate P /oforever", e.sock), 2);
     CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket x --db y view pools"), 2);
     /* Not implemented: 4. No daemon: 3. Unknown pool: 1. */
-    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s eject", e.sock), 4);
-    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s watch", e.sock), 4);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s ejectatapi", e.sock), 4);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s erase", e.sock), 4);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s watch --type widget", e.sock), 2);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s opreq satisfy notaguid", e.sock), 2);
     CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s mount /lgX", e.sock), 1); /* no such */
     CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s mount", e.sock), 2);
     CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s library", e.sock), 2);

@@ -238,6 +238,7 @@ static enum vtl_exec fb_submit(void *ctx, void *target_ctx, uint16_t lun, struct
     bump(&fb->n_submit);
     fb->last_cdb_len = cmd->cdb_len;
     fb->last_data_out_len = cmd->data_out_len;
+    fb->last_data_out = cmd->data_out;
     if (__atomic_load_n(&fb->defer, __ATOMIC_SEQ_CST) && fb->n_pending < FAKE_MAX_PENDING) {
         fb->pending[fb->n_pending] = cmd;
         fb->pending_age[fb->n_pending] = 0;

@@ -39,6 +39,7 @@ struct fake_backend {
     int last_tmf_fn;
     size_t last_cdb_len;
     size_t last_data_out_len;
+    const uint8_t *last_data_out;         /* where the last write's data was (in the engine) */
     uint16_t last_tmf_lun;
 };
 

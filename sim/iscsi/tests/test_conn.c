@@ -1191,6 +1191,142 @@ static void test_async_logout_request(void)
     CU_ASSERT_TRUE(vtl_iscsi_conn_want_close(conn));
 }
 
+/* Sends one PDU the way the server's reader does: the header through conn_input, then the
+ * data segment (with padding and digest) in two receives at vtl_iscsi_conn_rx_room.
+ * Returns where the data segment was received. */
+static const uint8_t *feed_in_place(struct vtl_iscsi_bhs *h, const void *data, size_t len)
+{
+    uint8_t *buf = malloc(48 + 8 + len + 8);
+    size_t n = build(h, data, len, buf);
+    size_t hl = 48 + (hd ? 4 : 0);
+    size_t room;
+    (void)vtl_iscsi_conn_input(conn, buf, hl);
+    uint8_t *first = vtl_iscsi_conn_rx_room(conn, &room);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+    CU_ASSERT_EQUAL_FATAL(room, n - hl);
+    size_t half = room / 2;
+    memcpy(first, buf + hl, half);
+    CU_ASSERT_EQUAL(vtl_iscsi_conn_rx_commit(conn, half), VTL_ISCSI_OK);
+    uint8_t *p = vtl_iscsi_conn_rx_room(conn, &room);
+    CU_ASSERT_PTR_EQUAL_FATAL(p, first + half);
+    memcpy(p, buf + hl + half, room);
+    (void)vtl_iscsi_conn_rx_commit(conn, room);
+    CU_ASSERT_PTR_NULL(vtl_iscsi_conn_rx_room(conn, &room));   /* between PDUs */
+    free(buf);
+    return first;
+}
+
+static const uint8_t *scsi_in_place(uint32_t itt, uint16_t lun, const uint8_t *cdb, uint32_t edtl,
+                                    const void *imm, size_t imm_len)
+{
+    struct vtl_iscsi_bhs h = {0};
+    h.opcode = VTL_ISCSI_OP_SCSI_CMD;
+    h.final = true;
+    h.write = true;
+    h.attr = 1;
+    h.lun = vtl_iscsi_lun_encode(lun);
+    h.itt = itt;
+    h.edtl = edtl;
+    h.cmdsn = cmdsn++;
+    memcpy(h.cdb, cdb, 16);
+    return feed_in_place(&h, imm, imm_len);
+}
+
+static const uint8_t *data_out_in_place(uint32_t itt, uint32_t ttt, uint32_t off,
+                                        const uint8_t *d, size_t len, uint32_t datasn)
+{
+    struct vtl_iscsi_bhs h = {0};
+    h.opcode = VTL_ISCSI_OP_DATA_OUT;
+    h.final = true;
+    h.itt = itt;
+    h.ttt = ttt;
+    h.buffer_offset = off;
+    h.datasn = datasn;
+    return feed_in_place(&h, d, len);
+}
+
+/* Immediate data and solicited Data-Out land in the command's own buffer, which the
+ * backend gets as data_out, and the next write of that size reuses the buffer. */
+static void test_write_data_received_in_place(void)
+{
+    LOGIN_OK("ImmediateData=Yes\0InitialR2T=No\0FirstBurstLength=8192\0"
+             "MaxBurstLength=16384\0");
+    enum { LEN = 24576 };
+    uint8_t *pat = malloc(LEN), cdb[16];
+    const uint8_t *first = NULL;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < LEN; i++)
+            pat[i] = (uint8_t)(i * 11 + round);
+        struct vtl_iscsi_stats before, after;
+        vtl_iscsi_server_stats(srv, &before);
+        buf_cdb(cdb, 0x3B, 0, LEN);
+        uint32_t itt = 0x700 + (uint32_t)round;
+        const uint8_t *p0 = scsi_in_place(itt, 1, cdb, LEN, pat, 8192);
+        CU_ASSERT_PTR_NOT_EQUAL(p0, conn->data);   /* not the reassembly buffer */
+        CU_ASSERT_FATAL(next());
+        CU_ASSERT_EQUAL_FATAL(rsp.h.opcode, VTL_ISCSI_OP_R2T);
+        CU_ASSERT_EQUAL(rsp.h.buffer_offset, 8192u);
+        const uint8_t *p1 = data_out_in_place(itt, rsp.h.ttt, 8192, pat + 8192, LEN - 8192, 0);
+        CU_ASSERT_PTR_EQUAL(p1, p0 + 8192);       /* the same buffer, at its offset */
+        CU_ASSERT_FATAL(next());
+        CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_SCSI_RSP);
+        CU_ASSERT_EQUAL(rsp.h.status, 0);
+        CU_ASSERT_PTR_EQUAL(fb.last_data_out, p0);
+        CU_ASSERT_EQUAL(memcmp(fb.buf[1], pat, LEN), 0);
+        vtl_iscsi_server_stats(srv, &after);
+        CU_ASSERT_EQUAL(after.bytes_in_place - before.bytes_in_place, (uint64_t)LEN);
+        if (round == 0)
+            first = p0;
+        else
+            CU_ASSERT_PTR_EQUAL(p0, first);       /* the finished task's buffer, reused */
+    }
+    free(pat);
+}
+
+/* Data-Out that is not where the task expects it, or whose padding would land on data
+ * still to come, goes to the reassembly buffer: accepted data is never overwritten. */
+static void test_unexpected_data_out_not_in_place(void)
+{
+    LOGIN_OK("ImmediateData=No\0InitialR2T=Yes\0MaxBurstLength=16384\0");
+    enum { LEN = 16384 };
+    static uint8_t a[LEN], b[LEN];
+    uint8_t cdb[16];
+    for (int i = 0; i < LEN; i++) {
+        a[i] = (uint8_t)(i * 3 + 1);
+        b[i] = (uint8_t)~a[i];
+    }
+    buf_cdb(cdb, 0x3B, 0, LEN);
+    /* a middle PDU of odd length: copied, then the last one lands in place */
+    scsi(0x800, 1, cdb, false, true, LEN, true, NULL, 0, false);
+    CU_ASSERT_FATAL(next());
+    CU_ASSERT_EQUAL_FATAL(rsp.h.opcode, VTL_ISCSI_OP_R2T);
+    uint32_t ttt = rsp.h.ttt;
+    CU_ASSERT_PTR_EQUAL(data_out_in_place(0x800, ttt, 0, a, 1022, 0), conn->data);
+    const uint8_t *last = data_out_in_place(0x800, ttt, 1022, a + 1022, LEN - 1022, 1);
+    CU_ASSERT_PTR_NOT_EQUAL(last, conn->data);
+    CU_ASSERT_FATAL(next());
+    CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_SCSI_RSP);
+    CU_ASSERT_EQUAL(rsp.h.status, 0);
+    CU_ASSERT_EQUAL(memcmp(fb.buf[1], a, LEN), 0);
+    /* a repeated offset: refused without touching what the task had accepted */
+    unsigned submits = fake_get(&fb.n_submit);
+    scsi(0x801, 1, cdb, false, true, LEN, true, NULL, 0, false);
+    CU_ASSERT_FATAL(next());
+    CU_ASSERT_EQUAL_FATAL(rsp.h.opcode, VTL_ISCSI_OP_R2T);
+    ttt = rsp.h.ttt;
+    const uint8_t *p = data_out_in_place(0x801, ttt, 0, a, 8192, 0);
+    CU_ASSERT_PTR_NOT_EQUAL(p, conn->data);
+    CU_ASSERT_PTR_EQUAL(data_out_in_place(0x801, ttt, 0, b, 8192, 1), conn->data);
+    CU_ASSERT_FATAL(next());
+    CU_ASSERT_EQUAL(rsp.h.opcode, VTL_ISCSI_OP_REJECT);
+    CU_ASSERT_FATAL(next());
+    CU_ASSERT_EQUAL(rsp.h.status, VTL_STATUS_CHECK_CONDITION);
+    CU_ASSERT_EQUAL(fake_get(&fb.n_submit), submits);
+    /* the ended task's buffer is kept for reuse, still holding the accepted bytes */
+    CU_ASSERT_PTR_EQUAL(conn->spare_buf, p);
+    CU_ASSERT_EQUAL(memcmp(p, a, 8192), 0);
+}
+
 static CU_TestInfo conn_tests[] = {
     {"login_operational_only", test_login_operational_only},
     {"login_byte_at_a_time", test_login_byte_at_a_time},
@@ -1229,6 +1365,8 @@ static CU_TestInfo conn_tests[] = {
     {"ahs_cdb_bidi_and_limits", test_ahs_cdb_bidi_and_limits},
     {"immediate_flood_gets_task_set_full", test_immediate_flood_gets_task_set_full},
     {"async_logout_request", test_async_logout_request},
+    {"write_data_received_in_place", test_write_data_received_in_place},
+    {"unexpected_data_out_not_in_place", test_unexpected_data_out_not_in_place},
     CU_TEST_INFO_NULL,
 };
 

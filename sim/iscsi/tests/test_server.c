@@ -685,6 +685,33 @@ static void test_listen_errors(void)
     CU_ASSERT_EQUAL(vtl_iscsi_iqn("x", iqn, 10), VTL_ISCSI_ERANGE);
 }
 
+/* The reader spends one recv() per TEST UNIT READY (a short read means the socket is
+ * drained; epoll says when more comes), and a large write's data lands in its buffer. */
+static void test_one_recv_per_command_and_in_place_writes(void)
+{
+    start();
+    struct iscsi_context *ctx = connect_lun(LIB1, 1, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    enum { N = 200 };
+    struct vtl_iscsi_stats before, after;
+    vtl_iscsi_server_stats(srv, &before);
+    for (int i = 0; i < N; i++) {
+        struct scsi_task *t = iscsi_testunitready_sync(ctx, 1);
+        CU_ASSERT(t && t->status == SCSI_STATUS_GOOD);
+        if (t)
+            scsi_free_scsi_task(t);
+    }
+    vtl_iscsi_server_stats(srv, &after);
+    uint64_t recvs = after.recvs - before.recvs;
+    CU_ASSERT(recvs >= N);
+    CU_ASSERT(recvs <= N + N / 10);           /* was 2 per command: one more for EAGAIN */
+    vtl_iscsi_server_stats(srv, &before);
+    CU_ASSERT_TRUE(write_read(ctx, 1, 0, 1024 * 1024));
+    vtl_iscsi_server_stats(srv, &after);
+    CU_ASSERT(after.bytes_in_place - before.bytes_in_place >= 512u * 1024);
+    disconnect(ctx);
+}
+
 static CU_TestInfo server_tests[] = {
     {"libiscsi_full_stack", test_libiscsi_full_stack},
     {"libiscsi_all_data_by_r2t", test_libiscsi_all_data_by_r2t},
@@ -700,6 +727,7 @@ static CU_TestInfo server_tests[] = {
     {"libiscsi_abort_task", test_libiscsi_abort_task},
     {"late_completion_through_tick", test_late_completion_through_tick},
     {"listen_and_config_errors", test_listen_errors},
+    {"one_recv_per_command_and_in_place_writes", test_one_recv_per_command_and_in_place_writes},
     CU_TEST_INFO_NULL,
 };
 

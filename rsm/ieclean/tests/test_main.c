@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT
+ * Runner of test_rsm_ieclean: import/export, cleaning, change detection and the 24-hour
+ * soak, against simulated libraries built in-process. */
+#include "rsm/ieclean/tests/suites.h"
+#include "tests/lib/cutest.h"
+
+int main(int argc, char **argv)
+{
+    CU_SuiteInfo *const tables[] = {ieclean_ie_suites, ieclean_clean_suites, ieclean_detect_suites,
+                                    ieclean_soak_suites, NULL};
+    return cutest_main(argc, argv, tables);
+}
