@@ -224,6 +224,8 @@ static rsm_rc unload(struct rsm_engine *e, struct rsm_lc_lib *L, const struct rs
     if (rc == RSM_OK)
         rc = exec_guid(e->db, "UPDATE drive SET state=0, saved_side=NULL WHERE guid=?1", drive,
                        NULL);
+    if (rc == RSM_OK) /* a touch announces the update to watchers (events.h) */
+        rc = rsm_obj_touch(e->db, drive);
     if (rc == RSM_OK)
         rc = rsm_obj_touch(e->db, pm);
     rc = rsm_db_end(e->db, rc);
@@ -304,6 +306,8 @@ static rsm_rc record_mount(struct rsm_engine *e, const struct medium *m,
                        "UPDATE drive SET state=2, mount_count=mount_count+1, "
                        "saved_side=?2 WHERE guid=?1",
                        drive, &m->side);
+    if (rc == RSM_OK)
+        rc = rsm_obj_touch(e->db, drive);
     if (rc == RSM_OK)
         rc = rsm_obj_touch(e->db, &m->pm);
     rc = rsm_db_end(e->db, rc);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <ntmsapi.h>
+#include <openrsm/rsm.h>
 
 #include "rsm/api/wstr.h"
 #include "scenarios/runner/internal.h"
@@ -321,10 +322,14 @@ static DWORD f_MountNtmsMedia(HANDLE h, struct scn_api_args *a)
         options |= NTMS_MOUNT_SPECIFIC_DRIVE;
     }
     /* No timeout given: 0, do not wait (a busy medium or drive answers at once), so a
-     * scenario never hangs on a queue it did not mean to wait in. */
-    DWORD r = MountNtmsMedia(h, G(0), &drive, 1, options, (int)D(1), D(2), NULL);
+     * scenario never hangs on a queue it did not mean to wait in. With NTMS_MOUNT_NOWAIT
+     * the call returns once queued and what it gives is the library request (the drive is
+     * not chosen yet): the GUID CancelNtmsLibraryRequest and Get/SetNtmsRequestOrder take. */
+    GUID request;
+    memset(&request, 0, sizeof request);
+    DWORD r = rsm_mount_queued(h, G(0), &drive, 1, options, (int)D(1), D(2), &request);
     if (r == ERROR_SUCCESS) {
-        a->out = drive;
+        a->out = options & NTMS_MOUNT_NOWAIT ? request : drive;
         a->has_out = true;
     }
     return r;

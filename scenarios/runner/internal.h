@@ -117,6 +117,8 @@ enum scn_rsm_call {
     SCN_GENERIC,     /* any other function of ntmsapi.h, by name (api.c) */
     SCN_LIBRARY_ADD, /* library_add: the scenario's library (or --device) by URI */
     SCN_RESTART,     /* restart: the session is closed and opened again (a service restart) */
+    SCN_TICK,        /* tick: rsm_iec_tick(), the periodic work rsmd's timer runs */
+    SCN_WAIT,        /* wait: a library request saved earlier runs to its end */
 };
 
 /* ---- any NTMS function by name (api.c) ---------------------------------------------- */
@@ -201,6 +203,7 @@ struct scn_expect {
     long count;      /* -1 unchecked: EnumerateNtmsObject count */
     char *count_of;  /* ... or the length of this list variable */
     char *name;      /* GetNtmsMediaPoolName */
+    char *object;    /* a generic call's GUID output is the object this names */
     long inv[5];     /* inventory: new, moved, gone, imported, dup; -1 unchecked */
 };
 
@@ -213,6 +216,14 @@ struct scn_media_want {
     bool has_at;
     bool offline; /* at: offline (the offline library) */
     struct scn_elem at;
+};
+
+/* One drive in an rsm_view check: a name arg_guid resolves ("drive N", a saved name; a
+ * library means its first drive, as a stand-alone drive's library has one). */
+struct scn_drive_want {
+    char *name;
+    unsigned line;
+    unsigned state; /* NTMS_DRIVESTATE_* */
 };
 
 /* One expected element in an "elements" check. */
@@ -243,6 +254,8 @@ struct scn_step {
     enum scn_drive_fault fault;
     uint64_t n; /* counts, blocks, durations in microseconds */
     uint64_t us;
+    bool has_uses; /* inject: a cleaning cartridge's uses left */
+    unsigned uses;
     int opcode; /* fail_next: -1 any */
     uint8_t key;
     uint16_t asc_ascq;
@@ -280,11 +293,14 @@ struct scn_step {
     char *save_as;
     bool has_uid; /* call as another user (uid = its only group) */
     uint32_t as_uid;
-    char *session; /* a session handle saved earlier, instead of the scenario's */
-    bool full;     /* inventory: INITIALIZE ELEMENT STATUS first */
+    char *session;       /* a session handle saved earlier, instead of the scenario's */
+    bool full;           /* inventory: INITIALIZE ELEMENT STATUS first */
+    unsigned standalone; /* library_add: drive N (LUN N) alone, as a stand-alone drive */
     /* rsm_view */
     struct scn_media_want *media_want;
     size_t n_media_want;
+    struct scn_drive_want *drive_want;
+    size_t n_drive_want;
     bool agrees;
     long opreqs;         /* -1 unchecked */
     long events;         /* -1 unchecked: at least this many notifications */

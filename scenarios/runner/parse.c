@@ -89,6 +89,10 @@ const char *scn_rsm_call_name(enum scn_rsm_call c)
         return "library_add";
     if (c == SCN_RESTART)
         return "restart";
+    if (c == SCN_TICK)
+        return "tick";
+    if (c == SCN_WAIT)
+        return "wait";
     return (unsigned)c < SCN_RSM_CALL_COUNT ? call_names[c] : "?";
 }
 
@@ -453,9 +457,9 @@ static bool parse_expect(struct parser *p, const yaml_node_t *n, enum scn_kind k
 {
     static const char *const sim_keys[] = {"result", "barcode", NULL};
     static const char *const dev_keys[] = {"status", "sense", "data", NULL};
-    static const char *const rsm_keys[] = {"result",   "rc",   "pool", "state", "count",
-                                           "count_of", "name", "new",  "moved", "gone",
-                                           "imported", "dup",  NULL};
+    static const char *const rsm_keys[] = {"result",   "rc",   "pool",   "state", "count",
+                                           "count_of", "name", "new",    "moved", "gone",
+                                           "imported", "dup",  "object", NULL};
     const char *const *keys = kind == SCN_CDB || kind == SCN_SCSI ? dev_keys
                               : kind == SCN_RSM                   ? rsm_keys
                                                                   : sim_keys;
@@ -515,6 +519,9 @@ static bool parse_expect(struct parser *p, const yaml_node_t *n, enum scn_kind k
         ex->count = (long)c;
     }
     if ((v = get(p, n, "count_of")) && !get_str(p, v, "count_of", &ex->count_of))
+        return false;
+    if ((v = get(p, n, "object")) &&
+        !get_str(p, v, "object (a saved name, a barcode or an object's name)", &ex->object))
         return false;
     return true;
 }
@@ -767,13 +774,13 @@ static const char *const object_type_names[] = {
 
 static bool parse_rsm_view(struct parser *p, const yaml_node_t *n, struct scn_step *s)
 {
-    static const char *const keys[] = {"media", "agrees", "opreqs", "events", NULL};
+    static const char *const keys[] = {"media", "agrees", "opreqs", "events", "drives", NULL};
     if (!check_keys(p, n, "rsm_view", keys))
         return false;
     if (n->data.mapping.pairs.top == n->data.mapping.pairs.start)
         return fail_at(p, n,
                        "expected rsm_view to check something (media, agrees, opreqs, "
-                       "events)");
+                       "events, drives)");
     yaml_node_t *v;
     uint64_t u;
     if ((v = get(p, n, "agrees")) && !get_bool(p, v, "agrees", &s->agrees))
@@ -796,6 +803,28 @@ static bool parse_rsm_view(struct parser *p, const yaml_node_t *n, struct scn_st
                           sizeof object_type_names / sizeof object_type_names[0], &t))
                 return false;
             s->event_type = t;
+        }
+    }
+    if ((v = get(p, n, "drives"))) {
+        /* NtmsDriveState by name; values 3 and 4 are not states */
+        static const char *const dstates[] = {
+            "DISMOUNTED", "MOUNTED",  "LOADED",        NULL,
+            NULL,         "UNLOADED", "BEING_CLEANED", "DISMOUNTABLE"};
+        if (v->type != YAML_MAPPING_NODE)
+            return fail_at(p, v, "expected drives (a mapping of drive: state), found %s",
+                           type_word(v));
+        size_t cnt = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+        s->drive_want = calloc(cnt ? cnt : 1, sizeof *s->drive_want);
+        if (!s->drive_want)
+            return fail_at(p, v, "out of memory");
+        for (yaml_node_pair_t *a = v->data.mapping.pairs.start; a < v->data.mapping.pairs.top;
+             a++) {
+            struct scn_drive_want *w = &s->drive_want[s->n_drive_want++];
+            yaml_node_t *k = node(p, a->key), *x = node(p, a->value);
+            if (!get_str(p, k, "a drive (drive N or a saved name)", &w->name) ||
+                !get_enum(p, x, "a drive state", dstates, 8, &w->state))
+                return false;
+            w->line = (unsigned)k->start_mark.line + 1;
         }
     }
     if ((v = get(p, n, "media"))) {
@@ -926,13 +955,13 @@ static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s
 {
     if (n->type != YAML_MAPPING_NODE)
         return fail_at(p, n, "expected rsm (a mapping), found %s", type_word(n));
-    static const char *const actions[] = {"call",  "library_add", "inventory",
-                                          "mount", "dismount",    "restart"};
+    static const char *const actions[] = {"call",     "library_add", "inventory", "mount",
+                                          "dismount", "restart",     "tick",      "wait"};
     const char *which = NULL;
     yaml_node_t *act = NULL;
     for (yaml_node_pair_t *a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
         const char *ks = scalar(node(p, a->key));
-        for (unsigned i = 0; ks && i < 6; i++)
+        for (unsigned i = 0; ks && i < sizeof actions / sizeof actions[0]; i++)
             if (!strcmp(ks, actions[i])) {
                 if (which)
                     return fail_at(p, node(p, a->key),
@@ -944,12 +973,12 @@ static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s
     if (!which)
         return fail_at(p, n,
                        "missing key 'call' in rsm (or one of library_add, inventory, mount, "
-                       "dismount, restart)");
+                       "dismount, restart, tick, wait)");
     if (!parse_rsm_common(p, n, s))
         return false;
     if (!strcmp(which, "library_add")) {
         static const char *const keys[] = {"library_add", "session", "as_uid", "save_as", NULL};
-        static const char *const lk[] = {"free", NULL};
+        static const char *const lk[] = {"free", "standalone", NULL};
         if (!check_keys(p, n, "rsm", keys))
             return false;
         s->call = SCN_LIBRARY_ADD;
@@ -965,17 +994,43 @@ static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s
                                fs ? fs : type_word(x));
             s->all_barcodes = !strcmp(fs, "all");
         }
+        if ((x = get(p, act, "standalone"))) {
+            uint64_t u;
+            if (!get_uint(p, x, "standalone", VTL_MAX_DRIVES, &u))
+                return false;
+            if (u == 0)
+                return fail_at(p, x, "expected standalone (a drive number) from 1");
+            if (!s->save_as)
+                return fail_at(p, act,
+                               "a standalone drive is a library of its own: name it with "
+                               "save_as");
+            s->standalone = (unsigned)u;
+        }
         return true;
     }
-    if (!strcmp(which, "restart")) {
-        static const char *const keys[] = {"restart", NULL};
-        if (!check_keys(p, n, "rsm", keys))
+    if (!strcmp(which, "restart") || !strcmp(which, "tick")) {
+        static const char *const rk[] = {"restart", NULL};
+        static const char *const tk[] = {"tick", NULL};
+        bool restart = !strcmp(which, "restart");
+        if (!check_keys(p, n, "rsm", restart ? rk : tk))
             return false;
         if (!(act->type == YAML_SCALAR_NODE && !strcmp(scalar(act), "")) &&
             !(act->type == YAML_MAPPING_NODE &&
               act->data.mapping.pairs.top == act->data.mapping.pairs.start))
-            return fail_at(p, act, "expected restart: {} (it takes no arguments)");
-        s->call = SCN_RESTART;
+            return fail_at(p, act, "expected %s: {} (it takes no arguments)", which);
+        s->call = restart ? SCN_RESTART : SCN_TICK;
+        return true;
+    }
+    if (!strcmp(which, "wait")) {
+        static const char *const keys[] = {"wait", "timeout", "session", "as_uid", NULL};
+        if (!check_keys(p, n, "rsm", keys) ||
+            !get_str(p, act, "wait (a library request saved with save_as)", &s->var))
+            return false;
+        s->call = SCN_WAIT;
+        s->us = 10000000; /* wall time: a request that needs longer is stuck */
+        yaml_node_t *x = get(p, n, "timeout");
+        if (x && !get_duration(p, x, "timeout", &s->us))
+            return false;
         return true;
     }
     if (!strcmp(which, "inventory")) {
@@ -1162,6 +1217,8 @@ static bool parse_rsm(struct parser *p, const yaml_node_t *n, struct scn_step *s
     case SCN_GENERIC:
     case SCN_LIBRARY_ADD:
     case SCN_RESTART:
+    case SCN_TICK:
+    case SCN_WAIT:
         break;
     }
     return true;
@@ -1174,7 +1231,7 @@ static bool parse_action(struct parser *p, const yaml_node_t *n, struct scn_step
     switch (s->kind) {
     case SCN_INJECT:
     case SCN_APPEARS: {
-        static const char *const keys[] = {"barcode", "mailslot", "type", NULL};
+        static const char *const keys[] = {"barcode", "mailslot", "type", "uses", NULL};
         if (!check_keys(p, n, kind_names[s->kind], keys))
             return false;
         if (!(v = need(p, n, "barcode", kind_names[s->kind])) ||
@@ -1194,6 +1251,20 @@ static bool parse_action(struct parser *p, const yaml_node_t *n, struct scn_step
                                "expected type as a media name (LTO5..LTO9, LTO7-M8, "
                                "CLEANING), found '%s'",
                                s->media);
+        }
+        if ((v = get(p, n, "uses"))) {
+            /* a cleaning cartridge's uses left (the personality's count otherwise) */
+            if (!get_uint(p, v, "uses", 1000, &u))
+                return false;
+            bool cleaner =
+                s->media ? !strcasecmp(s->media, "CLEANING") : !strncmp(s->barcode, "CLN", 3);
+            if (!cleaner)
+                return fail_at(p, v,
+                               "uses counts a cleaning cartridge's cleanings; %s is a data "
+                               "cartridge",
+                               s->barcode);
+            s->has_uses = true;
+            s->uses = (unsigned)u;
         }
         return true;
     }
@@ -1509,7 +1580,16 @@ static bool parse_step(struct parser *p, const yaml_node_t *n, struct scn_step *
             s->kind == SCN_RSM_VIEW)
             return fail_at(p, expect, "unexpected key 'expect': an '%s' step is itself a check",
                            kind_names[s->kind]);
-        return parse_expect(p, expect, s->kind, &s->ex);
+        if (!parse_expect(p, expect, s->kind, &s->ex))
+            return false;
+        yaml_node_t *o = get(p, expect, "object");
+        if (o && (s->kind != SCN_RSM || s->call != SCN_GENERIC || !s->api ||
+                  (s->api->out != 'g' && s->api->out != 'h')))
+            return fail_at(p, o,
+                           "expect object checks the GUID a call of ntmsapi.h gives; this step "
+                           "gives none");
+        if (o && s->api->out == 'h')
+            return fail_at(p, o, "expect object: %s gives a handle, not an object", s->api->name);
     }
     return true;
 }
@@ -1623,6 +1703,7 @@ void scn_step_free(struct scn_step *s)
     free(s->ex.barcode);
     free(s->ex.pool);
     free(s->ex.count_of);
+    free(s->ex.object);
     free(s->ex.name);
     for (size_t i = 0; i < s->n_args; i++) {
         free(s->args[i].name);
@@ -1636,6 +1717,9 @@ void scn_step_free(struct scn_step *s)
         free(s->media_want[i].pool);
     }
     free(s->media_want);
+    for (size_t i = 0; i < s->n_drive_want; i++)
+        free(s->drive_want[i].name);
+    free(s->drive_want);
 }
 
 void scn_free(struct scn_scenario *sc)

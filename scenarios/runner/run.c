@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,8 @@
 #include "rsm/dev/library.h"
 #include "rsm/engine/devreg.h"
 #include "rsm/engine/engine.h"
+#include "rsm/engine/ieclean.h"
+#include "rsm/engine/omid.h"
 #include "scenarios/runner/internal.h"
 #include "scsi/cdb.h"
 #include "scsi/elem.h"
@@ -172,7 +175,8 @@ struct ctx {
     DWORD watch_rc; /* why there are none (ERROR_NOT_SUPPORTED today) */
     struct seen_event *events;
     size_t n_events, cap_events;
-    bool added; /* library_add ran: c->library is a device-backed library */
+    bool added;      /* library_add ran: c->library is a device-backed library */
+    bool owns_clock; /* the engine's time (rsm_iec_set_clock) is this library's clock */
     struct rsm_engine *engine;
     GUID lto;
     GUID library;
@@ -262,6 +266,49 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
     return remove(path);
 }
 
+/* The engine's time (cleaning cycles polled every 10 s, port and door timeouts, the
+ * TapeAlert schedule) comes from one process-wide clock (rsm_iec_set_clock()). A run whose
+ * RSM drives its own simulated library installs that library's virtual clock there, so a
+ * cleaning cycle costs no wall time; since there is one such clock per process, those runs
+ * take turns (--jobs runs the others alongside). Waiting moves virtual time under the lock
+ * sim: commands take, as a command that waits on the clock does. */
+static pthread_mutex_t engine_clock_owner = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t engine_now_ms(void *arg)
+{
+    struct ctx *c = arg;
+    xport_sim_serialise(true); /* the clock moves in other threads' commands */
+    uint64_t now_us = vtl_clock_now_us(c->clk);
+    xport_sim_serialise(false);
+    return now_us / 1000u;
+}
+
+static void engine_sleep_ms(void *arg, uint32_t ms)
+{
+    struct ctx *c = arg;
+    xport_sim_serialise(true);
+    vtl_clock_advance(c->clk, (uint64_t)ms * 1000u);
+    vtl_system_run_due(c->sys);
+    xport_sim_serialise(false);
+}
+
+static void engine_clock_take(struct ctx *c)
+{
+    pthread_mutex_lock(&engine_clock_owner);
+    struct rsm_iec_clock clk = {engine_now_ms, engine_sleep_ms, c};
+    rsm_iec_set_clock(&clk);
+    c->owns_clock = true;
+}
+
+static void engine_clock_give_back(struct ctx *c)
+{
+    if (!c->owns_clock)
+        return;
+    rsm_iec_set_clock(NULL);
+    c->owns_clock = false;
+    pthread_mutex_unlock(&engine_clock_owner);
+}
+
 /* The scenario's library, built by sim/system.c exactly as vtld and sim: build one (changer,
  * one drive per bay on LUN 1..N, tape images under the run's directory), then attached to
  * transport/ under a name of its own, so RSM's device layer (library_add) and the
@@ -319,6 +366,7 @@ static void teardown(struct ctx *c)
         (void)CloseNtmsSession(c->h); /* nothing to do about a failed close of a temp db */
     for (unsigned i = 0; i < c->n_devx; i++)
         xport_close(c->devx[i].xp);
+    engine_clock_give_back(c); /* the engine that used it is closed */
     if (c->attached)
         xport_sim_detach(c->sim_name);
     vtl_system_close(c->sys);
@@ -1140,6 +1188,8 @@ static bool run_sim(struct ctx *c, const struct scn_step *s)
             cart.cleaning = m == VTL_MEDIA_CLEANING;
             cart.cleaning_uses_left = cart.cleaning ? uses : -1;
         }
+        if (s->has_uses && cart.cleaning)
+            cart.cleaning_uses_left = (int)s->uses;
         if (s->mailslot) {
             struct scn_elem e = {VTL_ELEM_IE, s->mailslot};
             if (!resolve_or_fail(c, s, &e, &a))
@@ -1451,6 +1501,8 @@ static bool rsm_setup(struct ctx *c, char *why, size_t cap)
     }
     open_watchers(c);
     if (!c->sc->rsm_mirror) {
+        if (!c->device)
+            engine_clock_take(c);
         c->engine = rsm_session_engine(c->h);
         return true; /* an empty database: library_add brings the library in */
     }
@@ -1617,6 +1669,10 @@ static bool marshal(struct ctx *c, const struct scn_step *s, struct scn_api_args
             a->s[si++] = v;
             break;
         case SCN_ARG_HANDLE: {
+            if (v && !strcmp(v, "null")) {
+                a->hin = NULL; /* the API's own meaning (a one-shot change detection) */
+                break;
+            }
             struct var *var = v ? var_get(c, v, false) : NULL;
             if (!var || var->kind == VAR_GUID || !var->hv) {
                 fail_step(c, s, "%s: no open handle was saved as '%s'", p->name, v ? v : "");
@@ -1680,6 +1736,31 @@ static bool run_generic(struct ctx *c, const struct scn_step *s, DWORD *r)
         diff(c, "count", e, g);
         return false;
     }
+    if (s->ex.object) {
+        GUID want;
+        if (!arg_guid(c, s->ex.object, &want)) {
+            fail_step(c, s, "expect object: '%s' names nothing RSM knows", s->ex.object);
+            return false;
+        }
+        if (!a.has_out || memcmp(&want, &a.out, sizeof want)) {
+            char got[96] = "(no object)";
+            if (a.has_out) {
+                NTMS_OBJECTINFORMATIONA info;
+                /* name the object it was, when RSM still has it */
+                snprintf(got, sizeof got, "another object");
+                for (DWORD t = NTMS_CHANGER; t <= NTMS_OPREQUEST; t++)
+                    if (obj_info(c, &a.out, t, &info)) {
+                        snprintf(got, sizeof got, "%s",
+                                 t == NTMS_PHYSICAL_MEDIA ? info.Info.PhysicalMedia.szBarCode
+                                                          : info.szName);
+                        break;
+                    }
+            }
+            fail_step(c, s, "%s gave another object", s->api->name);
+            diff(c, "object", s->ex.object, got);
+            return false;
+        }
+    }
     if (s->ex.name && (!a.has_text || strcmp(a.text, s->ex.name))) {
         fail_step(c, s, "%s gave another text", s->api->name);
         diff(c, "name", s->ex.name, a.has_text ? a.text : "(none)");
@@ -1695,6 +1776,26 @@ static bool run_library_add(struct ctx *c, const struct scn_step *s, DWORD *r)
 {
     char uri[PATH_MAX + 32];
     snprintf(uri, sizeof uri, "%s%s", c->device ? "" : "sim:", c->device ? c->device : c->sim_name);
+    if (s->standalone) {
+        /* One drive alone, by its own LUN, as RSM adds a stand-alone drive: a library of
+         * its own (saved under save_as), the scenario's library left as it was. */
+        char base[PATH_MAX + 32];
+        snprintf(base, sizeof base, "%s", uri);
+        if (!dev_uri_for_lun(base, s->standalone, uri, sizeof uri)) {
+            fail_step(c, s, "%s reaches one device; drive %u has no URI of its own", base,
+                      s->standalone);
+            return false;
+        }
+        sb_printf(&c->trace, " %s", uri);
+        GUID sa;
+        *r = rsm_library_add(c->h, uri, NULL, 0, &sa);
+        struct var *v = *r == ERROR_SUCCESS ? var_get(c, s->save_as, true) : NULL;
+        if (v) {
+            v->g = sa;
+            v->kind = VAR_GUID;
+        }
+        return true;
+    }
     sb_printf(&c->trace, " %s", uri);
     *r = rsm_library_add(c->h, uri, NULL, 0, &c->library);
     if (*r != ERROR_SUCCESS)
@@ -1730,13 +1831,27 @@ static bool run_library_add(struct ctx *c, const struct scn_step *s, DWORD *r)
             fail_step(c, s, "cannot list the media of the library");
             return false;
         }
+        DWORD moved = 0;
         for (DWORD i = 0; i < n && *r == ERROR_SUCCESS; i++) {
             NTMS_OBJECTINFORMATIONA info;
             /* cleaners and media already in a pool of their own stay where they are */
             if (obj_info(c, &list[i], NTMS_PHYSICAL_MEDIA, &info) &&
                 memcmp(&info.Info.PhysicalMedia.MediaPool, &freep, sizeof freep) &&
-                strncmp(info.Info.PhysicalMedia.szBarCode, "CLN", 3))
+                strncmp(info.Info.PhysicalMedia.szBarCode, "CLN", 3)) {
                 *r = MoveToNtmsMediaPool(c->h, &list[i], &freep);
+                list[moved++] = list[i];
+            }
+        }
+        /* In a library RSM drives, a medium entering Free gets its free-media label
+         * written by a request of its own (NTMS_LM_WRITESCRATCH) after the move returns;
+         * until then it cannot be allocated and the robot is busy with it. A scenario
+         * starts from a library at rest: every label written, every cartridge home. */
+        for (DWORD i = 0; i < moved && *r == ERROR_SUCCESS; i++) {
+            struct rsm_guid pm;
+            memcpy(pm.b, &list[i], sizeof pm.b);
+            rsm_rc wrc = rsm_omid_free_label_wait(c->engine, &pm, 60000);
+            if (wrc != RSM_OK)
+                *r = rsm_rc_to_win32(wrc);
         }
         free(list);
     }
@@ -1768,6 +1883,46 @@ static bool run_inventory(struct ctx *c, const struct scn_step *s, DWORD *r)
             ok = false;
         }
     return ok;
+}
+
+/* wait: library request @s->var (saved from a NOWAIT mount, an inject, ...) runs to its
+ * end; the result is its outcome: ERROR_SUCCESS when PASSED, its dwErrorCode when FAILED,
+ * ERROR_CANCELLED when cancelled, ERROR_TIMEOUT when it is still open after s->us of wall
+ * time (the request's own threads do the work; virtual time moves as they wait on it). */
+static bool run_wait(struct ctx *c, const struct scn_step *s, DWORD *r)
+{
+    struct var *v = var_get(c, s->var, false);
+    if (!v || v->kind != VAR_GUID) {
+        fail_step(c, s, "no library request was saved as '%s'", s->var);
+        return false;
+    }
+    sb_printf(&c->trace, " %s", s->var);
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        NTMS_OBJECTINFORMATIONA info;
+        if (!obj_info(c, &v->g, NTMS_LIBREQUEST, &info)) {
+            *r = GetLastError();
+            return true;
+        }
+        DWORD st = info.Info.LibRequest.State;
+        if (st == NTMS_LM_PASSED || st == NTMS_LM_FAILED || st == NTMS_LM_CANCELLED) {
+            *r = st == NTMS_LM_PASSED               ? ERROR_SUCCESS
+                 : st == NTMS_LM_CANCELLED          ? ERROR_CANCELLED
+                 : info.Info.LibRequest.dwErrorCode ? info.Info.LibRequest.dwErrorCode
+                                                    : ERROR_INVALID_STATE; /* failed, no code */
+            return true;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        uint64_t waited_us = (uint64_t)(now.tv_sec - t0.tv_sec) * 1000000u +
+                             (uint64_t)((now.tv_nsec - t0.tv_nsec) / 1000);
+        if (waited_us >= s->us) {
+            *r = ERROR_TIMEOUT;
+            return true;
+        }
+        struct timespec ts = {0, 1000000}; /* 1 ms: the request's thread has the CPU */
+        nanosleep(&ts, NULL);
+    }
 }
 
 static bool run_rsm_call(struct ctx *c, const struct scn_step *s);
@@ -2039,6 +2194,15 @@ static bool run_rsm_call(struct ctx *c, const struct scn_step *s)
         open_watchers(c);
         break;
     }
+    case SCN_TICK:
+        /* what rsmd's once-a-second timer does: ports, door, queued ejects, TapeAlert
+         * schedule, drives waiting for cleaning, watched stand-alone drives */
+        r = rsm_rc_to_win32(rsm_iec_tick(c->engine, NULL));
+        break;
+    case SCN_WAIT:
+        if (!run_wait(c, s, &r))
+            return false;
+        break;
     case SCN_INJECT_MEDIA: {
         GUID op;
         memset(&op, 0, sizeof op);
@@ -2201,11 +2365,52 @@ static bool check_agrees(struct ctx *c, const struct scn_step *s)
     return ok;
 }
 
+static const char *drive_state_word(DWORD st)
+{
+    static const char *const words[] = {"DISMOUNTED", "MOUNTED",  "LOADED",        "3",
+                                        "4",          "UNLOADED", "BEING_CLEANED", "DISMOUNTABLE"};
+    return st < 8 ? words[st] : "?";
+}
+
+/* drives: the drive @w names (a library: its first drive) is in the state wanted. */
+static bool check_drive_want(struct ctx *c, const struct scn_step *s,
+                             const struct scn_drive_want *w)
+{
+    GUID g;
+    NTMS_OBJECTINFORMATIONA info;
+    if (!arg_guid(c, w->name, &g)) {
+        fail_step(c, s, "drives: '%s' names nothing RSM knows", w->name);
+        return false;
+    }
+    if (!obj_info(c, &g, NTMS_DRIVE, &info)) {
+        /* a library: its drive (a stand-alone drive's library has exactly one) */
+        GUID list[1];
+        DWORD n = 1;
+        if (!objects(c, &g, NTMS_DRIVE, list, &n) || n == 0 ||
+            !obj_info(c, &list[0], NTMS_DRIVE, &info)) {
+            fail_step(c, s, "drives: '%s' is neither a drive nor a library with one", w->name);
+            return false;
+        }
+    }
+    DWORD st = info.Info.Drive.State;
+    sb_printf(&c->trace, " %s=%s", w->name, drive_state_word(st));
+    if (st != w->state) {
+        fail_step(c, s, "RSM's view differs");
+        char what[96];
+        snprintf(what, sizeof what, "%s state (line %u)", w->name, w->line);
+        diff(c, what, drive_state_word(w->state), drive_state_word(st));
+        return false;
+    }
+    return true;
+}
+
 static bool check_rsm_view(struct ctx *c, const struct scn_step *s)
 {
     bool ok = true;
     for (size_t i = 0; i < s->n_media_want; i++)
         ok &= check_media_want(c, s, &s->media_want[i]);
+    for (size_t i = 0; i < s->n_drive_want; i++)
+        ok &= check_drive_want(c, s, &s->drive_want[i]);
     if (s->agrees)
         ok &= check_agrees(c, s);
     if (s->opreqs >= 0) {

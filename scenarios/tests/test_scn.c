@@ -218,13 +218,14 @@ static void test_rsm_call_keys(void)
                  "t.yaml:3:28: an rsm step makes one call: 'inventory' follows 'mount'");
     EXPECT_ERROR(RSM_HDR "  - rsm: {drive: 1}\n",
                  "t.yaml:3:10: missing key 'call' in rsm (or one of library_add, inventory, "
-                 "mount, dismount, restart)");
+                 "mount, dismount, restart, tick, wait)");
     EXPECT_ERROR(RSM_HDR "  - rsm: {inventory: slow}\n",
                  "t.yaml:3:22: expected inventory (one of fast, full), found 'slow'");
     EXPECT_ERROR(RSM_HDR "  - rsm: {library_add: {free: some}}\n",
                  "t.yaml:3:31: expected free: all or none, found some");
     EXPECT_ERROR(RSM_HDR "  - rsm: {library_add: {drives: 2}}\n",
-                 "t.yaml:3:25: unknown key 'drives' in library_add: expected one of free");
+                 "t.yaml:3:25: unknown key 'drives' in library_add: expected one of free, "
+                 "standalone");
     EXPECT_ERROR(RSM_HDR "  - rsm: {restart: {now: true}}\n",
                  "t.yaml:3:20: expected restart: {} (it takes no arguments)");
     EXPECT_ERROR(RSM_HDR "  - rsm: {inventory: fast, as_uid: root}\n",
@@ -242,6 +243,55 @@ static void test_rsm_call_keys(void)
                  "{free: all})");
 }
 
+/* The request queue, the periodic tick, stand-alone drives and cleaners: every new key
+ * checked with its position. */
+static void test_queue_tick_standalone_keys(void)
+{
+    EXPECT_ERROR(RSM_HDR "  - rsm: {tick: {now: true}}\n",
+                 "t.yaml:3:17: expected tick: {} (it takes no arguments)");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {tick: {}, as_uid: 5}\n",
+                 "t.yaml:3:21: unknown key 'as_uid' in rsm: expected one of tick");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {wait: {}}\n",
+                 "t.yaml:3:17: expected wait (a library request saved with save_as), found a "
+                 "mapping");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {wait: m, timeout: soon}\n",
+                 "t.yaml:3:29: expected timeout (a duration such as 500ms, 30s, 2m or 1h), "
+                 "found 'soon'");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {wait: m, drive: 1}\n",
+                 "t.yaml:3:20: unknown key 'drive' in rsm: expected one of wait, timeout, "
+                 "session, as_uid");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {library_add: {standalone: 0}, save_as: sa}\n",
+                 "t.yaml:3:37: expected standalone (a drive number) from 1");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {library_add: {standalone: two}, save_as: sa}\n",
+                 "t.yaml:3:37: expected standalone (an integer from 0 to 64), found 'two'");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {library_add: {standalone: 1}}\n",
+                 "t.yaml:3:24: a standalone drive is a library of its own: name it with save_as");
+    EXPECT_ERROR(RSM_HDR "  - inject: {barcode: CLN001L1, uses: -1}\n",
+                 "t.yaml:3:39: expected uses (an integer from 0 to 1000), found '-1'");
+    EXPECT_ERROR(RSM_HDR "  - inject: {barcode: D00001L8, uses: 3}\n",
+                 "t.yaml:3:39: uses counts a cleaning cartridge's cleanings; D00001L8 is a data "
+                 "cartridge");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {drives: {drive 1: BUSY}}\n",
+                 "t.yaml:3:34: expected a drive state (one of DISMOUNTED, MOUNTED, LOADED, "
+                 "UNLOADED, BEING_CLEANED, DISMOUNTABLE), found 'BUSY'");
+    EXPECT_ERROR(RSM_HDR "  - rsm_view: {drives: [drive 1]}\n",
+                 "t.yaml:3:24: expected drives (a mapping of drive: state), found a list");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {call: GetNtmsMediaPoolName, pool: X}\n"
+                         "    expect: {object: [X]}\n",
+                 "t.yaml:4:22: expected object (a saved name, a barcode or an object's name), "
+                 "found a list");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {inventory: fast}\n    expect: {object: library}\n",
+                 "t.yaml:4:22: expect object checks the GUID a call of ntmsapi.h gives; this "
+                 "step gives none");
+    EXPECT_ERROR(RSM_HDR "  - rsm: {call: OpenNtmsNotification, type: NTMS_DRIVE}\n"
+                         "    expect: {object: library}\n",
+                 "t.yaml:4:22: expect object: OpenNtmsNotification gives a handle, not an "
+                 "object");
+    CU_ASSERT_STRING_EQUAL(load_error(RSM_HDR "  - rsm: {tick: }\n  - rsm: {wait: m, timeout: "
+                                              "2s}\n  - inject: {barcode: CLN001L1, uses: 0}\n"),
+                           "OK");
+}
+
 /* rsm_view: a check of RSM's own view. */
 static void test_rsm_view_keys(void)
 {
@@ -250,10 +300,10 @@ static void test_rsm_view_keys(void)
                  "{mirror: true})");
     EXPECT_ERROR(RSM_HDR "  - rsm_view: {}\n",
                  "t.yaml:3:15: expected rsm_view to check something (media, agrees, opreqs, "
-                 "events)");
+                 "events, drives)");
     EXPECT_ERROR(RSM_HDR "  - rsm_view: {agree: true}\n",
                  "t.yaml:3:16: unknown key 'agree' in rsm_view: expected one of media, agrees, "
-                 "opreqs, events");
+                 "opreqs, events, drives");
     EXPECT_ERROR(RSM_HDR "  - rsm_view: {media: {A00000L8: {state: BUSY}}}\n",
                  "t.yaml:3:42: expected state (one of IDLE, INUSE, MOUNTED, LOADED, UNLOADED, "
                  "OPERROR, OPREQ), found 'BUSY'");
@@ -480,6 +530,71 @@ static void test_rsm_view_diffs(void)
                     SCN_E_FAILED);
     CU_ASSERT_STRING_EQUAL(r.failure,
                            "t.yaml:11: step 7 (rsm) failed: no open session was saved as 's2'\n");
+    scn_result_free(&r);
+}
+
+#define CLEAN_LIB                                                                                  \
+    "library:\n  personality: ibm-ts4300\n  slots: 6\n  mailslots: 1\n  drives: 1\n"               \
+    "  cartridges: [{barcode: D00001L8, slot: 1}]\n"                                               \
+    "rsm: {mirror: false}\nsteps:\n"                                                               \
+    "  - rsm: {library_add: {}}\n"                                                                 \
+    "  - rsm: {call: ReserveNtmsCleanerSlot, library: library, slot: slot 6}\n"                    \
+    "  - rsm: {call: InjectNtmsCleaner, library: library, cleans_left: 5, save_as: op}\n"          \
+    "  - inject: {barcode: CLN001L1, uses: 5}\n"                                                   \
+    "  - rsm: {call: InjectNtmsCleaner, library: library, operation: op, cleans_left: 5,\n"        \
+    "          action: NTMS_INJECT_STOP}\n"
+
+/* The queue, the tick, drives and cleaning: wait and expect object, the drive check's
+ * diff, and a cleaning cycle (the engine polls every 10 s) that costs virtual time only. */
+static void test_queue_drive_clean_runs(void)
+{
+    struct scn_result r;
+    run_text(RSM_HDR "  - rsm: {wait: nothing}\n", NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:3: step 1 (rsm) failed: no library request was "
+                                      "saved as 'nothing'\n");
+    scn_result_free(&r);
+    /* a queued mount still waiting when the wait ends: ERROR_TIMEOUT, the run goes on and
+     * the request is dropped when the engine closes */
+    CU_ASSERT_EQUAL(run_text(RSM_HDR "  - rsm: {library_add: {}}\n"
+                                     "  - rsm: {mount: A00000L8, drive: 1}\n"
+                                     "  - rsm: {call: MountNtmsMedia, media: \"side:A00001L8\", "
+                                     "drive: drive 1, options: [NTMS_MOUNT_READ, "
+                                     "NTMS_MOUNT_NOWAIT], save_as: q}\n"
+                                     "  - rsm: {wait: q, timeout: 50ms}\n"
+                                     "    expect: {rc: ERROR_TIMEOUT}\n"
+                                     "  - rsm: {call: GetNtmsRequestOrder, request: q}\n"
+                                     "    expect: {count: 1}\n"
+                                     "  - rsm: {tick: {}}\n",
+                             NULL, &r),
+                    SCN_OK);
+    scn_result_free(&r);
+    run_text(RSM_HDR "  - rsm: {library_add: {}}\n"
+                     "  - rsm: {call: CreateNtmsMediaPool, name: Mine, save_as: p}\n"
+                     "    expect: {object: \"Free\\\\LTO Ultrium\"}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:4: step 2 (rsm) failed: CreateNtmsMediaPoolA gave "
+                                      "another object\n"
+                                      "  object:\n"
+                                      "    - expected: Free\\LTO Ultrium\n"
+                                      "    + actual:   Mine\n");
+    scn_result_free(&r);
+    run_text(RSM_HDR "  - rsm: {library_add: {}}\n"
+                     "  - rsm_view:\n      drives: {drive 2: LOADED}\n",
+             NULL, &r);
+    CU_ASSERT_STRING_EQUAL(r.failure, "t.yaml:4: step 2 (rsm_view) failed: RSM's view differs\n"
+                                      "  drive 2 state (line 5):\n"
+                                      "    - expected: LOADED\n"
+                                      "    + actual:   DISMOUNTED\n");
+    scn_result_free(&r);
+    /* CleanNtmsDrive: the cleaner goes in, the 60 s cycle runs on the library's virtual
+     * clock (the engine's polls advance it), the cleaner comes back */
+    CU_ASSERT_EQUAL(run_text(CLEAN_LIB "  - rsm: {call: CleanNtmsDrive, drive: drive 1}\n"
+                                       "  - time: {at_least: 60s}\n"
+                                       "  - elements: {slot 6: CLN001L1, drive 1: empty}\n",
+                             NULL, &r),
+                    SCN_OK);
+    CU_ASSERT(r.virtual_us >= UINT64_C(60000000));
+    CU_ASSERT(r.wall_s < 5.0);
     scn_result_free(&r);
 }
 
@@ -909,6 +1024,7 @@ static CU_TestInfo parse_tests[] = {
     {"rsm_needs_section", test_rsm_needs_section},
     {"rsm_call_keys", test_rsm_call_keys},
     {"rsm_view_keys", test_rsm_view_keys},
+    {"queue_tick_standalone_keys", test_queue_tick_standalone_keys},
     {"api_table_covers_ntmsapi_h", api_table_covers_ntmsapi_h},
     {"yaml_syntax_and_shape", test_yaml_syntax_and_shape},
     {"valid_file_loads", test_valid_file_loads},
@@ -921,6 +1037,7 @@ static CU_TestInfo run_tests[] = {
     {"result_and_status_diff", test_result_and_status_diff},
     {"tapealert_drive_rsm_diffs", test_check_diffs},
     {"rsm_view_generic_inventory_diffs", test_rsm_view_diffs},
+    {"queue_drive_clean_runs", test_queue_drive_clean_runs},
     {"time_is_virtual", test_time_is_virtual},
     {"runs_are_isolated", test_runs_are_isolated},
     {"missing_drive_reported", test_setup_failure_reported},
