@@ -263,8 +263,8 @@ static rsm_rc relocate(struct rsm_engine *e, const struct medium *m, const struc
         rc = exec_g(e->db, "UPDATE side SET state=?3 WHERE pmedia=?1 AND state<>3", &m->guid, NULL,
                     unprepared ? RSM_PART_UNPREPARED : RSM_PART_AVAILABLE);
     else if (rc == RSM_OK)
-        rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state=1", &m->guid, NULL,
-                    0);
+        rc =
+            exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state=1", &m->guid, NULL, 0);
     if (rc == RSM_OK)
         rc = rsm_obj_touch(e->db, &m->guid);
     if (rc == RSM_OK)
@@ -311,7 +311,7 @@ static rsm_rc move_allowed(struct rsm_engine *e, const struct rsm_caller *c, con
 
 #define SQL_N_UNPREPARED "SELECT count(*) FROM side WHERE pmedia=?1 AND state=1"
 /* Usable sides that carry no free label of RSM's (entered Free while undriven). */
-#define SQL_N_UNLABELLED                                                                       \
+#define SQL_N_UNLABELLED                                                                           \
     "SELECT count(*) FROM side WHERE pmedia=?1 AND state<>3 AND ifnull(omid_type,'')<>'RSM'"
 
 /* A medium already in the Free pool it is moved to: nothing moves, but the label is owed
@@ -332,8 +332,8 @@ static rsm_rc refree(struct rsm_engine *e, const struct medium *m, bool driven, 
         rc = exec_g(e->db, "UPDATE side SET state=1 WHERE pmedia=?1 AND state<>3", &m->guid, NULL,
                     0);
     } else if (!driven && n_unprep) {
-        rc = exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state=1", &m->guid, NULL,
-                    0);
+        rc =
+            exec_g(e->db, "UPDATE side SET state=4 WHERE pmedia=?1 AND state=1", &m->guid, NULL, 0);
     } else {
         return RSM_OK; /* nothing changes */
     }
@@ -367,8 +367,7 @@ static rsm_rc move_core(struct rsm_engine *e, const struct rsm_caller *c,
         rc = RSM_E_MEDIA_INCOMPATIBLE;
     if (rc == RSM_OK)
         rc = move_allowed(e, c, &m, &from, &to);
-    bool driven = rc == RSM_OK && to.type == RSM_POOL_SCRATCH &&
-                  rsm_omid_label_owed(e, &m.library);
+    bool driven = rc == RSM_OK && to.type == RSM_POOL_SCRATCH && rsm_omid_label_owed(e, &m.library);
     if (rc == RSM_OK && !rsm_guid_eq(&from.guid, &to.guid)) {
         rc = relocate(e, &m, &to, driven);
         *owed = driven;
@@ -439,8 +438,8 @@ rsm_rc rsm_media_change_type(struct rsm_engine *e, const struct rsm_caller *c,
     if (rc == RSM_OK)
         rc = exec_g(e->db, "UPDATE pmedia SET mtype=?2 WHERE guid=?1", pmedia, &to.mtype, 0);
     /* Into a free pool: the label is owed as for a move (omid.h). */
-    bool owed = rc == RSM_OK && !rsm_guid_eq(&from.guid, &to.guid) &&
-                to.type == RSM_POOL_SCRATCH && rsm_omid_label_owed(e, &m.library);
+    bool owed = rc == RSM_OK && !rsm_guid_eq(&from.guid, &to.guid) && to.type == RSM_POOL_SCRATCH &&
+                rsm_omid_label_owed(e, &m.library);
     if (rc == RSM_OK && !rsm_guid_eq(&from.guid, &to.guid))
         rc = relocate(e, &m, &to, owed);
     else if (rc == RSM_OK)

@@ -420,8 +420,8 @@ static rsm_rc scratch_claim(struct rsm_engine *e, struct rsm_lc_lib *L, struct r
     return RSM_OK;
 }
 
-/* free_check() again when the request starts running: the claim was made under the same
- * locks, but the medium can be moved between the claim and the robot. */
+/* free_check() again once the request holds the robot: the medium can be moved between
+ * the claim and the robot. */
 static rsm_rc still_free(struct rsm_engine *e, const struct rsm_guid *pm)
 {
     rsm_engine_lock(e);
@@ -449,11 +449,15 @@ static uint32_t slot_number(struct rsm_engine *e, const struct rsm_guid *pm)
 
 static rsm_rc scratch_run(struct rsm_engine *e, struct rsm_lc_lib *L, struct rsm_lc_req *r)
 {
-    rsm_rc rc = still_free(e, &r->media[0]);
-    if (rc == RSM_OK)
-        rc = rsm_lc_lock_robot(e, L, true);
+    rsm_rc rc = rsm_lc_lock_robot(e, L, true);
     if (rc != RSM_OK)
         return rc;
+    /* Checked with the robot held, the last moment before the tape is touched. */
+    rc = still_free(e, &r->media[0]);
+    if (rc != RSM_OK) {
+        rsm_lc_release(L);
+        return rc;
+    }
     struct rsm_dev_lib *dev = L->dev;
     uint32_t num = slot_number(e, &r->media[0]);
     uint16_t addr = num && !dev->standalone ? rsm_dev_lib_addr(dev, 2, num) : 0;
@@ -549,7 +553,6 @@ rsm_rc rsm_omid_free_media(struct rsm_engine *e, const struct rsm_caller *c,
 
 bool rsm_omid_label_owed(struct rsm_engine *e, const struct rsm_guid *library)
 {
-    if (getenv("FLDBG")) return false;
     if (!e || !library || !rsm_lc_dev_present() || rsm_guid_eq(library, &e->offline_lib) ||
         !rsm_obj_enabled(e->db, library))
         return false;
@@ -734,7 +737,8 @@ rsm_rc rsm_omid_free_label_wait(struct rsm_engine *e, const struct rsm_guid *pm,
             /* qcv is broadcast when a request ends; the 100 ms bound covers a closing
              * engine. */
             int64_t until = deadline - now > 100 ? now + 100 : deadline;
-            struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (long)(until % 1000) * 1000000L};
+            struct timespec ts = {.tv_sec = until / 1000,
+                                  .tv_nsec = (long)(until % 1000) * 1000000L};
             (void)pthread_cond_timedwait(&L->qcv, &L->qmu, &ts);
         }
         pthread_mutex_unlock(&L->qmu);

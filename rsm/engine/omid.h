@@ -11,8 +11,9 @@
  *   claimed label, id known     -> that medium, its pool kept (devreg.c finds it by OMID)
  *   not claimed, or blank       -> Unrecognized pool, sides Foreign
  *
- * and, the other way round, RSM writes its own free label when it prepares a medium for
- * the Free pool (rsm_omid_free_media(), the NTMS_LM_WRITESCRATCH work item).
+ * and, the other way round, RSM writes its own free label when a medium enters the Free
+ * pool in a library it drives (the NTMS_LM_WRITESCRATCH work item: queued by media.c
+ * through rsm_omid_queue_free_label(), or run and waited for by rsm_omid_free_media()).
  *
  * How library control uses it (libctl.c): the OMID pass of an inventory mounts each
  * cartridge without a readable barcode; when MAM names no medium it calls

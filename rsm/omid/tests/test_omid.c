@@ -6,6 +6,7 @@
  * unreadable through the simulator's fault API; then it checks which pool each cartridge
  * lands in and the OMID recorded on its side. Fixtures: the .hex files of rsm/mli/testdata.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "rsm/dev/drive.h"
 #include "rsm/dev/library.h"
 #include "rsm/engine/libctl.h"
+#include "rsm/engine/libctl_int.h" /* the robot lock: a request held at a known point */
 #include "rsm/engine/omid.h"
 #include "rsm/libctl/tests/fix.h"
 #include "sim/core/fault.h"
@@ -478,11 +480,349 @@ static void update_omid_then_recognised(void)
     check_db(&fx2);
 }
 
+/* ---- the free label owed on entering Free (MoveToNtmsMediaPool rule 2) ------------------- */
+
+static struct rsm_guid pm_of(struct fix *f, const char *barcode)
+{
+    struct rsm_guid g;
+    memset(&g, 0, sizeof g);
+    CU_ASSERT_EQUAL_FATAL(fix_pmedia(f, barcode, &g), 0);
+    return g;
+}
+
+static struct rsm_guid free_pool_of(struct fix *f, const struct rsm_guid *pm)
+{
+    struct rsm_objinfo o = fix_get(f, pm, RSM_OT_PHYSICAL_MEDIA);
+    struct rsm_guid g;
+    rsm_engine_lock(f->e);
+    rsm_rc rc = rsm_pool_system(f->e, RSM_POOL_SCRATCH, &o.u.pmedia.media_type, true, &g);
+    rsm_engine_unlock(f->e);
+    CU_ASSERT_EQUAL_FATAL(rc, RSM_OK);
+    return g;
+}
+
+/* MoveToNtmsMediaPool through the API, as an application calls it. */
+static DWORD api_move(struct fix *f, const struct rsm_guid *pm, const struct rsm_guid *pool)
+{
+    NTMS_GUID a, b;
+    rsm_guid_to_api(&a, pm);
+    rsm_guid_to_api(&b, pool);
+    return MoveToNtmsMediaPool(f->h, &a, &b);
+}
+
+/* The WRITESCRATCH requests of @pm: how many, how many in @state, and the error of the
+ * last one in @state. */
+struct label_reqs {
+    unsigned n, n_state;
+    uint32_t error;
+};
+static struct label_reqs label_reqs(struct fix *f, const struct rsm_guid *pm, uint32_t state)
+{
+    struct label_reqs q = {0, 0, 0};
+    struct rsm_guid lib, list[256];
+    uint32_t n = 0;
+    rsm_guid_from_api(&lib, &f->lib);
+    CU_ASSERT_EQUAL_FATAL(rsm_enumerate(f->e, &f->c, &lib, RSM_OT_LIBREQUEST, 0, list, 256, &n),
+                          RSM_OK);
+    for (uint32_t i = 0; i < n; i++) {
+        struct rsm_objinfo o = fix_get(f, &list[i], RSM_OT_LIBREQUEST);
+        if (o.u.libreq.op != NTMS_LM_WRITESCRATCH ||
+            !(rsm_guid_eq(&o.u.libreq.side, pm) || rsm_guid_eq(&o.u.libreq.pmedia, pm)))
+            continue;
+        q.n++;
+        if (o.u.libreq.state == state) {
+            q.n_state++;
+            q.error = o.u.libreq.error;
+        }
+    }
+    return q;
+}
+
+/* Holds the library's robot (as a long robot move would): a WRITESCRATCH request that
+ * starts stops before it checks its medium or touches the tape, so the test sees the
+ * state between the call and the write. Nothing in the engine takes the queue lock while
+ * waiting for the robot, so the test may queue requests meanwhile. */
+static struct rsm_lc_lib *robot_hold(struct fix *f)
+{
+    struct rsm_guid lib;
+    rsm_guid_from_api(&lib, &f->lib);
+    struct rsm_lc_lib *L = rsm_lc_lib_find(f->e, &lib);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(L);
+    pthread_mutex_lock(&L->mu);
+    return L;
+}
+
+static void robot_release(struct rsm_lc_lib *L)
+{
+    pthread_mutex_unlock(&L->mu);
+}
+
+/* An application pool "Backup" of @pm's media type that allocates from Free. */
+static struct rsm_guid app_pool(struct fix *f, const struct rsm_guid *pm)
+{
+    struct rsm_objinfo o = fix_get(f, pm, RSM_OT_PHYSICAL_MEDIA);
+    struct rsm_guid app;
+    CU_ASSERT_EQUAL_FATAL(
+        rsm_pool_create(f->e, &f->c, "Backup", &o.u.pmedia.media_type, RSM_OPEN_ALWAYS, NULL, &app),
+        RSM_OK);
+    NTMS_GUID a;
+    rsm_guid_to_api(&a, &app);
+    NTMS_OBJECTINFORMATIONA info = {.dwSize = sizeof info, .dwType = NTMS_MEDIA_POOL};
+    CU_ASSERT_EQUAL_FATAL(GetNtmsObjectInformationA(f->h, &a, &info), ERROR_SUCCESS);
+    info.Info.MediaPool.AllocationPolicy = NTMS_ALLOCATE_FROMSCRATCH;
+    CU_ASSERT_EQUAL_FATAL(SetNtmsObjectInformationA(f->h, &a, &info), ERROR_SUCCESS);
+    return app;
+}
+
+/* Nothing can allocate @pm now: neither its side named, nor a pick from Free. */
+static void not_allocatable(struct fix *f, const struct rsm_guid *pm, const struct rsm_guid *app)
+{
+    struct rsm_objinfo s = side_of(f, pm);
+    struct rsm_guid lm;
+    memset(&lm, 0, sizeof lm);
+    CU_ASSERT_EQUAL(rsm_media_allocate(f->e, &f->c, app, &s.guid, &lm, 0, 0, NULL),
+                    RSM_E_INVALID_STATE);
+    CU_ASSERT_EQUAL(rsm_media_allocate(f->e, &f->c, app, NULL, &lm, 0, 0, NULL),
+                    RSM_E_MEDIA_UNAVAILABLE);
+}
+
+/* MoveToNtmsMediaPool into Free returns at once with the sides UNPREPARED and the
+ * WRITESCRATCH request in process; when it has passed the sides are AVAILABLE and the
+ * tape carries RSM's free label, which alone puts the cartridge in Free for a fresh
+ * database. Moved to Free again, nothing is queued: the label is there. */
+static void move_to_free_writes_label_async(void)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sys);
+    add_library(&fx);
+    struct rsm_guid pm0 = pm_of(&fx, "O00000L8"), freep = free_pool_of(&fx, &pm0);
+    struct rsm_guid app = app_pool(&fx, &pm0);
+    struct rsm_lc_lib *L = robot_hold(&fx);
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &freep), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(fix_pool_type(&fx, &pm0), RSM_POOL_SCRATCH);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_UNPREPARED);
+    struct label_reqs q = label_reqs(&fx, &pm0, NTMS_LM_INPROCESS);
+    CU_ASSERT_EQUAL(q.n, 1);
+    CU_ASSERT_EQUAL(q.n_state, 1);
+    not_allocatable(&fx, &pm0, &app);
+    /* Moved to Free again meanwhile: the pending request will do, nothing more queued. */
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &freep), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm0, NTMS_LM_INPROCESS).n, 1);
+    robot_release(L);
+
+    CU_ASSERT_EQUAL(rsm_omid_free_label_wait(fx.e, &pm0, UINT32_MAX), RSM_OK);
+    q = label_reqs(&fx, &pm0, NTMS_LM_PASSED);
+    CU_ASSERT_EQUAL(q.n, 1);
+    CU_ASSERT_EQUAL(q.n_state, 1);
+    CU_ASSERT_EQUAL(q.error, 0);
+    struct rsm_objinfo s = side_of(&fx, &pm0);
+    CU_ASSERT_EQUAL(s.u.side.state, RSM_PART_AVAILABLE);
+    CU_ASSERT_STRING_EQUAL(s.u.side.omid_type, "RSM");
+    CU_ASSERT(s.u.side.omid_len == 16 && memcmp(s.u.side.omid, pm0.b, 16) == 0);
+    struct rsm_omid_label l = tape_read(1);
+    CU_ASSERT_EQUAL(l.kind, RSM_OMID_FREE);
+    CU_ASSERT(memcmp(l.r.media_id, pm0.b, 16) == 0);
+    struct rsm_guid s1;
+    CU_ASSERT_EQUAL(fix_element(&fx, RSM_OT_STORAGESLOT, 1, &s1), 0);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm0, &s1)); /* home again */
+    CU_ASSERT_EQUAL(fix_get(&fx, &pm0, RSM_OT_PHYSICAL_MEDIA).u.pmedia.state, NTMS_MEDIASTATE_IDLE);
+
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &freep), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(rsm_omid_free_label_wait(fx.e, &pm0, UINT32_MAX), RSM_OK);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm0, NTMS_LM_PASSED).n, 1);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_AVAILABLE);
+    /* Allocatable now: the pool takes it from Free. */
+    struct rsm_guid lm, from;
+    CU_ASSERT_EQUAL(rsm_media_allocate(fx.e, &fx.c, &app, NULL, &lm, 0, 0, &from), RSM_OK);
+    CU_ASSERT_TRUE(rsm_guid_eq(&from, &freep));
+    check_db(&fx);
+
+    unreadable("O00000L8");
+    CU_ASSERT_EQUAL_FATAL(open_second_engine(), 0);
+    add_library(&fx2);
+    omid_inventory(&fx2);
+    expect(&fx2, 1, RSM_POOL_SCRATCH, RSM_PART_AVAILABLE, "RSM", pm0.b, 16);
+    check_db(&fx2);
+}
+
+/* The robot jams during the write: the request FAILS with the library's error, the side
+ * stays UNPREPARED and cannot be allocated, the tape is unchanged. Moving the medium to
+ * Free again, once the jam is cleared, queues the request again and it passes. */
+static void free_label_jam_then_retry(void)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sys);
+    add_library(&fx);
+    struct rsm_guid pm0 = pm_of(&fx, "O00000L8"), freep = free_pool_of(&fx, &pm0);
+    struct rsm_guid app = app_pool(&fx, &pm0);
+    vtl_fault_robot_jam(vtl_system_library(sys), 0);
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &freep), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(rsm_omid_free_label_wait(fx.e, &pm0, UINT32_MAX), RSM_OK);
+    struct label_reqs q = label_reqs(&fx, &pm0, NTMS_LM_FAILED);
+    CU_ASSERT_EQUAL(q.n, 1);
+    CU_ASSERT_EQUAL(q.n_state, 1);
+    CU_ASSERT_EQUAL(q.error, ERROR_LIBRARY_OFFLINE);
+    CU_ASSERT_EQUAL(fix_pool_type(&fx, &pm0), RSM_POOL_SCRATCH);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_UNPREPARED);
+    CU_ASSERT_STRING_EQUAL(side_of(&fx, &pm0).u.side.omid_type, "");
+    not_allocatable(&fx, &pm0, &app);
+    vtl_fault_clear_jam(vtl_system_library(sys));
+    CU_ASSERT_EQUAL(tape_read(1).kind, RSM_OMID_BLANK);
+
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &freep), ERROR_SUCCESS); /* the operator's retry */
+    CU_ASSERT_EQUAL(rsm_omid_free_label_wait(fx.e, &pm0, UINT32_MAX), RSM_OK);
+    q = label_reqs(&fx, &pm0, NTMS_LM_PASSED);
+    CU_ASSERT_EQUAL(q.n, 2);
+    CU_ASSERT_EQUAL(q.n_state, 1);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm0, NTMS_LM_FAILED).n_state, 1);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_AVAILABLE);
+    struct rsm_omid_label l = tape_read(1);
+    CU_ASSERT_EQUAL(l.kind, RSM_OMID_FREE);
+    CU_ASSERT(memcmp(l.r.media_id, pm0.b, 16) == 0);
+    check_db(&fx);
+}
+
+/* DeallocateNtmsMedia from a pool with NTMS_DEALLOCATE_TOSCRATCH: the medium goes to
+ * Free UNPREPARED and its label is written over the application's data. */
+static void deallocate_to_scratch_writes_label(void)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sys);
+    add_library(&fx);
+    NTMS_GUID lmid;
+    CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, "O00001L8", &lmid), 0);
+    struct rsm_guid pm1 = pm_of(&fx, "O00001L8");
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm1, NTMS_LM_PASSED).n, 0); /* fix_allocate's went */
+    NTMS_GUID app;
+    struct rsm_objinfo pmi = fix_get(&fx, &pm1, RSM_OT_PHYSICAL_MEDIA);
+    rsm_guid_to_api(&app, &pmi.u.pmedia.pool);
+    NTMS_OBJECTINFORMATIONA info = {.dwSize = sizeof info, .dwType = NTMS_MEDIA_POOL};
+    CU_ASSERT_EQUAL_FATAL(GetNtmsObjectInformationA(fx.h, &app, &info), ERROR_SUCCESS);
+    info.Info.MediaPool.DeallocationPolicy = NTMS_DEALLOCATE_TOSCRATCH;
+    CU_ASSERT_EQUAL_FATAL(SetNtmsObjectInformationA(fx.h, &app, &info), ERROR_SUCCESS);
+    tape_write(2, tar_label, sizeof tar_label); /* what the application wrote */
+
+    struct rsm_lc_lib *L = robot_hold(&fx);
+    CU_ASSERT_EQUAL(DeallocateNtmsMedia(fx.h, &lmid, 0), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(fix_pool_type(&fx, &pm1), RSM_POOL_SCRATCH);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm1).u.side.state, RSM_PART_UNPREPARED);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm1, NTMS_LM_INPROCESS).n_state, 1);
+    robot_release(L);
+    CU_ASSERT_EQUAL(rsm_omid_free_label_wait(fx.e, &pm1, UINT32_MAX), RSM_OK);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm1, NTMS_LM_PASSED).n_state, 1);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm1).u.side.state, RSM_PART_AVAILABLE);
+    struct rsm_omid_label l = tape_read(2);
+    CU_ASSERT_EQUAL(l.kind, RSM_OMID_FREE);
+    CU_ASSERT(memcmp(l.r.media_id, pm1.b, 16) == 0);
+    check_db(&fx);
+}
+
+/* ChangeNtmsMediaType into the Free pool of another media type is a move into Free too:
+ * UNPREPARED, then the label. */
+static void change_type_into_free_writes_label(void)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sys);
+    add_library(&fx);
+    struct rsm_guid pm0 = pm_of(&fx, "O00000L8"), types[64], other, freep;
+    struct rsm_objinfo pmi = fix_get(&fx, &pm0, RSM_OT_PHYSICAL_MEDIA);
+    uint32_t n = 0;
+    int found = 0;
+    CU_ASSERT_EQUAL_FATAL(rsm_enumerate(fx.e, &fx.c, NULL, RSM_OT_MEDIA_TYPE, 0, types, 64, &n),
+                          RSM_OK);
+    for (uint32_t i = 0; i < n && !found; i++) {
+        struct rsm_objinfo t = fix_get(&fx, &types[i], RSM_OT_MEDIA_TYPE);
+        if (!rsm_guid_eq(&types[i], &pmi.u.pmedia.media_type) && t.u.media_type.sides == 1) {
+            other = types[i];
+            found = 1;
+        }
+    }
+    CU_ASSERT_TRUE_FATAL(found);
+    rsm_engine_lock(fx.e);
+    rsm_rc rc = rsm_pool_system(fx.e, RSM_POOL_SCRATCH, &other, true, &freep);
+    rsm_engine_unlock(fx.e);
+    CU_ASSERT_EQUAL_FATAL(rc, RSM_OK);
+    struct rsm_lc_lib *L = robot_hold(&fx);
+    CU_ASSERT_EQUAL(rsm_media_change_type(fx.e, &fx.c, &pm0, &freep), RSM_OK);
+    CU_ASSERT_EQUAL(fix_pool_type(&fx, &pm0), RSM_POOL_SCRATCH);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_UNPREPARED);
+    robot_release(L);
+    CU_ASSERT_EQUAL(rsm_omid_free_label_wait(fx.e, &pm0, UINT32_MAX), RSM_OK);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm0, NTMS_LM_PASSED).n_state, 1);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_AVAILABLE);
+    CU_ASSERT_EQUAL(tape_read(1).kind, RSM_OMID_FREE);
+    check_db(&fx);
+}
+
+/* A medium the database places in no library enters Free AVAILABLE, nothing queued, its
+ * tape untouched. Back in the library it stays so; moved to Free again there, the label
+ * it lacks is written. */
+static void offline_medium_enters_free_available(void)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sys);
+    add_library(&fx);
+    struct rsm_guid pm0 = pm_of(&fx, "O00000L8"), freep = free_pool_of(&fx, &pm0), lib;
+    rsm_guid_from_api(&lib, &fx.lib);
+    hide_1 = true;
+    rsm_lc_set_snapshot_hook(hide1_hook, NULL);
+    CU_ASSERT_EQUAL(InventoryNtmsLibrary(fx.h, &fx.lib, NTMS_INVENTORY_FAST), ERROR_SUCCESS);
+    rsm_lc_set_snapshot_hook(NULL, NULL);
+    hide_1 = false;
+    CU_ASSERT_FALSE_FATAL(fix_library_is(&fx, &pm0, &lib));
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &freep), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(fix_pool_type(&fx, &pm0), RSM_POOL_SCRATCH);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_AVAILABLE);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm0, NTMS_LM_PASSED).n, 0);
+    CU_ASSERT_EQUAL(tape_read(1).kind, RSM_OMID_BLANK);
+
+    CU_ASSERT_EQUAL(InventoryNtmsLibrary(fx.h, &fx.lib, NTMS_INVENTORY_FAST), ERROR_SUCCESS);
+    CU_ASSERT_TRUE_FATAL(fix_library_is(&fx, &pm0, &lib));
+    CU_ASSERT_EQUAL(fix_pool_type(&fx, &pm0), RSM_POOL_SCRATCH);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_AVAILABLE);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm0, NTMS_LM_PASSED).n, 0);
+
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &freep), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(rsm_omid_free_label_wait(fx.e, &pm0, UINT32_MAX), RSM_OK);
+    CU_ASSERT_EQUAL(label_reqs(&fx, &pm0, NTMS_LM_PASSED).n_state, 1);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_AVAILABLE);
+    CU_ASSERT_STRING_EQUAL(side_of(&fx, &pm0).u.side.omid_type, "RSM");
+    CU_ASSERT_EQUAL(tape_read(1).kind, RSM_OMID_FREE);
+    check_db(&fx);
+}
+
+/* Moved on to an application pool before the robot got to it: the request FAILS with
+ * ERROR_INVALID_MEDIA_POOL without touching the tape, and the side is Available there
+ * (UNPREPARED exists only in Free). */
+static void moved_out_before_write_tape_untouched(void)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sys);
+    add_library(&fx);
+    struct rsm_guid pm0 = pm_of(&fx, "O00000L8"), freep = free_pool_of(&fx, &pm0);
+    struct rsm_guid app = app_pool(&fx, &pm0);
+    tape_write(1, tar_label, sizeof tar_label);
+    struct rsm_lc_lib *L = robot_hold(&fx);
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &freep), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_UNPREPARED);
+    CU_ASSERT_EQUAL(api_move(&fx, &pm0, &app), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(side_of(&fx, &pm0).u.side.state, RSM_PART_AVAILABLE);
+    robot_release(L);
+    CU_ASSERT_EQUAL(rsm_omid_free_label_wait(fx.e, &pm0, UINT32_MAX), RSM_OK);
+    struct label_reqs q = label_reqs(&fx, &pm0, NTMS_LM_FAILED);
+    CU_ASSERT_EQUAL(q.n_state, 1);
+    CU_ASSERT_EQUAL(q.error, ERROR_INVALID_MEDIA_POOL);
+    struct rsm_omid_label l = tape_read(1);
+    CU_ASSERT_EQUAL(l.kind, RSM_OMID_LABEL);
+    CU_ASSERT_STRING_EQUAL(l.r.type, "TAR");
+    check_db(&fx);
+}
+
 static CU_TestInfo omid_tests[] = {
     {"omid_inventory_sorts_cartridges_by_label", omid_inventory_sorts_cartridges_by_label},
     {"free_label_written_then_recognised", free_label_written_then_recognised},
     {"free_media_offline_refused", free_media_offline_refused},
     {"update_omid_then_recognised", update_omid_then_recognised},
+    {"move_to_free_writes_label_async", move_to_free_writes_label_async},
+    {"free_label_jam_then_retry", free_label_jam_then_retry},
+    {"deallocate_to_scratch_writes_label", deallocate_to_scratch_writes_label},
+    {"change_type_into_free_writes_label", change_type_into_free_writes_label},
+    {"offline_medium_enters_free_available", offline_medium_enters_free_available},
+    {"moved_out_before_write_tape_untouched", moved_out_before_write_tape_untouched},
     CU_TEST_INFO_NULL,
 };
 
