@@ -82,15 +82,15 @@ try "$BIN/rsm" clean Drive1
 echo "No cleaning cartridge is reserved yet, so RSM asks the operator for one:"
 run "$BIN/rsm" opreq list
 
-say "The operator puts a cleaner in a mail slot; RSM takes it into slot 24, reserved for it"
+say "RSM opens the mail slots for a cleaner (slot 24 is reserved for it); the operator puts one in"
+echo "\$ $BIN/rsm inject \"$lib\" --cleaner --slot 24 --uses 50"
+op=$("$BIN/rsm" inject "$lib" --cleaner --slot 24 --uses 50) || op=
+echo "operation: ${op:-(none)}"
 run "$BIN/vtlctl" inject CLN001L1 --cleaner
-try "$BIN/rsm" inject "$lib" --cleaner --slot 24 --uses 50 --now
-# The cleaner request is done now that the cartridge is in: the operator says so.
-for id in $("$BIN/rsm" --json opreq list |
-            awk -F'"' '/"guid"/ { g = $4 } /"request": "cleaner"/ { print g }'); do
-  "$BIN/rsm" opreq satisfy "$id" 2>/dev/null || true
-done
+[ -n "$op" ] && try "$BIN/rsm" inject "$lib" --cleaner --stop "$op"
 try "$BIN/rsm" clean Drive1
+echo "The drive is clean (no TapeAlert flags), the cleaner is back in slot 24, and RSM closed"
+echo "its request for a cleaner:"
 run "$BIN/vtlctl" status
 run "$BIN/rsm" opreq list
 

@@ -284,9 +284,65 @@ static enum vtl_rc hook_describe(void *priv, unsigned index, const char **state,
     return VTL_OK;
 }
 
+static enum vtl_rc hook_fault_hard(void *priv, unsigned index, uint16_t asc_ascq)
+{
+    struct vtl_system *sys = priv;
+    if (index >= sys->n_drives)
+        return VTL_E_BAD_ADDR;
+    vtl_drive_fault_hard(sys->drives[index], asc_ascq);
+    return VTL_OK;
+}
+
+static enum vtl_rc hook_fault_clear(void *priv, unsigned index)
+{
+    struct vtl_system *sys = priv;
+    if (index >= sys->n_drives)
+        return VTL_E_BAD_ADDR;
+    vtl_drive_fault_clear(sys->drives[index]);
+    return VTL_OK;
+}
+
+static enum vtl_rc hook_fault_read_error(void *priv, unsigned index, unsigned partition,
+                                         uint64_t block)
+{
+    struct vtl_system *sys = priv;
+    if (index >= sys->n_drives)
+        return VTL_E_BAD_ADDR;
+    /* The drive remembers a handful of bad blocks; more is a full table, not bad input. */
+    return vtl_drive_fault_read_error(sys->drives[index], partition, block) == VTL_DRIVE_OK
+               ? VTL_OK
+               : VTL_E_NOMEM;
+}
+
+static enum vtl_rc hook_fault_write_error(void *priv, unsigned index, unsigned count)
+{
+    struct vtl_system *sys = priv;
+    if (index >= sys->n_drives)
+        return VTL_E_BAD_ADDR;
+    vtl_drive_fault_write_error(sys->drives[index], count);
+    return VTL_OK;
+}
+
+static enum vtl_rc hook_fault_sense(void *priv, unsigned index, int opcode, uint8_t key,
+                                    uint16_t asc_ascq, unsigned count)
+{
+    struct vtl_system *sys = priv;
+    if (index >= sys->n_drives)
+        return VTL_E_BAD_ADDR;
+    return vtl_drive_fault_next_cmd(sys->drives[index], opcode, key, asc_ascq, count) ==
+                   VTL_DRIVE_OK
+               ? VTL_OK
+               : VTL_E_INVAL;
+}
+
 void vtl_system_ctl_hooks(struct vtl_system *sys, struct vtl_ctl_drive_hooks *out)
 {
     out->set_dirty = hook_dirty;
     out->describe = hook_describe;
+    out->fault_hard = hook_fault_hard;
+    out->fault_clear = hook_fault_clear;
+    out->fault_read_error = hook_fault_read_error;
+    out->fault_write_error = hook_fault_write_error;
+    out->fault_sense = hook_fault_sense;
     out->priv = sys;
 }

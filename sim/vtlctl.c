@@ -44,8 +44,17 @@ static const char usage_text[] =
     "  power-cycle                     power-on reset of the library\n"
     "  mutant ID [on|off]              a deliberate misbehaviour (sim/README.md, Mutants)\n"
     "  fault KIND [ARGS]               inject a fault:\n"
-    "      fault sense KEY/ASC/ASCQ [--opcode OP] [--count N]\n"
-    "                                  the next command(s) fail with that sense\n"
+    "      fault sense KEY/ASC/ASCQ [--opcode OP] [--count N] [--drive DRIVE]\n"
+    "                                  the next command(s) fail with that sense (on the\n"
+    "                                  changer, or with --drive on that drive's LUN)\n"
+    "      fault drive-fail DRIVE [ASC/ASCQ]\n"
+    "                                  the drive fails: HARDWARE ERROR (default 44/00)\n"
+    "                                  on every command until repaired\n"
+    "      fault drive-repair DRIVE    clear every fault of the drive\n"
+    "      fault read-error DRIVE BLOCK [--partition P]\n"
+    "                                  reading BLOCK fails MEDIUM ERROR 11/00\n"
+    "      fault write-error DRIVE [--count N]\n"
+    "                                  the next N WRITEs fail MEDIUM ERROR 0C/00\n"
     "      fault jam                   the robot jams until a reset\n"
     "      fault unjam                 clear a jam (as a service call would)\n"
     "      fault barcode BARCODE [--readable]\n"
@@ -242,6 +251,10 @@ static json_t *build_request(int argc, char **argv)
                            parse_uint(argv[i + 1], 1000000, &n)) {
                     json_object_set_new(args, "count", json_integer((json_int_t)n));
                     i++;
+                } else if (strcmp(argv[i], "--drive") == 0 && i + 1 < argc &&
+                           parse_uint(argv[i + 1], 0xFFFF, &n)) {
+                    json_object_set_new(args, "drive", json_integer((json_int_t)n));
+                    i++;
                 } else {
                     usage_error("fault sense: unexpected argument '%s'", argv[i]);
                     goto fail;
@@ -267,6 +280,60 @@ static json_t *build_request(int argc, char **argv)
             json_object_set_new(args, "element", json_integer((json_int_t)addr));
             json_object_set_new(args, "asc", json_integer(asc));
             json_object_set_new(args, "ascq", json_integer(ascq));
+        } else if (strcmp(kind, "drive-fail") == 0 || strcmp(kind, "drive-repair") == 0 ||
+                   strcmp(kind, "read-error") == 0 || strcmp(kind, "write-error") == 0) {
+            /* Drive faults: DRIVE (index or element address) first, then the kind's own. */
+            unsigned long drive, n;
+            if (argc < 3)
+                goto missing;
+            if (!parse_uint(argv[2], 0xFFFF, &drive)) {
+                usage_error("fault %s needs a drive index or element address, not '%s'", kind,
+                            argv[2]);
+                goto fail;
+            }
+            json_object_set_new(args, "drive", json_integer((json_int_t)drive));
+            if (strcmp(kind, "drive-fail") == 0) {
+                unsigned asc, ascq;
+                char tail;
+                if (argc > 4)
+                    goto extra;
+                if (argc == 4) {
+                    if (sscanf(argv[3], "%x/%x%c", &asc, &ascq, &tail) != 2 || asc > 0xFF ||
+                        ascq > 0xFF) {
+                        usage_error("fault drive-fail: ASC/ASCQ in hex, e.g. 44/00, not '%s'",
+                                    argv[3]);
+                        goto fail;
+                    }
+                    json_object_set_new(args, "asc", json_integer(asc));
+                    json_object_set_new(args, "ascq", json_integer(ascq));
+                }
+            } else if (strcmp(kind, "drive-repair") == 0) {
+                if (argc > 3)
+                    goto extra;
+            } else if (strcmp(kind, "read-error") == 0) {
+                if (argc < 4)
+                    goto missing;
+                if (!parse_uint(argv[3], 0xFFFFFFFFUL, &n)) {
+                    usage_error("fault read-error needs a block number, not '%s'", argv[3]);
+                    goto fail;
+                }
+                json_object_set_new(args, "block", json_integer((json_int_t)n));
+                if (argc == 6 && strcmp(argv[4], "--partition") == 0 &&
+                    parse_uint(argv[5], 3, &n)) {
+                    json_object_set_new(args, "partition", json_integer((json_int_t)n));
+                } else if (argc != 4) {
+                    usage_error("fault read-error: unexpected argument '%s'", argv[4]);
+                    goto fail;
+                }
+            } else {
+                if (argc == 5 && strcmp(argv[3], "--count") == 0 &&
+                    parse_uint(argv[4], 1000000, &n) && n > 0) {
+                    json_object_set_new(args, "count", json_integer((json_int_t)n));
+                } else if (argc != 3) {
+                    usage_error("fault write-error: unexpected argument '%s'", argv[3]);
+                    goto fail;
+                }
+            }
         } else if (strcmp(kind, "jam") == 0 || strcmp(kind, "unjam") == 0 ||
                    strcmp(kind, "door-open") == 0) {
             if (argc != 2)

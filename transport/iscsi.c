@@ -9,6 +9,8 @@
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
 #include <stdlib.h>
+#include <sys/random.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "transport/internal.h"
@@ -34,6 +36,14 @@ static enum xport_rc iscsi_open(struct xport *xp, const char *rest, char *err, s
         snprintf(err, err_cap, "cannot create an iSCSI context");
         return XPORT_E_NOMEM;
     }
+    /* libiscsi draws the ISID from rand(), unseeded: the first session of every process
+     * would carry the same initiator name and ISID, and a target treats a second such
+     * login as the first one coming back (session reinstatement), dropping the session
+     * another process still uses. A random ISID per connection keeps them apart. */
+    uint32_t rnd;
+    if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        rnd = (uint32_t)getpid() ^ (uint32_t)(uintptr_t)p;
+    iscsi_set_isid_random(p->ctx, rnd & 0xFFFFFF, 0);
     struct iscsi_url *url = iscsi_parse_full_url(p->ctx, xp->uri);
     if (!url) {
         snprintf(err, err_cap, "bad iSCSI URI: %s (want iscsi://HOST[:PORT]/IQN/LUN)",

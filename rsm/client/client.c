@@ -1254,8 +1254,10 @@ rsm_rc rsm_be_detect_set(struct rsm_session *s, uint64_t handle, const struct rs
 {
     if (s->engine)
         return rsm_detect_set(s->engine, &s->caller, handle, ids, type, n);
-    if (!ids || handle > INT64_MAX)
-        return handle > INT64_MAX ? RSM_E_INVALID_HANDLE : RSM_E_INVALID_PARAMETER;
+    if (handle > INT64_MAX)
+        return RSM_E_INVALID_HANDLE; /* the daemon never hands out such a handle */
+    if (!ids)
+        return RSM_E_INVALID_PARAMETER;
     return simple(s, "detect_set",
                   json_pack("{s:I,s:o,s:I}", "handle", (json_int_t)handle, "ids",
                             guid_array(ids, n), "type", (json_int_t)type));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rsm/api/session.h" /* rsm_rc_to_win32 */
 #include "rsm/engine/devreg.h"
 #include "rsm/engine/ie_int.h"
 
@@ -209,7 +210,8 @@ rsm_rc iec_req_put(struct rsm_engine *e, const struct rsm_guid *id, const struct
         rsm_db_bind_guid(st, 7, slot);
         sqlite3_bind_int64(st, 8, now);
         sqlite3_bind_int64(st, 9, finished ? now : 0);
-        sqlite3_bind_int64(st, 10, (int64_t)err);
+        /* The row keeps dwErrorCode (as reqq.c's do): the Win32 code of the engine result. */
+        sqlite3_bind_int64(st, 10, err ? (int64_t)rsm_rc_to_win32((rsm_rc)err) : 0);
         rc = rsm_db_step_done(st);
     }
     if (rc == RSM_OK)

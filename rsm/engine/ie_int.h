@@ -64,7 +64,8 @@ struct iec_lib {
 struct iec_lib *iec_state(struct rsm_engine *e, const struct rsm_guid *library);
 
 /* Library requests: inserts or updates request @id (object + libreq row) in its own
- * transaction. @pm/@drive/@slot may be NULL. */
+ * transaction. @pm/@drive/@slot may be NULL; @err an rsm_rc (0: none), stored as its
+ * Win32 code (dwErrorCode). */
 rsm_rc iec_req_put(struct rsm_engine *e, const struct rsm_guid *id, const struct rsm_guid *lib,
                    uint32_t op, uint32_t state, const struct rsm_guid *pm,
                    const struct rsm_guid *drive, const struct rsm_guid *slot, uint32_t err);

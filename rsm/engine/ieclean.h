@@ -152,7 +152,8 @@ rsm_rc rsm_iec_tick(struct rsm_engine *e, const struct rsm_guid *library);
 /* Library requests of this engine's database that are not finished (QUEUED, INPROCESS,
  * WAITING). */
 uint32_t rsm_iec_open_requests(struct rsm_engine *e);
-/* State (NTMS_LM_*) and error of library request @op; NOT_FOUND if there is none. */
+/* State (NTMS_LM_*) and error (the Win32 dwErrorCode, 0 if none) of library request @op;
+ * NOT_FOUND if there is none. */
 rsm_rc rsm_iec_request_state(struct rsm_engine *e, const struct rsm_guid *op, uint32_t *state,
                              uint32_t *err);
 

@@ -137,6 +137,12 @@ rsm_rc rsm_lc_request_order_set(struct rsm_engine *e, const struct rsm_caller *c
 rsm_rc rsm_lc_dismount(struct rsm_engine *e, const struct rsm_caller *c,
                        const struct rsm_guid *media, uint32_t n, uint32_t options);
 
+/* DisableNtmsObject of a drive (called by rsm_object_enable once the drive is disabled):
+ * a medium in it goes back to a slot, as a DismountNtmsDrive would. RSM_OK when the drive
+ * is empty, its library drives no device, or this program has no device layer. */
+rsm_rc rsm_lc_drive_disabled(struct rsm_engine *e, const struct rsm_caller *c,
+                             const struct rsm_guid *drive);
+
 /* DismountNtmsDrive: whatever the drive holds goes home. INVALID_DRIVE, INVALID_STATE
  * (empty drive), ACCESS_DENIED (MODIFY on the library), LIBRARY_OFFLINE. */
 rsm_rc rsm_lc_dismount_drive(struct rsm_engine *e, const struct rsm_caller *c,

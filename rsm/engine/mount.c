@@ -968,3 +968,32 @@ rsm_rc rsm_lc_dismount_drive(struct rsm_engine *e, const struct rsm_caller *c,
     rc = rsm_lc_req_submit(e, L, r);
     return rc == RSM_OK ? rsm_lc_req_wait(e, L, r, UINT32_MAX, NULL) : rc;
 }
+
+rsm_rc rsm_lc_drive_disabled(struct rsm_engine *e, const struct rsm_caller *c,
+                             const struct rsm_guid *drive)
+{
+    if (!drive || !rsm_lc_dev_present())
+        return RSM_OK;
+    uint32_t dnum = 0, dstate = 0;
+    struct rsm_guid library;
+    struct medium m;
+    rsm_engine_lock(e);
+    rsm_rc rc = elem_row(e, DRIVE_ROW, drive, &dnum, &library, &dstate);
+    if (rc == RSM_OK)
+        rc = medium_in_drive(e, drive, &m);
+    rsm_engine_unlock(e);
+    if (rc == RSM_E_NOT_FOUND)
+        return RSM_OK; /* empty: nothing to give back */
+    if (rc != RSM_OK)
+        return rc;
+    struct rsm_lc_lib *L;
+    if (rsm_lc_lib_get(e, &library, &L) != RSM_OK)
+        return RSM_OK; /* no device to move it with: the next inventory records it */
+    /* The same request as DismountNtmsDrive, which refuses a disabled drive. */
+    struct rsm_lc_req *r = rsm_lc_req_new(&drive_ops, c);
+    if (!r)
+        return RSM_E_NOMEM;
+    r->drive = *drive;
+    rc = rsm_lc_req_submit(e, L, r);
+    return rc == RSM_OK ? rsm_lc_req_wait(e, L, r, UINT32_MAX, NULL) : rc;
+}

@@ -6,6 +6,7 @@
 
 #include "rsm/engine/events.h"
 #include "rsm/engine/internal.h"
+#include "rsm/engine/libctl.h"
 
 rsm_rc rsm_obj_insert(struct rsm_db *db, const struct rsm_guid *g, uint32_t type, const char *name,
                       const char *descr)
@@ -752,6 +753,8 @@ rsm_rc rsm_object_enable(struct rsm_engine *e, const struct rsm_caller *c, uint3
     if (rc == RSM_OK && enable)
         rsm_engine_signal(e);
     rsm_engine_unlock(e);
+    if (rc == RSM_OK && !enable && type == RSM_OT_DRIVE)
+        (void)rsm_lc_drive_disabled(e, c, id); /* its medium goes home; disabled either way */
     return rc;
 }
 

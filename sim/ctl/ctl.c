@@ -379,35 +379,118 @@ static json_t *cmd_move(struct ctl_lib *l, json_t *args, struct ctl_err *e)
     return json_object();
 }
 
+/* The drive named by argument "drive" (its 0-based index or its element address) into
+ * *@index. @required: absent is an error; otherwise *@present says whether it was given. */
+static bool arg_drive(struct ctl_lib *l, json_t *args, const char *cmd, bool required,
+                      unsigned *index, bool *present, struct ctl_err *e)
+{
+    unsigned long drive = 0;
+    bool has;
+    if (!arg_uint(args, "drive", 0xFFFF, &drive, &has, e))
+        return false;
+    if (present)
+        *present = has;
+    if (!has) {
+        if (required)
+            set_err(e, "BAD_REQUEST", "%s: 'drive' is required", cmd);
+        return !required;
+    }
+    unsigned n = vtl_library_count(l->lib, VTL_ELEM_DTE);
+    *index = (unsigned)drive;
+    if (drive >= n) {
+        struct vtl_elem_info ei;
+        if (vtl_library_elem(l->lib, (uint16_t)drive, &ei) != VTL_OK || ei.type != VTL_ELEM_DTE) {
+            set_err(e, "VTL_E_BAD_ADDR", "%s: no drive %lu (index or element address)", cmd,
+                    drive);
+            return false;
+        }
+        *index = ei.index;
+    }
+    return true;
+}
+
+/* Whether the drive hook @fn exists; the drives of a changer-only library are not
+ * emulated, which is an honest NOT_SUPPORTED rather than a silent success. */
+static bool have_hook(bool present, const char *cmd, struct ctl_err *e)
+{
+    if (!present)
+        set_err(e, "NOT_SUPPORTED", "%s: this library's drives are not emulated", cmd);
+    return present;
+}
+
 static json_t *cmd_dirty(struct ctl_lib *l, json_t *args, struct ctl_err *e)
 {
     static const char *const ok[] = {"drive", NULL};
-    unsigned long drive = 0;
-    bool has;
-    if (!args_known(args, ok, "dirty", e) || !arg_uint(args, "drive", 0xFFFF, &drive, &has, e))
+    unsigned index = 0;
+    if (!args_known(args, ok, "dirty", e) || !arg_drive(l, args, "dirty", true, &index, NULL, e) ||
+        !have_hook(l->hooks.set_dirty != NULL, "dirty", e))
         return NULL;
-    if (!has) {
-        set_err(e, "BAD_REQUEST", "dirty: 'drive' is required");
-        return NULL;
-    }
-    /* A drive is named by its index or by its element address. */
-    unsigned n = vtl_library_count(l->lib, VTL_ELEM_DTE);
-    unsigned index = (unsigned)drive;
-    if (drive >= n) {
-        struct vtl_elem_info ei;
-        if (vtl_library_elem((l->lib), (uint16_t)drive, &ei) != VTL_OK ||
-            ei.type != VTL_ELEM_DTE) {
-            set_err(e, "VTL_E_BAD_ADDR", "dirty: no drive %lu (index or element address)", drive);
-            return NULL;
-        }
-        index = ei.index;
-    }
-    if (!l->hooks.set_dirty) {
-        set_err(e, "NOT_SUPPORTED", "dirty: this library's drives are not emulated");
-        return NULL;
-    }
     if (lib_fail(l->hooks.set_dirty(l->hooks.priv, index), "dirty", e))
         return NULL;
+    return json_pack("{s:i}", "drive", (int)index);
+}
+
+/* fault drive-fail / drive-repair / read-error / write-error: faults of one tape drive. */
+static json_t *fault_drive(struct ctl_lib *l, json_t *args, const char *kind, struct ctl_err *e)
+{
+    char what[32];
+    snprintf(what, sizeof what, "fault %s", kind);
+    unsigned index = 0;
+    if (strcmp(kind, "drive-fail") == 0) {
+        static const char *const ok[] = {"kind", "drive", "asc", "ascq", NULL};
+        unsigned long asc = 0, ascq = 0;
+        bool ha, hq;
+        if (!args_known(args, ok, what, e) || !arg_drive(l, args, what, true, &index, NULL, e) ||
+            !arg_uint(args, "asc", 0xFF, &asc, &ha, e) ||
+            !arg_uint(args, "ascq", 0xFF, &ascq, &hq, e))
+            return NULL;
+        if (ha != hq) {
+            set_err(e, "BAD_REQUEST", "%s: give both 'asc' and 'ascq', or neither", what);
+            return NULL;
+        }
+        if (!have_hook(l->hooks.fault_hard != NULL, what, e) ||
+            lib_fail(l->hooks.fault_hard(l->hooks.priv, index, (uint16_t)(asc << 8 | ascq)), what,
+                     e))
+            return NULL;
+    } else if (strcmp(kind, "drive-repair") == 0) {
+        static const char *const ok[] = {"kind", "drive", NULL};
+        if (!args_known(args, ok, what, e) || !arg_drive(l, args, what, true, &index, NULL, e) ||
+            !have_hook(l->hooks.fault_clear != NULL, what, e) ||
+            lib_fail(l->hooks.fault_clear(l->hooks.priv, index), what, e))
+            return NULL;
+    } else if (strcmp(kind, "read-error") == 0) {
+        static const char *const ok[] = {"kind", "drive", "block", "partition", NULL};
+        unsigned long block = 0, part = 0;
+        bool hb, hp;
+        if (!args_known(args, ok, what, e) || !arg_drive(l, args, what, true, &index, NULL, e) ||
+            !arg_uint(args, "block", 0xFFFFFFFFUL, &block, &hb, e) ||
+            !arg_uint(args, "partition", 3, &part, &hp, e))
+            return NULL;
+        if (!hb) {
+            set_err(e, "BAD_REQUEST", "%s: 'block' is required", what);
+            return NULL;
+        }
+        if (!have_hook(l->hooks.fault_read_error != NULL, what, e) ||
+            lib_fail(l->hooks.fault_read_error(l->hooks.priv, index, (unsigned)part, block), what,
+                     e))
+            return NULL;
+    } else {
+        static const char *const ok[] = {"kind", "drive", "count", NULL};
+        unsigned long count = 1;
+        bool hc;
+        if (!args_known(args, ok, what, e) || !arg_drive(l, args, what, true, &index, NULL, e) ||
+            !arg_uint(args, "count", 1000000, &count, &hc, e))
+            return NULL;
+        if (!hc)
+            count = 1;
+        if (count == 0) {
+            set_err(e, "BAD_REQUEST", "%s: 'count' must be at least 1", what);
+            return NULL;
+        }
+        if (!have_hook(l->hooks.fault_write_error != NULL, what, e) ||
+            lib_fail(l->hooks.fault_write_error(l->hooks.priv, index, (unsigned)count), what, e))
+            return NULL;
+    }
     return json_pack("{s:i}", "drive", (int)index);
 }
 
@@ -465,10 +548,13 @@ static json_t *cmd_fault(struct ctl_lib *l, json_t *args, struct ctl_err *e)
         return NULL;
     }
     if (strcmp(kind, "sense") == 0) {
-        static const char *const ok[] = {"kind", "key", "asc", "ascq", "opcode", "count", NULL};
+        static const char *const ok[] = {"kind",  "key",   "asc",   "ascq",
+                                         "opcode", "count", "drive", NULL};
         unsigned long key = 0, asc = 0, ascq = 0, opcode = 0, count = 1;
-        bool hk, ha, hq, ho, hc;
+        bool hk, ha, hq, ho, hc, hd;
+        unsigned index = 0;
         if (!args_known(args, ok, "fault sense", e) || !arg_uint(args, "key", 0xF, &key, &hk, e) ||
+            !arg_drive(l, args, "fault sense", false, &index, &hd, e) ||
             !arg_uint(args, "asc", 0xFF, &asc, &ha, e) ||
             !arg_uint(args, "ascq", 0xFF, &ascq, &hq, e) ||
             !arg_uint(args, "opcode", 0xFF, &opcode, &ho, e) ||
@@ -480,6 +566,20 @@ static json_t *cmd_fault(struct ctl_lib *l, json_t *args, struct ctl_err *e)
         }
         if (!hc)
             count = 1;
+        if (hd) {
+            /* A drive selector sends the sense to that drive's LUN instead of the changer. */
+            if (count == 0) {
+                set_err(e, "BAD_REQUEST", "fault sense: 'count' must be at least 1");
+                return NULL;
+            }
+            if (!have_hook(l->hooks.fault_sense != NULL, "fault sense", e) ||
+                lib_fail(l->hooks.fault_sense(l->hooks.priv, index, ho ? (int)opcode : -1,
+                                              (uint8_t)key, (uint16_t)(asc << 8 | ascq),
+                                              (unsigned)count),
+                         "fault sense", e))
+                return NULL;
+            return json_pack("{s:i}", "drive", (int)index);
+        }
         if (lib_fail(vtl_fault_next_cmd(l->lib, ho ? (int)opcode : VTL_FAULT_ANY_OPCODE,
                                         (uint8_t)key, (uint16_t)(asc << 8 | ascq),
                                         (unsigned)count),
@@ -519,6 +619,9 @@ static json_t *cmd_fault(struct ctl_lib *l, json_t *args, struct ctl_err *e)
             return NULL;
         return json_object();
     }
+    if (strcmp(kind, "drive-fail") == 0 || strcmp(kind, "drive-repair") == 0 ||
+        strcmp(kind, "read-error") == 0 || strcmp(kind, "write-error") == 0)
+        return fault_drive(l, args, kind, e);
     static const char *const ok[] = {"kind", NULL};
     if (!args_known(args, ok, "fault", e))
         return NULL;

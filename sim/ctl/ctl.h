@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/core/library.h"
 
@@ -31,6 +32,20 @@ struct vtl_ctl_drive_hooks {
      * TapeAlert flags (bit n-1 = flag n). */
     enum vtl_rc (*describe)(void *priv, unsigned index, const char **state,
                             unsigned long long *tapealert);
+    /* Hard failure: HARDWARE ERROR @asc_ascq (0 = 44/00) on every command but INQUIRY,
+     * REQUEST SENSE and REPORT LUNS, until fault_clear. */
+    enum vtl_rc (*fault_hard)(void *priv, unsigned index, uint16_t asc_ascq);
+    /* Clears every injected drive fault (the repair). */
+    enum vtl_rc (*fault_clear)(void *priv, unsigned index);
+    /* Reading logical block @block of @partition fails MEDIUM ERROR 11/00. */
+    enum vtl_rc (*fault_read_error)(void *priv, unsigned index, unsigned partition,
+                                    uint64_t block);
+    /* The next @count WRITE commands fail MEDIUM ERROR 0C/00. */
+    enum vtl_rc (*fault_write_error)(void *priv, unsigned index, unsigned count);
+    /* The next @count commands (opcode @opcode, -1 any) on the drive's LUN fail with
+     * @key/@asc_ascq. */
+    enum vtl_rc (*fault_sense)(void *priv, unsigned index, int opcode, uint8_t key,
+                               uint16_t asc_ascq, unsigned count);
     void *priv;
 };
 

@@ -890,6 +890,12 @@ enum vtl_exec vtl_drive_execute(struct vtl_drive *d, struct vtl_cmd *cmd)
         drv_fail(d, cmd, DRV_KEY_UNIT_ATTENTION, ua_take(nx));
         return VTL_EXEC_DONE;
     }
+    if (d->next_faults && (d->next_opcode < 0 || d->next_opcode == op)) {
+        /* Injected one-shot sense: the command is refused before anything is done. */
+        d->next_faults--;
+        drv_fail(d, cmd, d->next_key, d->next_asc);
+        return VTL_EXEC_DONE;
+    }
     /* FORMAT MEDIUM (04h) has no decoder in scsi/cdb.h yet: drive_ssc.c decodes it. */
     bool format = op == 0x04;
     struct t10_cdb c = {.kind = T10_CDB_UNKNOWN};

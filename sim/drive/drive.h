@@ -206,7 +206,14 @@ void vtl_drive_fault_not_ready(struct vtl_drive *d, unsigned after_writes,
                                uint64_t duration_us);
 /* Every medium-access command takes @extra_us more clock time (0 = off). */
 void vtl_drive_fault_slow(struct vtl_drive *d, uint64_t extra_us);
-/* Clears every injected fault (hard failure, pending read/write errors, not ready). */
+/* The next @count commands on the drive's LUN (any nexus) whose opcode is @opcode (-1:
+ * any) fail CHECK CONDITION @key/@asc_ascq without being executed: the drive-side twin of
+ * the changer's vtl_fault_next_cmd(). Replaces one still pending. VTL_DRIVE_EINVAL for a
+ * count of 0, a key above 0Fh or an opcode above FFh. */
+enum vtl_drive_rc vtl_drive_fault_next_cmd(struct vtl_drive *d, int opcode, uint8_t key,
+                                           uint16_t asc_ascq, unsigned count);
+/* Clears every injected fault (hard failure, pending read/write errors, not ready,
+ * next-command sense). */
 void vtl_drive_fault_clear(struct vtl_drive *d);
 
 #endif

@@ -29,6 +29,18 @@ void vtl_drive_fault_write_error(struct vtl_drive *d, unsigned count)
     d->write_faults = count;
 }
 
+enum vtl_drive_rc vtl_drive_fault_next_cmd(struct vtl_drive *d, int opcode, uint8_t key,
+                                           uint16_t asc_ascq, unsigned count)
+{
+    if (!count || key > 0xF || opcode < -1 || opcode > 0xFF)
+        return VTL_DRIVE_EINVAL;
+    d->next_faults = count;
+    d->next_opcode = opcode;
+    d->next_key = key;
+    d->next_asc = asc_ascq;
+    return VTL_DRIVE_OK;
+}
+
 static void nr_over(void *arg)
 {
     struct vtl_drive *d = arg;
@@ -74,6 +86,7 @@ void vtl_drive_fault_clear(struct vtl_drive *d)
     d->fail_asc = 0;
     d->n_read_faults = 0;
     d->write_faults = 0;
+    d->next_faults = 0;
     d->nr_armed = false;
     d->slow_us = 0;
     drv_cancel_event(d, &d->nr_event);

@@ -138,6 +138,10 @@ struct vtl_drive {
     struct { unsigned partition; uint64_t object; } read_fault[DRV_MAX_READ_FAULTS];
     unsigned n_read_faults;
     unsigned write_faults;
+    unsigned next_faults;           /* commands left to fail with next_key/next_asc */
+    int next_opcode;                /* -1: any */
+    uint8_t next_key;
+    uint16_t next_asc;
     bool nr_armed, nr_active;
     unsigned nr_after_writes;
     uint64_t nr_duration_us, nr_event;

@@ -9,5 +9,6 @@ extern CU_SuiteInfo ieclean_ie_suites[];
 extern CU_SuiteInfo ieclean_clean_suites[];
 extern CU_SuiteInfo ieclean_detect_suites[];
 extern CU_SuiteInfo ieclean_soak_suites[];
+extern CU_SuiteInfo ieclean_rsmd_suites[];
 
 #endif

@@ -128,6 +128,9 @@ static void clean_without_cleaner_asks_operator(void)
     CU_ASSERT_EQUAL(ifix_opreqs(&fx, NTMS_OPREQ_CLEANER), 1);
     CU_ASSERT_EQUAL(CleanNtmsDrive(fx.h, &d), ERROR_CLEANER_CARTRIDGE_SPENT);
     CU_ASSERT_EQUAL(ifix_opreqs(&fx, NTMS_OPREQ_CLEANER), 1); /* the same request, not two */
+    /* The failed request keeps dwErrorCode: the Win32 code, as EnumerateNtmsObject shows it. */
+    CU_ASSERT_EQUAL(ifix_q(&fx, "SELECT max(err) FROM libreq WHERE op=15 AND state=3", NULL),
+                    ERROR_CLEANER_CARTRIDGE_SPENT);
 }
 
 static void cleaner_uses_counted_to_spent(void)
@@ -249,6 +252,77 @@ static void tapealert_at_dismount_then_clean_before_mount(void)
     CU_ASSERT_EQUAL(ifix_opreqs(&fx, NTMS_OPREQ_CLEANER), 1);
 }
 
+/* Issue 8 through MountNtmsMedia/DismountNtmsMedia (mount.c's hooks): TapeAlert read at the
+ * dismount records the request, and the next mount into that drive cleans it first. */
+static void dirty_drive_cleaned_before_next_mount(void)
+{
+    install_cleaner("CLN007L1", 10, 10);
+    NTMS_GUID lmid;
+    CU_ASSERT_EQUAL_FATAL(ifix_allocate(&fx, "A00001L8", &lmid), 0);
+    struct rsm_guid d1;
+    NTMS_GUID d = drive_api(1, &d1);
+    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_WRITE, 0, 0, NULL),
+                          ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(fx.hooks.set_dirty(fx.hooks.priv, 0), VTL_OK); /* worn by the writing */
+    CU_ASSERT_FALSE(rsm_clean_pending(fx.e, &d1));
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, NTMS_DISMOUNT_IMMEDIATE), ERROR_SUCCESS);
+    CU_ASSERT_TRUE(rsm_clean_pending(fx.e, &d1)); /* read at the dismount */
+    CU_ASSERT_EQUAL(rsm_clean_count(fx.e, &fx.glib), 0);
+    CU_ASSERT_EQUAL(sim_cleaner_uses(), 10);
+    NTMS_GUID again = d;
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &again, 1, NTMS_MOUNT_WRITE, 0, 0, NULL),
+                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(memcmp(&again, &d, sizeof d), 0);
+    CU_ASSERT_FALSE(rsm_clean_pending(fx.e, &d1));
+    CU_ASSERT_EQUAL(rsm_clean_count(fx.e, &fx.glib), 1);
+    CU_ASSERT_EQUAL(sim_cleaner_uses(), 9); /* the drive ran a real cycle before the mount */
+    CU_ASSERT_EQUAL(ifix_where(&fx, "CLN007L1"), ifix_addr(&fx, VTL_ELEM_STORAGE, 12));
+    CU_ASSERT_EQUAL(ifix_where(&fx, "A00001L8"), ifix_addr(&fx, VTL_ELEM_DTE, 1));
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, NTMS_DISMOUNT_IMMEDIATE), ERROR_SUCCESS);
+    CU_ASSERT_FALSE(rsm_clean_pending(fx.e, &d1)); /* clean now: nothing recorded */
+    CU_ASSERT_EQUAL(ifix_diff(&fx), 0);
+}
+
+/* Without a cleaner the dirty drive's mount still happens and the operator is asked. */
+static void dirty_drive_mounts_without_cleaner_and_asks(void)
+{
+    NTMS_GUID lmid;
+    CU_ASSERT_EQUAL_FATAL(ifix_allocate(&fx, "A00002L8", &lmid), 0);
+    struct rsm_guid d1;
+    NTMS_GUID d = drive_api(1, &d1);
+    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_WRITE, 0, 0, NULL),
+                          ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(fx.hooks.set_dirty(fx.hooks.priv, 0), VTL_OK);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, NTMS_DISMOUNT_IMMEDIATE), ERROR_SUCCESS);
+    CU_ASSERT_TRUE(rsm_clean_pending(fx.e, &d1));
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_WRITE, 0, 0, NULL),
+                    ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(ifix_where(&fx, "A00002L8"), ifix_addr(&fx, VTL_ELEM_DTE, 1));
+    CU_ASSERT_TRUE(rsm_clean_pending(fx.e, &d1));
+    CU_ASSERT_EQUAL(ifix_opreqs(&fx, NTMS_OPREQ_CLEANER), 1);
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, NTMS_DISMOUNT_IMMEDIATE), ERROR_SUCCESS);
+}
+
+/* DisableNtmsObject of a drive holding a medium: the medium goes back to a slot. */
+static void disabled_drive_gives_its_medium_back(void)
+{
+    NTMS_GUID lmid;
+    CU_ASSERT_EQUAL_FATAL(ifix_allocate(&fx, "A00003L8", &lmid), 0);
+    struct rsm_guid d1;
+    NTMS_GUID d = drive_api(1, &d1);
+    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, 0, NULL),
+                          ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(ifix_where(&fx, "A00003L8"), ifix_addr(&fx, VTL_ELEM_DTE, 1));
+    CU_ASSERT_EQUAL(DisableNtmsObject(fx.h, NTMS_DRIVE, &d), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(ifix_where(&fx, "A00003L8"), ifix_addr(&fx, VTL_ELEM_STORAGE, 4));
+    CU_ASSERT_EQUAL(ifix_diff(&fx), 0);
+    struct rsm_objinfo o = ifix_get(&fx, &d1, RSM_OT_DRIVE);
+    CU_ASSERT_FALSE(o.enabled);
+    /* Disabled and empty: it stays so, and a second disable changes nothing. */
+    CU_ASSERT_EQUAL(DisableNtmsObject(fx.h, NTMS_DRIVE, &d), ERROR_INVALID_STATE);
+    CU_ASSERT_EQUAL(EnableNtmsObject(fx.h, NTMS_DRIVE, &d), ERROR_SUCCESS);
+}
+
 static CU_TestInfo clean_tests[] = {
     {"cleaner_slot_rules", cleaner_slot_rules},
     {"inject_cleaner_and_clean_a_drive", inject_cleaner_and_clean_a_drive},
@@ -260,6 +334,9 @@ static CU_TestInfo clean_tests[] = {
     {"dirty_drive_cleaned_on_schedule_and_again", dirty_drive_cleaned_on_schedule_and_again},
     {"tapealert_at_dismount_then_clean_before_mount",
      tapealert_at_dismount_then_clean_before_mount},
+    {"dirty_drive_cleaned_before_next_mount", dirty_drive_cleaned_before_next_mount},
+    {"dirty_drive_mounts_without_cleaner_and_asks", dirty_drive_mounts_without_cleaner_and_asks},
+    {"disabled_drive_gives_its_medium_back", disabled_drive_gives_its_medium_back},
     CU_TEST_INFO_NULL,
 };
 

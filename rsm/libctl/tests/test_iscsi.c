@@ -3,9 +3,9 @@
  * (the default library), with the operator's and the robot's misadventures played by
  * vtlctl: cartridges moved by hand, injected through a mail slot (a unit attention the
  * next call must act on), taken away, a jammed robot (during a mount and during a
- * dismount), a power-on reset's unit attention. (vtld refuses a second cartridge
- * with a known barcode; test_sim.c shows the engine one through its snapshot hook.) The tests
- * run in order on one library and one database.
+ * dismount), a power-on reset's unit attention, a drive that fails as it threads the tape. (vtld
+ * refuses a second cartridge with a known barcode; test_sim.c shows the engine one through its
+ * snapshot hook.) The tests run in order on one library and one database.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rsm/engine/libctl.h"
 #include "rsm/libctl/tests/fix.h"
 #include "rsm/libctl/tests/suites.h"
 #include "tests/lib/cutest.h"
@@ -425,6 +426,79 @@ static void iscsi_queue_order_and_cancel(void)
     CU_ASSERT_EQUAL(rsm_engine_check(fx.e, why, sizeof why), RSM_OK);
 }
 
+/* Fails, through vtlctl, the drive the robot has just put @barcode in (at the mount's
+ * RSM_LC_STEP_MOUNT_MOVED, before the drive is asked whether it is ready). */
+struct drive_fail {
+    const char *barcode;
+    char drive[16]; /* element address of the failed drive, for the repair */
+    int fired;
+};
+
+static void fail_drive_hook(enum rsm_lc_step s, void *arg)
+{
+    struct drive_fail *df = arg;
+    if (df->fired || s != RSM_LC_STEP_MOUNT_MOVED)
+        return;
+    /* Our own session to the changer: the engine waits in this hook, sending nothing. */
+    if (rsm_dev_lib_inventory(peek, false) != RSM_DEV_OK)
+        return;
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, df->barcode);
+    if (!el || el->type != 4)
+        return;
+    snprintf(df->drive, sizeof df->drive, "%u", el->addr);
+    if (vtlctl("fault", "drive-fail", df->drive) == 0)
+        df->fired = 1;
+}
+
+/* The drive fails (HARDWARE ERROR 44/00 on every command, injected with vtlctl) while it
+ * threads the tape the robot just put in: as in-process (test_faults.c), the mount FAILS
+ * with ERROR_UNABLE_TO_LOAD_MEDIUM, the robot takes the cartridge back to its slot, the
+ * database matches the changer, and once the drive is repaired the mount works. */
+static void iscsi_drive_fails_during_mount(void)
+{
+    static const char bc[] = "A00017L8";
+    NTMS_GUID m, d, req;
+    CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, bc, &m), 0);
+    CU_ASSERT_EQUAL_FATAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    const struct rsm_chg_elem *el = rsm_dev_lib_find_barcode(peek, bc);
+    CU_ASSERT_TRUE_FATAL(el && el->type == 2);
+    uint16_t home = el->addr;
+    struct rsm_guid pm = pm_of(bc), hs = slot(rsm_dev_lib_number(peek, home, NULL));
+    CU_ASSERT_TRUE_FATAL(fix_location_is(&fx, &pm, &hs));
+
+    struct drive_fail df = {.barcode = bc};
+    rsm_lc_set_step_hook(fail_drive_hook, &df);
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &m, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+                    ERROR_UNABLE_TO_LOAD_MEDIUM);
+    rsm_lc_set_step_hook(NULL, NULL);
+    CU_ASSERT_EQUAL_FATAL(df.fired, 1);
+    CU_ASSERT_EQUAL_FATAL(last_request(NTMS_LM_MOUNT, &req), 0);
+    NTMS_OBJECTINFORMATION info = {.dwSize = sizeof info, .dwType = NTMS_LIBREQUEST};
+    CU_ASSERT_EQUAL(GetNtmsObjectInformation(fx.h, &req, &info), ERROR_SUCCESS);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.State, NTMS_LM_FAILED);
+    CU_ASSERT_EQUAL(info.Info.LibRequest.dwErrorCode, ERROR_UNABLE_TO_LOAD_MEDIUM);
+
+    /* Put back: idle in its slot, and the changer shows it there too. */
+    struct rsm_objinfo p = fix_get(&fx, &pm, RSM_OT_PHYSICAL_MEDIA);
+    CU_ASSERT_EQUAL(p.u.pmedia.state, NTMS_MEDIASTATE_IDLE);
+    CU_ASSERT_TRUE(rsm_guid_eq(&p.u.pmedia.location, &hs));
+    CU_ASSERT_EQUAL(rsm_dev_lib_inventory(peek, false), RSM_DEV_OK);
+    el = rsm_dev_lib_find_barcode(peek, bc);
+    CU_ASSERT_TRUE(el && el->addr == home);
+    assert_db_matches_changer();
+
+    /* Repaired: the same mount works, and the dismount takes it home. */
+    CU_ASSERT_EQUAL_FATAL(vtlctl("fault", "drive-repair", df.drive), 0);
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &m, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+                    ERROR_SUCCESS);
+    struct rsm_guid dg;
+    rsm_guid_from_api(&dg, &d);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &dg));
+    CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &m, 1, 0), ERROR_SUCCESS);
+    CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &hs));
+    assert_db_matches_changer();
+}
+
 static CU_TestInfo iscsi_tests[] = {
     {"add", iscsi_add},
     {"mount_dismount", iscsi_mount_dismount},
@@ -436,6 +510,8 @@ static CU_TestInfo iscsi_tests[] = {
     {"jam_during_dismount", iscsi_jam_during_dismount},
     {"power_cycle_reconciled", iscsi_power_cycle_reconciled},
     {"queue_order_and_cancel", iscsi_queue_order_and_cancel},
+    {"drive_fails_during_mount", iscsi_drive_fails_during_mount},
+    /* Last: it leaves A00001L8's label unreadable. */
     {"omid_names_unreadable_barcode", iscsi_omid_names_unreadable_barcode},
     CU_TEST_INFO_NULL,
 };

@@ -10,7 +10,10 @@
 #include "sim/core/fault.h"
 #include "sim/core/library.h"
 #include "sim/core/mutant.h"
+#include "scsi/cdb.h"
 #include "sim/ctl/ctl.h"
+#include "sim/system.h"
+#include "sim/target/target.h"
 #include "tests/lib/cutest.h"
 
 static struct vtl_config *cfg;
@@ -387,6 +390,276 @@ static void test_mutant_switched_on_and_off(void)
     CU_ASSERT_FALSE(vtl_mutant_on(lib, VTL_MUT_TUR_NOT_READY));
 }
 
+/* ---- drive faults, against a whole library (changer + emulated drives) ---------------- */
+
+static struct vtl_system *dsys;
+
+static int drive_setup(void)
+{
+    char err[512];
+    if (vtl_system_open(NULL, NULL, &dsys, err, sizeof err) != VTL_OK)
+        return 1;
+    struct vtl_ctl_drive_hooks hooks;
+    vtl_system_ctl_hooks(dsys, &hooks);
+    ctl = vtl_ctl_new();
+    return !ctl || vtl_ctl_add_library(ctl, "default", vtl_system_library(dsys), NULL, &hooks) !=
+                       VTL_OK;
+}
+
+static int drive_teardown(void)
+{
+    vtl_ctl_free(ctl);
+    vtl_system_close(dsys);
+    ctl = NULL;
+    dsys = NULL;
+    return 0;
+}
+
+/* Runs @c on @lun, skipping unit attentions; returns key<<16 | asc<<8 | ascq of a CHECK
+ * CONDITION, 0 for GOOD. */
+static unsigned scsi(uint64_t nexus, unsigned lun, const struct t10_cdb *c, const uint8_t *out,
+                     size_t out_len)
+{
+    static uint8_t buf[65536];
+    for (int i = 0; i < 5; i++) {
+        struct vtl_cmd cmd;
+        memset(&cmd, 0, sizeof cmd);
+        cmd.cdb_len = t10_cdb_build(cmd.cdb, sizeof cmd.cdb, c);
+        cmd.nexus_id = nexus;
+        cmd.data_out = out;
+        cmd.data_out_len = out_len;
+        cmd.data_in = buf;
+        cmd.data_in_cap = sizeof buf;
+        CU_ASSERT_EQUAL_FATAL(vtl_lun_execute(vtl_system_library(dsys), lun, &cmd),
+                              VTL_EXEC_DONE);
+        if (cmd.status == 0)
+            return 0;
+        CU_ASSERT_EQUAL_FATAL(cmd.status, 2);
+        CU_ASSERT_TRUE_FATAL(cmd.sense_len >= 14);
+        unsigned key = cmd.sense[2] & 0x0F;
+        if (key != 6)
+            return key << 16 | (unsigned)cmd.sense[12] << 8 | cmd.sense[13];
+    }
+    CU_FAIL("unit attentions never stopped");
+    return ~0u;
+}
+
+static unsigned tur(uint64_t nexus, unsigned lun)
+{
+    struct t10_cdb c = {.kind = T10_CDB_TEST_UNIT_READY};
+    return scsi(nexus, lun, &c, NULL, 0);
+}
+
+static void expect_ok(const char *req)
+{
+    json_t *r = call(req);
+    if (!ok(r))
+        fprintf(stderr, "%s: %s\n", req, err_code(r));
+    CU_ASSERT_TRUE(ok(r));
+    json_decref(r);
+}
+
+static void test_drive_fail_and_repair(void)
+{
+    uint64_t nx = vtl_system_nexus_open(dsys);
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x023A00);   /* empty drive: medium not present */
+    json_t *r = call("{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-fail\",\"drive\":0}}");
+    CU_ASSERT_TRUE(ok(r));
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(r, "result"), "drive")), 0);
+    json_decref(r);
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x044400);   /* HARDWARE ERROR, internal target failure */
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x044400);   /* on every command, not once */
+    CU_ASSERT_EQUAL(tur(nx, 2), 0x023A00);   /* the other drive is unaffected */
+    CU_ASSERT_EQUAL(tur(nx, 0), 0);          /* and so is the changer */
+    r = call("{\"cmd\":\"status\"}");
+    struct vtl_elem_info d0;
+    CU_ASSERT_EQUAL_FATAL(vtl_library_elem_at(vtl_system_library(dsys), VTL_ELEM_DTE, 0, &d0),
+                          VTL_OK);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(find_elem(r, d0.addr), "drive_state")),
+                           "FAILED");
+    json_decref(r);
+
+    /* Repair by element address: the drive answers as before the failure. */
+    char req[160];
+    snprintf(req, sizeof req,
+             "{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-repair\",\"drive\":%u}}", d0.addr);
+    expect_ok(req);
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x023A00);
+
+    /* An ASC/ASCQ of the caller's choosing. */
+    expect_ok("{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-fail\",\"drive\":1,"
+              "\"asc\":64,\"ascq\":1}}");
+    CU_ASSERT_EQUAL(tur(nx, 2), 0x044001);
+    expect_ok("{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-repair\",\"drive\":1}}");
+    CU_ASSERT_EQUAL(tur(nx, 2), 0x023A00);
+    vtl_system_nexus_close(dsys, nx);
+}
+
+static void test_drive_sense_is_one_shot(void)
+{
+    uint64_t nx = vtl_system_nexus_open(dsys);
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x023A00);
+    json_t *r = call("{\"cmd\":\"fault\",\"args\":{\"kind\":\"sense\",\"drive\":0,\"key\":3,"
+                     "\"asc\":17,\"ascq\":0}}");
+    CU_ASSERT_TRUE(ok(r));
+    /* The changer's queue is untouched: the sense went to the drive. */
+    CU_ASSERT_EQUAL(vtl_fault_pending_cmds(vtl_system_library(dsys)), 0);
+    json_decref(r);
+    CU_ASSERT_EQUAL(tur(nx, 0), 0);
+    CU_ASSERT_EQUAL(tur(nx, 2), 0x023A00);
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x031100);
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x023A00);   /* used up */
+
+    /* With an opcode, other commands pass untouched; count 2 fails two of them. */
+    expect_ok("{\"cmd\":\"fault\",\"args\":{\"kind\":\"sense\",\"drive\":0,\"key\":4,"
+              "\"asc\":68,\"ascq\":0,\"opcode\":1,\"count\":2}}");
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x023A00);
+    struct t10_cdb rw = {.kind = T10_CDB_REWIND};
+    CU_ASSERT_EQUAL(scsi(nx, 1, &rw, NULL, 0), 0x044400);
+    CU_ASSERT_EQUAL(scsi(nx, 1, &rw, NULL, 0), 0x044400);
+    CU_ASSERT_EQUAL(scsi(nx, 1, &rw, NULL, 0), 0x023A00);
+
+    /* The repair drops a sense still pending. */
+    expect_ok("{\"cmd\":\"fault\",\"args\":{\"kind\":\"sense\",\"drive\":0,\"key\":3,"
+              "\"asc\":17,\"ascq\":0}}");
+    expect_ok("{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-repair\",\"drive\":0}}");
+    CU_ASSERT_EQUAL(tur(nx, 1), 0x023A00);
+    vtl_system_nexus_close(dsys, nx);
+}
+
+/* A data cartridge threaded in drive 0 (LUN 1), for the media-error faults. */
+static uint16_t load_drive0(uint64_t nx, uint16_t *slot)
+{
+    struct vtl_library *dlib = vtl_system_library(dsys);
+    struct vtl_elem_info d0, ei;
+    CU_ASSERT_EQUAL_FATAL(vtl_library_elem_at(dlib, VTL_ELEM_DTE, 0, &d0), VTL_OK);
+    *slot = 0;
+    for (unsigned i = 0; i < vtl_library_count(dlib, VTL_ELEM_STORAGE) && !*slot; i++)
+        if (vtl_library_elem_at(dlib, VTL_ELEM_STORAGE, i, &ei) == VTL_OK && ei.full &&
+            !ei.cart.cleaning)
+            *slot = ei.addr;
+    CU_ASSERT_NOT_EQUAL_FATAL(*slot, 0);
+    struct t10_cdb mv = {.kind = T10_CDB_MOVE_MEDIUM};
+    mv.u.move.src = *slot;
+    mv.u.move.dst = d0.addr;
+    CU_ASSERT_EQUAL_FATAL(scsi(nx, 0, &mv, NULL, 0), 0);
+    for (int i = 0; i < 10; i++)
+        vtl_system_run_due(dsys);
+    CU_ASSERT_EQUAL_FATAL(tur(nx, 1), 0);
+    return d0.addr;
+}
+
+static void test_drive_media_errors(void)
+{
+    uint64_t nx = vtl_system_nexus_open(dsys);
+    uint16_t slot;
+    uint16_t d0 = load_drive0(nx, &slot);
+    static uint8_t block[512];
+    struct t10_cdb wr = {.kind = T10_CDB_WRITE6};
+    wr.u.rw6.xfer_len = sizeof block;
+    struct t10_cdb rd = {.kind = T10_CDB_READ6};
+    rd.u.rw6.xfer_len = sizeof block;
+    rd.u.rw6.sili = true;
+    struct t10_cdb rw = {.kind = T10_CDB_REWIND};
+
+    /* write-error: the next WRITE fails 3/0C/00, the one after is written. */
+    expect_ok("{\"cmd\":\"fault\",\"args\":{\"kind\":\"write-error\",\"drive\":0}}");
+    CU_ASSERT_EQUAL(scsi(nx, 1, &wr, block, sizeof block), 0x030C00);
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(scsi(nx, 1, &wr, block, sizeof block), 0);
+
+    /* read-error at block 1: blocks 0 and 2 read, block 1 is a MEDIUM ERROR 11/00. */
+    expect_ok("{\"cmd\":\"fault\",\"args\":{\"kind\":\"read-error\",\"drive\":0,\"block\":1}}");
+    CU_ASSERT_EQUAL(scsi(nx, 1, &rw, NULL, 0), 0);
+    CU_ASSERT_EQUAL(scsi(nx, 1, &rd, NULL, 0), 0);
+    CU_ASSERT_EQUAL(scsi(nx, 1, &rd, NULL, 0), 0x031100);
+    CU_ASSERT_EQUAL(scsi(nx, 1, &rd, NULL, 0), 0);
+
+    /* Put the cartridge back for the next tests. */
+    expect_ok("{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-repair\",\"drive\":0}}");
+    struct t10_cdb ul = {.kind = T10_CDB_LOAD_UNLOAD};
+    CU_ASSERT_EQUAL(scsi(nx, 1, &ul, NULL, 0), 0);
+    for (int i = 0; i < 10; i++)
+        vtl_system_run_due(dsys);
+    struct t10_cdb mv = {.kind = T10_CDB_MOVE_MEDIUM};
+    mv.u.move.src = d0;
+    mv.u.move.dst = slot;
+    CU_ASSERT_EQUAL(scsi(nx, 0, &mv, NULL, 0), 0);
+    vtl_system_nexus_close(dsys, nx);
+}
+
+static void test_drive_fault_bad_requests_change_nothing(void)
+{
+    static const struct {
+        const char *req, *code;
+    } cases[] = {
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-fail\"}}", "BAD_REQUEST"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-fail\",\"drive\":9}}", "VTL_E_BAD_ADDR"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-fail\",\"drive\":0,\"asc\":4}}",
+         "BAD_REQUEST"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-fail\",\"drive\":0,\"key\":4}}",
+         "BAD_REQUEST"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-repair\",\"drive\":\"0\"}}",
+         "BAD_REQUEST"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"read-error\",\"drive\":0}}", "BAD_REQUEST"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"read-error\",\"drive\":0,\"block\":1,"
+         "\"partition\":4}}",
+         "BAD_REQUEST"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"write-error\",\"drive\":0,\"count\":0}}",
+         "BAD_REQUEST"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"sense\",\"drive\":7,\"key\":3,\"asc\":0,"
+         "\"ascq\":0}}",
+         "VTL_E_BAD_ADDR"},
+        {"{\"cmd\":\"fault\",\"args\":{\"kind\":\"sense\",\"drive\":0,\"key\":3,\"asc\":0,"
+         "\"ascq\":0,\"count\":0}}",
+         "BAD_REQUEST"},
+    };
+    uint64_t nx = vtl_system_nexus_open(dsys);
+    char *before = snapshot();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *r = call(cases[i].req);
+        CU_ASSERT_FALSE(ok(r));
+        if (!err_code(r) || strcmp(err_code(r), cases[i].code) != 0) {
+            fprintf(stderr, "case %zu (%s): got %s, want %s\n", i, cases[i].req, err_code(r),
+                    cases[i].code);
+            CU_FAIL("unexpected error code");
+        }
+        json_decref(r);
+        char *after = snapshot();
+        CU_ASSERT_STRING_EQUAL(before, after);
+        free(after);
+        /* Nothing reached the drives either. */
+        CU_ASSERT_EQUAL(tur(nx, 1), 0x023A00);
+        CU_ASSERT_EQUAL(tur(nx, 2), 0x023A00);
+    }
+    free(before);
+    vtl_system_nexus_close(dsys, nx);
+}
+
+/* A library registered without drive hooks refuses drive faults honestly. */
+static void test_drive_fault_without_drives_not_supported(void)
+{
+    unsigned pending = vtl_fault_pending_cmds(lib);
+    json_t *r = call("{\"cmd\":\"fault\",\"args\":{\"kind\":\"drive-fail\",\"drive\":0}}");
+    CU_ASSERT_FALSE(ok(r));
+    CU_ASSERT_STRING_EQUAL(err_code(r), "NOT_SUPPORTED");
+    json_decref(r);
+    r = call("{\"cmd\":\"fault\",\"args\":{\"kind\":\"sense\",\"drive\":0,\"key\":3,\"asc\":0,"
+             "\"ascq\":0}}");
+    CU_ASSERT_FALSE(ok(r));
+    CU_ASSERT_STRING_EQUAL(err_code(r), "NOT_SUPPORTED");
+    CU_ASSERT_EQUAL(vtl_fault_pending_cmds(lib), pending);   /* not sent to the changer */
+    json_decref(r);
+}
+
+static CU_TestInfo drive_tests[] = {
+    {"drive_fail_and_repair", test_drive_fail_and_repair},
+    {"drive_sense_is_one_shot", test_drive_sense_is_one_shot},
+    {"drive_media_errors", test_drive_media_errors},
+    {"drive_fault_bad_requests_change_nothing", test_drive_fault_bad_requests_change_nothing},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo ctl_tests[] = {
     {"status_lists_every_element", test_status_lists_every_element},
     {"inject_places_cartridge_in_mail_slot", test_inject_places_cartridge_in_mail_slot},
@@ -397,11 +670,13 @@ static CU_TestInfo ctl_tests[] = {
     {"drive_hooks_and_library_names", test_drive_hooks_and_library_names},
     {"state_saved_after_change", test_state_saved_after_change},
     {"mutant_switched_on_and_off", test_mutant_switched_on_and_off},
+    {"drive_fault_without_drives_not_supported", test_drive_fault_without_drives_not_supported},
     CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
     {"ctl", setup, teardown, NULL, NULL, ctl_tests},
+    {"ctl_drive", drive_setup, drive_teardown, NULL, NULL, drive_tests},
     CU_SUITE_INFO_NULL,
 };
 

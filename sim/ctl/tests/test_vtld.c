@@ -420,6 +420,48 @@ static void test_vtlctl_status_and_errors(void)
     CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "mutant", "TUR-NOT-READY", "maybe"), 2);
 }
 
+/* vtlctl fails drive 2 (LUN 2): an iSCSI host sees HARDWARE ERROR 44/00 on that LUN only,
+ * and the drive answers as before once repaired. */
+static void test_vtlctl_drive_fail_and_repair_over_iscsi(void)
+{
+    char url[200], err[256], out[4096];
+    lun_uri(2, url, sizeof url);
+    struct xport *xp;
+    CU_ASSERT_EQUAL_FATAL(xport_open(url, &xp, err, sizeof err), XPORT_OK);
+    struct t10_cdb tur = {.kind = T10_CDB_TEST_UNIT_READY};
+    struct xport_cmd r;
+    struct t10_sense s;
+    int before = exec_cdb(xp, &tur, XPORT_DIR_NONE, NULL, 0, &r, true);
+    CU_ASSERT_TRUE(before == 0 || before == 2);
+    uint16_t before_asc = 0;
+    if (before == 2 && t10_sense_parse(r.sense, r.sense_len, &s) == T10_OK)
+        before_asc = s.asc_ascq;
+    CU_ASSERT_NOT_EQUAL(before_asc, 0x4400);
+
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "fault", "drive-fail", "1"), 0);
+    for (int i = 0; i < 2; i++) {   /* every command, not only the next */
+        CU_ASSERT_EQUAL(exec_cdb(xp, &tur, XPORT_DIR_NONE, NULL, 0, &r, true), 2);
+        CU_ASSERT_EQUAL(t10_sense_parse(r.sense, r.sense_len, &s), T10_OK);
+        CU_ASSERT_EQUAL(s.key, 4);
+        CU_ASSERT_EQUAL(s.asc_ascq, 0x4400);
+    }
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "status", NULL, NULL), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAILED"));
+
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "fault", "drive-repair", "1"), 0);
+    CU_ASSERT_EQUAL(exec_cdb(xp, &tur, XPORT_DIR_NONE, NULL, 0, &r, true), before);
+    if (before == 2) {
+        CU_ASSERT_EQUAL(t10_sense_parse(r.sense, r.sense_len, &s), T10_OK);
+        CU_ASSERT_EQUAL(s.asc_ascq, before_asc);
+    }
+    /* Bad drive selectors: a usage error locally, a refusal from the daemon. */
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "fault", "drive-fail", "two"), 2);
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "fault", "drive-fail", "9"), 1);
+    CU_ASSERT_EQUAL(test_vtlctl(&vd, out, sizeof out, "fault", "write-error", NULL), 2);
+    CU_ASSERT_EQUAL(exec_cdb(xp, &tur, XPORT_DIR_NONE, NULL, 0, &r, true), before);
+    xport_close(xp);
+}
+
 static CU_TestInfo vtld_tests[] = {
     {"iscsi_ls_lists_target_and_luns", test_iscsi_ls_lists_target_and_luns},
     {"iscsi_inq_reports_changer_identity", test_iscsi_inq_reports_changer_identity},
@@ -431,6 +473,7 @@ static CU_TestInfo vtld_tests[] = {
      test_two_initiators_see_their_own_unit_attentions},
     {"lun_reset_raises_unit_attention", test_lun_reset_raises_unit_attention},
     {"vtlctl_status_and_errors", test_vtlctl_status_and_errors},
+    {"vtlctl_drive_fail_and_repair_over_iscsi", test_vtlctl_drive_fail_and_repair_over_iscsi},
     {"state_survives_sigkill", test_state_survives_sigkill},
     {"sigterm_stops_cleanly", test_sigterm_stops_cleanly},
     {"bad_arguments_and_configs_refused", test_bad_arguments_and_configs_refused},
