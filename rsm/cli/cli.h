@@ -41,7 +41,7 @@ int rsm_cmd_clean(const struct rsm_cli *cli, int argc, char **argv);
 int rsm_cmd_refresh(const struct rsm_cli *cli, int argc, char **argv);
 int rsm_cmd_requests(const struct rsm_cli *cli, int argc, char **argv);
 
-/* ---- helpers of rsm.c; those that look objects up use the session cli->open opened ---- */
+/* ---- shared by rsm.c; the lookups use the session cli->open opened -------------------- */
 
 /* One column of a table: the JSON key of each row and the header shown. */
 struct rsm_cli_column {

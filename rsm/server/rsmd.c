@@ -298,10 +298,34 @@ static bool db_unused(const char *db)
     return alone;
 }
 
+/* Cartridges left in the drives of @library go home (ntms-api.md §6.9: each library's
+ * start-up inventory "empties drives where possible"). No session of this run holds them:
+ * a mount the previous run completed, or cut short after the robot moved the cartridge,
+ * would otherwise keep the drive and the medium busy for ever. Empty drives answer
+ * INVALID_STATE, which is expected. */
+static void empty_drives(struct rsm_engine *engine, const struct rsm_caller *self,
+                         const struct rsm_guid *library)
+{
+    struct rsm_guid drives[64];
+    uint32_t n = 0;
+    rsm_rc rc = rsm_enumerate(engine, self, library, RSM_OT_DRIVE, 0, drives, 64, &n);
+    if (rc == RSM_E_INSUFFICIENT_BUFFER)
+        n = 64;
+    else if (rc != RSM_OK)
+        return;
+    for (uint32_t i = 0; i < n; i++) {
+        rc = rsm_lc_dismount_drive(engine, self, &drives[i]);
+        if (rc == RSM_OK)
+            fprintf(stderr, "rsmd: a cartridge left in a drive was put back in its slot\n");
+        else if (rc != RSM_E_INVALID_STATE)
+            fprintf(stderr, "rsmd: emptying a drive at start-up failed: %s\n", rsm_rc_name(rc));
+    }
+}
+
 /* Start-up (ntms-api.md §6.9): requests a previous run left unfinished get their final
  * state, then each library added by URI gets a fast inventory, so the database matches
- * what the changers hold (cartridges moved by hand or by a robot move the crash cut short)
- * before the first client is served. A library that does not answer is reported and
+ * what the changers hold (cartridges moved by hand or by a robot move the crash cut short),
+ * and its drives are emptied, before the first client is served. A library that does not answer is reported and
  * skipped: its next call reconnects and re-inventories. @alone: no other process has the
  * database open (only then may its requests be ended). */
 static void startup(struct rsm_engine *engine, bool alone)
@@ -331,12 +355,15 @@ static void startup(struct rsm_engine *engine, bool alone)
         rc = rsm_lc_inventory(engine, &self, &libs[i], 1 /* NTMS_INVENTORY_FAST */, &inv);
         if (rc == RSM_E_INVALID_LIBRARY)
             continue; /* the offline library, or one not added by URI: no device */
-        if (rc != RSM_OK)
+        if (rc != RSM_OK) {
             fprintf(stderr, "rsmd: start-up inventory of a library failed: %s\n",
                     rsm_rc_name(rc));
-        else
-            fprintf(stderr, "rsmd: start-up inventory: %u cartridges, %u new, %u moved, "
-                            "%u gone\n", inv.n_seen, inv.n_new, inv.n_moved, inv.n_gone);
+            continue;
+        }
+        fprintf(stderr, "rsmd: start-up inventory: %u cartridges, %u new, %u moved, %u gone\n",
+                inv.n_seen, inv.n_new, inv.n_moved, inv.n_gone);
+        if (alone)
+            empty_drives(engine, &self, &libs[i]);
     }
 }
 
