@@ -66,6 +66,26 @@ say "Mount it for writing: the robot moves it, the drive threads it, RSM writes 
 run "$BIN/rsm" mount "$lmid" --write
 run "$BIN/vtlctl" status
 
+say "The application writes an ANSI VOL1 label and a file of data, as any tape program would"
+hex() { od -An -v -tx1 | tr -d ' \n'; }
+lun=
+for l in 1 2; do # the drive that is ready holds the tape
+  if "$BIN/xport-raw" "$url/$l" 000000000000 >/dev/null 2>&1; then lun=$l; break; fi
+done
+if [ -n "$lun" ]; then
+  label=$(printf 'VOL1%-6s %-13s%-13s%-14s%-28s4' DEMO01 '' OPENRSM-DEMO DEMO '' | hex)
+  data=$(printf 'one life of a tape: %s\n' "$(date -u +%FT%TZ)" | hex)
+  n=$(( ${#data} / 2 ))
+  run "$BIN/xport-raw" --out "$label" "$url/$lun" 0a0000005000        # WRITE(6), 80 bytes
+  run "$BIN/xport-raw" "$url/$lun" 100000000100                          # WRITE FILEMARKS(6)
+  run "$BIN/xport-raw" --out "$data" "$url/$lun" "$(printf '0a0000%02x%02x00' $((n >> 8)) $((n & 255)))"
+  run "$BIN/xport-raw" "$url/$lun" 100000000100
+  echo "READ POSITION (short form): the tape is at block 4 (label, filemark, data, filemark)"
+  run "$BIN/xport-raw" --in 20 "$url/$lun" 34000000000000000000
+else
+  echo "(no ready drive found for the write)"
+fi
+
 say "Dismount: the cartridge goes home"
 run "$BIN/rsm" dismount "$lmid"
 run "$BIN/rsm" view media
@@ -100,4 +120,4 @@ echo "The mail slot now holds the cartridge, for the operator to take away:"
 run "$BIN/vtlctl" status
 run "$BIN/rsm" requests
 
-say "Done: the tape was inventoried, allocated, mounted for writing, dismounted and ejected"
+say "Done: the tape was inventoried, allocated, mounted, labelled and written, dismounted and ejected"
