@@ -1038,6 +1038,42 @@ static int cmd_movetopool(int argc, char **argv)
     return EX_OK;
 }
 
+/* freemedia MEDIUM... : rsm.exe's freemedia, MoveToNtmsMediaPool into the Free pool of
+ * each medium's own media type. In a library this engine drives, the sides wait as
+ * Unprepared until RSM has written its free-media label (a WRITESCRATCH library request,
+ * shown by `rsm requests`). */
+static int cmd_freemedia(int argc, char **argv)
+{
+    if (argc < 2 || is_help(argv[1])) {
+        puts("usage: rsm freemedia MEDIUM...\n"
+             "Returns each physical medium (barcode, name or GUID) to the Free pool of its\n"
+             "media type (MoveToNtmsMediaPool). In a library RSM drives, its sides stay\n"
+             "Unprepared until the free-media label is written on the tape (see rsm\n"
+             "requests); an allocated medium is refused (ERROR_INVALID_MEDIA_POOL or\n"
+             "ERROR_MEDIA_INCOMPATIBLE, as the pool rules say).");
+        return argc < 2 ? EX_USAGE : EX_OK;
+    }
+    DWORD err = open_session();
+    if (err)
+        return fail(err, "cannot open a session");
+    for (int i = 1; i < argc; i++) {
+        GUID pm, pool;
+        NTMS_OBJECTINFORMATIONA o, mt;
+        char path[NTMS_OBJECTNAME_LENGTH + 8];
+        if ((err = find_named(NTMS_PHYSICAL_MEDIA, argv[i], &pm)))
+            return fail(err, "freemedia: medium '%s'", argv[i]);
+        if ((err = get(&pm, NTMS_PHYSICAL_MEDIA, &o)) ||
+            (err = get(&o.Info.PhysicalMedia.MediaType, NTMS_MEDIA_TYPE, &mt)))
+            return fail(err, "freemedia: medium '%s'", argv[i]);
+        snprintf(path, sizeof path, "Free\\%s", mt.szName);
+        if ((err = find_pool(path, &pool)))
+            return fail(err, "freemedia: pool '%s'", path);
+        if ((err = MoveToNtmsMediaPool(session, &pm, &pool)))
+            return fail(err, "freemedia %s", argv[i]);
+    }
+    return EX_OK;
+}
+
 /* ---- what cli.h lends to the other command files -------------------------------------- */
 
 void rsm_cli_guid_str(const GUID *g, char out[39])
@@ -1157,7 +1193,8 @@ static void usage(FILE *out)
             "  clean DRIVE\n"
             "  refresh LIBRARY\n"
             "  requests [list] | cancel ID | delete ID... | order ID [POSITION]\n"
-            "  ejectatapi, erase, freemedia, rename, ui: not implemented yet (exit 4)\n"
+            "  freemedia MEDIUM...\n"
+            "  ejectatapi, erase, rename, ui: not implemented yet (exit 4)\n"
             "rsm.exe switches are accepted: /m<pool> /o<option> /t<ms> /lg<guid> /lf<name> ...\n"
             "\n"
             "Exit status: 0 success; 1 the operation failed (NTMS error printed); 2 usage\n"
@@ -1197,8 +1234,7 @@ int main(int argc, char **argv)
     char **cargv = argv + i;
     int cargc = argc - i;
     const char *cmd = cargv[0];
-    static const char *const not_yet[] = {"ejectatapi", "erase", "freemedia", "rename", "ui",
-                                          NULL};
+    static const char *const not_yet[] = {"ejectatapi", "erase", "rename", "ui", NULL};
     static const struct {
         const char *word;
         int (*fn)(const struct rsm_cli *, int, char **);
@@ -1219,6 +1255,8 @@ int main(int argc, char **argv)
         rc = cmd_deallocate(cargc, cargv);
     else if (!strcasecmp(cmd, "movetopool"))
         rc = cmd_movetopool(cargc, cargv);
+    else if (!strcasecmp(cmd, "freemedia"))
+        rc = cmd_freemedia(cargc, cargv);
     else if (!strcmp(cmd, "export-db") || !strcmp(cmd, "import-db"))
         rc = cmd_db(cargc, cargv);
     else if (!strcmp(cmd, "library"))

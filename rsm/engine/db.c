@@ -45,6 +45,7 @@ static rsm_rc db_exec(sqlite3 *h, const char *sql)
     return rsm_db_map(sqlite3_exec(h, sql, NULL, NULL, NULL));
 }
 
+
 rsm_rc rsm_db_open(const char *path, int max_version, struct rsm_db **out)
 {
     struct rsm_db *db = calloc(1, sizeof *db);
@@ -58,7 +59,7 @@ rsm_rc rsm_db_open(const char *path, int max_version, struct rsm_db **out)
     /* WAL lets readers in other processes run beside one writer; NORMAL syncs at
      * checkpoints only, which survives a killed process (the WAL is replayed). */
     if (rc == RSM_OK)
-        rc = db_exec(db->h, "PRAGMA journal_mode=WAL");
+        rc = db_exec(db->h, "PRAGMA page_size=2048; PRAGMA journal_mode=WAL");
     if (rc == RSM_OK)
         rc = db_exec(db->h, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                             "PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;"

@@ -858,6 +858,41 @@ static void test_cli_scratch_pool_and_movetopool(void)
     env_stop(&e);
 }
 
+/* freemedia returns a medium to the Free pool of its own media type (rsm.exe freemedia);
+ * an unknown medium is an operation error, no medium a usage error. */
+static void test_cli_freemedia(void)
+{
+    struct env e;
+    env_start(&e, NULL);
+    GUID lto;
+    make_library(e.db, 2, &lto);
+    static char out[65536];
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s createpool Plain --type 'LTO Ultrium'", e.sock), 0);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s movetopool Plain S00000L8", e.sock), 0);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s --json view media", e.sock), 0);
+    json_t *j = json_loads(out, 0, NULL);
+    CU_ASSERT_FATAL(json_is_array(j));
+    size_t i;
+    json_t *row;
+    const char *pool = NULL;
+    json_array_foreach(j, i, row) if (!strcmp(json_string_value(json_object_get(row, "barcode")) ?: "", "S00000L8"))
+        pool = json_string_value(json_object_get(row, "pool"));
+    CU_ASSERT_PTR_NOT_NULL(pool && strstr(pool, "Plain"));
+    json_decref(j);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s freemedia S00000L8", e.sock), 0);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s --json view media", e.sock), 0);
+    j = json_loads(out, 0, NULL);
+    CU_ASSERT_FATAL(json_is_array(j));
+    pool = NULL;
+    json_array_foreach(j, i, row) if (!strcmp(json_string_value(json_object_get(row, "barcode")) ?: "", "S00000L8"))
+        pool = json_string_value(json_object_get(row, "pool"));
+    CU_ASSERT_PTR_NOT_NULL(pool && strstr(pool, "Free"));
+    json_decref(j);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s freemedia NOPE00L8", e.sock), 1);
+    CU_ASSERT_EQUAL(cli(out, sizeof out, "--socket %s freemedia", e.sock), 2);
+    env_stop(&e);
+}
+
 /* With --db the CLI runs the engine itself, drivers included: a simulated library added
  * by URI shows with its drives, slots and media. */
 static void test_cli_embedded_library_add(void)
@@ -947,6 +982,7 @@ static CU_TestInfo rsmd_tests[] = {
     {"other_uid_denied_without_rights", test_other_uid_denied_without_rights},
     {"operator_group_administers", test_operator_group_administers},
     {"kill9_during_allocate_storm", test_kill9_during_allocate_storm},
+    {"cli_freemedia", test_cli_freemedia},
     {"sigterm_cancels_waiting_allocation", test_sigterm_cancels_waiting_allocation},
     {"export_import_over_socket", test_export_import_over_socket},
     CU_TEST_INFO_NULL,
