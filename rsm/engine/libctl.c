@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "rsm/engine/devreg.h"
+#include "rsm/engine/events.h"
 #include "rsm/engine/libctl_int.h"
 #include "rsm/engine/omid.h"
 
@@ -227,6 +228,20 @@ rsm_rc rsm_lc_map_dev(enum rsm_dev_rc rc)
     }
 }
 
+/* The changer object of library @lib (e->mu held); false if it has none. */
+static bool changer_of(struct rsm_engine *e, const struct rsm_guid *lib, struct rsm_guid *out)
+{
+    sqlite3_stmt *st = rsm_db_stmt(e->db, "SELECT guid FROM changer WHERE library=?1 LIMIT 1");
+    if (!st)
+        return false;
+    rsm_db_bind_guid_nn(st, 1, lib);
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        rsm_db_col_guid(st, 0, out);
+    sqlite3_reset(st);
+    return ok;
+}
+
 void rsm_lc_changer_failed(struct rsm_engine *e, struct rsm_lc_lib *L)
 {
     L->needs_service = true;
@@ -244,6 +259,18 @@ void rsm_lc_changer_failed(struct rsm_engine *e, struct rsm_lc_lib *L)
         rc = rsm_db_step_done(st);
     }
     (void)rsm_db_end(e->db, rc); /* best effort: the caller reports the device failure */
+    /* An operator has to clear the robot (jammed, not answering): a device-service request
+     * about the changer, one while it stays unanswered; changer_ok() ends it. An open door
+     * (02/04/03, manual intervention) is the door's business: ie.c asks for it to be closed
+     * once it has been open longer than the door allows. */
+    const struct rsm_dev_sense *sn = L->dev && L->dev->chg ? rsm_chg_last_sense(L->dev->chg) : NULL;
+    bool door = sn && sn->valid && sn->key == 0x2 && sn->asc == 0x04 && sn->ascq == 0x03;
+    struct rsm_guid chg, req;
+    if (!door && changer_of(e, &L->guid, &chg))
+        (void)rsm_opreq_raise(e, NULL, RSM_OPREQ_DEVICESERVICE,
+                              "The library's robot needs service (jammed, door open or not "
+                              "responding): clear it, then retry the request",
+                              &chg, &L->guid, &req);
     rsm_engine_unlock(e);
 }
 
@@ -267,6 +294,21 @@ static void changer_ok(struct rsm_engine *e, struct rsm_lc_lib *L)
         rc = rsm_db_step_done(st);
     }
     (void)rsm_db_end(e->db, rc); /* best effort: only a displayed state */
+    struct rsm_guid chg;
+    if (changer_of(e, &L->guid, &chg)) { /* the robot answers: its service request is done */
+        sqlite3_stmt *q = rsm_db_stmt(e->db, "SELECT guid FROM opreq WHERE request=3 AND "
+                                             "arg1=?1 AND state IN (1,2)");
+        struct rsm_guid open[8];
+        size_t n = 0;
+        if (q) {
+            rsm_db_bind_guid_nn(q, 1, &chg);
+            while (n < 8 && sqlite3_step(q) == SQLITE_ROW)
+                rsm_db_col_guid(q, 0, &open[n++]);
+            sqlite3_reset(q);
+        }
+        for (size_t i = 0; i < n; i++)
+            (void)rsm_opreq_end(e, &open[i], RSM_OPSTATE_COMPLETE);
+    }
     rsm_engine_unlock(e);
 }
 
@@ -805,6 +847,15 @@ static rsm_rc reconcile(struct rsm_engine *e, struct rsm_lc_lib *L, bool full, b
             dup_keeper(dev, el->barcode, known ? &known->location : NULL, slots, n_slots, drives,
                        n_drives) != el->addr) {
             res.n_dup++; /* two cartridges, one label: the operator must sort it out */
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "Two cartridges carry barcode %s: take one out and relabel it",
+                     el->barcode);
+            struct rsm_guid req;
+            rsm_engine_lock(e); /* one open request per medium (or per library, if new) */
+            (void)rsm_opreq_raise(e, NULL, RSM_OPREQ_MESSAGE, msg, known ? &known->guid : &L->guid,
+                                  &L->guid, &req);
+            rsm_engine_unlock(e);
             continue;
         }
         struct rsm_guid slot;

@@ -303,6 +303,21 @@ static void faults_reset_while_dismounting(void)
     assert_nothing_lost();
 }
 
+/* Device-service operator requests about @dev in state @state. */
+static unsigned service_requests(const struct rsm_guid *dev, uint32_t state)
+{
+    struct rsm_guid list[64];
+    uint32_t n = 0, k = 0;
+    if (rsm_enumerate(fx.e, &fx.c, NULL, RSM_OT_OPREQUEST, 0, list, 64, &n) != RSM_OK)
+        return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct rsm_objinfo o = fix_get(&fx, &list[i], RSM_OT_OPREQUEST);
+        k += o.u.opreq.request == NTMS_OPREQ_DEVICESERVICE && o.u.opreq.state == state &&
+             rsm_guid_eq(&o.u.opreq.arg1, dev);
+    }
+    return k;
+}
+
 /* The robot jams after the drive unloaded: the dismount FAILS with ERROR_LIBRARY_OFFLINE,
  * the changer needs service, the cartridge is still in the drive and the database says
  * so. Once the jam is cleared, the dismount is asked again and completes. */
@@ -328,6 +343,7 @@ static void faults_jam_while_dismounting(void)
     rsm_guid_from_api(&dg, &d);
     CU_ASSERT_EQUAL(rsm_enumerate(fx.e, &fx.c, &lib, RSM_OT_CHANGER, 0, &chg, 1, &n), RSM_OK);
     CU_ASSERT_EQUAL(fix_get(&fx, &chg, RSM_OT_CHANGER).opstate, NTMS_NEEDS_SERVICE);
+    CU_ASSERT_EQUAL(service_requests(&chg, NTMS_OPSTATE_SUBMITTED), 1);
     CU_ASSERT_TRUE(fix_location_is(&fx, &pm, &dg));
     /* The changer still reads while jammed: the inventory agrees it is in the drive. */
     assert_nothing_lost();
@@ -340,6 +356,9 @@ static void faults_jam_while_dismounting(void)
     CU_ASSERT_EQUAL(p.u.pmedia.state, NTMS_MEDIASTATE_IDLE);
     CU_ASSERT_TRUE(rsm_guid_eq(&p.u.pmedia.location, &s1));
     CU_ASSERT_EQUAL(fix_get(&fx, &chg, RSM_OT_CHANGER).opstate, NTMS_READY);
+    /* The robot answers again: its device-service request is complete. */
+    CU_ASSERT_EQUAL(service_requests(&chg, NTMS_OPSTATE_SUBMITTED), 0);
+    CU_ASSERT_EQUAL(service_requests(&chg, NTMS_OPSTATE_COMPLETE), 1);
     assert_nothing_lost();
 }
 

@@ -390,6 +390,22 @@ static void relabel_slot8(struct rsm_dev_lib *dev, void *arg)
         snprintf(((struct rsm_chg_elem *)el)->barcode, sizeof el->barcode, "A00005L8");
 }
 
+/* Operator requests of kind @request in state @state (0: any) whose message holds @text
+ * (NULL: any). */
+static unsigned opreqs(uint32_t request, uint32_t state, const char *text)
+{
+    struct rsm_guid list[64];
+    uint32_t n = 0, k = 0;
+    if (rsm_enumerate(fx.e, &fx.c, NULL, RSM_OT_OPREQUEST, 0, list, 64, &n) != RSM_OK)
+        return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct rsm_objinfo o = fix_get(&fx, &list[i], RSM_OT_OPREQUEST);
+        k += o.u.opreq.request == request && (!state || o.u.opreq.state == state) &&
+             (!text || strstr(o.u.opreq.message, text));
+    }
+    return k;
+}
+
 static void sim_duplicate_barcode_not_merged(void)
 {
     add_sim();
@@ -417,6 +433,13 @@ static void sim_duplicate_barcode_not_merged(void)
         named +=
             strcmp(fix_get(&fx, &list[i], RSM_OT_PHYSICAL_MEDIA).u.pmedia.barcode, "A00005L8") == 0;
     CU_ASSERT_EQUAL(named, 1);
+    /* Nothing merged silently: an operator is asked to sort the twins out, once. */
+    CU_ASSERT_EQUAL(opreqs(NTMS_OPREQ_MESSAGE, NTMS_OPSTATE_SUBMITTED, "A00005L8"), 1);
+    rsm_lc_set_snapshot_hook(relabel_slot8, NULL);
+    CU_ASSERT_EQUAL(rsm_library_inventory(fx.h, &fx.lib, FALSE, NULL, NULL, NULL, NULL, &n_dup),
+                    ERROR_SUCCESS);
+    rsm_lc_set_snapshot_hook(NULL, NULL);
+    CU_ASSERT_EQUAL(opreqs(NTMS_OPREQ_MESSAGE, 0, "A00005L8"), 1); /* not a second one */
     /* The label A00007L8 was not seen: that medium is missing (offline library). */
     CU_ASSERT_EQUAL(n_gone, 1);
     CU_ASSERT_FALSE(fix_library_is(&fx, &a7, &lib));
