@@ -45,6 +45,35 @@ static void test_new_database_is_current_and_wal(void)
     fx_close(&f);
 }
 
+/* New databases get 1 KiB pages (small transactions write less WAL, see db.c); one made
+ * with another page size keeps it and still opens and migrates. */
+static void test_page_size_new_and_existing(void)
+{
+    struct fx f;
+    fx_open(&f);
+    char path[320];
+    snprintf(path, sizeof path, "%s/db/rsm.db", f.dir);
+    CU_ASSERT_EQUAL(scalar_int(path, "PRAGMA page_size"), 1024);
+    fx_close(&f);
+
+    char dir[256];
+    test_mkdtemp(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/rsm.db", dir);
+    sqlite3 *h = NULL;
+    CU_ASSERT_FATAL(sqlite3_open(path, &h) == SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(h, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL", NULL,
+                                 NULL, NULL),
+                    SQLITE_OK);
+    sqlite3_close(h);
+    CU_ASSERT_EQUAL(scalar_int(path, "PRAGMA page_size"), 4096);
+    struct rsm_db *db = NULL;
+    CU_ASSERT_FATAL(rsm_db_open(path, RSM_DB_SCHEMA_VERSION, &db) == RSM_OK);
+    rsm_db_close(db);
+    CU_ASSERT_EQUAL(scalar_int(path, "PRAGMA page_size"), 4096);
+    CU_ASSERT_EQUAL(scalar_int(path, "PRAGMA user_version"), RSM_DB_SCHEMA_VERSION);
+    test_rmtree(dir);
+}
+
 static void test_migration_from_version_1(void)
 {
     char dir[256], path[320], server[300];
@@ -221,6 +250,7 @@ static void test_full_database_changes_nothing(void)
 
 static CU_TestInfo db_tests[] = {
     {"new_database_is_current_and_wal", test_new_database_is_current_and_wal},
+    {"page_size_new_and_existing", test_page_size_new_and_existing},
     {"migration_from_version_1", test_migration_from_version_1},
     {"newer_schema_refused_untouched", test_newer_schema_refused_untouched},
     {"other_process_sees_changes", test_other_process_sees_changes},
