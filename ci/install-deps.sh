@@ -13,6 +13,11 @@ pkgs=(
   libjansson-dev      # JSON: control socket, rsmd protocol, reports
   libiscsi-dev libiscsi-bin   # iSCSI initiator (RSM, harness) and iscsi-ls etc. for tests
   zlib1g-dev libzstd-dev      # tape image compression
+  # Real tools the tests run against (each test says "skipped" without its tool, but CI
+  # should run them all): Debian's tgt as the independent peer (test_rsm_tgt, the bench's
+  # ratios), GNU tar and Bacula's btape writing real labels (test_rsm_mli), groff and
+  # systemd-analyze checking the man pages and units (test_dist).
+  tgt tar bacula-sd groff-base systemd
 )
 # The QEMU guest suite's packages (emulator, guest kernel, tape tools) are installed by
 # qemu/install-deps.sh; --qemu runs it after these.
