@@ -184,6 +184,11 @@ static void assert_nothing_lost(void)
     CU_ASSERT_EQUAL(rsm_engine_check(fx.e, why, sizeof why), RSM_OK);
 }
 
+/* How long a mount may wait for its turn (wall time; the library runs on the virtual
+ * clock, so a healthy mount starts at once). Finite so that a cartridge left behind by a
+ * broken recovery fails the test with ERROR_TIMEOUT instead of hanging it. */
+#define WAIT_MS 30000
+
 /* The drive fails while it threads the tape the robot just put in: the mount FAILS with
  * ERROR_UNABLE_TO_LOAD_MEDIUM (ntms-api.md: "load into drive failed"), the robot takes
  * the cartridge back to its slot, and the drive, repaired, mounts it. */
@@ -194,7 +199,7 @@ static void faults_drive_fails_while_loading(void)
     CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, "F00000L8", &lmid), 0);
     struct inject in = {ON_MOUNT, ACT_DRIVE_FAILS, "F00000L8", 0};
     rsm_lc_set_step_hook(hook, &in);
-    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, WAIT_MS, NULL),
                     ERROR_UNABLE_TO_LOAD_MEDIUM);
     rsm_lc_set_step_hook(NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(in.fired, 1);
@@ -216,7 +221,7 @@ static void faults_drive_fails_while_loading(void)
     for (unsigned i = 0; i < vtl_system_drive_count(sys); i++)
         vtl_drive_fault_clear(vtl_system_drive(sys, i));
     xport_sim_serialise(false);
-    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, WAIT_MS, NULL),
                     ERROR_SUCCESS);
     CU_ASSERT_EQUAL(DismountNtmsMedia(fx.h, &lmid, 1, 0), ERROR_SUCCESS);
     assert_nothing_lost();
@@ -232,7 +237,7 @@ static void faults_reset_while_loading(void)
     CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, "F00001L8", &lmid), 0);
     struct inject in = {ON_MOUNT, ACT_TARGET_RESET, NULL, 0};
     rsm_lc_set_step_hook(hook, &in);
-    DWORD rc = MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL);
+    DWORD rc = MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, WAIT_MS, NULL);
     rsm_lc_set_step_hook(NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(in.fired, 1);
     DWORD state, err;
@@ -260,7 +265,7 @@ static void faults_reset_answers_the_move(void)
     xport_sim_serialise(true);
     CU_ASSERT_EQUAL(vtl_fault_next_cmd(vtl_system_library(sys), 0xA5, 0x6, 0x2900, 1), VTL_OK);
     xport_sim_serialise(false);
-    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+    CU_ASSERT_EQUAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, WAIT_MS, NULL),
                     ERROR_SUCCESS);
     xport_sim_serialise(true);
     CU_ASSERT_EQUAL(vtl_fault_pending_cmds(vtl_system_library(sys)), 0); /* it was used */
@@ -284,7 +289,7 @@ static void faults_reset_while_dismounting(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(peek);
     NTMS_GUID lmid, d;
     CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, "F00003L8", &lmid), 0);
-    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, WAIT_MS, NULL),
                           ERROR_SUCCESS);
     struct inject in = {ON_DISMOUNT, ACT_TARGET_RESET, NULL, 0};
     rsm_lc_set_step_hook(hook, &in);
@@ -326,7 +331,7 @@ static void faults_jam_while_dismounting(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(peek);
     NTMS_GUID lmid, d;
     CU_ASSERT_EQUAL_FATAL(fix_allocate(&fx, "F00000L8", &lmid), 0);
-    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, INFINITE, NULL),
+    CU_ASSERT_EQUAL_FATAL(MountNtmsMedia(fx.h, &lmid, &d, 1, NTMS_MOUNT_READ, 0, WAIT_MS, NULL),
                           ERROR_SUCCESS);
     struct inject in = {ON_DISMOUNT, ACT_JAM, NULL, 0};
     rsm_lc_set_step_hook(hook, &in);
